@@ -1,0 +1,85 @@
+"""OCOP Marketplace: certified OCOP specialities sold to consumers and supermarket chains."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+
+from config import CONFIGS, INSTANCE_DIR
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. `config` overrides the settings of the `APP_ENV` class."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder="../templates",
+                static_folder="../static")
+    app.config.from_object(CONFIGS[os.environ.get("APP_ENV", "development")])
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _ensure_secret_key(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Production must set SECRET_KEY; elsewhere a random key is kept in instance/secret_key."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if os.environ.get("APP_ENV") == "production":
+        raise RuntimeError("SECRET_KEY must be set in production")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _select_locale() -> str:
+    lang = request.cookies.get("lang")
+    return lang if lang in ("vi", "en") else "vi"
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace import formatting, security
+    from marketplace.catalog.cache import install_change_tracking
+    from marketplace.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
+    )
+    csrf.init_app(app)
+    formatting.init_app(app)
+    security.init_app(app)
+    install_change_tracking()
+    # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
+    from marketplace import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(catalog_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from marketplace import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.init_app(app)

@@ -1,0 +1,1 @@
+"""The catalogue of OCOP products and the public storefront."""

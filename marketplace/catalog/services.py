@@ -1,0 +1,599 @@
+"""Storefront queries: the faceted catalogue, product, producer, province and home pages.
+
+Each function loads what its page needs in a fixed number of SQL statements and returns plain,
+immutable data (never ORM objects), so results can be cached safely (see `catalog.cache`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from markupsafe import Markup
+from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from marketplace.catalog.cache import cached
+from marketplace.catalog.models import (
+    Certification,
+    PriceTier,
+    Product,
+    ProductImage,
+    Protection,
+    ProtectionRight,
+)
+from marketplace.extensions import db
+from marketplace.producers.models import Producer
+from marketplace.reference import (
+    PRODUCT_GROUPS_BY_CODE,
+    PROVINCES,
+    STAR_CLASSES,
+    resolve_province,
+)
+from marketplace.richtext import render_markdown
+from marketplace.timeutil import today_in_vietnam
+
+PAGE_SIZE = 24
+MAX_PAGE = 10_000
+SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
+# Price facet buckets, in VND: (code, lowest, highest or None).
+PRICE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("under-100k", 0, 99_999),
+    ("100k-300k", 100_000, 299_999),
+    ("300k-700k", 300_000, 699_999),
+    ("over-700k", 700_000, None),
+)
+MAX_PRICE_VND = 1_000_000_000
+
+
+def certificate_in_force(cert: Certification, today: date | None = None) -> bool:
+    """Whether `cert` carries the OCOP badge today: verified, issued, and not past its expiry date
+    (it is in force through the expiry date itself, in Vietnam's calendar)."""
+    today = today or today_in_vietnam()
+    return cert.status == "verified" and cert.issued_on <= today <= cert.expires_on
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What a catalogue page shows. Built by `parse_filters`, which drops what it cannot use."""
+
+    stars: int | None = None
+    group: str | None = None
+    province: str | None = None  # a current province code; former names resolve to it
+    protected_only: bool = False  # GI or mark
+    min_price: int | None = None
+    max_price: int | None = None
+    producer_id: int | None = None
+    sort: str = "featured"
+    page: int = 1
+
+    def without(self, facet: str) -> "CatalogFilters":
+        """These filters minus one facet (for that facet's own counts), on page 1."""
+        cleared = {
+            "stars": {"stars": None},
+            "group": {"group": None},
+            "province": {"province": None},
+            "protected": {"protected_only": False},
+            "price": {"min_price": None, "max_price": None},
+        }[facet]
+        return replace(self, page=1, **cleared)
+
+    def query_args(self, **changes: object) -> dict[str, object]:
+        """URL arguments for these filters with `changes` applied (None removes an argument)."""
+        args: dict[str, object] = {
+            "stars": self.stars,
+            "group": self.group,
+            "province": self.province,
+            "gi": 1 if self.protected_only else None,
+            "min_price": self.min_price,
+            "max_price": self.max_price,
+            "sort": None if self.sort == "featured" else self.sort,
+            "page": None if self.page == 1 else self.page,
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, False, "")}
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.stars, self.group, self.province, self.protected_only, self.min_price is not None,
+             self.max_price is not None)
+        )
+
+
+def _int_arg(value: str | None, low: int, high: int) -> int | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        number = int(value.strip().replace(".", "").replace(",", ""))
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def parse_filters(args: "dict[str, str] | object") -> CatalogFilters:
+    """Filters from request arguments. A value that makes no sense (page=-1, stars=9, an unknown
+    province) is ignored rather than answered with an error page."""
+    get = args.get  # type: ignore[attr-defined]
+    stars = _int_arg(get("stars"), 3, 5)
+    group = get("group") if get("group") in PRODUCT_GROUPS_BY_CODE else None
+    province = resolve_province(get("province"))
+    min_price = _int_arg(get("min_price"), 0, MAX_PRICE_VND)
+    max_price = _int_arg(get("max_price"), 0, MAX_PRICE_VND)
+    bucket = next((b for b in PRICE_BUCKETS if b[0] == get("price")), None)
+    if bucket:
+        min_price, max_price = bucket[1], bucket[2]
+    if min_price is not None and max_price is not None and min_price > max_price:
+        min_price, max_price = max_price, min_price
+    sort = get("sort") if get("sort") in SORTS else "featured"
+    return CatalogFilters(
+        stars=stars,
+        group=group,
+        province=province.code if province else None,
+        protected_only=(get("gi") or "").lower() in {"1", "true", "on", "yes"},
+        min_price=min_price,
+        max_price=max_price,
+        sort=sort,
+        page=_int_arg(get("page"), 1, MAX_PAGE) or 1,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain data the templates render
+
+
+@dataclass(frozen=True)
+class ProtectionBadge:
+    kind: str  # gi, certification_mark, collective_mark
+    name: str
+    registration_number: str
+    holder: str = ""
+
+
+@dataclass(frozen=True)
+class StarBadge:
+    stars: int
+    score: int
+    certificate_number: str
+    issuing_level: str
+    issuing_decision: str
+    issuing_province: str | None
+    issued_on: date
+    valid_until: date
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    id: int
+    slug: str
+    name: str
+    producer_name: str
+    producer_slug: str
+    province_code: str
+    group_code: str
+    price_vnd: int
+    unit: str
+    stock: int
+    stars: int | None
+    protection: ProtectionBadge | None
+    image_key: str | None
+    image_alt: str
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: object
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    stars: tuple[FacetValue, ...]
+    groups: tuple[FacetValue, ...]
+    provinces: tuple[FacetValue, ...]
+    protected: int
+    prices: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    filters: CatalogFilters
+    items: tuple[ProductCard, ...]
+    total: int
+    facets: Facets | None
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+# ---------------------------------------------------------------------------------------------
+# Query building
+
+
+def _stars_in_force(today: date):
+    """product_id -> star class of the verified certificate in force today."""
+    return (
+        select(
+            Certification.product_id.label("product_id"),
+            func.max(Certification.star_class).label("stars"),
+        )
+        .where(
+            Certification.status == "verified",
+            Certification.issued_on <= today,
+            Certification.expires_on >= today,
+        )
+        .group_by(Certification.product_id)
+        .subquery("stars_in_force")
+    )
+
+
+def _has_verified_protection() -> ColumnElement[bool]:
+    return exists().where(
+        ProtectionRight.product_id == Product.id, ProtectionRight.status == "verified"
+    )
+
+
+def visible_condition() -> ColumnElement[bool]:
+    """What the public may see: published products of verified producers."""
+    return and_(Product.status == "published", Producer.verification_status == "verified")
+
+
+def _filtered(stmt: Select, filters: CatalogFilters, stars_sq) -> Select:
+    stmt = stmt.where(visible_condition())
+    if filters.stars:
+        stmt = stmt.where(stars_sq.c.stars == filters.stars)
+    if filters.group:
+        stmt = stmt.where(Product.group_code == filters.group)
+    if filters.province:
+        stmt = stmt.where(Producer.province_code == filters.province)
+    if filters.protected_only:
+        stmt = stmt.where(_has_verified_protection())
+    if filters.min_price is not None:
+        stmt = stmt.where(Product.price_vnd >= filters.min_price)
+    if filters.max_price is not None:
+        stmt = stmt.where(Product.price_vnd <= filters.max_price)
+    if filters.producer_id is not None:
+        stmt = stmt.where(Product.producer_id == filters.producer_id)
+    return stmt
+
+
+def _from_products(stmt: Select, stars_sq) -> Select:
+    return stmt.select_from(Product).join(Producer, Producer.id == Product.producer_id).outerjoin(
+        stars_sq, stars_sq.c.product_id == Product.id
+    )
+
+
+def _ordering(sort: str, stars_sq) -> tuple:
+    if sort == "price_asc":
+        return (Product.price_vnd.asc(), Product.id)
+    if sort == "price_desc":
+        return (Product.price_vnd.desc(), Product.id)
+    if sort == "newest":
+        return (Product.created_at.desc(), Product.id.desc())
+    if sort == "name":
+        return (Product.name.asc(), Product.id)
+    return (func.coalesce(stars_sq.c.stars, 0).desc(), Product.id.desc())
+
+
+def _cards(rows, today: date) -> tuple[ProductCard, ...]:
+    """Cards for `rows` of (Product, producer name, producer slug, province, stars): two more
+    statements whatever the number of rows (cover pictures, protections)."""
+    ids = [row[0].id for row in rows]
+    covers: dict[int, ProductImage] = {}
+    protections: dict[int, ProtectionBadge] = {}
+    if ids:
+        for image in db.session.scalars(
+            select(ProductImage)
+            .where(ProductImage.product_id.in_(ids))
+            .order_by(ProductImage.is_cover.desc(), ProductImage.position)
+        ):
+            covers.setdefault(image.product_id, image)
+        for product_id, protection in db.session.execute(
+            select(ProtectionRight.product_id, Protection)
+            .join(Protection, Protection.id == ProtectionRight.protection_id)
+            .where(ProtectionRight.product_id.in_(ids), ProtectionRight.status == "verified")
+            .order_by(ProtectionRight.id)
+        ):
+            protections.setdefault(product_id, _protection_badge(protection))
+    cards = []
+    for product, producer_name, producer_slug, province_code, stars in rows:
+        cover = covers.get(product.id)
+        cards.append(
+            ProductCard(
+                id=product.id,
+                slug=product.slug,
+                name=product.name,
+                producer_name=producer_name,
+                producer_slug=producer_slug,
+                province_code=province_code,
+                group_code=product.group_code,
+                price_vnd=product.price_vnd,
+                unit=product.unit,
+                stock=product.stock,
+                stars=stars,
+                protection=protections.get(product.id),
+                image_key=cover.storage_key if cover else None,
+                image_alt=(cover.alt or product.name) if cover else product.name,
+            )
+        )
+    return tuple(cards)
+
+
+def _protection_badge(protection: Protection) -> ProtectionBadge:
+    return ProtectionBadge(
+        kind=protection.kind,
+        name=protection.name,
+        registration_number=protection.registration_number,
+        holder=protection.holder,
+    )
+
+
+def _card_rows(filters: CatalogFilters, today: date, limit: int, offset: int):
+    stars_sq = _stars_in_force(today)
+    stmt = _from_products(
+        select(Product, Producer.name, Producer.slug, Producer.province_code, stars_sq.c.stars),
+        stars_sq,
+    )
+    stmt = _filtered(stmt, filters, stars_sq).order_by(*_ordering(filters.sort, stars_sq))
+    return db.session.execute(stmt.limit(limit).offset(offset)).all()
+
+
+def _count(filters: CatalogFilters, today: date) -> int:
+    stars_sq = _stars_in_force(today)
+    stmt = _filtered(_from_products(select(func.count(Product.id)), stars_sq), filters, stars_sq)
+    return db.session.scalar(stmt) or 0
+
+
+def _group_counts(column, filters: CatalogFilters, today: date) -> dict[object, int]:
+    stars_sq = _stars_in_force(today)
+    col = stars_sq.c.stars if column == "stars" else column
+    stmt = _filtered(_from_products(select(col, func.count(Product.id)), stars_sq), filters, stars_sq)
+    return {value: count for value, count in db.session.execute(stmt.group_by(col))}
+
+
+def _price_counts(filters: CatalogFilters, today: date) -> dict[str, int]:
+    stars_sq = _stars_in_force(today)
+    columns = []
+    for code, low, high in PRICE_BUCKETS:
+        condition = Product.price_vnd >= low if high is None else Product.price_vnd.between(low, high)
+        columns.append(func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(code.replace("-", "_")))
+    row = db.session.execute(
+        _filtered(_from_products(select(*columns), stars_sq), filters, stars_sq)
+    ).one()
+    return {code: int(value) for (code, _, _), value in zip(PRICE_BUCKETS, row)}
+
+
+def compute_facets(filters: CatalogFilters, today: date) -> Facets:
+    """Counts for every facet value. Each facet is counted under all the other filters, so that a
+    count says how many products choosing that value would show."""
+    stars = _group_counts("stars", filters.without("stars"), today)
+    groups = _group_counts(Product.group_code, filters.without("group"), today)
+    provinces = _group_counts(Producer.province_code, filters.without("province"), today)
+    protected = _count(replace(filters.without("protected"), protected_only=True), today)
+    prices = _price_counts(filters.without("price"), today)
+    return Facets(
+        stars=tuple(FacetValue(s, stars.get(s, 0)) for s in sorted(STAR_CLASSES, reverse=True)),
+        groups=tuple(FacetValue(code, groups.get(code, 0)) for code in PRODUCT_GROUPS_BY_CODE),
+        provinces=tuple(FacetValue(p.code, provinces.get(p.code, 0)) for p in PROVINCES),
+        protected=protected,
+        prices=tuple(FacetValue(code, prices[code]) for code, _, _ in PRICE_BUCKETS),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def catalog_page(filters: CatalogFilters, with_facets: bool = True, page_size: int = PAGE_SIZE) -> CatalogPage:
+    """One page of the catalogue under `filters`, with facet counts."""
+
+    def compute() -> CatalogPage:
+        today = today_in_vietnam()
+        offset = (filters.page - 1) * page_size
+        rows = _card_rows(filters, today, page_size, offset)
+        return CatalogPage(
+            filters=filters,
+            items=_cards(rows, today),
+            total=_count(filters, today),
+            facets=compute_facets(filters, today) if with_facets else None,
+            page_size=page_size,
+        )
+
+    return cached(("catalog", filters, with_facets, page_size), compute)
+
+
+@dataclass(frozen=True)
+class ProducerCard:
+    id: int
+    slug: str
+    name: str
+    entity_type: str
+    province_code: str
+    commune: str
+    craft_village: str | None
+    story: str
+    environment_plan: str
+    circular_practices: str
+    green_verified: bool
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    card: ProductCard
+    sku: str
+    subgroup_code: str
+    description_html: Markup
+    net_weight_g: int | None
+    min_order_qty: int
+    case_pack: int
+    images: tuple[tuple[str, str], ...]  # (storage key, alt)
+    price_tiers: tuple[tuple[int, int], ...]  # (from quantity, unit price)
+    certificate: StarBadge | None
+    protections: tuple[ProtectionBadge, ...]
+    producer: ProducerCard
+    more_from_producer: tuple[ProductCard, ...] = field(default=())
+
+
+def _producer_card(producer: Producer) -> ProducerCard:
+    return ProducerCard(
+        id=producer.id,
+        slug=producer.slug,
+        name=producer.name,
+        entity_type=producer.entity_type,
+        province_code=producer.province_code,
+        commune=producer.commune,
+        craft_village=producer.craft_village,
+        story=producer.story,
+        environment_plan=producer.environment_plan,
+        circular_practices=producer.circular_practices,
+        green_verified=producer.green_verified,
+    )
+
+
+def product_detail(slug: str) -> ProductDetail | None:
+    """The public product page's data, or None when the product is not visible."""
+
+    def compute() -> ProductDetail | None:
+        today = today_in_vietnam()
+        stars_sq = _stars_in_force(today)
+        row = db.session.execute(
+            _from_products(
+                select(Product, Producer.name, Producer.slug, Producer.province_code, stars_sq.c.stars),
+                stars_sq,
+            ).where(visible_condition(), Product.slug == slug)
+        ).first()
+        if row is None:
+            return None
+        product = row[0]
+        producer = db.session.get(Producer, product.producer_id)
+        images = db.session.scalars(
+            select(ProductImage)
+            .where(ProductImage.product_id == product.id)
+            .order_by(ProductImage.is_cover.desc(), ProductImage.position)
+        ).all()
+        tiers = db.session.execute(
+            select(PriceTier.min_quantity, PriceTier.unit_price_vnd)
+            .where(PriceTier.product_id == product.id)
+            .order_by(PriceTier.min_quantity)
+        ).all()
+        certificate = db.session.scalars(
+            select(Certification)
+            .where(
+                Certification.product_id == product.id,
+                Certification.status == "verified",
+                Certification.issued_on <= today,
+                Certification.expires_on >= today,
+            )
+            .order_by(Certification.star_class.desc(), Certification.issued_on.desc())
+            .limit(1)
+        ).first()
+        protections = db.session.scalars(
+            select(Protection)
+            .join(ProtectionRight, ProtectionRight.protection_id == Protection.id)
+            .where(ProtectionRight.product_id == product.id, ProtectionRight.status == "verified")
+            .order_by(ProtectionRight.id)
+        ).all()
+        more_rows = _card_rows(
+            CatalogFilters(producer_id=product.producer_id), today, limit=5, offset=0
+        )
+        more = tuple(c for c in _cards(more_rows, today) if c.id != product.id)[:4]
+        return ProductDetail(
+            card=_cards([row], today)[0],
+            sku=product.sku,
+            subgroup_code=product.subgroup_code,
+            description_html=render_markdown(product.description),
+            net_weight_g=product.net_weight_g,
+            min_order_qty=product.min_order_qty,
+            case_pack=product.case_pack,
+            images=tuple((i.storage_key, i.alt or product.name) for i in images),
+            price_tiers=tuple((q, p) for q, p in tiers),
+            certificate=_star_badge(certificate) if certificate else None,
+            protections=tuple(_protection_badge(p) for p in protections),
+            producer=_producer_card(producer),
+            more_from_producer=more,
+        )
+
+    return cached(("product", slug), compute)
+
+
+def _star_badge(cert: Certification) -> StarBadge:
+    return StarBadge(
+        stars=cert.star_class,
+        score=cert.score,
+        certificate_number=cert.certificate_number,
+        issuing_level=cert.issuing_level,
+        issuing_decision=cert.issuing_decision,
+        issuing_province=cert.issuing_province,
+        issued_on=cert.issued_on,
+        valid_until=cert.expires_on,
+    )
+
+
+@dataclass(frozen=True)
+class ProducerPage:
+    producer: ProducerCard
+    products: CatalogPage
+
+
+def producer_page(slug: str, page: int = 1) -> ProducerPage | None:
+    """A verified producer and its visible products."""
+
+    def compute() -> ProducerPage | None:
+        producer = db.session.scalars(
+            select(Producer).where(Producer.slug == slug, Producer.verification_status == "verified")
+        ).first()
+        if producer is None:
+            return None
+        products = catalog_page(CatalogFilters(producer_id=producer.id, page=page), with_facets=False)
+        return ProducerPage(producer=_producer_card(producer), products=products)
+
+    return cached(("producer", slug, page), compute)
+
+
+@dataclass(frozen=True)
+class ProvincePage:
+    code: str
+    producers: tuple[ProducerCard, ...]
+    products: CatalogPage
+
+
+def province_page(code: str) -> ProvincePage:
+    """The specialities (đặc sản) of a province: its verified producers and their products."""
+
+    def compute() -> ProvincePage:
+        producers = db.session.scalars(
+            select(Producer)
+            .where(Producer.province_code == code, Producer.verification_status == "verified")
+            .order_by(Producer.name)
+        ).all()
+        products = catalog_page(CatalogFilters(province=code), with_facets=False)
+        return ProvincePage(code=code, producers=tuple(_producer_card(p) for p in producers), products=products)
+
+    return cached(("province", code), compute)
+
+
+@dataclass(frozen=True)
+class HomeOverview:
+    facets: Facets
+    total: int
+    featured: tuple[ProductCard, ...]
+
+
+def home_overview() -> HomeOverview:
+    """Ways into the catalogue: groups, provinces and star classes with counts, and a few of the
+    highest-rated products."""
+
+    def compute() -> HomeOverview:
+        everything = catalog_page(CatalogFilters(), with_facets=True, page_size=8)
+        return HomeOverview(facets=everything.facets, total=everything.total, featured=everything.items)
+
+    return cached(("home",), compute)

@@ -1,0 +1,59 @@
+"""The public storefront: home, catalogue, product, producer and province pages, and pictures."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+
+from marketplace.catalog import services
+from marketplace.reference import PROVINCES_BY_CODE, resolve_province
+
+bp = Blueprint("catalog", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("catalog/home.html", overview=services.home_overview())
+
+
+@bp.get("/products")
+def catalog():
+    filters = services.parse_filters(request.args)
+    page = services.catalog_page(filters)
+    return render_template("catalog/list.html", page=page, filters=filters)
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    detail = services.product_detail(slug)
+    if detail is None:
+        abort(404)
+    return render_template("catalog/product.html", product=detail)
+
+
+@bp.get("/producers/<slug>")
+def producer(slug: str):
+    page_number = services.parse_filters(request.args).page
+    data = services.producer_page(slug, page_number)
+    if data is None:
+        abort(404)
+    return render_template("catalog/producer.html", data=data)
+
+
+@bp.get("/provinces/<code>")
+def province(code: str):
+    resolved = resolve_province(code)
+    if resolved is None:
+        abort(404)
+    if resolved.code != code:
+        # A former province (Hà Giang) or another spelling: the page of the province in force.
+        from flask import redirect, url_for
+
+        return redirect(url_for("catalog.province", code=resolved.code), code=301)
+    return render_template(
+        "catalog/province.html", province=PROVINCES_BY_CODE[code], data=services.province_page(code)
+    )
+
+
+@bp.get("/media/<path:key>")
+def media(key: str):
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], key, max_age=31536000)
+    return response

@@ -1,0 +1,32 @@
+"""Command-line tasks: `flask --app wsgi seed-demo`, ..."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--products", "generated", type=int, default=0,
+              help="Also add this many generated products spread over all provinces and groups.")
+@click.option("--seed", type=int, default=2025, help="Random seed for generated products.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the catalogue already has products.")
+def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
+    """Load the hand-written demo catalogue (and optionally generated products)."""
+    from marketplace import demo
+    from marketplace.catalog.models import Product
+
+    if if_empty and db.session.scalar(select(func.count(Product.id))):
+        click.echo("Demo data already loaded; keeping the existing data.")
+        return
+    summary = demo.load_demo()
+    click.echo(f"Loaded {summary}.")
+    if generated:
+        count = demo.generate_products(generated, seed=seed)
+        click.echo(f"Generated {count} products (seed {seed}).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)

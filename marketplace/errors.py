@@ -1,0 +1,31 @@
+"""Error pages: the site's look for browsers, JSON with a stable code for API clients. Every error
+rolls the database session back so that nothing half-written survives."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from marketplace.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        db.session.rollback()
+        if _wants_json():
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return jsonify(error={"code": code, "message": exc.description}), exc.code
+        template = "errors/404.html" if exc.code == 404 else "errors/error.html"
+        return render_template(template, error=exc), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        if _wants_json():
+            return jsonify(error={"code": "internal_error", "message": "Internal server error"}), 500
+        return render_template("errors/500.html", error=InternalServerError()), 500

@@ -1,0 +1,11 @@
+"""Imports every domain's models, so that metadata (and Alembic) knows every table."""
+from marketplace.catalog.models import (  # noqa: F401
+    CatalogState,
+    Certification,
+    PriceTier,
+    Product,
+    ProductImage,
+    Protection,
+    ProtectionRight,
+)
+from marketplace.producers.models import Producer  # noqa: F401

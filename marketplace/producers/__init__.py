@@ -1,0 +1,1 @@
+"""Producers: OCOP producer organisations (chủ thể OCOP) and, later, their portal."""

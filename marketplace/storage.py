@@ -1,0 +1,50 @@
+"""Stored files (product pictures, later certificate scans) behind one small interface.
+
+Files live under `UPLOAD_DIR` (instance/uploads by default) and are served by the app at
+`/media/<key>`. A cloud bucket can replace this module without touching its callers.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app, url_for
+
+# The renditions the site shows, by longest side in pixels.
+IMAGE_SIZES = {"thumb": 160, "card": 480, "full": 1200}
+
+
+def _root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def path_for(key: str) -> Path:
+    """The local path of `key`; refuses keys that would leave the upload directory."""
+    root = _root().resolve()
+    target = (root / key).resolve()
+    if root not in target.parents:
+        raise ValueError(f"bad storage key: {key!r}")
+    return target
+
+
+def save(key: str, data: bytes) -> None:
+    """Store `data` under `key`, atomically (a reader never sees half a file)."""
+    target = path_for(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)
+
+
+def delete(key: str) -> None:
+    path_for(key).unlink(missing_ok=True)
+
+
+def image_key(base: str, size: str) -> str:
+    return f"{base}-{size}.webp"
+
+
+def image_url(base: str, size: str = "card") -> str:
+    return url_for("catalog.media", key=image_key(base, size))
