@@ -1,0 +1,161 @@
+"""Test fixtures: one application per database backend, a clean database for every test.
+
+Every test that uses `app` (or `client`) runs on SQLite and, when `TEST_DATABASE_URL` names a
+PostgreSQL server, on PostgreSQL as well: the test ids end in [sqlite] or [postgresql]. Each test
+session creates its own PostgreSQL database (and drops it afterwards), so several runs on one
+server do not interfere. With CI=true an unreachable PostgreSQL fails the run instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.engine import make_url
+
+from marketplace import create_app
+from marketplace.catalog import cache
+from marketplace.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def pytest_report_header(config) -> str:  # noqa: ANN001
+    return f"database backends: {', '.join(BACKENDS)}"
+
+
+def pytest_sessionstart(session) -> None:  # noqa: ANN001
+    if IN_CI and not TEST_DATABASE_URL:
+        raise pytest.UsageError("CI=true requires TEST_DATABASE_URL (PostgreSQL)")
+
+
+@contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the TEST_DATABASE_URL server; dropped afterwards."""
+    server_url = make_url(TEST_DATABASE_URL)
+    name = f"ocop_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL at {server_url.render_as_string(hide_password=True)} unreachable: {exc}"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    try:
+        yield server_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def temporary_database(backend: str, tmp_dir) -> Iterator[str]:  # noqa: ANN001
+    if backend == "postgresql":
+        with temporary_postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.sqlite3'}"
+
+
+def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_dir / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_dir / "search"),
+        "WTF_CSRF_ENABLED": True,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:  # noqa: ANN001
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(backend: str, tmp_path_factory) -> Iterator[Flask]:  # noqa: ANN001
+    """One application per backend for the whole session, its schema built by the migrations."""
+    from flask_migrate import upgrade
+
+    tmp_dir = tmp_path_factory.mktemp(backend)
+    with temporary_database(backend, tmp_dir) as url:
+        app = make_app(url, tmp_dir)
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _truncate_all(app: Flask) -> None:
+    """Delete every row the test wrote, leaving the schema and the catalogue state row."""
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "catalog_state"]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+            conn.execute(sa.text("UPDATE catalog_state SET version = 0"))
+    cache.clear()
+
+
+@pytest.fixture
+def app(_migrated_app: Flask) -> Iterator[Flask]:
+    """The application with an empty database and an app context pushed."""
+    _truncate_all(_migrated_app)
+    with _migrated_app.app_context():
+        yield _migrated_app
+        db.session.remove()
+    _truncate_all(_migrated_app)
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+class QueryCounter:
+    """Counts SQL statements sent through the engine while active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """`with count_queries() as counter:` counts the statements run inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
