@@ -47,7 +47,7 @@ def _select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from marketplace import formatting, security
-    from marketplace.catalog.cache import install_change_tracking
+    from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, migrate
 
     db.init_app(app)
@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
-    install_change_tracking()
+    cache.init_app(app)
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
     from marketplace import models  # noqa: F401
 
