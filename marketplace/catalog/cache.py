@@ -13,7 +13,8 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g
-from sqlalchemy import event, select, update
+from markupsafe import Markup
+from sqlalchemy import event, text, update
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
@@ -24,14 +25,14 @@ T = TypeVar("T")
 _MAX_ENTRIES = 2048
 _entries: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
+_VERSION_SQL = text("SELECT version FROM catalog_state WHERE id = 1")
 
 
 def catalog_version() -> int:
     """The catalogue version, read once per request."""
-    from marketplace.catalog.models import CatalogState
-
     if "catalog_version" not in g:
-        g.catalog_version = db.session.scalar(select(CatalogState.version).where(CatalogState.id == 1)) or 0
+        # Plain SQL: this runs on every storefront request, and the ORM's overhead would dominate it.
+        g.catalog_version = db.session.execute(_VERSION_SQL).scalar() or 0
     return g.catalog_version
 
 
@@ -100,3 +101,12 @@ def install_change_tracking() -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name in tables:
             bump_catalog_version(state.session)
+
+
+def cached_fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
+    """Template helper: `{% call cached_fragment("product", slug) %}...{% endcall %}` renders the
+    body once per catalogue version, date, locale and key. The body must depend only on the key
+    (no user, no request), which holds for the public storefront pages."""
+    from flask_babel import get_locale
+
+    return cached(("fragment", str(get_locale()), *key), lambda: Markup(caller()))
