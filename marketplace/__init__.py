@@ -46,6 +46,8 @@ def _select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    import flask_babel
+
     from marketplace import formatting, security
     from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, migrate
@@ -61,6 +63,8 @@ def register_extensions(app: Flask) -> None:
     formatting.init_app(app)
     security.init_app(app)
     cache.init_app(app)
+    # The locale is chosen per request; an app context that outlives a request must not keep it.
+    app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
     from marketplace import models  # noqa: F401
 

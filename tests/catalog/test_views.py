@@ -168,3 +168,20 @@ def test_a_cached_page_costs_one_statement(client, tea, count_queries) -> None: 
     with count_queries() as counter:
         client.get("/products")
     assert counter.count == 1
+
+
+def test_a_price_change_shows_at_once_on_the_cached_pages(client, tea) -> None:  # noqa: ANN001
+    for path in ("/", "/products", "/products/che-tan-cuong", "/producers/htx-tan-cuong", "/provinces/thai-nguyen"):
+        assert "250.000 ₫" in client.get(path).get_data(as_text=True), path
+    tea.price_vnd = 275_000
+    db.session.commit()
+    for path in ("/", "/products", "/products/che-tan-cuong", "/producers/htx-tan-cuong", "/provinces/thai-nguyen"):
+        html = client.get(path).get_data(as_text=True)
+        assert "275.000 ₫" in html and "250.000 ₫" not in html, path
+
+
+def test_cached_pages_are_kept_apart_by_language(client, tea) -> None:  # noqa: ANN001
+    assert "Thực phẩm" in client.get("/products").get_data(as_text=True)
+    english(client)
+    html = client.get("/products").get_data(as_text=True)
+    assert "Food" in html and "Thực phẩm" not in html
