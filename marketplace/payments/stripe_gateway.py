@@ -78,6 +78,8 @@ def is_test_mode() -> bool:
 
 
 def _intent(obj) -> PaymentIntent:  # noqa: ANN001
+    if isinstance(obj, stripe.StripeObject):
+        obj = obj.to_dict()
     metadata = obj.get("metadata") or {}
     error = obj.get("last_payment_error") or {}
     return PaymentIntent(
@@ -109,7 +111,6 @@ def create_payment_intent(*, order_reference: str, amount_vnd: int, payment_meth
         "currency": CURRENCY,
         "payment_method_types": ["card"],
         "metadata": {"order_reference": order_reference},
-        "description": f"OCOP Marketplace order {order_reference}",
     }
     if payment_method:
         params["payment_method"] = payment_method
@@ -143,7 +144,7 @@ def refund(*, payment_intent_id: str, amount_vnd: int, key: str) -> str:
         params={"payment_intent": payment_intent_id, "amount": amount_vnd},
         options={"idempotency_key": f"refund-{key}"},
     )
-    return result["id"]
+    return result.id
 
 
 def verify_webhook(payload: bytes, signature_header: str | None) -> WebhookEvent:
@@ -155,6 +156,6 @@ def verify_webhook(payload: bytes, signature_header: str | None) -> WebhookEvent
         event = stripe.Webhook.construct_event(payload, signature_header, secret)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidWebhook(str(exc)) from exc
-    obj = event["data"]["object"]
-    intent = _intent(obj) if event["type"].startswith("payment_intent.") else None
-    return WebhookEvent(id=event["id"], type=event["type"], payment_intent=intent)
+    data = event.to_dict()
+    intent = _intent(data["data"]["object"]) if data["type"].startswith("payment_intent.") else None
+    return WebhookEvent(id=data["id"], type=data["type"], payment_intent=intent)
