@@ -104,7 +104,7 @@ def test_a_declined_card_leaves_the_order_unpaid_with_a_clear_message(stripe_app
     assert caught.value.code == "card_declined" and "declined" in caught.value.message
 
     failed = _wait_for(lambda o: o.payment_error is not None, order.id)
-    assert failed.payment_status == "awaiting_payment" and failed.payment_error
+    assert failed.payment_status == "awaiting_payment" and "declined" in failed.payment_error.lower()
     assert failed.paid_at is None and orders.recognised_revenue_by_producer() == {}
     assert _processed() == 1
 
