@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.catalog.cache import bump_catalog_version
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
+from marketplace.orders import signals
 from marketplace.orders.errors import (
     AwaitingPayment,
     CardAmountTooLarge,
@@ -365,6 +366,7 @@ def place_order(*, lines: Sequence[CartLine], address: DeliveryAddress, contact_
             db.session.flush()
             _record(order, producer_order, actor, None, "placed", now=now)
         _record(order, None, actor, None, order.payment_status, now=now)
+        signals.order_placed.send(current_app._get_current_object(), order=order)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -501,6 +503,8 @@ def ship_producer_order(producer_order: ProducerOrder, actor: str, *, carrier: s
     now = now or utcnow()
     _move(producer_order, "shipped", actor, f"{carrier} {tracking_number}", now)
     producer_order.carrier, producer_order.tracking_number, producer_order.shipped_at = carrier, tracking_number, now
+    signals.producer_order_shipped.send(current_app._get_current_object(), order=producer_order.order,
+                                        producer_order=producer_order)
 
 
 def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
@@ -522,6 +526,7 @@ def reject_producer_order(producer_order: ProducerOrder, actor: str, reason: str
     _move(producer_order, "cancelled", actor, reason or "rejected by the producer", now)
     _give_back_stock([producer_order])
     _after_cancellation(order, actor, now)
+    signals.order_cancelled.send(current_app._get_current_object(), order=order, producer_order=producer_order)
 
 
 def cancel_order(order: Order, actor: str, reason: str = "", now: datetime | None = None) -> list[ProducerOrder]:
@@ -535,6 +540,7 @@ def cancel_order(order: Order, actor: str, reason: str = "", now: datetime | Non
         _move(producer_order, "cancelled", actor, reason or "cancelled by the buyer", now)
     _give_back_stock(open_parts)
     _after_cancellation(order, actor, now)
+    signals.order_cancelled.send(current_app._get_current_object(), order=order, producer_order=None)
     return open_parts
 
 
@@ -609,6 +615,7 @@ def record_card_payment(order: Order, *, payment_intent_id: str, amount_vnd: int
         order.paid_at, order.expires_at, order.payment_error = now, None, None
         _set_payment_status(order, "paid", actor, now=now)
         _refund_cancelled_parts(order, actor, now)
+        signals.order_paid.send(current_app._get_current_object(), order=order)
         return "paid"
     if order.payment_status == "voided":
         # Paid after it was cancelled: record the money, then give all of it back.

@@ -22,6 +22,7 @@ from marketplace.payments.models import ProcessedStripeEvent
 from marketplace.timeutil import utcnow
 from tests.factories import make_producer, make_product
 from tests.orders.helpers import place
+from tests.orders.test_notifications import captured
 from tests.payments.conftest import SECRET_KEY, WEBHOOK_PATH, WEBHOOK_SECRET
 
 DECLINED_CARD = "4000000000000341"
@@ -72,16 +73,18 @@ def _paid_card_order(app, *products):  # noqa: ANN001, ANN002, ANN202
 def test_a_card_payment_marks_the_order_paid_only_when_the_signed_webhook_arrives(stripe_app) -> None:  # noqa: ANN001
     tea = make_product(stock=5, price_vnd=250_000)
     order = place([(tea, 2)], method="card")
-    intent = payments.start_card_payment(order, payment_method="pm_card_visa", confirm=True)
+    with captured() as signalled:
+        intent = payments.start_card_payment(order, payment_method="pm_card_visa", confirm=True)
+        db.session.rollback()
+        # Stripe has taken the money, but only its signed webhook (about a second later) says so.
+        assert db.session.get(Order, order.id).payment_status == "awaiting_payment"
+        paid = _wait_for(lambda o: o.payment_status == "paid", order.id)
     assert (intent.status, intent.amount, intent.currency, intent.order_reference) == (
         "succeeded", order.total_vnd, "vnd", order.reference)
-    db.session.rollback()
-    assert db.session.get(Order, order.id).payment_status == "awaiting_payment"  # the browser is not believed
-
-    paid = _wait_for(lambda o: o.payment_status == "paid", order.id)
     assert paid.payment_status == "paid" and paid.paid_at and paid.expires_at is None
     assert paid.stripe_payment_intent_id == intent.id
     assert ("awaiting_payment", "paid", "stripe") in _events(order.id)
+    assert signalled == [("order_paid", order.reference)]
     assert _processed() == 1
     assert orders.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 500_000}
     # One signed delivery from localstripe, applied once.
