@@ -3,6 +3,7 @@
 
     python devtools/localstripe_loopback.py 8420
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ A signed-out buyer's cart lives in the Flask session (`to_session` / `from_sessi
 it is merged into the account's cart with `merge`. The functions are pure: the views decide where
 a cart is kept, so the account cart can be plugged in with the accounts module.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """`flask --app wsgi orders ...`: order tasks meant for cron."""
+
 from __future__ import annotations
 
 import click
@@ -13,4 +14,6 @@ def expire_command() -> None:
     from marketplace.orders.services import expire_unpaid_orders
 
     references = expire_unpaid_orders()
-    click.echo(f"Expired {len(references)} unpaid card order(s){': ' + ', '.join(references) if references else '.'}")
+    click.echo(
+        f"Expired {len(references)} unpaid card order(s){': ' + ', '.join(references) if references else '.'}"
+    )

@@ -1,5 +1,6 @@
 """Domain errors of the order module. Each has a stable `code` (views turn it into a message, the
 API into JSON) and a `message` in plain words."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Order models: one Order per checkout, one ProducerOrder per producer in it, the lines with their
 prices copied at placement, and an OrderEvent for every change of state (the audit trail)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,7 +15,14 @@ PAYMENT_METHODS = ("card", "cod")
 # awaiting_payment: a card order whose PaymentIntent has not succeeded yet.
 # cash_on_delivery: each producer collects its part at delivery (ProducerOrder.cod_collected_at).
 # voided: a card order cancelled before any money was taken.
-PAYMENT_STATUSES = ("awaiting_payment", "paid", "partially_refunded", "refunded", "cash_on_delivery", "voided")
+PAYMENT_STATUSES = (
+    "awaiting_payment",
+    "paid",
+    "partially_refunded",
+    "refunded",
+    "cash_on_delivery",
+    "voided",
+)
 PRODUCER_ORDER_STATUSES = ("placed", "accepted", "shipped", "delivered", "cancelled", "refunded")
 # One card charge may not exceed this (Stripe's limit for VND, a zero-decimal currency).
 MAX_CARD_CHARGE_VND = 99_999_999
@@ -103,7 +111,10 @@ class ProducerOrder(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="producer_orders", lazy="joined")
     lines: Mapped[list[OrderLine]] = relationship(
-        back_populates="producer_order", order_by="OrderLine.id", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="producer_order",
+        order_by="OrderLine.id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
 
     @property

@@ -8,6 +8,7 @@ change and whatever the caller records with it (e.g. a processed Stripe event) c
 Locks are always taken in one order — the catalogue-state row, then products by id, — so that
 concurrent orders and cancellations never deadlock.
 """
+
 from __future__ import annotations
 
 import re
@@ -164,13 +165,16 @@ def merge_lines(lines: Iterable[CartLine]) -> list[CartLine]:
             quantity = prev.quantity + line.quantity
             if quantity > MAX_LINE_QUANTITY:
                 raise InvalidQuantity(f"At most {MAX_LINE_QUANTITY} units of one product fit in one order.")
-            line = CartLine(line.product_id, quantity, prev.expected_unit_price_vnd or line.expected_unit_price_vnd)
+            line = CartLine(
+                line.product_id, quantity, prev.expected_unit_price_vnd or line.expected_unit_price_vnd
+            )
         merged[line.product_id] = line
     return [merged[pid] for pid in sorted(merged)]
 
 
-def price_cart(lines: Sequence[CartLine], delivery_province: str | None = None,
-               table: ShippingTable | None = None) -> PricedCart:
+def price_cart(
+    lines: Sequence[CartLine], delivery_province: str | None = None, table: ShippingTable | None = None
+) -> PricedCart:
     """Price `lines` at today's catalogue prices, grouped by producer (in two queries at most).
     Raises `UnknownProduct` for products that are not for sale; reports changed prices and
     shortages without raising (the cart page shows them)."""
@@ -202,9 +206,14 @@ def price_cart(lines: Sequence[CartLine], delivery_province: str | None = None,
     for line in lines:
         product, _producer = found[line.product_id]
         priced = PricedLine(
-            product_id=product.id, name=product.name, sku=product.sku, unit=product.unit,
-            unit_price_vnd=product.price_vnd, quantity=line.quantity,
-            weight_g=product.net_weight_g or DEFAULT_ITEM_WEIGHT_G, stock=product.stock,
+            product_id=product.id,
+            name=product.name,
+            sku=product.sku,
+            unit=product.unit,
+            unit_price_vnd=product.price_vnd,
+            quantity=line.quantity,
+            weight_g=product.net_weight_g or DEFAULT_ITEM_WEIGHT_G,
+            stock=product.stock,
         )
         by_producer.setdefault(product.producer_id, []).append(priced)
         expected = line.expected_unit_price_vnd
@@ -220,7 +229,9 @@ def price_cart(lines: Sequence[CartLine], delivery_province: str | None = None,
         fee = None
         if delivery_province:
             weight = sum(pl.weight_g * pl.quantity for pl in group_lines)
-            fee = table.fee(from_province=producer.province_code, to_province=delivery_province, weight_g=weight)
+            fee = table.fee(
+                from_province=producer.province_code, to_province=delivery_province, weight_g=weight
+            )
         groups.append(ProducerGroup(producer_id, producer.name, producer.province_code, group_lines, fee))
     return PricedCart(tuple(groups), tuple(changes), tuple(shortages))
 
@@ -243,7 +254,7 @@ def normalise_phone(raw: str) -> str | None:
     number = _PHONE_SEPARATORS.sub("", raw or "")
     for prefix in ("+84", "0084", "84"):
         if number.startswith(prefix) and len(number) > 9:
-            number = "0" + number[len(prefix):]
+            number = "0" + number[len(prefix) :]
             break
     if _MOBILE.fullmatch(number) or _LANDLINE.fullmatch(number):
         return number
@@ -262,12 +273,17 @@ class DeliveryAddress:
     province_code: str
 
 
-def validate_address(*, recipient_name: str, phone: str, street: str, commune: str,
-                     province: str) -> DeliveryAddress:
+def validate_address(
+    *, recipient_name: str, phone: str, street: str, commune: str, province: str
+) -> DeliveryAddress:
     """A clean DeliveryAddress, or `InvalidAddress` listing every field that is wrong. `province`
     may be a code or a name, current or former (a former province resolves to today's)."""
     errors: dict[str, str] = {}
-    recipient_name, street, commune = (recipient_name or "").strip(), (street or "").strip(), (commune or "").strip()
+    recipient_name, street, commune = (
+        (recipient_name or "").strip(),
+        (street or "").strip(),
+        (commune or "").strip(),
+    )
     if not recipient_name or len(recipient_name) > 120:
         errors["recipient_name"] = "Enter the recipient's name (at most 120 characters)."
     normalised = normalise_phone(phone)
@@ -305,9 +321,18 @@ def order_by_idempotency_key(key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.idempotency_key == key))
 
 
-def place_order(*, lines: Sequence[CartLine], address: DeliveryAddress, contact_email: str,
-                payment_method: str, idempotency_key: str, customer_id: int | None = None,
-                channel: str = "online", actor: str | None = None, now: datetime | None = None) -> Order:
+def place_order(
+    *,
+    lines: Sequence[CartLine],
+    address: DeliveryAddress,
+    contact_email: str,
+    payment_method: str,
+    idempotency_key: str,
+    customer_id: int | None = None,
+    channel: str = "online",
+    actor: str | None = None,
+    now: datetime | None = None,
+) -> Order:
     """Place an order in one transaction — the order, one ProducerOrder per producer, the lines
     with copied prices, the stock taken — and commit it; or change nothing and raise.
 
@@ -329,22 +354,37 @@ def place_order(*, lines: Sequence[CartLine], address: DeliveryAddress, contact_
 
     cart = price_cart(lines, address.province_code)
     if cart.price_changes:
-        raise PricesChanged("Some prices have changed since you saw them. Please check the new prices.",
-                            list(cart.price_changes))
+        raise PricesChanged(
+            "Some prices have changed since you saw them. Please check the new prices.",
+            list(cart.price_changes),
+        )
     if payment_method == "card" and cart.total_vnd > MAX_CARD_CHARGE_VND:
-        raise CardAmountTooLarge("Orders above 99,999,999 ₫ cannot be paid by card; choose cash on delivery "
-                                 "or split the order.")
+        raise CardAmountTooLarge(
+            "Orders above 99,999,999 ₫ cannot be paid by card; choose cash on delivery or split the order."
+        )
     now = now or utcnow()
     actor = actor or (f"customer {customer_id}" if customer_id else "guest")
     order = Order(
-        reference=new_reference(), channel=channel, customer_id=customer_id, contact_email=contact_email,
-        recipient_name=address.recipient_name, phone=address.phone, street=address.street,
-        commune=address.commune, province_code=address.province_code, payment_method=payment_method,
+        reference=new_reference(),
+        channel=channel,
+        customer_id=customer_id,
+        contact_email=contact_email,
+        recipient_name=address.recipient_name,
+        phone=address.phone,
+        street=address.street,
+        commune=address.commune,
+        province_code=address.province_code,
+        payment_method=payment_method,
         payment_status="awaiting_payment" if payment_method == "card" else "cash_on_delivery",
-        items_total_vnd=cart.items_total_vnd, shipping_total_vnd=cart.shipping_total_vnd,
-        total_vnd=cart.total_vnd, refunded_vnd=0, idempotency_key=idempotency_key, created_at=now,
+        items_total_vnd=cart.items_total_vnd,
+        shipping_total_vnd=cart.shipping_total_vnd,
+        total_vnd=cart.total_vnd,
+        refunded_vnd=0,
+        idempotency_key=idempotency_key,
+        created_at=now,
         expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"])
-        if payment_method == "card" else None,
+        if payment_method == "card"
+        else None,
     )
     try:
         db.session.add(order)
@@ -352,13 +392,24 @@ def place_order(*, lines: Sequence[CartLine], address: DeliveryAddress, contact_
         _take_stock([(pl.product_id, pl.name, pl.quantity) for g in cart.groups for pl in g.lines])
         for group in cart.groups:
             producer_order = ProducerOrder(
-                order_id=order.id, producer_id=group.producer_id, status="placed",
-                subtotal_vnd=group.subtotal_vnd, shipping_fee_vnd=group.shipping_fee_vnd or 0,
-                weight_g=group.weight_g, created_at=now, updated_at=now,
+                order_id=order.id,
+                producer_id=group.producer_id,
+                status="placed",
+                subtotal_vnd=group.subtotal_vnd,
+                shipping_fee_vnd=group.shipping_fee_vnd or 0,
+                weight_g=group.weight_g,
+                created_at=now,
+                updated_at=now,
                 lines=[
-                    OrderLine(product_id=pl.product_id, product_name=pl.name, sku=pl.sku, unit=pl.unit,
-                              unit_price_vnd=pl.unit_price_vnd, quantity=pl.quantity,
-                              line_total_vnd=pl.line_total_vnd)
+                    OrderLine(
+                        product_id=pl.product_id,
+                        product_name=pl.name,
+                        sku=pl.sku,
+                        unit=pl.unit,
+                        unit_price_vnd=pl.unit_price_vnd,
+                        quantity=pl.quantity,
+                        line_total_vnd=pl.line_total_vnd,
+                    )
                     for pl in group.lines
                 ],
             )
@@ -395,9 +446,11 @@ def _take_stock(wanted: list[tuple[int, str, int]]) -> None:
         if result.rowcount != 1:
             short.append((product_id, name, quantity))
     if short:
-        available = dict(db.session.execute(
-            select(Product.id, Product.stock).where(Product.id.in_([pid for pid, _, _ in short]))
-        ).all())
+        available = dict(
+            db.session.execute(
+                select(Product.id, Product.stock).where(Product.id.in_([pid for pid, _, _ in short]))
+            ).all()
+        )
         shortages = [Shortage(pid, name, qty, available.get(pid, 0)) for pid, name, qty in short]
         names = ", ".join(f"{s.name} (only {s.available} left)" for s in shortages)
         raise OutOfStock(f"Not enough stock: {names}.", shortages)
@@ -413,7 +466,9 @@ def _give_back_stock(producer_orders: Iterable[ProducerOrder]) -> None:
     bump_catalog_version(db.session)
     for product_id in sorted(quantities):
         db.session.execute(
-            update(Product).where(Product.id == product_id).values(stock=Product.stock + quantities[product_id]),
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + quantities[product_id]),
             execution_options={"synchronize_session": False},
         )
 
@@ -431,16 +486,31 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _record(order: Order, producer_order: ProducerOrder | None, actor: str, from_status: str | None,
-            to_status: str, note: str = "", now: datetime | None = None) -> OrderEvent:
-    event = OrderEvent(order_id=order.id, producer_order_id=producer_order.id if producer_order else None,
-                       actor=actor, from_status=from_status, to_status=to_status, note=note, at=now or utcnow())
+def _record(
+    order: Order,
+    producer_order: ProducerOrder | None,
+    actor: str,
+    from_status: str | None,
+    to_status: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> OrderEvent:
+    event = OrderEvent(
+        order_id=order.id,
+        producer_order_id=producer_order.id if producer_order else None,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        at=now or utcnow(),
+    )
     db.session.add(event)
     return event
 
 
-def _move(producer_order: ProducerOrder, to_status: str, actor: str, note: str = "",
-          now: datetime | None = None) -> None:
+def _move(
+    producer_order: ProducerOrder, to_status: str, actor: str, note: str = "", now: datetime | None = None
+) -> None:
     from_status = producer_order.status
     if to_status not in TRANSITIONS[from_status]:
         raise TransitionNotAllowed(f"A {from_status} order cannot become {to_status}.")
@@ -449,8 +519,9 @@ def _move(producer_order: ProducerOrder, to_status: str, actor: str, note: str =
     _record(producer_order.order, producer_order, actor, from_status, to_status, note, now)
 
 
-def _set_payment_status(order: Order, to_status: str, actor: str, note: str = "",
-                        now: datetime | None = None) -> None:
+def _set_payment_status(
+    order: Order, to_status: str, actor: str, note: str = "", now: datetime | None = None
+) -> None:
     if order.payment_status != to_status:
         _record(order, None, actor, order.payment_status, to_status, note, now)
         order.payment_status = to_status
@@ -476,16 +547,23 @@ def _refund_cancelled_parts(order: Order, actor: str, now: datetime | None = Non
         if producer_order.status != "cancelled" or not _money_taken(order):
             continue
         try:
-            stripe_gateway.refund(payment_intent_id=order.stripe_payment_intent_id or "",
-                                  amount_vnd=producer_order.total_vnd,
-                                  key=f"{order.reference}-{producer_order.id}")
+            stripe_gateway.refund(
+                payment_intent_id=order.stripe_payment_intent_id or "",
+                amount_vnd=producer_order.total_vnd,
+                key=f"{order.reference}-{producer_order.id}",
+            )
         except stripe_gateway.PaymentError as exc:
-            raise RefundFailed(f"The refund could not be made ({exc.message}); nothing was changed. "
-                               "Please try again.") from exc
+            raise RefundFailed(
+                f"The refund could not be made ({exc.message}); nothing was changed. Please try again."
+            ) from exc
         order.refunded_vnd += producer_order.total_vnd
         _move(producer_order, "refunded", actor, f"{producer_order.total_vnd} ₫ refunded by card", now)
-        _set_payment_status(order, "refunded" if order.refunded_vnd >= order.total_vnd else "partially_refunded",
-                            actor, now=now)
+        _set_payment_status(
+            order,
+            "refunded" if order.refunded_vnd >= order.total_vnd else "partially_refunded",
+            actor,
+            now=now,
+        )
 
 
 def accept_producer_order(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
@@ -495,16 +573,27 @@ def accept_producer_order(producer_order: ProducerOrder, actor: str, now: dateti
     _move(producer_order, "accepted", actor, now=now)
 
 
-def ship_producer_order(producer_order: ProducerOrder, actor: str, *, carrier: str, tracking_number: str,
-                        now: datetime | None = None) -> None:
+def ship_producer_order(
+    producer_order: ProducerOrder,
+    actor: str,
+    *,
+    carrier: str,
+    tracking_number: str,
+    now: datetime | None = None,
+) -> None:
     carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
     if not carrier or not tracking_number or len(carrier) > 80 or len(tracking_number) > 80:
         raise InvalidShipment("Enter the carrier and the tracking number.")
     now = now or utcnow()
     _move(producer_order, "shipped", actor, f"{carrier} {tracking_number}", now)
-    producer_order.carrier, producer_order.tracking_number, producer_order.shipped_at = carrier, tracking_number, now
-    signals.producer_order_shipped.send(current_app._get_current_object(), order=producer_order.order,
-                                        producer_order=producer_order)
+    producer_order.carrier, producer_order.tracking_number, producer_order.shipped_at = (
+        carrier,
+        tracking_number,
+        now,
+    )
+    signals.producer_order_shipped.send(
+        current_app._get_current_object(), order=producer_order.order, producer_order=producer_order
+    )
 
 
 def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
@@ -517,8 +606,9 @@ def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | No
         producer_order.cod_collected_at = now
 
 
-def reject_producer_order(producer_order: ProducerOrder, actor: str, reason: str = "",
-                          now: datetime | None = None) -> None:
+def reject_producer_order(
+    producer_order: ProducerOrder, actor: str, reason: str = "", now: datetime | None = None
+) -> None:
     """The producer declines its part: the stock goes back, and a paid part is refunded."""
     order = _lock(producer_order.order)
     if producer_order.status != "placed":
@@ -526,10 +616,14 @@ def reject_producer_order(producer_order: ProducerOrder, actor: str, reason: str
     _move(producer_order, "cancelled", actor, reason or "rejected by the producer", now)
     _give_back_stock([producer_order])
     _after_cancellation(order, actor, now)
-    signals.order_cancelled.send(current_app._get_current_object(), order=order, producer_order=producer_order)
+    signals.order_cancelled.send(
+        current_app._get_current_object(), order=order, producer_order=producer_order
+    )
 
 
-def cancel_order(order: Order, actor: str, reason: str = "", now: datetime | None = None) -> list[ProducerOrder]:
+def cancel_order(
+    order: Order, actor: str, reason: str = "", now: datetime | None = None
+) -> list[ProducerOrder]:
     """The buyer cancels every part not shipped yet: stock back, paid parts refunded. Refused
     when every part has already left the producer. Returns the parts cancelled."""
     order = _lock(order)
@@ -574,7 +668,8 @@ def expire_unpaid_orders(now: datetime | None = None) -> list[str]:
     transaction per order. Returns their references."""
     now = now or utcnow()
     ids = db.session.scalars(
-        select(Order.id).where(Order.payment_status == "awaiting_payment", Order.expires_at <= now)
+        select(Order.id)
+        .where(Order.payment_status == "awaiting_payment", Order.expires_at <= now)
         .order_by(Order.id)
     ).all()
     expired = []
@@ -597,8 +692,15 @@ def order_by_reference(reference: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.reference == reference))
 
 
-def record_card_payment(order: Order, *, payment_intent_id: str, amount_vnd: int, currency: str,
-                        actor: str = "stripe", now: datetime | None = None) -> str:
+def record_card_payment(
+    order: Order,
+    *,
+    payment_intent_id: str,
+    amount_vnd: int,
+    currency: str,
+    actor: str = "stripe",
+    now: datetime | None = None,
+) -> str:
     """Stripe says the card payment succeeded. Returns what was done, for the event log.
 
     Tolerates any order of events: a payment for an order already paid changes nothing; a
@@ -626,14 +728,24 @@ def record_card_payment(order: Order, *, payment_intent_id: str, amount_vnd: int
     return f"nothing to do: payment status is {order.payment_status}"
 
 
-def record_card_failure(order: Order, *, message: str, actor: str = "stripe", now: datetime | None = None) -> str:
+def record_card_failure(
+    order: Order, *, message: str, actor: str = "stripe", now: datetime | None = None
+) -> str:
     """Stripe says a card attempt failed: kept on the order (the buyer may try another card);
     ignored once the order is paid or cancelled."""
     order = _lock(order)
     if order.payment_status != "awaiting_payment":
         return f"ignored: payment status is {order.payment_status}"
     order.payment_error = message or "The card payment failed."
-    _record(order, None, actor, "awaiting_payment", "awaiting_payment", f"payment failed: {order.payment_error}", now)
+    _record(
+        order,
+        None,
+        actor,
+        "awaiting_payment",
+        "awaiting_payment",
+        f"payment failed: {order.payment_error}",
+        now,
+    )
     return "payment failure recorded"
 
 
@@ -642,13 +754,19 @@ def record_card_failure(order: Order, *, message: str, actor: str = "stripe", no
 
 
 def orders_of_customer(customer_id: int) -> list[Order]:
-    return list(db.session.scalars(
-        select(Order).where(Order.customer_id == customer_id).order_by(Order.created_at.desc(), Order.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+        )
+    )
 
 
 def order_of_customer(reference: str, customer_id: int) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.reference == reference, Order.customer_id == customer_id))
+    return db.session.scalar(
+        select(Order).where(Order.reference == reference, Order.customer_id == customer_id)
+    )
 
 
 def producer_orders_of(producer_id: int, status: str | None = None) -> list[ProducerOrder]:
@@ -659,12 +777,17 @@ def producer_orders_of(producer_id: int, status: str | None = None) -> list[Prod
 
 
 def producer_order_of(producer_id: int, producer_order_id: int) -> ProducerOrder | None:
-    return db.session.scalar(select(ProducerOrder).where(
-        ProducerOrder.id == producer_order_id, ProducerOrder.producer_id == producer_id))
+    return db.session.scalar(
+        select(ProducerOrder).where(
+            ProducerOrder.id == producer_order_id, ProducerOrder.producer_id == producer_id
+        )
+    )
 
 
 def events_of(order: Order) -> list[OrderEvent]:
-    return list(db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)))
+    return list(
+        db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ against the delivery province) and its weight.
 The table lives in code (`DEFAULT_SHIPPING_TABLE`); the `SHIPPING_FEE_TABLE` setting replaces it
 with a mapping of the same shape, so rates change without editing code.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -14,14 +15,45 @@ from marketplace.reference import PROVINCES_BY_CODE
 # The three regions (miền) of the 34 provinces in force since 1 July 2025.
 ZONES: dict[str, tuple[str, ...]] = {
     "north": (
-        "ha-noi", "lai-chau", "dien-bien", "son-la", "lang-son", "quang-ninh", "cao-bang", "tuyen-quang",
-        "lao-cai", "thai-nguyen", "phu-tho", "bac-ninh", "hung-yen", "hai-phong", "ninh-binh",
+        "ha-noi",
+        "lai-chau",
+        "dien-bien",
+        "son-la",
+        "lang-son",
+        "quang-ninh",
+        "cao-bang",
+        "tuyen-quang",
+        "lao-cai",
+        "thai-nguyen",
+        "phu-tho",
+        "bac-ninh",
+        "hung-yen",
+        "hai-phong",
+        "ninh-binh",
     ),
     "central": (
-        "thanh-hoa", "nghe-an", "ha-tinh", "quang-tri", "hue", "da-nang", "quang-ngai", "gia-lai",
-        "khanh-hoa", "lam-dong", "dak-lak",
+        "thanh-hoa",
+        "nghe-an",
+        "ha-tinh",
+        "quang-tri",
+        "hue",
+        "da-nang",
+        "quang-ngai",
+        "gia-lai",
+        "khanh-hoa",
+        "lam-dong",
+        "dak-lak",
     ),
-    "south": ("ho-chi-minh", "dong-nai", "tay-ninh", "can-tho", "vinh-long", "dong-thap", "ca-mau", "an-giang"),
+    "south": (
+        "ho-chi-minh",
+        "dong-nai",
+        "tay-ninh",
+        "can-tho",
+        "vinh-long",
+        "dong-thap",
+        "ca-mau",
+        "an-giang",
+    ),
 }
 ZONE_ORDER = ("north", "central", "south")
 DISTANCES = ("same_province", "same_zone", "neighbour_zone", "far_zone")
@@ -30,12 +62,33 @@ DISTANCES = ("same_province", "same_zone", "neighbour_zone", "far_zone")
 # started kilogram above the last band.
 DEFAULT_SHIPPING_TABLE: dict = {
     "bands": [
-        {"max_weight_g": 500, "fees": {"same_province": 16_000, "same_zone": 22_000,
-                                       "neighbour_zone": 30_000, "far_zone": 35_000}},
-        {"max_weight_g": 1_000, "fees": {"same_province": 18_000, "same_zone": 26_000,
-                                         "neighbour_zone": 36_000, "far_zone": 42_000}},
-        {"max_weight_g": 2_000, "fees": {"same_province": 22_000, "same_zone": 32_000,
-                                         "neighbour_zone": 45_000, "far_zone": 55_000}},
+        {
+            "max_weight_g": 500,
+            "fees": {
+                "same_province": 16_000,
+                "same_zone": 22_000,
+                "neighbour_zone": 30_000,
+                "far_zone": 35_000,
+            },
+        },
+        {
+            "max_weight_g": 1_000,
+            "fees": {
+                "same_province": 18_000,
+                "same_zone": 26_000,
+                "neighbour_zone": 36_000,
+                "far_zone": 42_000,
+            },
+        },
+        {
+            "max_weight_g": 2_000,
+            "fees": {
+                "same_province": 22_000,
+                "same_zone": 32_000,
+                "neighbour_zone": 45_000,
+                "far_zone": 55_000,
+            },
+        },
     ],
     "extra_per_kg": {"same_province": 3_000, "same_zone": 5_000, "neighbour_zone": 8_000, "far_zone": 10_000},
 }

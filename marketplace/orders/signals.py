@@ -5,6 +5,7 @@ that writes an outbox row through `db.session` commits or rolls back together wi
 Receivers get `order` (and `producer_order` where one part changed). `notifications.compose`
 turns a signal into an e-mail.
 """
+
 from __future__ import annotations
 
 from blinker import Namespace

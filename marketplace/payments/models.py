@@ -1,4 +1,5 @@
 """The log of Stripe events already applied: each event id once, so a replayed event changes nothing."""
+
 from __future__ import annotations
 
 from datetime import datetime

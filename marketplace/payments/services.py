@@ -1,4 +1,5 @@
 """Card payments for orders: starting a PaymentIntent, and applying Stripe's webhook events once."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -13,22 +14,31 @@ from marketplace.payments.models import ProcessedStripeEvent
 from marketplace.payments.stripe_gateway import PaymentIntent, WebhookEvent
 
 
-def start_card_payment(order: Order, *, payment_method: str | None = None, confirm: bool = False) -> PaymentIntent:
+def start_card_payment(
+    order: Order, *, payment_method: str | None = None, confirm: bool = False
+) -> PaymentIntent:
     """The order's PaymentIntent, created once (its id is kept on the order) and reused on every
     later visit to the payment page; the browser confirms it with stripe.js. Commits the id."""
     if order.payment_method != "card" or order.payment_status != "awaiting_payment":
         raise TransitionNotAllowed("This order is not waiting for a card payment.")
     if order.stripe_payment_intent_id:
         return stripe_gateway.retrieve_payment_intent(order.stripe_payment_intent_id)
-    intent = stripe_gateway.create_payment_intent(order_reference=order.reference, amount_vnd=order.total_vnd,
-                                                  payment_method=payment_method, confirm=confirm)
+    intent = stripe_gateway.create_payment_intent(
+        order_reference=order.reference,
+        amount_vnd=order.total_vnd,
+        payment_method=payment_method,
+        confirm=confirm,
+    )
     order.stripe_payment_intent_id = intent.id
     db.session.commit()
     return intent
 
 
 def already_processed(event_id: str) -> bool:
-    return db.session.scalar(select(ProcessedStripeEvent.id).where(ProcessedStripeEvent.event_id == event_id)) is not None
+    return (
+        db.session.scalar(select(ProcessedStripeEvent.id).where(ProcessedStripeEvent.event_id == event_id))
+        is not None
+    )
 
 
 def apply_stripe_event(event: WebhookEvent) -> str:
@@ -38,7 +48,9 @@ def apply_stripe_event(event: WebhookEvent) -> str:
         return "duplicate"
     try:
         outcome = _dispatch(event)
-        db.session.add(ProcessedStripeEvent(event_id=event.id, event_type=event.type[:80], outcome=outcome[:200]))
+        db.session.add(
+            ProcessedStripeEvent(event_id=event.id, event_type=event.type[:80], outcome=outcome[:200])
+        )
         db.session.commit()
     except IntegrityError:
         # The same event, delivered twice at once: the other delivery applied it.
@@ -60,6 +72,7 @@ def _dispatch(event: WebhookEvent) -> str:
     if order is None:
         return "ignored: no order for this payment"
     if event.type == "payment_intent.succeeded":
-        return orders.record_card_payment(order, payment_intent_id=intent.id, amount_vnd=intent.amount,
-                                          currency=intent.currency)
+        return orders.record_card_payment(
+            order, payment_intent_id=intent.id, amount_vnd=intent.amount, currency=intent.currency
+        )
     return orders.record_card_failure(order, message=intent.last_error or "The card payment failed.")

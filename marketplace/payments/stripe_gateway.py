@@ -5,6 +5,7 @@ server such as localstripe, STRIPE_API_BASE. Every request that creates somethin
 idempotency key derived from what it is for, so a retry never charges or refunds twice. Stripe's
 errors leave this module as `PaymentError` (or its subclass `CardDeclined`), never as stripe's own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -102,8 +103,9 @@ def _call(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
         raise PaymentError(exc.user_message or str(exc) or "The payment service failed.") from exc
 
 
-def create_payment_intent(*, order_reference: str, amount_vnd: int, payment_method: str | None = None,
-                          confirm: bool = False) -> PaymentIntent:
+def create_payment_intent(
+    *, order_reference: str, amount_vnd: int, payment_method: str | None = None, confirm: bool = False
+) -> PaymentIntent:
     """A PaymentIntent for one order, in VND. The browser confirms it with stripe.js; a server-side
     `payment_method`/`confirm` is for tests and for saved cards."""
     params: dict = {
@@ -116,8 +118,11 @@ def create_payment_intent(*, order_reference: str, amount_vnd: int, payment_meth
         params["payment_method"] = payment_method
     if confirm:
         params["confirm"] = True
-    intent = _call(client().v1.payment_intents.create, params=params,
-                   options={"idempotency_key": f"payment-intent-{order_reference}"})
+    intent = _call(
+        client().v1.payment_intents.create,
+        params=params,
+        options={"idempotency_key": f"payment-intent-{order_reference}"},
+    )
     return _intent(intent)
 
 

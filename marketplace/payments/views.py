@@ -1,4 +1,5 @@
 """The Stripe webhook endpoint: signature first, then each event applied once."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request

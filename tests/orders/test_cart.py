@@ -1,4 +1,5 @@
 """The cart: add, change, remove, kept in the session, merged at sign-in."""
+
 from __future__ import annotations
 
 import pytest

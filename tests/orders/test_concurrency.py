@@ -1,4 +1,5 @@
 """No overselling: many buyers at once, each on its own database connection (PostgreSQL only)."""
+
 from __future__ import annotations
 
 import threading
@@ -28,8 +29,11 @@ def test_forty_buyers_for_the_last_ten_units_buy_exactly_ten(app, backend, tmp_p
     tea_id, price = tea.id, tea.price_vnd
     delivery = address()
     # A second application on the same database, with a pool big enough for one connection per buyer.
-    buyers_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
-                          SQLALCHEMY_ENGINE_OPTIONS={"pool_size": BUYERS, "max_overflow": 0})
+    buyers_app = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": BUYERS, "max_overflow": 0},
+    )
     start = threading.Barrier(BUYERS)
     results: list[str] = []
     lowest_seen: list[int] = []
@@ -40,9 +44,13 @@ def test_forty_buyers_for_the_last_ten_units_buy_exactly_ten(app, backend, tmp_p
             db.session.execute(select(1))  # hold a connection before the race starts
             start.wait(timeout=30)
             try:
-                services.place_order(lines=[CartLine(tea_id, 1, price)], address=delivery,
-                                     contact_email=f"buyer{n}@example.vn", payment_method="cod",
-                                     idempotency_key=f"concurrent-buyer-{n:04d}")
+                services.place_order(
+                    lines=[CartLine(tea_id, 1, price)],
+                    address=delivery,
+                    contact_email=f"buyer{n}@example.vn",
+                    payment_method="cod",
+                    idempotency_key=f"concurrent-buyer-{n:04d}",
+                )
                 results.append("sold")
             except errors.OutOfStock as exc:
                 assert exc.shortages[0].available == 0 and "only 0 left" in exc.message

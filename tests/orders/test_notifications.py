@@ -1,4 +1,5 @@
 """Signals for the buyer's e-mails: sent inside the transaction of each change."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -13,8 +14,10 @@ def captured():  # noqa: ANN201
     received: list[tuple[str, str]] = []
     receivers = {}
     for name in ("order_placed", "order_paid", "producer_order_shipped", "order_cancelled"):
+
         def receiver(sender, name=name, **kwargs):  # noqa: ANN001, ANN003, ANN202
             received.append((name, kwargs["order"].reference))
+
         receivers[name] = receiver
         getattr(signals, name).connect(receiver)
     try:
@@ -33,8 +36,12 @@ def test_placing_shipping_and_cancelling_send_their_signals(app) -> None:  # noq
         services.ship_producer_order(part, "producer", carrier="Viettel Post", tracking_number="VTP1")
         cancelled = place([(tea, 1)], method="cod")
         services.cancel_order(cancelled, "customer")
-    assert received == [("order_placed", shipped.reference), ("producer_order_shipped", shipped.reference),
-                        ("order_placed", cancelled.reference), ("order_cancelled", cancelled.reference)]
+    assert received == [
+        ("order_placed", shipped.reference),
+        ("producer_order_shipped", shipped.reference),
+        ("order_placed", cancelled.reference),
+        ("order_cancelled", cancelled.reference),
+    ]
 
 
 def test_emails_name_the_order_and_the_amounts(app) -> None:  # noqa: ANN001

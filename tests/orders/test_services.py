@@ -1,4 +1,5 @@
 """Order rules: pricing, address, shipping, placement with stock, the status machine, expiry."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,18 +24,44 @@ def _stock(product_id: int) -> int:
 
 
 def _counts() -> tuple[int, int, int]:
-    return (db.session.query(Order).count(), db.session.query(ProducerOrder).count(),
-            db.session.query(OrderLine).count())
+    return (
+        db.session.query(Order).count(),
+        db.session.query(ProducerOrder).count(),
+        db.session.query(OrderLine).count(),
+    )
 
 
-@pytest.mark.parametrize("raw", ["0912345678", "091 234 5678", "+84 912 345 678", "84912345678",
-                                 "0084912345678", "0352.123.456", "(024) 3825 1234", "02083 852 123"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0912345678",
+        "091 234 5678",
+        "+84 912 345 678",
+        "84912345678",
+        "0084912345678",
+        "0352.123.456",
+        "(024) 3825 1234",
+        "02083 852 123",
+    ],
+)
 def test_vietnamese_phone_numbers_are_accepted_and_normalised(raw) -> None:  # noqa: ANN001
     assert services.normalise_phone(raw).startswith("0")
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "0112345678", "0412345678", "091234567", "09123456789",
-                                 "+1 415 555 0100", "0912-345-67a", "0212345678"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "12345",
+        "0112345678",
+        "0412345678",
+        "091234567",
+        "09123456789",
+        "+1 415 555 0100",
+        "0912-345-67a",
+        "0212345678",
+    ],
+)
 def test_invalid_phone_numbers_are_refused(raw) -> None:  # noqa: ANN001
     assert services.normalise_phone(raw) is None
 
@@ -57,9 +84,15 @@ def test_shipping_fee_grows_with_distance_and_weight() -> None:
 
 
 def test_shipping_table_setting_replaces_the_default(app) -> None:  # noqa: ANN001
-    flat = {"bands": [{"max_weight_g": 100_000, "fees": dict.fromkeys(
-        ("same_province", "same_zone", "neighbour_zone", "far_zone"), 10_000)}],
-        "extra_per_kg": dict.fromkeys(("same_province", "same_zone", "neighbour_zone", "far_zone"), 0)}
+    flat = {
+        "bands": [
+            {
+                "max_weight_g": 100_000,
+                "fees": dict.fromkeys(("same_province", "same_zone", "neighbour_zone", "far_zone"), 10_000),
+            }
+        ],
+        "extra_per_kg": dict.fromkeys(("same_province", "same_zone", "neighbour_zone", "far_zone"), 0),
+    }
     product = make_product(make_producer(province_code="thai-nguyen"))
     app.config["SHIPPING_FEE_TABLE"] = flat
     try:
@@ -70,14 +103,21 @@ def test_shipping_table_setting_replaces_the_default(app) -> None:  # noqa: ANN0
 
 
 def test_cart_is_grouped_by_producer_and_reports_changed_prices_and_shortages(app) -> None:  # noqa: ANN001
-    tea = make_product(make_producer(province_code="thai-nguyen"), price_vnd=250_000, stock=5, net_weight_g=200)
+    tea = make_product(
+        make_producer(province_code="thai-nguyen"), price_vnd=250_000, stock=5, net_weight_g=200
+    )
     fish_sauce = make_product(make_producer(province_code="an-giang"), price_vnd=90_000, stock=1)
-    cart = services.price_cart([CartLine(tea.id, 2, 240_000), CartLine(fish_sauce.id, 3), CartLine(tea.id, 1)],
-                               "ha-noi")
+    cart = services.price_cart(
+        [CartLine(tea.id, 2, 240_000), CartLine(fish_sauce.id, 3), CartLine(tea.id, 1)], "ha-noi"
+    )
     assert [g.producer_id for g in cart.groups] == sorted([tea.producer_id, fish_sauce.producer_id])
     tea_group = next(g for g in cart.groups if g.producer_id == tea.producer_id)
-    assert tea_group.lines[0].quantity == 3 and tea_group.subtotal_vnd == 750_000 and tea_group.weight_g == 600
-    assert [(c.product_id, c.expected_vnd, c.current_vnd) for c in cart.price_changes] == [(tea.id, 240_000, 250_000)]
+    assert (
+        tea_group.lines[0].quantity == 3 and tea_group.subtotal_vnd == 750_000 and tea_group.weight_g == 600
+    )
+    assert [(c.product_id, c.expected_vnd, c.current_vnd) for c in cart.price_changes] == [
+        (tea.id, 240_000, 250_000)
+    ]
     assert [(s.product_id, s.requested, s.available) for s in cart.shortages] == [(fish_sauce.id, 3, 1)]
     assert cart.total_vnd == 750_000 + 270_000 + sum(g.shipping_fee_vnd for g in cart.groups)
 
@@ -93,9 +133,16 @@ def test_placing_an_order_copies_prices_splits_by_producer_and_takes_stock(app) 
     assert order.items_total_vnd == 680_000
     assert order.total_vnd == order.items_total_vnd + order.shipping_total_vnd
     assert [(po.producer_id, po.status, po.subtotal_vnd) for po in order.producer_orders] == [
-        (tea.producer_id, "placed", 500_000), (honey.producer_id, "placed", 180_000)]
+        (tea.producer_id, "placed", 500_000),
+        (honey.producer_id, "placed", 180_000),
+    ]
     line = order.producer_orders[0].lines[0]
-    assert (line.product_name, line.sku, line.unit_price_vnd, line.quantity) == (tea.name, tea.sku, 250_000, 2)
+    assert (line.product_name, line.sku, line.unit_price_vnd, line.quantity) == (
+        tea.name,
+        tea.sku,
+        250_000,
+        2,
+    )
     assert (_stock(tea.id), _stock(honey.id)) == (3, 3)
     assert db.session.get(CatalogState, 1).version > version
     tea_row = db.session.get(Product, tea.id)
@@ -126,7 +173,10 @@ def test_every_short_line_is_reported_at_once_and_nothing_is_taken(app) -> None:
     with pytest.raises(errors.OutOfStock) as caught:
         place([(tea, 2), (honey, 1), (rice, 3)])
     assert caught.value.code == "out_of_stock"
-    assert [(s.product_id, s.requested, s.available) for s in caught.value.shortages] == [(tea.id, 2, 1), (honey.id, 1, 0)]
+    assert [(s.product_id, s.requested, s.available) for s in caught.value.shortages] == [
+        (tea.id, 2, 1),
+        (honey.id, 1, 0),
+    ]
     assert "only 1 left" in caught.value.message
     assert (_stock(tea.id), _stock(honey.id), _stock(rice.id)) == (1, 0, 9) and _counts() == (0, 0, 0)
 
@@ -143,8 +193,13 @@ def test_bad_quantities_reaching_place_order_change_nothing(app) -> None:  # noq
     db.session.commit()
     for quantity in (0, -3, 10**9):
         with pytest.raises(errors.InvalidQuantity):
-            services.place_order(lines=[CartLine(tea.id, quantity)], address=address(), contact_email="a@b.vn",
-                                 payment_method="cod", idempotency_key=services.new_idempotency_key())
+            services.place_order(
+                lines=[CartLine(tea.id, quantity)],
+                address=address(),
+                contact_email="a@b.vn",
+                payment_method="cod",
+                idempotency_key=services.new_idempotency_key(),
+            )
     assert _stock(tea.id) == 5 and _counts() == (0, 0, 0)
 
 
@@ -158,8 +213,13 @@ def test_unknown_or_unsellable_products_are_refused(app, status) -> None:  # noq
         product_id = make_product(status=status).id
     db.session.commit()
     with pytest.raises(errors.UnknownProduct) as caught:
-        services.place_order(lines=[CartLine(product_id, 1)], address=address(), contact_email="a@b.vn",
-                             payment_method="cod", idempotency_key=services.new_idempotency_key())
+        services.place_order(
+            lines=[CartLine(product_id, 1)],
+            address=address(),
+            contact_email="a@b.vn",
+            payment_method="cod",
+            idempotency_key=services.new_idempotency_key(),
+        )
     assert caught.value.product_ids == [product_id] and _counts() == (0, 0, 0)
     with pytest.raises(errors.UnknownProduct):
         services.cart_line("drop table", 1)
@@ -170,9 +230,13 @@ def test_a_tampered_or_stale_price_places_no_order(app, sent_price) -> None:  # 
     tea = make_product(price_vnd=250_000, stock=5)
     db.session.commit()
     with pytest.raises(errors.PricesChanged) as caught:
-        services.place_order(lines=[services.cart_line(str(tea.id), "1", str(sent_price))], address=address(),
-                             contact_email="a@b.vn", payment_method="card",
-                             idempotency_key=services.new_idempotency_key())
+        services.place_order(
+            lines=[services.cart_line(str(tea.id), "1", str(sent_price))],
+            address=address(),
+            contact_email="a@b.vn",
+            payment_method="card",
+            idempotency_key=services.new_idempotency_key(),
+        )
     assert caught.value.code == "price_changed" and caught.value.changes[0].current_vnd == 250_000
     assert _stock(tea.id) == 5 and _counts() == (0, 0, 0)
     with pytest.raises(errors.InvalidCheckout):
@@ -182,21 +246,31 @@ def test_a_tampered_or_stale_price_places_no_order(app, sent_price) -> None:  # 
 def test_invalid_phone_places_no_order(app) -> None:  # noqa: ANN001
     with pytest.raises(errors.InvalidAddress) as caught:
         address(phone="0123")
-    assert list(caught.value.errors) == ["phone"] and "Vietnamese phone number" in caught.value.errors["phone"]
+    assert (
+        list(caught.value.errors) == ["phone"] and "Vietnamese phone number" in caught.value.errors["phone"]
+    )
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"payment_method": "bitcoin"}, "invalid_checkout"),
-    ({"contact_email": "not-an-email"}, "invalid_checkout"),
-    ({"idempotency_key": "x"}, "invalid_checkout"),
-    ({"channel": "traditional_market"}, "invalid_checkout"),
-    ({"lines": []}, "empty_cart"),
-])
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"payment_method": "bitcoin"}, "invalid_checkout"),
+        ({"contact_email": "not-an-email"}, "invalid_checkout"),
+        ({"idempotency_key": "x"}, "invalid_checkout"),
+        ({"channel": "traditional_market"}, "invalid_checkout"),
+        ({"lines": []}, "empty_cart"),
+    ],
+)
 def test_bad_checkout_fields_are_refused(app, fields, code) -> None:  # noqa: ANN001
     tea = make_product(stock=5)
     db.session.commit()
-    arguments = dict(lines=[CartLine(tea.id, 1)], address=address(), contact_email="a@b.vn",
-                     payment_method="cod", idempotency_key=services.new_idempotency_key())
+    arguments = dict(
+        lines=[CartLine(tea.id, 1)],
+        address=address(),
+        contact_email="a@b.vn",
+        payment_method="cod",
+        idempotency_key=services.new_idempotency_key(),
+    )
     with pytest.raises(errors.OrderError) as caught:
         services.place_order(**{**arguments, **fields})
     assert caught.value.code == code and _counts() == (0, 0, 0)
@@ -223,7 +297,12 @@ def test_producer_order_goes_through_its_statuses_with_an_event_for_each(app) ->
     db.session.commit()
     assert part.status == "delivered" and part.cod_collected_at is not None and part.carrier == "GHN"
     transitions = [(e.from_status, e.to_status) for e in services.events_of(order) if e.producer_order_id]
-    assert transitions == [(None, "placed"), ("placed", "accepted"), ("accepted", "shipped"), ("shipped", "delivered")]
+    assert transitions == [
+        (None, "placed"),
+        ("placed", "accepted"),
+        ("accepted", "shipped"),
+        ("shipped", "delivered"),
+    ]
     assert services.recognised_revenue_by_producer("online") == {(tea.producer_id, "online"): tea.price_vnd}
 
 
@@ -231,10 +310,12 @@ def test_producer_order_goes_through_its_statuses_with_an_event_for_each(app) ->
 def test_impossible_transitions_are_refused(app, moves) -> None:  # noqa: ANN001
     order = place([(make_product(stock=5), 1)], method="cod")
     part = order.producer_orders[0]
-    actions = {"accepted": lambda: services.accept_producer_order(part, "p"),
-               "shipped": lambda: services.ship_producer_order(part, "p", carrier="VNPost", tracking_number="1"),
-               "delivered": lambda: services.mark_delivered(part, "p"),
-               "refunded": lambda: services._move(part, "refunded", "p")}
+    actions = {
+        "accepted": lambda: services.accept_producer_order(part, "p"),
+        "shipped": lambda: services.ship_producer_order(part, "p", carrier="VNPost", tracking_number="1"),
+        "delivered": lambda: services.mark_delivered(part, "p"),
+        "refunded": lambda: services._move(part, "refunded", "p"),
+    }
     with pytest.raises(errors.TransitionNotAllowed):
         for move in moves:
             actions[move]()

@@ -1,5 +1,6 @@
 """Stripe test harness: a real localstripe process, and a live server of the test application
 for it to deliver signed webhooks to. Nothing in the Stripe library is patched."""
+
 from __future__ import annotations
 
 import json
@@ -42,13 +43,18 @@ def localstripe(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
     """The base URL of a localstripe started for this test session (killed at its end)."""
     port = _free_port()
     log = open(tmp_path_factory.mktemp("localstripe") / "localstripe.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen([_localstripe_executable(), "--port", str(port), "--from-scratch"],
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [_localstripe_executable(), "--port", str(port), "--from-scratch"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
         try:
-            request = urllib.request.Request(f"{base}/v1/customers", headers={"Authorization": f"Bearer {SECRET_KEY}"})
+            request = urllib.request.Request(
+                f"{base}/v1/customers", headers={"Authorization": f"Bearer {SECRET_KEY}"}
+            )
             urllib.request.urlopen(request, timeout=1).close()
             break
         except urllib.error.HTTPError:
@@ -84,8 +90,10 @@ class WebhookRecorder:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
-            headers = {"Stripe-Signature": environ.get("HTTP_STRIPE_SIGNATURE", ""),
-                       "Content-Type": environ.get("CONTENT_TYPE", "")}
+            headers = {
+                "Stripe-Signature": environ.get("HTTP_STRIPE_SIGNATURE", ""),
+                "Content-Type": environ.get("CONTENT_TYPE", ""),
+            }
             self.deliveries.append((body, headers))
         return self.app(environ, start_response)
 
@@ -109,14 +117,27 @@ def stripe_app(app: Flask, localstripe: str, live_server) -> Iterator[Flask]:  #
     """`app` pointed at localstripe, whose webhooks reach this app's live server."""
     url, recorder = live_server
     recorder.deliveries.clear()
-    settings = {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": "pk_test_ocop",
-                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}
+    settings = {
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_ocop",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": localstripe,
+    }
     saved = {key: app.config.get(key) for key in settings}
     app.config.update(settings)
-    body = json.dumps({"url": url + WEBHOOK_PATH, "secret": WEBHOOK_SECRET,
-                       "events": ["payment_intent.succeeded", "payment_intent.payment_failed"]}).encode()
-    request = urllib.request.Request(f"{localstripe}/_config/webhooks/ocop-tests", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
+    body = json.dumps(
+        {
+            "url": url + WEBHOOK_PATH,
+            "secret": WEBHOOK_SECRET,
+            "events": ["payment_intent.succeeded", "payment_intent.payment_failed"],
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{localstripe}/_config/webhooks/ocop-tests",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=5).close()
     app.webhook_deliveries = recorder.deliveries  # type: ignore[attr-defined]
     try:

@@ -1,5 +1,6 @@
 """Card payments against a real localstripe process, its signed webhooks delivered to a live
 server of the application."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,12 @@ def _wait_for(condition: Callable[[Order], bool], order_id: int, seconds: float 
 
 
 def _events(order_id: int) -> list[tuple[str | None, str, str]]:
-    return [(e.from_status, e.to_status, e.actor) for e in db.session.scalars(
-        select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id))]
+    return [
+        (e.from_status, e.to_status, e.actor)
+        for e in db.session.scalars(
+            select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
+        )
+    ]
 
 
 def _processed() -> int:
@@ -51,8 +56,9 @@ def _processed() -> int:
 def _card(app, number: str) -> str:  # noqa: ANN001
     """A payment method for a card number, as stripe.js would create it in the browser."""
     client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": app.config["STRIPE_API_BASE"]})
-    method = client.v1.payment_methods.create(params={
-        "type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123"}})
+    method = client.v1.payment_methods.create(
+        params={"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123"}}
+    )
     return method.id
 
 
@@ -80,7 +86,11 @@ def test_a_card_payment_marks_the_order_paid_only_when_the_signed_webhook_arrive
         assert db.session.get(Order, order.id).payment_status == "awaiting_payment"
         paid = _wait_for(lambda o: o.payment_status == "paid", order.id)
     assert (intent.status, intent.amount, intent.currency, intent.order_reference) == (
-        "succeeded", order.total_vnd, "vnd", order.reference)
+        "succeeded",
+        order.total_vnd,
+        "vnd",
+        order.reference,
+    )
     assert paid.payment_status == "paid" and paid.paid_at and paid.expires_at is None
     assert paid.stripe_payment_intent_id == intent.id
     assert ("awaiting_payment", "paid", "stripe") in _events(order.id)
@@ -114,15 +124,30 @@ def test_a_declined_card_leaves_the_order_unpaid_with_a_clear_message(stripe_app
 
 def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(stripe_app, client) -> None:  # noqa: ANN001
     order = place([(make_product(stock=5), 1)], method="card")
-    event = {"id": "evt_forged", "type": "payment_intent.succeeded", "object": "event", "data": {"object": {
-        "id": "pi_forged", "object": "payment_intent", "amount": order.total_vnd, "currency": "vnd",
-        "status": "succeeded", "metadata": {"order_reference": order.reference}}}}
+    event = {
+        "id": "evt_forged",
+        "type": "payment_intent.succeeded",
+        "object": "event",
+        "data": {
+            "object": {
+                "id": "pi_forged",
+                "object": "payment_intent",
+                "amount": order.total_vnd,
+                "currency": "vnd",
+                "status": "succeeded",
+                "metadata": {"order_reference": order.reference},
+            }
+        },
+    }
     forged_body, forged_headers = _signed(event, secret="whsec_someone_else")
     tampered_body, tampered_headers = _signed({**event, "id": "evt_tampered"})
     tampered_body = tampered_body.replace(b"evt_tampered", b"evt_tampere2")
-    for body, headers in [(forged_body, forged_headers), (tampered_body, tampered_headers),
-                          (forged_body, {"Content-Type": "application/json"}),
-                          (b"not json", {"Stripe-Signature": "t=1,v1=00"})]:
+    for body, headers in [
+        (forged_body, forged_headers),
+        (tampered_body, tampered_headers),
+        (forged_body, {"Content-Type": "application/json"}),
+        (b"not json", {"Stripe-Signature": "t=1,v1=00"}),
+    ]:
         response = client.post(WEBHOOK_PATH, data=body, headers=headers)
         assert response.status_code == 400
     db.session.rollback()
@@ -140,12 +165,24 @@ def test_a_replayed_webhook_is_applied_once(stripe_app, client) -> None:  # noqa
 
 def test_a_failure_event_arriving_after_the_success_is_ignored(stripe_app, client) -> None:  # noqa: ANN001
     order, intent = _paid_card_order(stripe_app, make_product(stock=5))
-    body, headers = _signed({"id": "evt_late_failure", "type": "payment_intent.payment_failed", "object": "event",
-                             "data": {"object": {"id": intent.id, "object": "payment_intent",
-                                                 "amount": order.total_vnd, "currency": "vnd",
-                                                 "status": "requires_payment_method",
-                                                 "metadata": {"order_reference": order.reference},
-                                                 "last_payment_error": {"message": "Your card was declined."}}}})
+    body, headers = _signed(
+        {
+            "id": "evt_late_failure",
+            "type": "payment_intent.payment_failed",
+            "object": "event",
+            "data": {
+                "object": {
+                    "id": intent.id,
+                    "object": "payment_intent",
+                    "amount": order.total_vnd,
+                    "currency": "vnd",
+                    "status": "requires_payment_method",
+                    "metadata": {"order_reference": order.reference},
+                    "last_payment_error": {"message": "Your card was declined."},
+                }
+            },
+        }
+    )
     response = client.post(WEBHOOK_PATH, data=body, headers=headers)
     assert response.status_code == 200 and response.get_json()["outcome"].startswith("ignored")
     db.session.rollback()
