@@ -10,12 +10,12 @@ PO := marketplace/translations/vi/LC_MESSAGES/messages.po
 
 .PHONY: run test setup setup-dev browser translations bench clean
 
-## run: set everything up and serve http://127.0.0.1:$(PORT) (SQLite under instance/)
+## run: set everything up and serve http://127.0.0.1:$(PORT) (SQLite under instance/; without
+## STRIPE_SECRET_KEY, card payments are test payments through a local localstripe)
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	@echo "Serving OCOP Marketplace on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	BIN=$(BIN) PORT=$(PORT) bash devtools/serve.sh
 
 ## test: install what the tests need and run them all
 test: setup-dev

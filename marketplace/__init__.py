@@ -71,10 +71,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(payments_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -29,4 +29,7 @@ def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.orders.cli import orders_cli
+
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(orders_cli)

@@ -9,3 +9,5 @@ from marketplace.catalog.models import (  # noqa: F401
     ProtectionRight,
 )
 from marketplace.producers.models import Producer  # noqa: F401
+from marketplace.orders.models import Order, OrderEvent, OrderLine, ProducerOrder  # noqa: F401
+from marketplace.payments.models import ProcessedStripeEvent  # noqa: F401

@@ -145,6 +145,7 @@ def _statements(client, count_queries, path: str) -> int:  # noqa: ANN001
     db.session.remove()
     with count_queries() as counter:
         assert client.get(path).status_code == 200
+    db.session.remove()  # the request shared the test's app context: end its transaction
     return counter.count
 
 

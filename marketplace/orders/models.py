@@ -1,0 +1,163 @@
+"""Order models: one Order per checkout, one ProducerOrder per producer in it, the lines with their
+prices copied at placement, and an OrderEvent for every change of state (the audit trail)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+PAYMENT_METHODS = ("card", "cod")
+# awaiting_payment: a card order whose PaymentIntent has not succeeded yet.
+# cash_on_delivery: each producer collects its part at delivery (ProducerOrder.cod_collected_at).
+# voided: a card order cancelled before any money was taken.
+PAYMENT_STATUSES = (
+    "awaiting_payment",
+    "paid",
+    "partially_refunded",
+    "refunded",
+    "cash_on_delivery",
+    "voided",
+)
+PRODUCER_ORDER_STATUSES = ("placed", "accepted", "shipped", "delivered", "cancelled", "refunded")
+# One card charge may not exceed this (Stripe's limit for VND, a zero-decimal currency).
+MAX_CARD_CHARGE_VND = 99_999_999
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Order(db.Model):
+    """What the buyer sees as one order; split into one ProducerOrder per producer."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(_in("payment_method", PAYMENT_METHODS), name="payment_method"),
+        CheckConstraint(_in("payment_status", PAYMENT_STATUSES), name="payment_status"),
+        CheckConstraint("items_total_vnd >= 0 AND shipping_total_vnd >= 0", name="totals_not_negative"),
+        CheckConstraint("total_vnd = items_total_vnd + shipping_total_vnd", name="total_adds_up"),
+        CheckConstraint("refunded_vnd >= 0 AND refunded_vnd <= total_vnd", name="refund_within_total"),
+        Index("ix_orders_payment_status_expires_at", "payment_status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)  # shown to people: "OCOP-7K3M9Q2X"
+    channel: Mapped[str] = mapped_column(String(32))  # a code of reference.CHANNELS
+    # The buyer's account. No foreign key yet: the users table arrives with the accounts module.
+    customer_id: Mapped[int | None] = mapped_column(index=True)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(16))  # normalised: 0xxxxxxxxx
+    street: Mapped[str] = mapped_column(String(200))
+    commune: Mapped[str] = mapped_column(String(120))  # xã / phường / đặc khu
+    province_code: Mapped[str] = mapped_column(String(40))
+    payment_method: Mapped[str] = mapped_column(String(8))
+    payment_status: Mapped[str] = mapped_column(String(24))
+    payment_error: Mapped[str | None] = mapped_column(Text)  # the last decline, in the card network's words
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    items_total_vnd: Mapped[int] = mapped_column(BigInteger)
+    shipping_total_vnd: Mapped[int] = mapped_column(BigInteger)
+    total_vnd: Mapped[int] = mapped_column(BigInteger)
+    refunded_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Chosen by the checkout form; a second submission with the same key returns this order.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # card orders not paid by then are cancelled
+    cancelled_at: Mapped[datetime | None]
+
+    producer_orders: Mapped[list[ProducerOrder]] = relationship(
+        back_populates="order", order_by="ProducerOrder.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+
+    @property
+    def is_card(self) -> bool:
+        return self.payment_method == "card"
+
+
+class ProducerOrder(db.Model):
+    """One producer's part of an order, which that producer accepts, ships and completes on its own."""
+
+    __tablename__ = "producer_orders"
+    __table_args__ = (
+        UniqueConstraint("order_id", "producer_id", name="uq_producer_orders_order_producer"),
+        CheckConstraint(_in("status", PRODUCER_ORDER_STATUSES), name="status"),
+        CheckConstraint("subtotal_vnd >= 0 AND shipping_fee_vnd >= 0", name="amounts_not_negative"),
+        Index("ix_producer_orders_producer_status", "producer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    status: Mapped[str] = mapped_column(String(16), default="placed")
+    subtotal_vnd: Mapped[int] = mapped_column(BigInteger)
+    shipping_fee_vnd: Mapped[int] = mapped_column(BigInteger)
+    weight_g: Mapped[int]
+    carrier: Mapped[str | None] = mapped_column(String(80))
+    tracking_number: Mapped[str | None] = mapped_column(String(80))
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    cod_collected_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="producer_orders", lazy="joined")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="producer_order",
+        order_by="OrderLine.id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    @property
+    def total_vnd(self) -> int:
+        return self.subtotal_vnd + self.shipping_fee_vnd
+
+
+class OrderLine(db.Model):
+    """A product bought, with its name, SKU, unit and price copied as they were at placement."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_vnd > 0", name="unit_price_positive"),
+        CheckConstraint("line_total_vnd = unit_price_vnd * quantity", name="line_total_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_order_id: Mapped[int] = mapped_column(ForeignKey("producer_orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_name: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price_vnd: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int]
+    line_total_vnd: Mapped[int] = mapped_column(BigInteger)
+
+    producer_order: Mapped[ProducerOrder] = relationship(back_populates="lines", lazy="raise_on_sql")
+
+
+class OrderEvent(db.Model):
+    """One change of state: of a ProducerOrder's status, or (producer_order_id empty) of the
+    order's payment status. Never updated or deleted."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    producer_order_id: Mapped[int | None] = mapped_column(ForeignKey("producer_orders.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # "customer 12", "producer 3", "stripe", "system"
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="events", lazy="raise_on_sql")

@@ -1,0 +1,815 @@
+"""Order rules: pricing a cart, validating the delivery address, placing an order in one
+transaction that takes the stock, and moving producer orders through their statuses.
+
+`place_order` and `expire_unpaid_orders` own their transactions and commit. Every other function
+that changes state leaves the commit to its caller (a view, the webhook, a command), so that a
+change and whatever the caller records with it (e.g. a processed Stripe event) commit together.
+
+Locks are always taken in one order — the catalogue-state row, then products by id, — so that
+concurrent orders and cancellations never deadlock.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.catalog.cache import bump_catalog_version
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.orders import signals
+from marketplace.orders.errors import (
+    AwaitingPayment,
+    CardAmountTooLarge,
+    EmptyCart,
+    InvalidAddress,
+    InvalidCheckout,
+    InvalidQuantity,
+    InvalidShipment,
+    OutOfStock,
+    PriceChange,
+    PricesChanged,
+    RefundFailed,
+    Shortage,
+    TooManyLines,
+    TransitionNotAllowed,
+    UnknownProduct,
+)
+from marketplace.orders.models import (
+    MAX_CARD_CHARGE_VND,
+    PAYMENT_METHODS,
+    Order,
+    OrderEvent,
+    OrderLine,
+    ProducerOrder,
+)
+from marketplace.orders.shipping import DEFAULT_ITEM_WEIGHT_G, ShippingTable, shipping_table
+from marketplace.producers.models import Producer
+from marketplace.reference import CHANNELS_BY_CODE, PROVINCES_BY_CODE, resolve_province
+from marketplace.timeutil import utcnow
+
+MAX_LINE_QUANTITY = 1_000  # units of one product in one consumer order
+MAX_CART_LINES = 50
+SYSTEM = "system"
+
+# ---------------------------------------------------------------------------------------------
+# Cart pricing
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """What the buyer asks for. `expected_unit_price_vnd` is the price the buyer was shown; the
+    price charged is always re-read from the catalogue."""
+
+    product_id: int
+    quantity: int
+    expected_unit_price_vnd: int | None = None
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", value):
+        return int(value)
+    return None
+
+
+def cart_line(product_id: object, quantity: object, expected_unit_price_vnd: object = None) -> CartLine:
+    """A CartLine from untrusted input (form fields, JSON, the session), or `InvalidQuantity` /
+    `UnknownProduct` with a message a buyer understands."""
+    pid = _as_int(product_id)
+    if pid is None or pid <= 0:
+        raise UnknownProduct("This product does not exist.", [product_id])
+    qty = _as_int(quantity)
+    if qty is None or qty < 1:
+        raise InvalidQuantity("Quantities must be whole numbers of at least 1.")
+    if qty > MAX_LINE_QUANTITY:
+        raise InvalidQuantity(f"At most {MAX_LINE_QUANTITY} units of one product fit in one order.")
+    price = None
+    if expected_unit_price_vnd not in (None, ""):
+        price = _as_int(expected_unit_price_vnd)
+        if price is None or price <= 0:
+            raise InvalidCheckout("The price sent with the order is not a price.")
+    return CartLine(pid, qty, price)
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    product_id: int
+    name: str
+    sku: str
+    unit: str
+    unit_price_vnd: int
+    quantity: int
+    weight_g: int
+    stock: int
+
+    @property
+    def line_total_vnd(self) -> int:
+        return self.unit_price_vnd * self.quantity
+
+
+@dataclass(frozen=True)
+class ProducerGroup:
+    """The lines of one producer, and the fee for shipping them (None until the province is known)."""
+
+    producer_id: int
+    producer_name: str
+    province_code: str
+    lines: tuple[PricedLine, ...]
+    shipping_fee_vnd: int | None
+
+    @property
+    def subtotal_vnd(self) -> int:
+        return sum(line.line_total_vnd for line in self.lines)
+
+    @property
+    def weight_g(self) -> int:
+        return sum(line.weight_g * line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    groups: tuple[ProducerGroup, ...]
+    price_changes: tuple[PriceChange, ...]  # lines whose price differs from what the buyer saw
+    shortages: tuple[Shortage, ...]  # lines asking for more than the stock now
+
+    @property
+    def items_total_vnd(self) -> int:
+        return sum(g.subtotal_vnd for g in self.groups)
+
+    @property
+    def shipping_total_vnd(self) -> int:
+        return sum(g.shipping_fee_vnd or 0 for g in self.groups)
+
+    @property
+    def total_vnd(self) -> int:
+        return self.items_total_vnd + self.shipping_total_vnd
+
+
+def merge_lines(lines: Iterable[CartLine]) -> list[CartLine]:
+    """One line per product (quantities added), in product-id order."""
+    merged: dict[int, CartLine] = {}
+    for line in lines:
+        if line.product_id in merged:
+            prev = merged[line.product_id]
+            quantity = prev.quantity + line.quantity
+            if quantity > MAX_LINE_QUANTITY:
+                raise InvalidQuantity(f"At most {MAX_LINE_QUANTITY} units of one product fit in one order.")
+            line = CartLine(
+                line.product_id, quantity, prev.expected_unit_price_vnd or line.expected_unit_price_vnd
+            )
+        merged[line.product_id] = line
+    return [merged[pid] for pid in sorted(merged)]
+
+
+def price_cart(
+    lines: Sequence[CartLine], delivery_province: str | None = None, table: ShippingTable | None = None
+) -> PricedCart:
+    """Price `lines` at today's catalogue prices, grouped by producer (in two queries at most).
+    Raises `UnknownProduct` for products that are not for sale; reports changed prices and
+    shortages without raising (the cart page shows them)."""
+    lines = merge_lines(lines)
+    if not lines:
+        raise EmptyCart("The cart is empty.")
+    if len(lines) > MAX_CART_LINES:
+        raise TooManyLines(f"One order holds at most {MAX_CART_LINES} different products.")
+    for line in lines:
+        if not 1 <= line.quantity <= MAX_LINE_QUANTITY:
+            raise InvalidQuantity(f"Quantities must be between 1 and {MAX_LINE_QUANTITY}.")
+    rows = db.session.execute(
+        select(Product, Producer)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(
+            Product.id.in_([line.product_id for line in lines]),
+            Product.status == "published",
+            Producer.verification_status == "verified",
+        )
+    ).all()
+    found = {product.id: (product, producer) for product, producer in rows}
+    missing = [line.product_id for line in lines if line.product_id not in found]
+    if missing:
+        raise UnknownProduct("Some products in the cart are no longer for sale.", missing)
+    table = table or shipping_table(current_app.config)
+
+    by_producer: dict[int, list[PricedLine]] = {}
+    changes, shortages = [], []
+    for line in lines:
+        product, _producer = found[line.product_id]
+        priced = PricedLine(
+            product_id=product.id,
+            name=product.name,
+            sku=product.sku,
+            unit=product.unit,
+            unit_price_vnd=product.price_vnd,
+            quantity=line.quantity,
+            weight_g=product.net_weight_g or DEFAULT_ITEM_WEIGHT_G,
+            stock=product.stock,
+        )
+        by_producer.setdefault(product.producer_id, []).append(priced)
+        expected = line.expected_unit_price_vnd
+        if expected is not None and expected != product.price_vnd:
+            changes.append(PriceChange(product.id, product.name, expected, product.price_vnd))
+        if line.quantity > product.stock:
+            shortages.append(Shortage(product.id, product.name, line.quantity, product.stock))
+
+    groups = []
+    for producer_id in sorted(by_producer):
+        producer = found[by_producer[producer_id][0].product_id][1]
+        group_lines = tuple(by_producer[producer_id])
+        fee = None
+        if delivery_province:
+            weight = sum(pl.weight_g * pl.quantity for pl in group_lines)
+            fee = table.fee(
+                from_province=producer.province_code, to_province=delivery_province, weight_g=weight
+            )
+        groups.append(ProducerGroup(producer_id, producer.name, producer.province_code, group_lines, fee))
+    return PricedCart(tuple(groups), tuple(changes), tuple(shortages))
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery address
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_MOBILE = re.compile(r"0[35789]\d{8}")
+_LANDLINE = re.compile(r"02\d{9}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A Vietnamese phone number in its national form (0xxxxxxxxx), or None.
+
+    Mobile numbers are 10 digits starting 03, 05, 07, 08 or 09; landlines 11 digits starting 02
+    (area code since 2017). The +84 / 84 / 0084 international forms are accepted.
+    """
+    number = _PHONE_SEPARATORS.sub("", raw or "")
+    for prefix in ("+84", "0084", "84"):
+        if number.startswith(prefix) and len(number) > 9:
+            number = "0" + number[len(prefix) :]
+            break
+    if _MOBILE.fullmatch(number) or _LANDLINE.fullmatch(number):
+        return number
+    return None
+
+
+@dataclass(frozen=True)
+class DeliveryAddress:
+    """A Vietnamese delivery address: recipient, phone, street and house number, commune (xã,
+    phường or đặc khu) and one of the 34 provinces."""
+
+    recipient_name: str
+    phone: str
+    street: str
+    commune: str
+    province_code: str
+
+
+def validate_address(
+    *, recipient_name: str, phone: str, street: str, commune: str, province: str
+) -> DeliveryAddress:
+    """A clean DeliveryAddress, or `InvalidAddress` listing every field that is wrong. `province`
+    may be a code or a name, current or former (a former province resolves to today's)."""
+    errors: dict[str, str] = {}
+    recipient_name, street, commune = (
+        (recipient_name or "").strip(),
+        (street or "").strip(),
+        (commune or "").strip(),
+    )
+    if not recipient_name or len(recipient_name) > 120:
+        errors["recipient_name"] = "Enter the recipient's name (at most 120 characters)."
+    normalised = normalise_phone(phone)
+    if normalised is None:
+        errors["phone"] = "Enter a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678."
+    if not street or len(street) > 200:
+        errors["street"] = "Enter the house number and street (at most 200 characters)."
+    if not commune or len(commune) > 120:
+        errors["commune"] = "Enter the commune or ward (xã / phường)."
+    found = PROVINCES_BY_CODE.get((province or "").strip()) or resolve_province(province)
+    if found is None:
+        errors["province"] = "Choose one of the 34 provinces and cities."
+    if errors:
+        raise InvalidAddress("Please correct the delivery address.", errors)
+    return DeliveryAddress(recipient_name, normalised, street, commune, found.code)  # type: ignore[arg-type, union-attr]
+
+
+# ---------------------------------------------------------------------------------------------
+# Placing an order
+
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,64}")
+
+
+def new_reference() -> str:
+    return "OCOP-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def new_idempotency_key() -> str:
+    """A key for one checkout form; the form sends it back with every submission."""
+    return secrets.token_urlsafe(24)
+
+
+def order_by_idempotency_key(key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.idempotency_key == key))
+
+
+def place_order(
+    *,
+    lines: Sequence[CartLine],
+    address: DeliveryAddress,
+    contact_email: str,
+    payment_method: str,
+    idempotency_key: str,
+    customer_id: int | None = None,
+    channel: str = "online",
+    actor: str | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """Place an order in one transaction — the order, one ProducerOrder per producer, the lines
+    with copied prices, the stock taken — and commit it; or change nothing and raise.
+
+    A second call with the same `idempotency_key` (double click, back button, a retry after a
+    timeout) returns the order the first one placed.
+    """
+    existing = order_by_idempotency_key(idempotency_key or "")
+    if existing is not None:
+        return existing
+    if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+        raise InvalidCheckout("The checkout form has expired; please reload the page.")
+    if payment_method not in PAYMENT_METHODS:
+        raise InvalidCheckout("Choose card or cash on delivery.")
+    if channel not in CHANNELS_BY_CODE or not CHANNELS_BY_CODE[channel].on_platform:
+        raise InvalidCheckout(f"Orders cannot be placed on the channel {channel!r}.")
+    contact_email = (contact_email or "").strip()
+    if not _EMAIL.fullmatch(contact_email) or len(contact_email) > 254:
+        raise InvalidCheckout("Enter an e-mail address for the order confirmation.")
+
+    cart = price_cart(lines, address.province_code)
+    if cart.price_changes:
+        raise PricesChanged(
+            "Some prices have changed since you saw them. Please check the new prices.",
+            list(cart.price_changes),
+        )
+    if payment_method == "card" and cart.total_vnd > MAX_CARD_CHARGE_VND:
+        raise CardAmountTooLarge(
+            "Orders above 99,999,999 ₫ cannot be paid by card; choose cash on delivery or split the order."
+        )
+    now = now or utcnow()
+    actor = actor or (f"customer {customer_id}" if customer_id else "guest")
+    order = Order(
+        reference=new_reference(),
+        channel=channel,
+        customer_id=customer_id,
+        contact_email=contact_email,
+        recipient_name=address.recipient_name,
+        phone=address.phone,
+        street=address.street,
+        commune=address.commune,
+        province_code=address.province_code,
+        payment_method=payment_method,
+        payment_status="awaiting_payment" if payment_method == "card" else "cash_on_delivery",
+        items_total_vnd=cart.items_total_vnd,
+        shipping_total_vnd=cart.shipping_total_vnd,
+        total_vnd=cart.total_vnd,
+        refunded_vnd=0,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"])
+        if payment_method == "card"
+        else None,
+    )
+    try:
+        db.session.add(order)
+        db.session.flush()  # a concurrent submission with the same key stops here
+        _take_stock([(pl.product_id, pl.name, pl.quantity) for g in cart.groups for pl in g.lines])
+        for group in cart.groups:
+            producer_order = ProducerOrder(
+                order_id=order.id,
+                producer_id=group.producer_id,
+                status="placed",
+                subtotal_vnd=group.subtotal_vnd,
+                shipping_fee_vnd=group.shipping_fee_vnd or 0,
+                weight_g=group.weight_g,
+                created_at=now,
+                updated_at=now,
+                lines=[
+                    OrderLine(
+                        product_id=pl.product_id,
+                        product_name=pl.name,
+                        sku=pl.sku,
+                        unit=pl.unit,
+                        unit_price_vnd=pl.unit_price_vnd,
+                        quantity=pl.quantity,
+                        line_total_vnd=pl.line_total_vnd,
+                    )
+                    for pl in group.lines
+                ],
+            )
+            db.session.add(producer_order)
+            db.session.flush()
+            _record(order, producer_order, actor, None, "placed", now=now)
+        _record(order, None, actor, None, order.payment_status, now=now)
+        signals.order_placed.send(current_app._get_current_object(), order=order)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = order_by_idempotency_key(idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    except BaseException:
+        db.session.rollback()
+        raise
+    return order
+
+
+def _take_stock(wanted: list[tuple[int, str, int]]) -> None:
+    """Take each quantity with one conditional UPDATE, in product-id order; raise `OutOfStock`
+    listing every short line (the caller rolls back)."""
+    bump_catalog_version(db.session)  # lock order: catalogue state first, then products by id
+    short: list[tuple[int, str, int]] = []
+    for product_id, name, quantity in sorted(wanted):
+        result = db.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.stock >= quantity)
+            .values(stock=Product.stock - quantity),
+            execution_options={"synchronize_session": False},
+        )
+        if result.rowcount != 1:
+            short.append((product_id, name, quantity))
+    if short:
+        available = dict(
+            db.session.execute(
+                select(Product.id, Product.stock).where(Product.id.in_([pid for pid, _, _ in short]))
+            ).all()
+        )
+        shortages = [Shortage(pid, name, qty, available.get(pid, 0)) for pid, name, qty in short]
+        names = ", ".join(f"{s.name} (only {s.available} left)" for s in shortages)
+        raise OutOfStock(f"Not enough stock: {names}.", shortages)
+
+
+def _give_back_stock(producer_orders: Iterable[ProducerOrder]) -> None:
+    quantities: dict[int, int] = {}
+    for producer_order in producer_orders:
+        for line in producer_order.lines:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    if not quantities:
+        return
+    bump_catalog_version(db.session)
+    for product_id in sorted(quantities):
+        db.session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + quantities[product_id]),
+            execution_options={"synchronize_session": False},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Status machine
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "placed": frozenset({"accepted", "cancelled"}),
+    "accepted": frozenset({"shipped", "cancelled"}),
+    "shipped": frozenset({"delivered"}),
+    "delivered": frozenset(),
+    "cancelled": frozenset({"refunded"}),  # a paid card part, once its money is back
+    "refunded": frozenset(),
+}
+
+
+def _record(
+    order: Order,
+    producer_order: ProducerOrder | None,
+    actor: str,
+    from_status: str | None,
+    to_status: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> OrderEvent:
+    event = OrderEvent(
+        order_id=order.id,
+        producer_order_id=producer_order.id if producer_order else None,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        at=now or utcnow(),
+    )
+    db.session.add(event)
+    return event
+
+
+def _move(
+    producer_order: ProducerOrder, to_status: str, actor: str, note: str = "", now: datetime | None = None
+) -> None:
+    from_status = producer_order.status
+    if to_status not in TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(f"A {from_status} order cannot become {to_status}.")
+    producer_order.status = to_status
+    producer_order.updated_at = now or utcnow()
+    _record(producer_order.order, producer_order, actor, from_status, to_status, note, now)
+
+
+def _set_payment_status(
+    order: Order, to_status: str, actor: str, note: str = "", now: datetime | None = None
+) -> None:
+    if order.payment_status != to_status:
+        _record(order, None, actor, order.payment_status, to_status, note, now)
+        order.payment_status = to_status
+
+
+def _lock(order: Order) -> Order:
+    """Re-read `order` with its row locked (PostgreSQL) so that concurrent payment, expiry and
+    cancellation see each other's result."""
+    return db.session.scalars(
+        select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
+def _money_taken(order: Order) -> bool:
+    return order.is_card and order.payment_status in ("paid", "partially_refunded")
+
+
+def _refund_cancelled_parts(order: Order, actor: str, now: datetime | None = None) -> None:
+    """Give back through Stripe the money of every cancelled part of a paid card order."""
+    from marketplace.payments import stripe_gateway
+
+    for producer_order in order.producer_orders:
+        if producer_order.status != "cancelled" or not _money_taken(order):
+            continue
+        try:
+            stripe_gateway.refund(
+                payment_intent_id=order.stripe_payment_intent_id or "",
+                amount_vnd=producer_order.total_vnd,
+                key=f"{order.reference}-{producer_order.id}",
+            )
+        except stripe_gateway.PaymentError as exc:
+            raise RefundFailed(
+                f"The refund could not be made ({exc.message}); nothing was changed. Please try again."
+            ) from exc
+        order.refunded_vnd += producer_order.total_vnd
+        _move(producer_order, "refunded", actor, f"{producer_order.total_vnd} ₫ refunded by card", now)
+        _set_payment_status(
+            order,
+            "refunded" if order.refunded_vnd >= order.total_vnd else "partially_refunded",
+            actor,
+            now=now,
+        )
+
+
+def accept_producer_order(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
+    order = _lock(producer_order.order)
+    if order.payment_status == "awaiting_payment":
+        raise AwaitingPayment("This order is not paid yet; accept it once the payment has arrived.")
+    _move(producer_order, "accepted", actor, now=now)
+
+
+def ship_producer_order(
+    producer_order: ProducerOrder,
+    actor: str,
+    *,
+    carrier: str,
+    tracking_number: str,
+    now: datetime | None = None,
+) -> None:
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    if not carrier or not tracking_number or len(carrier) > 80 or len(tracking_number) > 80:
+        raise InvalidShipment("Enter the carrier and the tracking number.")
+    now = now or utcnow()
+    _move(producer_order, "shipped", actor, f"{carrier} {tracking_number}", now)
+    producer_order.carrier, producer_order.tracking_number, producer_order.shipped_at = (
+        carrier,
+        tracking_number,
+        now,
+    )
+    signals.producer_order_shipped.send(
+        current_app._get_current_object(), order=producer_order.order, producer_order=producer_order
+    )
+
+
+def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
+    """Delivered; for cash on delivery this is also when the producer has collected the money."""
+    now = now or utcnow()
+    cod = producer_order.order.payment_method == "cod"
+    _move(producer_order, "delivered", actor, "cash collected" if cod else "", now)
+    producer_order.delivered_at = now
+    if cod:
+        producer_order.cod_collected_at = now
+
+
+def reject_producer_order(
+    producer_order: ProducerOrder, actor: str, reason: str = "", now: datetime | None = None
+) -> None:
+    """The producer declines its part: the stock goes back, and a paid part is refunded."""
+    order = _lock(producer_order.order)
+    if producer_order.status != "placed":
+        raise TransitionNotAllowed("Only a newly placed order can be rejected.")
+    _move(producer_order, "cancelled", actor, reason or "rejected by the producer", now)
+    _give_back_stock([producer_order])
+    _after_cancellation(order, actor, now)
+    signals.order_cancelled.send(
+        current_app._get_current_object(), order=order, producer_order=producer_order
+    )
+
+
+def cancel_order(
+    order: Order, actor: str, reason: str = "", now: datetime | None = None
+) -> list[ProducerOrder]:
+    """The buyer cancels every part not shipped yet: stock back, paid parts refunded. Refused
+    when every part has already left the producer. Returns the parts cancelled."""
+    order = _lock(order)
+    open_parts = [po for po in order.producer_orders if po.status in ("placed", "accepted")]
+    if not open_parts:
+        raise TransitionNotAllowed("This order can no longer be cancelled: it has been shipped or cancelled.")
+    for producer_order in open_parts:
+        _move(producer_order, "cancelled", actor, reason or "cancelled by the buyer", now)
+    _give_back_stock(open_parts)
+    _after_cancellation(order, actor, now)
+    signals.order_cancelled.send(current_app._get_current_object(), order=order, producer_order=None)
+    return open_parts
+
+
+def _after_cancellation(order: Order, actor: str, now: datetime | None) -> None:
+    everything_cancelled = all(po.status in ("cancelled", "refunded") for po in order.producer_orders)
+    if everything_cancelled and order.cancelled_at is None:
+        order.cancelled_at = now or utcnow()
+    if order.payment_status == "awaiting_payment" and everything_cancelled:
+        order.expires_at = None
+        _set_payment_status(order, "voided", actor, now=now)
+        _cancel_payment_intent(order)
+    else:
+        _refund_cancelled_parts(order, actor, now)
+
+
+def _cancel_payment_intent(order: Order) -> None:
+    """Best effort: stop the browser paying a cancelled order. Should a payment still get
+    through, its webhook refunds it (see `record_card_payment`)."""
+    from marketplace.payments import stripe_gateway
+
+    if not order.stripe_payment_intent_id:
+        return
+    try:
+        stripe_gateway.cancel_payment_intent(order.stripe_payment_intent_id)
+    except stripe_gateway.PaymentError as exc:
+        current_app.logger.info("PaymentIntent of %s not cancelled: %s", order.reference, exc.message)
+
+
+def expire_unpaid_orders(now: datetime | None = None) -> list[str]:
+    """Cancel the card orders whose payment window has passed, giving their stock back; one
+    transaction per order. Returns their references."""
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(Order.id)
+        .where(Order.payment_status == "awaiting_payment", Order.expires_at <= now)
+        .order_by(Order.id)
+    ).all()
+    expired = []
+    for order_id in ids:
+        order = _lock(db.session.get(Order, order_id))
+        if order.payment_status != "awaiting_payment":  # paid meanwhile
+            db.session.rollback()
+            continue
+        cancel_order(order, SYSTEM, "not paid within the payment window", now)
+        db.session.commit()
+        expired.append(order.reference)
+    return expired
+
+
+# ---------------------------------------------------------------------------------------------
+# Card payments, as Stripe reports them (called by the webhook; the caller commits)
+
+
+def order_by_reference(reference: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.reference == reference))
+
+
+def record_card_payment(
+    order: Order,
+    *,
+    payment_intent_id: str,
+    amount_vnd: int,
+    currency: str,
+    actor: str = "stripe",
+    now: datetime | None = None,
+) -> str:
+    """Stripe says the card payment succeeded. Returns what was done, for the event log.
+
+    Tolerates any order of events: a payment for an order already paid changes nothing; a
+    payment for an order cancelled meanwhile (or for parts cancelled meanwhile) is refunded.
+    """
+    order = _lock(order)
+    if order.stripe_payment_intent_id and payment_intent_id != order.stripe_payment_intent_id:
+        return f"ignored: payment intent {payment_intent_id} is not the one of {order.reference}"
+    if currency.lower() != "vnd" or amount_vnd != order.total_vnd:
+        return f"ignored: {amount_vnd} {currency} does not match {order.total_vnd} vnd"
+    order.stripe_payment_intent_id = payment_intent_id
+    now = now or utcnow()
+    if order.payment_status == "awaiting_payment":
+        order.paid_at, order.expires_at, order.payment_error = now, None, None
+        _set_payment_status(order, "paid", actor, now=now)
+        _refund_cancelled_parts(order, actor, now)
+        signals.order_paid.send(current_app._get_current_object(), order=order)
+        return "paid"
+    if order.payment_status == "voided":
+        # Paid after it was cancelled: record the money, then give all of it back.
+        order.paid_at = now
+        _set_payment_status(order, "paid", actor, "payment arrived after cancellation", now)
+        _refund_cancelled_parts(order, actor, now)
+        return "refunded: the order had been cancelled"
+    return f"nothing to do: payment status is {order.payment_status}"
+
+
+def record_card_failure(
+    order: Order, *, message: str, actor: str = "stripe", now: datetime | None = None
+) -> str:
+    """Stripe says a card attempt failed: kept on the order (the buyer may try another card);
+    ignored once the order is paid or cancelled."""
+    order = _lock(order)
+    if order.payment_status != "awaiting_payment":
+        return f"ignored: payment status is {order.payment_status}"
+    order.payment_error = message or "The card payment failed."
+    _record(
+        order,
+        None,
+        actor,
+        "awaiting_payment",
+        "awaiting_payment",
+        f"payment failed: {order.payment_error}",
+        now,
+    )
+    return "payment failure recorded"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading orders (every load scoped to who may see it)
+
+
+def orders_of_customer(customer_id: int) -> list[Order]:
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+        )
+    )
+
+
+def order_of_customer(reference: str, customer_id: int) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.reference == reference, Order.customer_id == customer_id)
+    )
+
+
+def producer_orders_of(producer_id: int, status: str | None = None) -> list[ProducerOrder]:
+    query = select(ProducerOrder).where(ProducerOrder.producer_id == producer_id)
+    if status:
+        query = query.where(ProducerOrder.status == status)
+    return list(db.session.scalars(query.order_by(ProducerOrder.id.desc())))
+
+
+def producer_order_of(producer_id: int, producer_order_id: int) -> ProducerOrder | None:
+    return db.session.scalar(
+        select(ProducerOrder).where(
+            ProducerOrder.id == producer_order_id, ProducerOrder.producer_id == producer_id
+        )
+    )
+
+
+def events_of(order: Order) -> list[OrderEvent]:
+    return list(
+        db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Revenue by channel
+
+
+def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
+    """Goods revenue (VND, shipping excluded) per (producer, channel): a card part counts once
+    paid, a cash part once collected, and neither once cancelled or refunded."""
+    counted = and_(
+        ProducerOrder.status.notin_(("cancelled", "refunded")),
+        or_(
+            and_(Order.payment_method == "card", Order.payment_status.in_(("paid", "partially_refunded"))),
+            and_(Order.payment_method == "cod", ProducerOrder.cod_collected_at.is_not(None)),
+        ),
+    )
+    query = (
+        select(ProducerOrder.producer_id, Order.channel, func.sum(ProducerOrder.subtotal_vnd))
+        .join(Order, Order.id == ProducerOrder.order_id)
+        .where(counted)
+        .group_by(ProducerOrder.producer_id, Order.channel)
+    )
+    if channel:
+        query = query.where(Order.channel == channel)
+    return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}

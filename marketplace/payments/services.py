@@ -1,0 +1,78 @@
+"""Card payments for orders: starting a PaymentIntent, and applying Stripe's webhook events once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.extensions import db
+from marketplace.orders import services as orders
+from marketplace.orders.errors import TransitionNotAllowed
+from marketplace.orders.models import Order
+from marketplace.payments import stripe_gateway
+from marketplace.payments.models import ProcessedStripeEvent
+from marketplace.payments.stripe_gateway import PaymentIntent, WebhookEvent
+
+
+def start_card_payment(
+    order: Order, *, payment_method: str | None = None, confirm: bool = False
+) -> PaymentIntent:
+    """The order's PaymentIntent, created once (its id is kept on the order) and reused on every
+    later visit to the payment page; the browser confirms it with stripe.js. Commits the id."""
+    if order.payment_method != "card" or order.payment_status != "awaiting_payment":
+        raise TransitionNotAllowed("This order is not waiting for a card payment.")
+    if order.stripe_payment_intent_id:
+        return stripe_gateway.retrieve_payment_intent(order.stripe_payment_intent_id)
+    intent = stripe_gateway.create_payment_intent(
+        order_reference=order.reference,
+        amount_vnd=order.total_vnd,
+        payment_method=payment_method,
+        confirm=confirm,
+    )
+    order.stripe_payment_intent_id = intent.id
+    db.session.commit()
+    return intent
+
+
+def already_processed(event_id: str) -> bool:
+    return (
+        db.session.scalar(select(ProcessedStripeEvent.id).where(ProcessedStripeEvent.event_id == event_id))
+        is not None
+    )
+
+
+def apply_stripe_event(event: WebhookEvent) -> str:
+    """Apply a verified event exactly once, in one transaction with the record of its id.
+    Returns what was done ("duplicate" for an event seen before)."""
+    if already_processed(event.id):
+        return "duplicate"
+    try:
+        outcome = _dispatch(event)
+        db.session.add(
+            ProcessedStripeEvent(event_id=event.id, event_type=event.type[:80], outcome=outcome[:200])
+        )
+        db.session.commit()
+    except IntegrityError:
+        # The same event, delivered twice at once: the other delivery applied it.
+        db.session.rollback()
+        if already_processed(event.id):
+            return "duplicate"
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    return outcome
+
+
+def _dispatch(event: WebhookEvent) -> str:
+    intent = event.payment_intent
+    if event.type not in ("payment_intent.succeeded", "payment_intent.payment_failed") or intent is None:
+        return "ignored: not a payment event"
+    order = orders.order_by_reference(intent.order_reference or "")
+    if order is None:
+        return "ignored: no order for this payment"
+    if event.type == "payment_intent.succeeded":
+        return orders.record_card_payment(
+            order, payment_intent_id=intent.id, amount_vnd=intent.amount, currency=intent.currency
+        )
+    return orders.record_card_failure(order, message=intent.last_error or "The card payment failed.")
