@@ -48,10 +48,15 @@ def _select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     from marketplace import formatting, security
     from marketplace.catalog.cache import install_change_tracking
+    from marketplace import search
     from marketplace.extensions import babel, csrf, db, migrate
+    from marketplace.search.postgres_backend import include_object
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(
+        app, db, render_as_batch=True, compare_type=True, include_object=include_object,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+    )
     babel.init_app(
         app,
         locale_selector=_select_locale,
@@ -61,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     formatting.init_app(app)
     security.init_app(app)
     install_change_tracking()
+    search.init_app(app)
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
     from marketplace import models  # noqa: F401
 
