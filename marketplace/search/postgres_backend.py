@@ -134,8 +134,8 @@ class PostgresBackend:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT word, similarity(word, :w) FROM search_words WHERE word % :w "
-                    "ORDER BY word <-> :w LIMIT 30"
+                    # The nearest words by trigrams (a GiST index scan), then exact edit distances.
+                    "SELECT word, similarity(word, :w) FROM search_words ORDER BY word <-> :w LIMIT 40"
                 ),
                 {"w": word},
             ).all()

@@ -40,7 +40,8 @@ FIELD_BOOSTS = {
     "description": 0.5,
 }
 ALTERNATIVE_BOOST = 0.4  # a synonym or typo correction ranks below the word as typed
-PHRASE_BOOST = 4.0
+PHRASE_BOOST = 8.0  # the words together, in this order, in one of PHRASE_FIELDS
+PHRASE_FIELDS = ("name", "province", "protection", "producer")
 EXACT_BOOST = 3.0
 
 
@@ -51,10 +52,10 @@ def _schema() -> Schema:
         id=ID(stored=True, unique=True),
         name=TEXT(analyzer=folding, phrase=True),
         name_stored=STORED(),
-        producer=TEXT(analyzer=folding, phrase=False),
-        province=TEXT(analyzer=folding, phrase=False),
+        producer=TEXT(analyzer=folding, phrase=True),
+        province=TEXT(analyzer=folding, phrase=True),
         group=TEXT(analyzer=folding, phrase=False),
-        protection=TEXT(analyzer=folding, phrase=False),
+        protection=TEXT(analyzer=folding, phrase=True),
         description=TEXT(analyzer=folding, phrase=False),
         # Every field folded (for typo corrections) and every field with diacritics (to rank a
         # match typed with the right diacritics above one that only matches without them).
@@ -230,7 +231,7 @@ class WhooshBackend:
         required = And([self._word_query(w) for w in plan.words])
         bonus = [Term("exact", w.original, boost=EXACT_BOOST) for w in plan.words if w.accented]
         if len(plan.words) > 1:
-            bonus.append(Phrase("name", list(plan.folded_words), boost=PHRASE_BOOST))
+            bonus.extend(Phrase(f, list(plan.folded_words), boost=PHRASE_BOOST) for f in PHRASE_FIELDS)
         query = AndMaybe(required, Or(bonus)) if bonus else required
         with self._searcher() as searcher:
             results = searcher.search(query, limit=limit)
