@@ -102,12 +102,11 @@ class WhooshBackend:
     def _searcher(self):
         ix = self._index()
         cached = getattr(self._local, "searcher", None)
-        if cached is None or cached[0] is not ix:
+        if cached is None or cached[0] is not ix or not cached[1].up_to_date():
+            # (Searcher.refresh() fails in whoosh-reloaded 2.7.5 when the old reader was empty.)
             if cached is not None:
                 cached[1].close()
             cached = (ix, ix.searcher())
-        elif not cached[1].up_to_date():
-            cached = (ix, cached[1].refresh())
         self._local.searcher = cached
         yield cached[1]
 
