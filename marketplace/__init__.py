@@ -72,11 +72,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from marketplace.api.views import bp as api_bp
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -342,6 +342,24 @@ def _cards(rows, today: date) -> tuple[ProductCard, ...]:
     return tuple(cards)
 
 
+def certificates_valid_until(product_ids: list[int], today: date | None = None) -> dict[int, date]:
+    """For each product, the expiry of the certificate in force that gives its star class (the
+    highest class; the latest expiry among those)."""
+    today = today or today_in_vietnam()
+    best: dict[int, tuple[int, date]] = {}
+    if product_ids:
+        for product_id, stars, expires_on in db.session.execute(
+            select(Certification.product_id, Certification.star_class, Certification.expires_on).where(
+                Certification.product_id.in_(product_ids),
+                Certification.status == "verified",
+                Certification.issued_on <= today,
+                Certification.expires_on >= today,
+            )
+        ):
+            best[product_id] = max(best.get(product_id, (0, expires_on)), (stars, expires_on))
+    return {product_id: expires_on for product_id, (_, expires_on) in best.items()}
+
+
 def _protection_badge(protection: Protection) -> ProtectionBadge:
     return ProtectionBadge(
         kind=protection.kind,
