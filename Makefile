@@ -14,6 +14,7 @@ PO := marketplace/translations/vi/LC_MESSAGES/messages.po
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search reindex --if-missing
 	@echo "Serving OCOP Marketplace on http://127.0.0.1:$(PORT)"
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
@@ -44,9 +45,10 @@ translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations
 
-## bench: the storefront benchmark (prints requests per second)
+## bench: the storefront and search benchmarks (requests per second; search build time and latencies)
 bench: setup-dev
 	$(BIN)/python bench/storefront.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

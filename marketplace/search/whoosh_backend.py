@@ -57,17 +57,16 @@ def _schema() -> Schema:
         group=TEXT(analyzer=folding, phrase=False),
         protection=TEXT(analyzer=folding, phrase=True),
         description=TEXT(analyzer=folding, phrase=False),
-        # Every field folded (for typo corrections) and every field with diacritics (to rank a
-        # match typed with the right diacritics above one that only matches without them).
-        all=TEXT(analyzer=folding, phrase=False),
+        # The name and GI with their diacritics, to rank a match typed with the right diacritics
+        # ("mắm") above one that only matches without them ("mầm").
         exact=TEXT(analyzer=exact, phrase=False),
     )
 
 
 def _fields(doc: SearchDocument) -> dict[str, str]:
     fields = doc.fields()
-    text = " ".join(fields.values())
-    return {"id": str(doc.product_id), "name_stored": doc.name, "all": text, "exact": text, **fields}
+    exact = f"{doc.name} {doc.protection}"
+    return {"id": str(doc.product_id), "name_stored": doc.name, "exact": exact, **fields}
 
 
 class WhooshBackend:
@@ -201,16 +200,17 @@ class WhooshBackend:
 
     def is_known(self, word: str) -> bool:
         with self._searcher() as searcher:
-            return searcher.reader().doc_frequency("all", word) > 0
+            reader = searcher.reader()
+            return any((field, word) in reader for field in FIELD_BOOSTS)
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
+        frequencies: dict[str, int] = {}
         with self._searcher() as searcher:
             reader = searcher.reader()
-            candidates = [
-                (term, reader.doc_frequency("all", term))
-                for term in reader.terms_within("all", word, maxdist + 1, prefix=1)
-            ]
-        return closest_words(word, candidates, maxdist)
+            for field in FIELD_BOOSTS:
+                for term in reader.terms_within(field, word, maxdist + 1, prefix=1):
+                    frequencies[term] = frequencies.get(term, 0) + reader.doc_frequency(field, term)
+        return closest_words(word, frequencies.items(), maxdist)
 
     def _word_query(self, word: WordPlan):
         clauses = [self._term_across_fields(word.folded, 1.0)]
