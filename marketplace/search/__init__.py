@@ -12,6 +12,8 @@ SQL (`catalog.services`), so search results and the catalogue always agree.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +28,9 @@ from marketplace.search.query import max_typos, parse_query
 BACKENDS = ("whoosh", "postgres")
 MAX_RESULTS = 5000  # matches ranked per query; the catalogue filters and pages them
 SUGGESTION_LIMIT = 8
+_RESULTS_CACHED = 256
+_results: OrderedDict[tuple, "SearchResult"] = OrderedDict()
+_results_lock = threading.Lock()
 
 
 class SearchConfigError(RuntimeError):
@@ -91,8 +96,33 @@ def _plan(text: str | None, engine, typo_distance: Callable[[str], int]) -> Quer
 
 def search(text: str | None, limit: int = MAX_RESULTS) -> SearchResult:
     """Products matching `text`, best first. When nothing matches, `did_you_mean` proposes a
-    spelling that does find something."""
+    spelling that does find something.
+
+    Paging through results and clicking facets repeat a query, so results are kept per index
+    generation (a commit or a rebuild starts a new one) where the backend has such a marker."""
     engine = backend()
+    generation = engine.generation()
+    if generation is None:
+        return _search(text, limit, engine)
+    key = (engine.name, generation, text, limit)
+    with _results_lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _results[key]
+    result = _search(text, limit, engine)
+    with _results_lock:
+        _results[key] = result
+        while len(_results) > _RESULTS_CACHED:
+            _results.popitem(last=False)
+    return result
+
+
+def clear_cache() -> None:
+    with _results_lock:
+        _results.clear()
+
+
+def _search(text: str | None, limit: int, engine) -> SearchResult:  # noqa: ANN001
     plan = _plan(text, engine, max_typos)
     ids = engine.search(plan, limit) if plan.words else []
     if ids or not plan.words:
@@ -130,6 +160,8 @@ def suggest(text: str | None, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]
         return []
     complete = words if (text or "").endswith(" ") else words[:-1]
     prefix = "" if complete is words else words[-1].folded
+    if not complete and len(prefix) < 2:
+        return []  # one letter would match half the catalogue
     plan = QueryPlan(tuple(WordPlan(w.folded, w.original) for w in complete))
     ids = backend().suggest(plan, prefix, limit * 3)
     if not ids:

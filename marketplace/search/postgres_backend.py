@@ -126,6 +126,10 @@ class PostgresBackend:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def generation(self) -> None:
+        """No cheap change marker in the database: results are not cached."""
+        return None
+
     def is_known(self, word: str) -> bool:
         with self.engine.connect() as conn:
             return bool(conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word = :w)"), {"w": word}))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -20,8 +21,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Term
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query import And, AndMaybe, Or, Prefix, Term
 from whoosh.support.charset import accent_map
 
 from marketplace.search.documents import SearchDocument
@@ -30,18 +31,17 @@ from marketplace.search.query import closest_words
 from marketplace.text import fold
 
 WRITE_TIMEOUT = 30.0
-# Field -> boost of a match in it. The name counts most, then the GI or mark name.
-FIELD_BOOSTS = {
-    "name": 6.0,
-    "protection": 3.0,
-    "province": 2.0,
-    "producer": 1.5,
-    "group": 1.0,
-    "description": 0.5,
-}
+# Every query word must occur in `text` (all fields; the name and GI twice, so that they weigh
+# more). Bonuses then rank: the word in the name, two words side by side as in a name or place,
+# and the diacritics as typed. Matching on one field and scoring the bonuses only on the matches
+# keeps pure-Python Whoosh fast on broad queries.
+NAME_BOOST = 3.0
 ALTERNATIVE_BOOST = 0.4  # a synonym or typo correction ranks below the word as typed
-PHRASE_BOOST = 8.0  # the words together, in this order, in one of PHRASE_FIELDS
-PHRASE_FIELDS = ("name", "province", "protection", "producer")
+# Two query words side by side, as in the name, province, GI or producer ("hoa binh" the province,
+# not "Bưởi ... Bình Minh" from "HTX Mỹ Hòa"). Indexed as word pairs: a term lookup is far cheaper
+# than Whoosh's phrase (span) matching.
+PAIR_BOOST = 8.0
+_WORDS = re.compile(r"\w+", re.UNICODE)
 EXACT_BOOST = 3.0
 
 
@@ -50,23 +50,35 @@ def _schema() -> Schema:
     exact = RegexTokenizer() | LowercaseFilter()
     return Schema(
         id=ID(stored=True, unique=True),
-        name=TEXT(analyzer=folding, phrase=True),
+        name=TEXT(analyzer=folding, phrase=False),
         name_stored=STORED(),
-        producer=TEXT(analyzer=folding, phrase=True),
-        province=TEXT(analyzer=folding, phrase=True),
-        group=TEXT(analyzer=folding, phrase=False),
-        protection=TEXT(analyzer=folding, phrase=True),
-        description=TEXT(analyzer=folding, phrase=False),
+        text=TEXT(analyzer=folding, phrase=False),
+        pairs=KEYWORD(lowercase=False, scorable=True),
         # The name and GI with their diacritics, to rank a match typed with the right diacritics
         # ("mắm") above one that only matches without them ("mầm").
         exact=TEXT(analyzer=exact, phrase=False),
     )
 
 
+def _pairs(*texts: str) -> str:
+    pairs = set()
+    for text in texts:
+        for part in text.split("|"):
+            words = _WORDS.findall(fold(part))
+            pairs.update(f"{a}_{b}" for a, b in zip(words, words[1:]))
+    return " ".join(sorted(pairs))
+
+
 def _fields(doc: SearchDocument) -> dict[str, str]:
-    fields = doc.fields()
-    exact = f"{doc.name} {doc.protection}"
-    return {"id": str(doc.product_id), "name_stored": doc.name, "exact": exact, **fields}
+    return {
+        "id": str(doc.product_id),
+        "name_stored": doc.name,
+        "name": doc.name,
+        "text": " ".join((doc.name, doc.name, doc.protection, doc.protection, doc.province, doc.producer,
+                          doc.group, doc.description)),
+        "pairs": _pairs(doc.name, doc.province, doc.protection, doc.producer),
+        "exact": f"{doc.name} {doc.protection}",
+    }
 
 
 class WhooshBackend:
@@ -198,40 +210,43 @@ class WhooshBackend:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def generation(self) -> tuple[str, int]:
+        """Changes whenever the index does (a commit or a swap): results may be cached under it."""
+        ix = self._index()
+        return (self._opened[0] if self._opened else "", ix.latest_generation())
+
     def is_known(self, word: str) -> bool:
         with self._searcher() as searcher:
             reader = searcher.reader()
-            return any((field, word) in reader for field in FIELD_BOOSTS)
+            return ("text", word) in reader
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
-        frequencies: dict[str, int] = {}
         with self._searcher() as searcher:
             reader = searcher.reader()
-            for field in FIELD_BOOSTS:
-                for term in reader.terms_within(field, word, maxdist + 1, prefix=1):
-                    frequencies[term] = frequencies.get(term, 0) + reader.doc_frequency(field, term)
-        return closest_words(word, frequencies.items(), maxdist)
-
-    def _word_query(self, word: WordPlan):
-        clauses = [self._term_across_fields(word.folded, 1.0)]
-        for alternative in word.alternatives:
-            parts = [self._term_across_fields(w, ALTERNATIVE_BOOST) for w in alternative]
-            clauses.append(parts[0] if len(parts) == 1 else And(parts))
-        return clauses[0] if len(clauses) == 1 else Or(clauses)
+            candidates = [
+                (term, reader.doc_frequency("text", term))
+                for term in reader.terms_within("text", word, maxdist + 1, prefix=1)
+            ]
+        return closest_words(word, candidates, maxdist)
 
     @staticmethod
-    def _term_across_fields(word: str, boost: float):
-        return Or([Term(field, word, boost=b * boost) for field, b in FIELD_BOOSTS.items()])
+    def _word_query(word: WordPlan):
+        clauses = [Term("text", word.folded)]
+        for alternative in word.alternatives:
+            parts = [Term("text", w, boost=ALTERNATIVE_BOOST) for w in alternative]
+            clauses.append(parts[0] if len(parts) == 1 else And(parts))
+        return clauses[0] if len(clauses) == 1 else Or(clauses)
 
     def search(self, plan: QueryPlan, limit: int) -> list[int]:
         """Ids of the products that match every word of `plan`, best first."""
         if not plan.words:
             return []
         required = And([self._word_query(w) for w in plan.words])
-        bonus = [Term("exact", w.original, boost=EXACT_BOOST) for w in plan.words if w.accented]
-        if len(plan.words) > 1:
-            bonus.extend(Phrase(f, list(plan.folded_words), boost=PHRASE_BOOST) for f in PHRASE_FIELDS)
-        query = AndMaybe(required, Or(bonus)) if bonus else required
+        bonus = [Term("name", w, boost=NAME_BOOST) for w in plan.highlight_words]
+        bonus.extend(Term("exact", w.original, boost=EXACT_BOOST) for w in plan.words if w.accented)
+        words = plan.folded_words
+        bonus.extend(Term("pairs", f"{a}_{b}", boost=PAIR_BOOST) for a, b in zip(words, words[1:]))
+        query = AndMaybe(required, Or(bonus))
         with self._searcher() as searcher:
             results = searcher.search(query, limit=limit)
             return [int(hit["id"]) for hit in results]
