@@ -46,9 +46,11 @@ def _select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    import flask_babel
+
     from marketplace import formatting, security
-    from marketplace.catalog.cache import install_change_tracking
     from marketplace import search
+    from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, migrate
     from marketplace.search.postgres_backend import include_object
 
@@ -65,8 +67,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
-    install_change_tracking()
+    cache.init_app(app)
     search.init_app(app)
+    # The locale is chosen per request; an app context that outlives a request must not keep it.
+    app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
     from marketplace import models  # noqa: F401
 

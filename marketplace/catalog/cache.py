@@ -13,7 +13,8 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g
-from sqlalchemy import event, select, update
+from markupsafe import Markup
+from sqlalchemy import event, text, update
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
@@ -24,14 +25,14 @@ T = TypeVar("T")
 _MAX_ENTRIES = 2048
 _entries: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
+_VERSION_SQL = text("SELECT version FROM catalog_state WHERE id = 1")
 
 
 def catalog_version() -> int:
     """The catalogue version, read once per request."""
-    from marketplace.catalog.models import CatalogState
-
     if "catalog_version" not in g:
-        g.catalog_version = db.session.scalar(select(CatalogState.version).where(CatalogState.id == 1)) or 0
+        # Plain SQL: this runs on every storefront request, and the ORM's overhead would dominate it.
+        g.catalog_version = db.session.execute(_VERSION_SQL).scalar() or 0
     return g.catalog_version
 
 
@@ -68,8 +69,21 @@ def _storefront_tables() -> frozenset[str]:
     )
 
 
+def init_app(app) -> None:  # noqa: ANN001
+    """Forget the version read by a request when it ends (an app context may outlive a request)."""
+    app.teardown_request(lambda exc: g.pop("catalog_version", None))
+    install_change_tracking()
+
+
+_tracking_installed = False
+
+
 def install_change_tracking() -> None:
     """Raise the version whenever the ORM writes to a table the storefront shows."""
+    global _tracking_installed
+    if _tracking_installed:  # session events are global: install them once per process
+        return
+    _tracking_installed = True
     tables = _storefront_tables()
 
     @event.listens_for(Session, "before_flush")
@@ -87,3 +101,12 @@ def install_change_tracking() -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name in tables:
             bump_catalog_version(state.session)
+
+
+def cached_fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
+    """Template helper: `{% call cached_fragment("product", slug) %}...{% endcall %}` renders the
+    body once per catalogue version, date, locale and key. The body must depend only on the key
+    (no user, no request), which holds for the public storefront pages."""
+    from flask_babel import get_locale
+
+    return cached(("fragment", str(get_locale()), *key), lambda: Markup(caller()))
