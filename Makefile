@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 MO := marketplace/translations/vi/LC_MESSAGES/messages.mo
 PO := marketplace/translations/vi/LC_MESSAGES/messages.po
 
-.PHONY: run test setup setup-dev translations bench clean
+.PHONY: run test setup setup-dev browser translations bench clean
 
 ## run: set everything up and serve http://127.0.0.1:$(PORT) (SQLite under instance/)
 run: setup
@@ -23,7 +23,13 @@ test: setup-dev
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.runtime-installed $(MO)
-setup-dev: setup $(VENV)/.dev-installed
+setup-dev: setup $(VENV)/.dev-installed browser
+
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

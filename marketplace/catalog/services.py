@@ -68,6 +68,7 @@ class CatalogFilters:
     group: str | None = None
     province: str | None = None  # a current province code; former names resolve to it
     protected_only: bool = False  # GI or mark
+    green_only: bool = False  # producers whose environmental commitments are verified
     min_price: int | None = None
     max_price: int | None = None
     producer_id: int | None = None
@@ -83,6 +84,7 @@ class CatalogFilters:
             "group": {"group": None},
             "province": {"province": None},
             "protected": {"protected_only": False},
+            "green": {"green_only": False},
             "price": {"min_price": None, "max_price": None},
         }[facet]
         return replace(self, page=1, **cleared)
@@ -94,6 +96,7 @@ class CatalogFilters:
             "group": self.group,
             "province": self.province,
             "gi": 1 if self.protected_only else None,
+            "green": 1 if self.green_only else None,
             "min_price": self.min_price,
             "max_price": self.max_price,
             "sort": None if self.sort in ("featured", "relevance") else self.sort,
@@ -106,7 +109,8 @@ class CatalogFilters:
     @property
     def active(self) -> bool:
         return any(
-            (self.stars, self.group, self.province, self.protected_only, self.min_price is not None,
+            (self.stars, self.group, self.province, self.protected_only, self.green_only,
+             self.min_price is not None,
              self.max_price is not None)
         )
 
@@ -119,6 +123,10 @@ def _int_arg(value: str | None, low: int, high: int) -> int | None:
     except ValueError:
         return None
     return number if low <= number <= high else None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "on", "yes"}
 
 
 def parse_filters(args: "dict[str, str] | object") -> CatalogFilters:
@@ -142,7 +150,8 @@ def parse_filters(args: "dict[str, str] | object") -> CatalogFilters:
         stars=stars,
         group=group,
         province=province.code if province else None,
-        protected_only=(get("gi") or "").lower() in {"1", "true", "on", "yes"},
+        protected_only=_flag(get("gi")),
+        green_only=_flag(get("green")),
         min_price=min_price,
         max_price=max_price,
         sort=sort,
@@ -188,6 +197,7 @@ class ProductCard:
     stock: int
     stars: int | None
     protection: ProtectionBadge | None
+    green: bool
     image_key: str | None
     image_alt: str
 
@@ -208,6 +218,7 @@ class Facets:
     groups: tuple[FacetValue, ...]
     provinces: tuple[FacetValue, ...]
     protected: int
+    green: int
     prices: tuple[FacetValue, ...]
 
 
@@ -270,6 +281,8 @@ def _filtered(stmt: Select, filters: CatalogFilters, stars_sq) -> Select:
         stmt = stmt.where(Producer.province_code == filters.province)
     if filters.protected_only:
         stmt = stmt.where(_has_verified_protection())
+    if filters.green_only:
+        stmt = stmt.where(Producer.green_verified.is_(True))
     if filters.min_price is not None:
         stmt = stmt.where(Product.price_vnd >= filters.min_price)
     if filters.max_price is not None:
@@ -308,7 +321,7 @@ def _ordering(sort: str, stars_sq) -> tuple:
 
 
 def _cards(rows, today: date) -> tuple[ProductCard, ...]:
-    """Cards for `rows` of (Product, producer name, producer slug, province, stars): two more
+    """Cards for `rows` of (Product, producer name, slug, province, green, stars): two more
     statements whatever the number of rows (cover pictures, protections)."""
     ids = [row[0].id for row in rows]
     covers: dict[int, ProductImage] = {}
@@ -328,7 +341,7 @@ def _cards(rows, today: date) -> tuple[ProductCard, ...]:
         ):
             protections.setdefault(product_id, _protection_badge(protection))
     cards = []
-    for product, producer_name, producer_slug, province_code, stars in rows:
+    for product, producer_name, producer_slug, province_code, green, stars in rows:
         cover = covers.get(product.id)
         cards.append(
             ProductCard(
@@ -344,6 +357,7 @@ def _cards(rows, today: date) -> tuple[ProductCard, ...]:
                 stock=product.stock,
                 stars=stars,
                 protection=protections.get(product.id),
+                green=bool(green),
                 image_key=cover.storage_key if cover else None,
                 image_alt=(cover.alt or product.name) if cover else product.name,
             )
@@ -378,10 +392,16 @@ def _protection_badge(protection: Protection) -> ProtectionBadge:
     )
 
 
+def _card_columns(stars_sq) -> Select:
+    return select(
+        Product, Producer.name, Producer.slug, Producer.province_code, Producer.green_verified, stars_sq.c.stars
+    )
+
+
 def _card_rows(filters: CatalogFilters, today: date, limit: int, offset: int):
     stars_sq = _stars_in_force(today)
     stmt = _from_products(
-        select(Product, Producer.name, Producer.slug, Producer.province_code, stars_sq.c.stars),
+        _card_columns(stars_sq),
         stars_sq,
     )
     stmt = _filtered(stmt, filters, stars_sq)
@@ -430,12 +450,14 @@ def compute_facets(filters: CatalogFilters, today: date) -> Facets:
     groups = _group_counts(Product.group_code, filters.without("group"), today)
     provinces = _group_counts(Producer.province_code, filters.without("province"), today)
     protected = _count(replace(filters.without("protected"), protected_only=True), today)
+    green = _count(replace(filters.without("green"), green_only=True), today)
     prices = _price_counts(filters.without("price"), today)
     return Facets(
         stars=tuple(FacetValue(s, stars.get(s, 0)) for s in sorted(STAR_CLASSES, reverse=True)),
         groups=tuple(FacetValue(code, groups.get(code, 0)) for code in PRODUCT_GROUPS_BY_CODE),
         provinces=tuple(FacetValue(p.code, provinces.get(p.code, 0)) for p in PROVINCES),
         protected=protected,
+        green=green,
         prices=tuple(FacetValue(code, prices[code]) for code, _, _ in PRICE_BUCKETS),
     )
 
@@ -541,7 +563,7 @@ def product_detail(slug: str) -> ProductDetail | None:
         stars_sq = _stars_in_force(today)
         row = db.session.execute(
             _from_products(
-                select(Product, Producer.name, Producer.slug, Producer.province_code, stars_sq.c.stars),
+                _card_columns(stars_sq),
                 stars_sq,
             ).where(visible_condition(), Product.slug == slug)
         ).first()

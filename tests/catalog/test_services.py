@@ -261,3 +261,15 @@ def test_a_rolled_back_change_leaves_the_version_alone(app) -> None:  # noqa: AN
     make_product(slug="other")
     db.session.rollback()
     assert db.session.scalar(select(CatalogState.version)) == before
+
+
+def test_green_filter_shows_only_producers_with_verified_commitments(app) -> None:  # noqa: ANN001
+    make_product(make_producer(green_verified=True, circular_practices="Bã chè ủ phân"), slug="green")
+    make_product(make_producer(green_verified=False, circular_practices="Khai báo, chưa xác minh"), slug="declared")
+    db.session.commit()
+
+    page = catalog_page(CatalogFilters(green_only=True))
+    assert _slugs(page) == {"green"}
+    assert catalog_page(CatalogFilters()).facets.green == 1
+    assert {c.slug: c.green for c in catalog_page(CatalogFilters()).items} == {"green": True, "declared": False}
+    assert parse_filters(MultiDict({"green": "1"})).green_only
