@@ -15,6 +15,7 @@ PO := marketplace/translations/vi/LC_MESSAGES/messages.po
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search reindex --if-missing
 	BIN=$(BIN) PORT=$(PORT) bash devtools/serve.sh
 
 ## test: install what the tests need and run them all
@@ -50,9 +51,10 @@ translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i marketplace/translations/messages.pot -d marketplace/translations
 
-## bench: the storefront benchmark (prints requests per second)
+## bench: the storefront and search benchmarks (requests per second; search build time and latencies)
 bench: setup-dev
 	$(BIN)/python bench/storefront.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -49,11 +49,16 @@ def register_extensions(app: Flask) -> None:
     import flask_babel
 
     from marketplace import formatting, security
+    from marketplace import search
     from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, migrate
+    from marketplace.search.postgres_backend import include_object
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(
+        app, db, render_as_batch=True, compare_type=True, include_object=include_object,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+    )
     babel.init_app(
         app,
         locale_selector=_select_locale,
@@ -63,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     formatting.init_app(app)
     security.init_app(app)
     cache.init_app(app)
+    search.init_app(app)
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -70,13 +76,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from marketplace.api.views import bp as api_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

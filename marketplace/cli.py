@@ -26,6 +26,11 @@ def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
     if generated:
         count = demo.generate_products(generated, seed=seed)
         click.echo(f"Generated {count} products (seed {seed}).")
+    # The loader writes with bulk statements, which the search index does not follow.
+    from marketplace import search
+
+    indexed = search.rebuild()
+    click.echo(f"Search index rebuilt ({indexed} products).")
 
 
 def init_app(app: Flask) -> None:

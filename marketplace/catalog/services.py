@@ -5,11 +5,14 @@ immutable data (never ORM objects), so results can be cached safely (see `catalo
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from types import MappingProxyType
 
 from markupsafe import Markup
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import Integer, Select, and_, any_, case, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from marketplace.catalog.cache import cached
@@ -34,7 +37,8 @@ from marketplace.timeutil import today_in_vietnam
 
 PAGE_SIZE = 24
 MAX_PAGE = 10_000
-SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
+SORTS = ("featured", "relevance", "price_asc", "price_desc", "newest", "name")
+MAX_QUERY_LENGTH = 200
 # Price facet buckets, in VND: (code, lowest, highest or None).
 PRICE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("under-100k", 0, 99_999),
@@ -68,8 +72,10 @@ class CatalogFilters:
     min_price: int | None = None
     max_price: int | None = None
     producer_id: int | None = None
-    sort: str = "featured"
+    sort: str = "featured"  # "relevance" (the default when searching) follows the order of `ids`
     page: int = 1
+    q: str = ""  # a search query; `catalog_page` turns it into `ids`
+    ids: tuple[int, ...] | None = None  # only these products (search matches, best first)
 
     def without(self, facet: str) -> "CatalogFilters":
         """These filters minus one facet (for that facet's own counts), on page 1."""
@@ -93,8 +99,9 @@ class CatalogFilters:
             "green": 1 if self.green_only else None,
             "min_price": self.min_price,
             "max_price": self.max_price,
-            "sort": None if self.sort == "featured" else self.sort,
+            "sort": None if self.sort in ("featured", "relevance") else self.sort,
             "page": None if self.page == 1 else self.page,
+            "q": self.q or None,
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, False, "")}
@@ -137,7 +144,9 @@ def parse_filters(args: "dict[str, str] | object") -> CatalogFilters:
     if min_price is not None and max_price is not None and min_price > max_price:
         min_price, max_price = max_price, min_price
     sort = get("sort") if get("sort") in SORTS else "featured"
+    q = " ".join((get("q") or "").split())[:MAX_QUERY_LENGTH]
     return CatalogFilters(
+        q=q,
         stars=stars,
         group=group,
         province=province.code if province else None,
@@ -220,6 +229,10 @@ class CatalogPage:
     total: int
     facets: Facets | None
     page_size: int = PAGE_SIZE
+    # When searching: product names with the matched words in <mark>, and a spelling to propose
+    # when nothing matched.
+    highlighted: Mapping[int, Markup] = field(default_factory=lambda: MappingProxyType({}))
+    did_you_mean: str | None = None
 
     @property
     def pages(self) -> int:
@@ -276,7 +289,17 @@ def _filtered(stmt: Select, filters: CatalogFilters, stars_sq) -> Select:
         stmt = stmt.where(Product.price_vnd <= filters.max_price)
     if filters.producer_id is not None:
         stmt = stmt.where(Product.producer_id == filters.producer_id)
+    if filters.ids is not None:
+        stmt = stmt.where(_among(Product.id, filters.ids))
     return stmt
+
+
+def _among(column, ids: tuple[int, ...]) -> ColumnElement[bool]:  # noqa: ANN001
+    """`column IN ids`; on PostgreSQL one array parameter (`= ANY(:ids)`), because thousands of
+    separate parameters make its planner choose very slow plans."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _from_products(stmt: Select, stars_sq) -> Select:
@@ -342,6 +365,24 @@ def _cards(rows, today: date) -> tuple[ProductCard, ...]:
     return tuple(cards)
 
 
+def certificates_valid_until(product_ids: list[int], today: date | None = None) -> dict[int, date]:
+    """For each product, the expiry of the certificate in force that gives its star class (the
+    highest class; the latest expiry among those)."""
+    today = today or today_in_vietnam()
+    best: dict[int, tuple[int, date]] = {}
+    if product_ids:
+        for product_id, stars, expires_on in db.session.execute(
+            select(Certification.product_id, Certification.star_class, Certification.expires_on).where(
+                Certification.product_id.in_(product_ids),
+                Certification.status == "verified",
+                Certification.issued_on <= today,
+                Certification.expires_on >= today,
+            )
+        ):
+            best[product_id] = max(best.get(product_id, (0, expires_on)), (stars, expires_on))
+    return {product_id: expires_on for product_id, (_, expires_on) in best.items()}
+
+
 def _protection_badge(protection: Protection) -> ProtectionBadge:
     return ProtectionBadge(
         kind=protection.kind,
@@ -363,7 +404,17 @@ def _card_rows(filters: CatalogFilters, today: date, limit: int, offset: int):
         _card_columns(stars_sq),
         stars_sq,
     )
-    stmt = _filtered(stmt, filters, stars_sq).order_by(*_ordering(filters.sort, stars_sq))
+    stmt = _filtered(stmt, filters, stars_sq)
+    if filters.sort == "relevance" and filters.ids is not None:
+        # The search backend ranked the ids; SQL says which of them are visible under the filters.
+        shown = set(db.session.scalars(_filtered(_from_products(select(Product.id), stars_sq), filters, stars_sq)))
+        page_ids = [i for i in filters.ids if i in shown][offset : offset + limit]
+        if not page_ids:
+            return []
+        position = {product_id: n for n, product_id in enumerate(page_ids)}
+        rows = db.session.execute(stmt.where(Product.id.in_(page_ids))).all()
+        return sorted(rows, key=lambda row: position[row[0].id])
+    stmt = stmt.order_by(*_ordering(filters.sort, stars_sq))
     return db.session.execute(stmt.limit(limit).offset(offset)).all()
 
 
@@ -416,7 +467,21 @@ def compute_facets(filters: CatalogFilters, today: date) -> Facets:
 
 
 def catalog_page(filters: CatalogFilters, with_facets: bool = True, page_size: int = PAGE_SIZE) -> CatalogPage:
-    """One page of the catalogue under `filters`, with facet counts."""
+    """One page of the catalogue under `filters`, with facet counts. With a search query
+    (`filters.q`) only the matching products count, ranked by relevance unless another sort is
+    asked for."""
+    searched = None
+    if filters.q and filters.ids is None:
+        from marketplace import search
+
+        # Searched outside the cache: the index is updated just after a commit, so the ids are
+        # part of the cache key rather than computed under a catalogue version.
+        searched = search.search(filters.q)
+        filters = replace(
+            filters, ids=searched.ids, sort="relevance" if filters.sort == "featured" else filters.sort
+        )
+    elif filters.sort == "relevance" and filters.ids is None:
+        filters = replace(filters, sort="featured")
 
     def compute() -> CatalogPage:
         today = today_in_vietnam()
@@ -430,7 +495,16 @@ def catalog_page(filters: CatalogFilters, with_facets: bool = True, page_size: i
             page_size=page_size,
         )
 
-    return cached(("catalog", filters, with_facets, page_size), compute)
+    page = cached(("catalog", filters, with_facets, page_size), compute)
+    if searched is not None:
+        from marketplace.search.query import highlight
+
+        page = replace(
+            page,
+            highlighted=MappingProxyType({c.id: highlight(c.name, searched.words) for c in page.items}),
+            did_you_mean=searched.did_you_mean,
+        )
+    return page
 
 
 @dataclass(frozen=True)

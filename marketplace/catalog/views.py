@@ -18,7 +18,8 @@ def home():
 def catalog():
     filters = services.parse_filters(request.args)
     page = services.catalog_page(filters)
-    return render_template("catalog/list.html", page=page, filters=filters)
+    # page.filters carries the search matches, so cached fragments follow the index too.
+    return render_template("catalog/list.html", page=page, filters=page.filters)
 
 
 @bp.get("/products/<slug>")

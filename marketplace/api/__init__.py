@@ -1,0 +1,1 @@
+"""JSON API v1: read-only catalogue and search for supermarket systems and other clients."""
