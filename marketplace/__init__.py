@@ -48,7 +48,8 @@ def _select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     from marketplace import formatting, security
     from marketplace.catalog.cache import install_change_tracking
-    from marketplace.extensions import babel, csrf, db, migrate
+    from marketplace.accounts import permissions
+    from marketplace.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -58,6 +59,8 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
     )
     csrf.init_app(app)
+    limiter.init_app(app)
+    permissions.init_app(app)  # Flask-Login: who is signed in, and the permission helpers
     formatting.init_app(app)
     security.init_app(app)
     install_change_tracking()
@@ -66,11 +69,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.buyers.views import bp as buyers_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(buyers_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,3 +9,13 @@ from marketplace.catalog.models import (  # noqa: F401
     ProtectionRight,
 )
 from marketplace.producers.models import Producer  # noqa: F401
+from marketplace.accounts.models import (  # noqa: F401
+    BuyerMembership,
+    Invitation,
+    PasswordResetToken,
+    ProducerMembership,
+    User,
+    VerificationDecision,
+)
+from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation  # noqa: F401
+from marketplace.mail import OutboxMessage  # noqa: F401
