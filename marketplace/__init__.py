@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from config import CONFIGS, INSTANCE_DIR
 
@@ -41,6 +41,8 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI commands, e-mails written outside a request
+        return "vi"
     lang = request.cookies.get("lang")
     return lang if lang in ("vi", "en") else "vi"
 
