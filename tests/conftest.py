@@ -181,18 +181,26 @@ def sign_in_as(client, user) -> None:  # noqa: ANN001
 
 
 class Browser:
-    """A test client that fills in forms: `post` adds the CSRF token."""
+    """A test client that fills in forms: `post` adds the CSRF token.
+
+    Each request runs in its own application context, as in production: the test's context (and
+    its `g`, where Flask-Login keeps the current user) is not shared with the request, so data
+    the test prepares must be committed."""
 
     def __init__(self, client) -> None:  # noqa: ANN001
         self.client = client
 
+    def _request(self, method: str, url: str, **kwargs):  # noqa: ANN202
+        with self.client.application.app_context():
+            return self.client.open(url, method=method, **kwargs)
+
     def get(self, url: str, **kwargs):  # noqa: ANN201
-        return self.client.get(url, **kwargs)
+        return self._request("GET", url, **kwargs)
 
     def post(self, url: str, data: dict | None = None, **kwargs):  # noqa: ANN201
         data = dict(data or {})
         data.setdefault("csrf_token", csrf_token(self.client))
-        return self.client.post(url, data=data, **kwargs)
+        return self._request("POST", url, data=data, **kwargs)
 
     def sign_in(self, user) -> Browser:  # noqa: ANN001
         sign_in_as(self.client, user)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from marketplace.accounts.models import BUYER_ROLES, PRODUCER_ROLES
@@ -16,16 +16,16 @@ ROLE_LABELS = {
     "viewer": _l("Viewer"),
 }
 ACCOUNT_KINDS = [
-    ("consumer", _l("I buy OCOP products for myself")),
-    ("producer", _l("I represent an OCOP producer")),
-    ("buyer", _l("I buy for a supermarket chain")),
+    SelectChoice("consumer", _l("I buy OCOP products for myself")),
+    SelectChoice("producer", _l("I represent an OCOP producer")),
+    SelectChoice("buyer", _l("I buy for a supermarket chain")),
 ]
 # A shape check only: whether the address works is proved by the confirmation e-mail.
 EMAIL_SHAPE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address."))
 
 
-def province_choices() -> list[tuple[str, str]]:
-    return [("", _l("Choose a province"))] + [(p.code, p.name) for p in PROVINCES]
+def province_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Choose a province"))] + [SelectChoice(p.code, p.name) for p in PROVINCES]
 
 
 class EmptyForm(FlaskForm):
@@ -70,7 +70,7 @@ class ProfileForm(FlaskForm):
 class ProducerRegistrationForm(FlaskForm):
     name = StringField(_l("Name of the producer"), validators=[InputRequired(), Length(max=200)])
     entity_type = SelectField(
-        _l("Kind of producer"), choices=[(e.value, label) for e, label in ENTITY_TYPE_LABELS.items()]
+        _l("Kind of producer"), choices=[SelectChoice(e.value, label) for e, label in ENTITY_TYPE_LABELS.items()]
     )
     tax_code = StringField(_l("Business registration number or tax code"),
                            validators=[InputRequired(), Length(min=6, max=20)])
@@ -87,4 +87,4 @@ class InviteForm(FlaskForm):
     def __init__(self, kind: str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         roles = PRODUCER_ROLES if kind == "producer" else BUYER_ROLES
-        self.role.choices = [(r, ROLE_LABELS[r]) for r in roles]
+        self.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in roles]

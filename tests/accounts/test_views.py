@@ -1,0 +1,250 @@
+"""Sign-in, sign-up, passwords and the organisation page through real form posts."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.mail import OutboxMessage
+from tests.conftest import Browser
+from tests.factories import PASSWORD, make_producer, make_producer_member, make_user
+
+
+def _last_link(path: str) -> str:
+    db.session.expire_all()
+    body = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body
+    return re.search(rf"http://localhost({re.escape(path)}\S+)", body).group(1)
+
+
+def _signed_in_email(browser: Browser) -> str | None:
+    with browser.client.session_transaction() as session:
+        token = session.get("_user_id")
+    user = db.session.scalar(select(User).where(User.session_token == token)) if token else None
+    return user.email if user else None
+
+
+def test_a_form_posted_without_its_csrf_token_answers_400(client) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    response = client.post("/account/login", data={"email": "lan@example.vn", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_sign_in_with_a_good_password_rotates_the_session_and_goes_to_next(browser) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    with browser.client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    response = browser.post("/account/login", {"email": "LAN@example.vn", "password": PASSWORD,
+                                               "next": "/products?q=che"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/products?q=che"
+    with browser.client.session_transaction() as session:
+        assert "planted" not in session
+    assert _signed_in_email(browser) == "lan@example.vn"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil",
+])
+def test_sign_in_refuses_to_redirect_off_the_site(browser, target) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    response = browser.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/profile"
+
+
+def test_a_wrong_password_does_not_sign_in(browser) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    response = browser.post("/account/login", {"email": "lan@example.vn", "password": "wrong password"})
+    assert response.status_code == 200
+    assert _signed_in_email(browser) is None
+
+
+def test_the_eleventh_wrong_password_within_15_minutes_answers_429(browser) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    for _ in range(10):
+        response = browser.post("/account/login", {"email": "lan@example.vn", "password": "wrong password"})
+        assert response.status_code == 200
+    response = browser.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "15 minutes" in response.get_data(as_text=True) or response.get_data(as_text=True) == ""
+    # Another account from the same address still signs in: the account is throttled, not the site.
+    make_user("minh@example.vn")
+    db.session.commit()
+    response = browser.post("/account/login", {"email": "minh@example.vn", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_sign_in_is_throttled_per_address_across_accounts(app, browser) -> None:  # noqa: ANN001
+    app.config["LOGIN_FAILURES_PER_ADDRESS"] = "3 per 15 minutes"
+    try:
+        for n in range(3):
+            browser.post("/account/login", {"email": f"x{n}@example.vn", "password": "wrong password"})
+        response = browser.post("/account/login", {"email": "y@example.vn", "password": "wrong password"})
+    finally:
+        app.config["LOGIN_FAILURES_PER_ADDRESS"] = "30 per 15 minutes"
+    assert response.status_code == 429
+
+
+def test_good_sign_ins_are_not_counted_as_failures(browser) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    for _ in range(12):
+        assert browser.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD}).status_code == 302
+
+
+def test_sign_out_is_a_post_and_ends_the_session(browser) -> None:  # noqa: ANN001
+    user = make_user("lan@example.vn")
+    db.session.commit()
+    browser.sign_in(user)
+    assert browser.get("/account/logout").status_code == 405
+    assert _signed_in_email(browser) == "lan@example.vn"
+    assert browser.post("/account/logout").status_code == 302
+    assert _signed_in_email(browser) is None
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(app, browser) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    response = browser.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("ocop_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_configuration_marks_cookies_secure() -> None:
+    from config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
+
+
+def test_security_headers_are_on_account_pages(client) -> None:  # noqa: ANN001
+    response = client.get("/account/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_consumer_sign_up_signs_in_and_sends_a_confirmation(browser) -> None:  # noqa: ANN001
+    response = browser.post("/account/signup", {
+        "display_name": "Lan", "email": "lan@example.vn", "password": "nuoc-mam-phu-quoc",
+        "password_again": "nuoc-mam-phu-quoc", "account_kind": "consumer",
+    })
+    assert response.status_code == 302 and response.headers["Location"] == "/account/profile"
+    assert _signed_in_email(browser) == "lan@example.vn"
+    confirm = _last_link("/account/confirm/")
+    assert browser.get(confirm).status_code == 200  # a page with a button: GET changes nothing
+    assert db.session.scalar(select(User)).email_confirmed_at is None
+    assert browser.post(confirm).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(User)).email_confirmed_at is not None
+
+
+def test_sign_up_with_a_common_password_is_refused(browser) -> None:  # noqa: ANN001
+    response = browser.post("/account/signup", {
+        "display_name": "Lan", "email": "lan@example.vn", "password": "password123",
+        "password_again": "password123", "account_kind": "consumer",
+    })
+    assert response.status_code == 200
+    assert db.session.scalar(select(User)) is None
+
+
+@pytest.mark.parametrize(("kind", "next_page"), [("producer", "/account/register/producer"),
+                                                  ("buyer", "/buyer/register")])
+def test_sign_up_as_an_organisation_continues_to_its_registration(browser, kind, next_page) -> None:  # noqa: ANN001
+    response = browser.post("/account/signup", {
+        "display_name": "Minh", "email": "minh@example.vn", "password": "nuoc-mam-phu-quoc",
+        "password_again": "nuoc-mam-phu-quoc", "account_kind": kind,
+    })
+    assert response.headers["Location"] == next_page
+
+
+def test_producer_registration_through_the_form(browser) -> None:  # noqa: ANN001
+    from marketplace.producers.models import Producer
+
+    browser.sign_in(make_user("minh@example.vn"))
+    db.session.commit()
+    response = browser.post("/account/register/producer", {
+        "name": "HTX Nước mắm Phú Quốc", "entity_type": "cooperative", "tax_code": "1700123456",
+        "province_code": "an-giang", "commune": "Dương Đông", "contact_phone": "0297 384 0000",
+        "contact_email": "htx@example.vn",
+    })
+    assert response.status_code == 302
+    producer = db.session.scalar(select(Producer))
+    assert (producer.name, producer.verification_status, producer.province_code) == (
+        "HTX Nước mắm Phú Quốc", "pending", "an-giang")
+    assert browser.get("/account/organisation").status_code == 200
+
+
+def test_password_reset_through_the_site_and_the_link_works_once(browser) -> None:  # noqa: ANN001
+    make_user("lan@example.vn")
+    db.session.commit()
+    assert browser.post("/account/password/forgot", {"email": "lan@example.vn"}).status_code == 302
+    link = _last_link("/account/password/reset/")
+    assert browser.get(link).status_code == 200
+    response = browser.post(link, {"password": "mat-ong-ba-vi-2025", "password_again": "mat-ong-ba-vi-2025"})
+    assert response.status_code == 302
+    assert browser.get(link).status_code == 400
+    response = browser.post(link, {"password": "another-good-one", "password_again": "another-good-one"})
+    assert response.status_code == 400
+    browser.post("/account/logout")
+    response = browser.post("/account/login", {"email": "lan@example.vn", "password": "mat-ong-ba-vi-2025"})
+    assert response.status_code == 302
+
+
+def test_changing_the_password_signs_out_other_sessions(app, browser) -> None:  # noqa: ANN001
+    user = make_user("lan@example.vn")
+    db.session.commit()
+    other = Browser(app.test_client()).sign_in(user)
+    browser.sign_in(user)
+    response = browser.post("/account/password", {
+        "current_password": PASSWORD, "password": "che-thai-nguyen-2025", "password_again": "che-thai-nguyen-2025",
+    })
+    assert response.status_code == 302
+    assert browser.get("/account/profile").status_code == 200
+    assert other.get("/account/profile").status_code == 302  # back to sign-in
+
+
+def test_an_owner_removes_a_member_but_not_one_of_another_producer(browser) -> None:  # noqa: ANN001
+    producer_a, producer_b = make_producer(), make_producer()
+    owner_a = make_producer_member(producer_a)
+    staff_a = make_producer_member(producer_a, role="staff")
+    staff_b = make_producer_member(producer_b, role="staff")
+    db.session.commit()
+    staff_a_membership, staff_b_membership = staff_a.producer_membership.id, staff_b.producer_membership.id
+    browser.sign_in(owner_a)
+    url = "/account/organisation/producer/members/{}/remove"
+    assert browser.post(url.format(staff_b_membership)).status_code == 404
+    assert browser.post(url.format(staff_a_membership)).status_code == 302
+    db.session.expire_all()
+    assert staff_a.producer_membership is None
+    assert staff_b.producer_membership is not None
+
+
+def test_invitation_by_e_mail_link(app, browser) -> None:  # noqa: ANN001
+    producer = make_producer()
+    owner = make_producer_member(producer)
+    db.session.commit()
+    browser.sign_in(owner)
+    assert browser.post("/account/organisation/producer/invite",
+                        {"email": "hoa@example.vn", "role": "staff"}).status_code == 302
+    link = _last_link("/account/invitations/")
+    invited = Browser(app.test_client())
+    assert invited.get(link).status_code == 200
+    assert invited.post(link).status_code == 302  # to sign-in first
+    invited.post("/account/signup", {"display_name": "Hoa", "email": "hoa@example.vn",
+                                     "password": "banh-pia-soc-trang", "password_again": "banh-pia-soc-trang",
+                                     "account_kind": "consumer"})
+    assert invited.post(link).status_code == 302
+    db.session.expire_all()
+    hoa = db.session.scalar(select(User).where(User.email == "hoa@example.vn"))
+    assert hoa.producer_membership.producer_id == producer.id
+    assert hoa.producer_membership.role == "staff"
+    assert invited.get(link).status_code == 400  # used
