@@ -31,10 +31,11 @@ def product(slug: str):
     detail = services.product_detail(slug)
     if detail is None:
         abort(404)
-    if not can_see_wholesale(current_user):
+    tiers_hidden = bool(detail.price_tiers) and not can_see_wholesale(current_user)
+    if tiers_hidden:
         # Wholesale tiers are for verified buyers only: drop them before the template sees them.
         detail = dataclasses.replace(detail, price_tiers=())
-    return render_template("catalog/product.html", product=detail)
+    return render_template("catalog/product.html", product=detail, wholesale_tiers_hidden=tiers_hidden)
 
 
 @bp.get("/producers/<slug>")
