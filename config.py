@@ -52,6 +52,7 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "OCOP Marketplace <no-reply@ocop.local>")
     PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's defaults (n=2**15, r=8, p=1)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     INVITATION_MAX_AGE_DAYS = 7
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024

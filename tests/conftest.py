@@ -75,6 +75,7 @@ def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
         "UPLOAD_DIR": str(tmp_dir / "uploads"),
         "SEARCH_INDEX_DIR": str(tmp_dir / "search"),
         "WTF_CSRF_ENABLED": True,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheap enough for hundreds of sign-ins
     }
     settings.update(overrides)
     return create_app(settings)

@@ -7,17 +7,23 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-# Checked against when an e-mail address is unknown, so that a wrong address and a wrong password
-# take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    """scrypt with Werkzeug's parameters; tests may choose cheaper ones (PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    return check_password_hash(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    # An unknown address is checked against a dummy hash, so that a wrong address and a wrong
+    # password take the same time.
+    dummy = _dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    return check_password_hash(password_hash or dummy, password) and password_hash is not None
 
 
 @cache
