@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, abort, flash, redirect, request, url_for
+from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -109,20 +109,6 @@ def producer_member_required(*roles: str) -> Callable[[F], F]:
 def buyer_member_required(*roles: str) -> Callable[[F], F]:
     """Only members of a buyer organisation (with one of `roles`, if given)."""
     return _member_required("buyer", roles or None)
-
-
-def verified_buyer_required(view: F) -> F:
-    """Only members of a verified buyer organisation; others are told why."""
-
-    @wraps(view)
-    @buyer_member_required()
-    def wrapped(*args, **kwargs):
-        if not current_buyer_membership().organisation.is_verified:
-            flash(_l("Your organisation is waiting for verification."), "warning")
-            return redirect(url_for("accounts.organisation", next=request.path))
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 def get_scoped_or_404(model: type[M], object_id: int) -> M:

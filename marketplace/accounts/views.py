@@ -1,7 +1,7 @@
 """Sign-in, sign-up, passwords, profile, the organisation page, members and invitations."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -36,14 +36,16 @@ MEMBERSHIP_MODELS = {"producer": ProducerMembership, "buyer": BuyerMembership}
 
 def sign_in(user: User) -> None:
     """Starts a fresh session for `user`: nothing from before sign-in survives (session rotation)."""
-    lang = session.get("lang")
     session.clear()
-    if lang:
-        session["lang"] = lang
     login_user(user)
 
 
+def _login_limit(setting: str):  # noqa: ANN202
+    return lambda: current_app.config[setting]
+
+
 def _failed_login(response) -> bool:  # noqa: ANN001
+    """Only failed attempts count against the sign-in limits."""
     return bool(g.get("login_failed"))
 
 
@@ -65,9 +67,9 @@ def _link(endpoint: str):  # noqa: ANN202
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: limiter_config("LOGIN_FAILURES_PER_ACCOUNT"), key_func=_account_key, methods=["POST"],
+@limiter.limit(_login_limit("LOGIN_FAILURES_PER_ACCOUNT"), key_func=_account_key, methods=["POST"],
                deduct_when=_failed_login, error_message=_too_many_attempts, scope="login-account")
-@limiter.limit(lambda: limiter_config("LOGIN_FAILURES_PER_ADDRESS"), key_func=_address_key, methods=["POST"],
+@limiter.limit(_login_limit("LOGIN_FAILURES_PER_ADDRESS"), key_func=_address_key, methods=["POST"],
                deduct_when=_failed_login, error_message=_too_many_attempts, scope="login-address")
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -84,12 +86,6 @@ def login():
     elif request.method == "POST":
         g.login_failed = True
     return render_template("accounts/login.html", form=form)
-
-
-def limiter_config(name: str) -> str:
-    from flask import current_app
-
-    return current_app.config[name]
 
 
 @bp.post("/logout")
