@@ -20,7 +20,7 @@ from flask import Flask
 from marketplace.accounts import services
 from marketplace.extensions import db
 from marketplace.mail import OutboxMessage
-from tests.conftest import Browser
+from tests.conftest import Browser, csrf_token
 from tests.factories import (
     add_location,
     make_buyer_member,
@@ -254,24 +254,45 @@ def test_a_new_route_without_a_rule_is_reported(tmp_path) -> None:  # noqa: ANN0
     assert routes_without_rules(app) == {("brand_new", "GET"), ("brand_new", "POST")}
 
 
+def database_snapshot() -> dict[str, list]:
+    """Every row of every table, to show that a series of requests changed nothing."""
+    db.session.expire_all()
+    return {
+        table.name: sorted(map(tuple, db.session.execute(table.select()).all()), key=repr)
+        for table in db.metadata.sorted_tables
+    }
+
+
 def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noqa: ANN001
     world = build_world(app)
     wrong = []
-    for (endpoint, method), rules in sorted(RULES.items()):
-        for rule in rules:
-            target = rule.url(world)
-            for role in ROLES:
-                browser = Browser(app.test_client())
-                if role != "anonymous":
-                    browser.sign_in(world.users[role])
-                if method == "GET":
-                    response = browser.get(target)
-                else:
-                    response = browser.post(target, rule.data)
-                response.close()  # file responses (static, media) hold their file open until closed
-                if response.status_code != rule.expect[role]:
-                    wrong.append(f"{role:>10} {method} {target} ({endpoint}): "
-                                 f"{response.status_code}, expected {rule.expect[role]}")
+
+    def request_all(method: str) -> None:
+        for (endpoint, rule_method), rules in sorted(RULES.items()):
+            if rule_method != method:
+                continue
+            for rule in rules:
+                target = rule.url(world)
+                for role in ROLES:
+                    browser = Browser(app.test_client())
+                    if role != "anonymous":
+                        browser.sign_in(world.users[role])
+                    if method == "GET":
+                        response = browser.get(target)
+                    else:
+                        data = {**rule.data, "csrf_token": csrf_token(browser.client)}
+                        response = browser._request(method, target, data=data)
+                    response.close()  # file responses (static, media) hold their file open until closed
+                    if response.status_code != rule.expect[role]:
+                        wrong.append(f"{role:>10} {method} {target} ({endpoint}): "
+                                     f"{response.status_code}, expected {rule.expect[role]}")
+
+    # GETs first, and they must leave the database exactly as it was: no state change on GET.
+    before = database_snapshot()
+    request_all("GET")
+    assert database_snapshot() == before, "a GET request changed the database"
+    for method in sorted({method for _, method in RULES} - {"GET"}):
+        request_all(method)
     assert not wrong, "\n" + "\n".join(wrong)
 
 
