@@ -37,12 +37,12 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(VENV)/bin/pyth
 	touch $@
 
 $(MO): $(PO) $(VENV)/.runtime-installed
-	$(BIN)/pybabel compile --use-fuzzy -d marketplace/translations -D messages
+	$(BIN)/pybabel compile -d marketplace/translations -D messages
 	touch $@
 
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
-	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i marketplace/translations/messages.pot -d marketplace/translations
 
 ## bench: the storefront benchmark (prints requests per second)
 bench: setup-dev

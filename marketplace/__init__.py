@@ -49,8 +49,8 @@ def _select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from marketplace import formatting, security
-    from marketplace.catalog.cache import install_change_tracking
     from marketplace.accounts import permissions
+    from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -65,7 +65,7 @@ def register_extensions(app: Flask) -> None:
     permissions.init_app(app)  # Flask-Login: who is signed in, and the permission helpers
     formatting.init_app(app)
     security.init_app(app)
-    install_change_tracking()
+    cache.init_app(app)
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
     from marketplace import models  # noqa: F401
 

@@ -83,4 +83,12 @@ def init_app(app: Flask) -> None:
         issuing_level=lambda level: ISSUING_LEVEL_LABELS.get(level, level),
         unit_label=lambda unit: UNIT_LABELS.get(unit, unit),
     )
-    app.jinja_env.globals.update(subgroup_label=subgroup_label)
+    from marketplace.catalog.services import PRICE_BUCKETS
+    from marketplace.storage import image_url
+
+    app.jinja_env.globals.update(
+        subgroup_label=subgroup_label,
+        get_locale=get_locale,
+        image_url=image_url,
+        PRICE_BUCKETS={code: (low, high) for code, low, high in PRICE_BUCKETS},
+    )

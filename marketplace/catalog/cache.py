@@ -68,8 +68,21 @@ def _storefront_tables() -> frozenset[str]:
     )
 
 
+def init_app(app) -> None:  # noqa: ANN001
+    """Forget the version read by a request when it ends (an app context may outlive a request)."""
+    app.teardown_request(lambda exc: g.pop("catalog_version", None))
+    install_change_tracking()
+
+
+_tracking_installed = False
+
+
 def install_change_tracking() -> None:
     """Raise the version whenever the ORM writes to a table the storefront shows."""
+    global _tracking_installed
+    if _tracking_installed:  # session events are global: install them once per process
+        return
+    _tracking_installed = True
     tables = _storefront_tables()
 
     @event.listens_for(Session, "before_flush")

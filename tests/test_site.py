@@ -1,0 +1,61 @@
+"""Site-wide behaviour: health check, language switch, security headers, pictures."""
+from __future__ import annotations
+
+import re
+
+from marketplace import storage
+from tests.conftest import make_app
+
+
+def test_healthz_answers_200_when_the_database_is_reachable(client) -> None:  # noqa: ANN001
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_not(tmp_path) -> None:  # noqa: ANN001
+    app = make_app(f"sqlite:///{tmp_path}/missing-dir/db.sqlite3", tmp_path)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+
+
+def test_security_headers_on_every_page(client) -> None:  # noqa: ANN001
+    headers = client.get("/healthz").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+
+
+def _csrf_token(client) -> str:  # noqa: ANN001
+    html = client.get("/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def test_language_switch_sets_a_cookie_and_redirects_only_within_the_site(client) -> None:  # noqa: ANN001
+    token = _csrf_token(client)
+    response = client.post("/language", data={"lang": "en", "next": "/products?stars=4", "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/products?stars=4"
+    assert "lang=en" in response.headers["Set-Cookie"]
+
+    evil = client.post("/language", data={"lang": "vi", "next": "https://evil.example/", "csrf_token": token})
+    assert evil.headers["Location"] == "/"
+    evil = client.post("/language", data={"lang": "vi", "next": "//evil.example/x", "csrf_token": token})
+    assert evil.headers["Location"] == "/"
+
+
+def test_language_switch_without_csrf_token_is_refused(client) -> None:  # noqa: ANN001
+    assert client.post("/language", data={"lang": "en", "next": "/"}).status_code == 400
+
+
+def test_pictures_are_served_from_storage_and_paths_cannot_escape(app, client) -> None:  # noqa: ANN001
+    storage.save("products/x-card.webp", b"RIFF0000WEBP")
+    response = client.get("/media/products/x-card.webp")
+    assert response.status_code == 200
+    assert response.data == b"RIFF0000WEBP"
+    response.close()
+    assert client.get("/media/../config.py").status_code == 404
+    assert client.get("/media/%2e%2e/config.py").status_code == 404
