@@ -1,7 +1,19 @@
 """Sign-in, sign-up, passwords, profile, the organisation page, members and invitations."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -62,15 +74,22 @@ def _too_many_attempts() -> str:
              "or reset your password.")
 
 
+def _too_many_attempts_page(limit):  # noqa: ANN001, ANN202
+    """The 429 page of a throttled sign-in: what happened and what to do."""
+    return make_response(render_template("accounts/too_many_attempts.html", message=_too_many_attempts()), 429)
+
+
 def _link(endpoint: str):  # noqa: ANN202
     return lambda token: url_for(endpoint, token=token, _external=True)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit("LOGIN_FAILURES_PER_ACCOUNT"), key_func=_account_key, methods=["POST"],
-               deduct_when=_failed_login, error_message=_too_many_attempts, scope="login-account")
+               deduct_when=_failed_login, error_message=_too_many_attempts, on_breach=_too_many_attempts_page,
+               scope="login-account")
 @limiter.limit(_login_limit("LOGIN_FAILURES_PER_ADDRESS"), key_func=_address_key, methods=["POST"],
-               deduct_when=_failed_login, error_message=_too_many_attempts, scope="login-address")
+               deduct_when=_failed_login, error_message=_too_many_attempts, on_breach=_too_many_attempts_page,
+               scope="login-address")
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
