@@ -181,7 +181,7 @@ def sign_in_as(client, user) -> None:  # noqa: ANN001
         session["_fresh"] = True
 
 
-class Browser:
+class FormClient:
     """A test client that fills in forms: `post` adds the CSRF token.
 
     Each request runs in its own application context, as in production: the test's context (and
@@ -203,11 +203,11 @@ class Browser:
         data.setdefault("csrf_token", csrf_token(self.client))
         return self._request("POST", url, data=data, **kwargs)
 
-    def sign_in(self, user) -> Browser:  # noqa: ANN001
+    def sign_in(self, user) -> FormClient:  # noqa: ANN001
         sign_in_as(self.client, user)
         return self
 
 
 @pytest.fixture
-def browser(client) -> Browser:  # noqa: ANN001
-    return Browser(client)
+def web(client) -> FormClient:  # noqa: ANN001
+    return FormClient(client)

@@ -20,7 +20,7 @@ from flask import Flask
 from marketplace.accounts import services
 from marketplace.extensions import db
 from marketplace.mail import OutboxMessage
-from tests.conftest import Browser, csrf_token
+from tests.conftest import FormClient, csrf_token
 from tests.factories import (
     add_location,
     make_buyer_member,
@@ -274,14 +274,14 @@ def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noq
             for rule in rules:
                 target = rule.url(world)
                 for role in ROLES:
-                    browser = Browser(app.test_client())
+                    web = FormClient(app.test_client())
                     if role != "anonymous":
-                        browser.sign_in(world.users[role])
+                        web.sign_in(world.users[role])
                     if method == "GET":
-                        response = browser.get(target)
+                        response = web.get(target)
                     else:
-                        data = {**rule.data, "csrf_token": csrf_token(browser.client)}
-                        response = browser._request(method, target, data=data)
+                        data = {**rule.data, "csrf_token": csrf_token(web.client)}
+                        response = web._request(method, target, data=data)
                     response.close()  # file responses (static, media) hold their file open until closed
                     if response.status_code != rule.expect[role]:
                         wrong.append(f"{role:>10} {method} {target} ({endpoint}): "

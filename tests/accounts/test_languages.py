@@ -17,28 +17,28 @@ PAGES = {
 
 @pytest.mark.parametrize("path", sorted(PAGES))
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_public_account_pages_speak_the_chosen_language(browser, path, lang) -> None:  # noqa: ANN001
-    browser.client.set_cookie("lang", lang)
-    assert PAGES[path][lang] in browser.get(path).get_data(as_text=True)
+def test_public_account_pages_speak_the_chosen_language(web, path, lang) -> None:  # noqa: ANN001
+    web.client.set_cookie("lang", lang)
+    assert PAGES[path][lang] in web.get(path).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("lang", "text"), [("vi", "Địa điểm nhận hàng"), ("en", "Delivery locations")])
-def test_buyer_pages_speak_the_chosen_language(browser, lang, text) -> None:  # noqa: ANN001
-    browser.sign_in(make_buyer_member())
+def test_buyer_pages_speak_the_chosen_language(web, lang, text) -> None:  # noqa: ANN001
+    web.sign_in(make_buyer_member())
     db.session.commit()
-    browser.client.set_cookie("lang", lang)
-    assert text in browser.get("/buyer/locations").get_data(as_text=True)
+    web.client.set_cookie("lang", lang)
+    assert text in web.get("/buyer/locations").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("lang", "text"), [("vi", "Bạn đã đăng nhập sai quá nhiều lần"),
                                             ("en", "Too many failed sign-in attempts")])
-def test_the_throttling_message_speaks_the_chosen_language(app, browser, lang, text) -> None:  # noqa: ANN001
+def test_the_throttling_message_speaks_the_chosen_language(app, web, lang, text) -> None:  # noqa: ANN001
     app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "1 per 15 minutes"
     try:
-        browser.client.set_cookie("lang", lang)
+        web.client.set_cookie("lang", lang)
         form = {"email": "lan@example.vn", "password": "wrong password"}
-        browser.post("/account/login", form)
-        response = browser.post("/account/login", form)
+        web.post("/account/login", form)
+        response = web.post("/account/login", form)
     finally:
         app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "10 per 15 minutes"
     assert response.status_code == 429
@@ -47,9 +47,9 @@ def test_the_throttling_message_speaks_the_chosen_language(app, browser, lang, t
 
 @pytest.mark.parametrize(("lang", "subject"), [("vi", "Đặt lại mật khẩu Sàn OCOP"),
                                                ("en", "Reset your OCOP Marketplace password")])
-def test_the_reset_e_mail_is_written_in_the_language_of_the_request(browser, lang, subject) -> None:  # noqa: ANN001
+def test_the_reset_e_mail_is_written_in_the_language_of_the_request(web, lang, subject) -> None:  # noqa: ANN001
     make_user("lan@example.vn")
     db.session.commit()
-    browser.client.set_cookie("lang", lang)
-    browser.post("/account/password/forgot", {"email": "lan@example.vn"})
+    web.client.set_cookie("lang", lang)
+    web.post("/account/password/forgot", {"email": "lan@example.vn"})
     assert db.session.scalar(select(OutboxMessage.subject)) == subject

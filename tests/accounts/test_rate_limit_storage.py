@@ -31,7 +31,7 @@ def test_login_throttle_works_with_redis_storage(tmp_path) -> None:  # noqa: ANN
         import uuid, warnings
         warnings.simplefilter("error")
         from flask_migrate import upgrade
-        from tests.conftest import Browser
+        from tests.conftest import FormClient
         from marketplace import create_app
         from marketplace.extensions import limiter
         app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path / 'x.sqlite3'}",
@@ -41,9 +41,9 @@ def test_login_throttle_works_with_redis_storage(tmp_path) -> None:  # noqa: ANN
         assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
         with app.app_context():
             upgrade()
-            browser = Browser(app.test_client())
+            web = FormClient(app.test_client())
             form = {{"email": "nobody@example.vn", "password": "wrong password"}}
-            print([browser.post("/account/login", form).status_code for _ in range(3)])
+            print([web.post("/account/login", form).status_code for _ in range(3)])
             limiter.reset()
     """)
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/0", "INSTANCE_PATH": str(tmp_path)}

@@ -16,21 +16,21 @@ from tests.factories import (
 )
 
 
-def test_the_producer_queue_lists_pending_producers_only(browser) -> None:  # noqa: ANN001
+def test_the_producer_queue_lists_pending_producers_only(web) -> None:  # noqa: ANN001
     make_producer(name="HTX Chờ duyệt", verification_status="pending")
     make_producer(name="HTX Đã duyệt", verification_status="verified")
     admin = make_user(is_admin=True)
     db.session.commit()
-    page = browser.sign_in(admin).get("/admin/verification/producers").get_data(as_text=True)
+    page = web.sign_in(admin).get("/admin/verification/producers").get_data(as_text=True)
     assert "HTX Chờ duyệt" in page and "HTX Đã duyệt" not in page
 
 
-def test_approving_a_producer_verifies_it_records_the_decision_and_tells_the_owner(browser) -> None:  # noqa: ANN001
+def test_approving_a_producer_verifies_it_records_the_decision_and_tells_the_owner(web) -> None:  # noqa: ANN001
     producer = make_producer(verification_status="pending", contact_email="htx@example.vn")
     make_producer_member(producer, email="owner@example.vn")
     admin = make_user("admin@example.vn", is_admin=True)
     db.session.commit()
-    response = browser.sign_in(admin).post(f"/admin/verification/producers/{producer.id}",
+    response = web.sign_in(admin).post(f"/admin/verification/producers/{producer.id}",
                                            {"outcome": "verified", "reason": ""})
     assert response.status_code == 302
     db.session.expire_all()
@@ -44,53 +44,53 @@ def test_approving_a_producer_verifies_it_records_the_decision_and_tells_the_own
     assert told == {"owner@example.vn", "htx@example.vn"}
 
 
-def test_a_rejection_needs_a_reason_and_the_organisation_sees_it(app, browser) -> None:  # noqa: ANN001
-    from tests.conftest import Browser
+def test_a_rejection_needs_a_reason_and_the_organisation_sees_it(app, web) -> None:  # noqa: ANN001
+    from tests.conftest import FormClient
 
     organisation = make_buyer_organisation(status="pending")
     buyer = make_buyer_member(organisation)
     admin = make_user(is_admin=True)
     db.session.commit()
-    browser.sign_in(admin)
+    web.sign_in(admin)
     url = f"/admin/verification/buyers/{organisation.id}"
-    assert browser.post(url, {"outcome": "rejected", "reason": "  "}).status_code == 200
+    assert web.post(url, {"outcome": "rejected", "reason": "  "}).status_code == 200
     assert db.session.scalar(select(VerificationDecision)) is None
-    assert browser.post(url, {"outcome": "rejected", "reason": "Mã số thuế không khớp"}).status_code == 302
+    assert web.post(url, {"outcome": "rejected", "reason": "Mã số thuế không khớp"}).status_code == 302
     db.session.expire_all()
     assert organisation.verification_status == "rejected"
-    page = Browser(app.test_client()).sign_in(buyer).get("/account/organisation").get_data(as_text=True)
+    page = FormClient(app.test_client()).sign_in(buyer).get("/account/organisation").get_data(as_text=True)
     assert "Mã số thuế không khớp" in page
 
 
-def test_decisions_are_kept_when_a_later_one_reverses_them(browser) -> None:  # noqa: ANN001
+def test_decisions_are_kept_when_a_later_one_reverses_them(web) -> None:  # noqa: ANN001
     producer = make_producer(verification_status="pending")
     admin = make_user(is_admin=True)
     db.session.commit()
-    browser.sign_in(admin)
+    web.sign_in(admin)
     url = f"/admin/verification/producers/{producer.id}"
-    browser.post(url, {"outcome": "rejected", "reason": "Thiếu giấy phép"})
-    browser.post(url, {"outcome": "verified", "reason": "Đã bổ sung giấy phép"})
+    web.post(url, {"outcome": "rejected", "reason": "Thiếu giấy phép"})
+    web.post(url, {"outcome": "verified", "reason": "Đã bổ sung giấy phép"})
     outcomes = db.session.scalars(select(VerificationDecision.outcome).order_by(VerificationDecision.id)).all()
     assert outcomes == ["rejected", "verified"]
-    assert "Thiếu giấy phép" in browser.get(url).get_data(as_text=True)
+    assert "Thiếu giấy phép" in web.get(url).get_data(as_text=True)
 
 
-def test_an_unknown_queue_or_subject_answers_404(browser) -> None:  # noqa: ANN001
+def test_an_unknown_queue_or_subject_answers_404(web) -> None:  # noqa: ANN001
     admin = make_user(is_admin=True)
     db.session.commit()
-    browser.sign_in(admin)
-    assert browser.get("/admin/verification/spaceships").status_code == 404
-    assert browser.get("/admin/verification/producers/999").status_code == 404
+    web.sign_in(admin)
+    assert web.get("/admin/verification/spaceships").status_code == 404
+    assert web.get("/admin/verification/producers/999").status_code == 404
 
 
-def test_administrators_read_the_outbox(browser) -> None:  # noqa: ANN001
+def test_administrators_read_the_outbox(web) -> None:  # noqa: ANN001
     db.session.add(OutboxMessage(kind="test", to_address="lan@example.vn", subject="Xin chào", body="Nội dung"))
     admin = make_user(is_admin=True)
     db.session.commit()
-    browser.sign_in(admin)
-    assert "Xin chào" in browser.get("/admin/outbox").get_data(as_text=True)
+    web.sign_in(admin)
+    assert "Xin chào" in web.get("/admin/outbox").get_data(as_text=True)
     message_id = db.session.scalar(select(OutboxMessage.id))
-    assert "Nội dung" in browser.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
+    assert "Nội dung" in web.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
 
 
 def test_create_admin_command_prompts_for_the_password(app) -> None:  # noqa: ANN001

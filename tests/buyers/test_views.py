@@ -16,10 +16,10 @@ from tests.factories import (
 )
 
 
-def test_a_supermarket_chain_registers_with_a_first_delivery_location(browser) -> None:  # noqa: ANN001
-    browser.sign_in(make_user())
+def test_a_supermarket_chain_registers_with_a_first_delivery_location(web) -> None:  # noqa: ANN001
+    web.sign_in(make_user())
     db.session.commit()
-    response = browser.post("/buyer/register", {
+    response = web.post("/buyer/register", {
         "legal_name": "Công ty CP Siêu thị Xanh", "tax_code": "0301234567",
         "head_office_address": "163 Phan Đăng Lưu", "head_office_province_code": "ho-chi-minh",
         "contact_email": "mua@xanh.vn", "contact_phone": "", "location_kind": "distribution_centre",
@@ -32,18 +32,18 @@ def test_a_supermarket_chain_registers_with_a_first_delivery_location(browser) -
     assert db.session.scalar(select(DeliveryLocation.kind)) == "distribution_centre"
 
 
-def test_a_buyer_edits_its_own_locations_and_gets_404_for_another_chains(browser) -> None:  # noqa: ANN001
+def test_a_buyer_edits_its_own_locations_and_gets_404_for_another_chains(web) -> None:  # noqa: ANN001
     x, y = make_buyer_organisation(), make_buyer_organisation()
     buyer_x = make_buyer_member(x)
     location_y = add_location(y, name="Cửa hàng Y")
     location_x = db.session.scalar(select(DeliveryLocation).where(DeliveryLocation.buyer_organisation_id == x.id))
     db.session.commit()
-    browser.sign_in(buyer_x)
-    assert browser.get(f"/buyer/locations/{location_y.id}/edit").status_code == 404
-    assert browser.post(f"/buyer/locations/{location_y.id}/remove").status_code == 404
-    assert browser.post(f"/buyer/locations/{location_y.id}/edit", {
+    web.sign_in(buyer_x)
+    assert web.get(f"/buyer/locations/{location_y.id}/edit").status_code == 404
+    assert web.post(f"/buyer/locations/{location_y.id}/remove").status_code == 404
+    assert web.post(f"/buyer/locations/{location_y.id}/edit", {
         "kind": "store", "name": "Bị đổi", "address": "x", "province_code": "ha-noi"}).status_code == 404
-    response = browser.post(f"/buyer/locations/{location_x.id}/edit",
+    response = web.post(f"/buyer/locations/{location_x.id}/edit",
                             {"kind": "store", "name": "Cửa hàng Hoàn Kiếm", "address": "1 Hàng Bài",
                              "province_code": "ha-noi"})
     assert response.status_code == 302
@@ -52,22 +52,22 @@ def test_a_buyer_edits_its_own_locations_and_gets_404_for_another_chains(browser
     assert db.session.get(DeliveryLocation, location_x.id).name == "Cửa hàng Hoàn Kiếm"
 
 
-def test_the_last_delivery_location_cannot_be_removed(browser) -> None:  # noqa: ANN001
+def test_the_last_delivery_location_cannot_be_removed(web) -> None:  # noqa: ANN001
     x = make_buyer_organisation()
     buyer = make_buyer_member(x)
     db.session.commit()
     location_id = db.session.scalar(select(DeliveryLocation.id))
-    browser.sign_in(buyer).post(f"/buyer/locations/{location_id}/remove")
+    web.sign_in(buyer).post(f"/buyer/locations/{location_id}/remove")
     assert db.session.get(DeliveryLocation, location_id) is not None
 
 
-def test_a_viewer_cannot_change_locations(browser) -> None:  # noqa: ANN001
+def test_a_viewer_cannot_change_locations(web) -> None:  # noqa: ANN001
     x = make_buyer_organisation()
     viewer = make_buyer_member(x, role="viewer")
     db.session.commit()
-    browser.sign_in(viewer)
-    assert browser.get("/buyer/locations").status_code == 200
-    assert browser.post("/buyer/locations", {"kind": "store", "name": "N", "address": "A",
+    web.sign_in(viewer)
+    assert web.get("/buyer/locations").status_code == 200
+    assert web.post("/buyer/locations", {"kind": "store", "name": "N", "address": "A",
                                              "province_code": "ha-noi"}).status_code == 403
 
 
@@ -83,7 +83,7 @@ def product_with_tiers():  # noqa: ANN201
     ("anonymous", False), ("consumer", False), ("pending_buyer", False), ("rejected_buyer", False),
     ("verified_buyer", True), ("admin", True),
 ])
-def test_only_verified_buyers_see_wholesale_prices(browser, product_with_tiers, who, sees) -> None:  # noqa: ANN001
+def test_only_verified_buyers_see_wholesale_prices(web, product_with_tiers, who, sees) -> None:  # noqa: ANN001
     users = {
         "consumer": lambda: make_user(),
         "pending_buyer": lambda: make_buyer_member(make_buyer_organisation(status="pending")),
@@ -92,9 +92,9 @@ def test_only_verified_buyers_see_wholesale_prices(browser, product_with_tiers, 
         "admin": lambda: make_user(is_admin=True),
     }
     if who != "anonymous":
-        browser.sign_in(users[who]())
+        web.sign_in(users[who]())
         db.session.commit()
-    response = browser.get("/products/che-tan-cuong")
+    response = web.get("/products/che-tan-cuong")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert ("123.456" in page or "123,456" in page) is sees
