@@ -36,6 +36,25 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_NAME = "ocop_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Rate limits: Redis when several servers share them, memory on one machine.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = "ocop"
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    # Outgoing mail: SMTP when MAIL_SERVER is set, else the outbox table (readable at /admin/outbox).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "OCOP Marketplace <no-reply@ocop.local>")
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's defaults (n=2**15, r=8, p=1)
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    INVITATION_MAX_AGE_DAYS = 7
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024
     # Stripe. STRIPE_API_BASE points the library elsewhere (localstripe in development and tests).
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
@@ -61,6 +80,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from config import CONFIGS, INSTANCE_DIR
 
@@ -41,6 +41,8 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI commands, e-mails written outside a request
+        return "vi"
     lang = request.cookies.get("lang")
     return lang if lang in ("vi", "en") else "vi"
 
@@ -48,10 +50,10 @@ def _select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     import flask_babel
 
-    from marketplace import formatting, security
-    from marketplace import search
+    from marketplace import formatting, search, security
+    from marketplace.accounts import permissions
     from marketplace.catalog import cache
-    from marketplace.extensions import babel, csrf, db, migrate
+    from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.search.postgres_backend import include_object
 
     db.init_app(app)
@@ -65,6 +67,8 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
     )
     csrf.init_app(app)
+    limiter.init_app(app)
+    permissions.init_app(app)  # Flask-Login: who is signed in, and the permission helpers
     formatting.init_app(app)
     security.init_app(app)
     cache.init_app(app)
@@ -77,6 +81,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.api.views import bp as api_bp
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.buyers.views import bp as buyers_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.search.views import bp as search_bp
@@ -87,6 +94,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(buyers_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -16,6 +16,7 @@ from marketplace.extensions import db
 def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
     """Load the hand-written demo catalogue (and optionally generated products)."""
     from marketplace import demo
+    from marketplace.accounts.demo import DEMO_PASSWORD, create_demo_accounts
     from marketplace.catalog.models import Product
 
     if if_empty and db.session.scalar(select(func.count(Product.id))):
@@ -23,6 +24,9 @@ def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
         return
     summary = demo.load_demo()
     click.echo(f"Loaded {summary}.")
+    accounts = create_demo_accounts()
+    db.session.commit()
+    click.echo(f"Demo accounts (password {DEMO_PASSWORD}): {', '.join(accounts.values())}.")
     if generated:
         count = demo.generate_products(generated, seed=seed)
         click.echo(f"Generated {count} products (seed {seed}).")
@@ -34,7 +38,9 @@ def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.accounts.cli import create_admin_command
     from marketplace.orders.cli import orders_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(create_admin_command)

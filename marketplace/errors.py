@@ -19,6 +19,9 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return jsonify(error={"code": code, "message": exc.description}), exc.code
+        if exc.response is not None:
+            # The view built its own page for this error (sign-in throttling explains what to do).
+            return exc.response
         template = "errors/404.html" if exc.code == 404 else "errors/error.html"
         return render_template(template, error=exc), exc.code
 

@@ -11,3 +11,13 @@ from marketplace.catalog.models import (  # noqa: F401
 from marketplace.producers.models import Producer  # noqa: F401
 from marketplace.orders.models import Order, OrderEvent, OrderLine, ProducerOrder  # noqa: F401
 from marketplace.payments.models import ProcessedStripeEvent  # noqa: F401
+from marketplace.accounts.models import (  # noqa: F401
+    BuyerMembership,
+    Invitation,
+    PasswordResetToken,
+    ProducerMembership,
+    User,
+    VerificationDecision,
+)
+from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation  # noqa: F401
+from marketplace.mail import OutboxMessage  # noqa: F401

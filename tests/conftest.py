@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.catalog import cache
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -75,6 +75,7 @@ def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
         "UPLOAD_DIR": str(tmp_dir / "uploads"),
         "SEARCH_INDEX_DIR": str(tmp_dir / "search"),
         "WTF_CSRF_ENABLED": True,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheap enough for hundreds of sign-ins
     }
     settings.update(overrides)
     return create_app(settings)
@@ -118,8 +119,10 @@ def _truncate_all(app: Flask) -> None:
 
 @pytest.fixture
 def app(_migrated_app: Flask) -> Iterator[Flask]:
-    """The application with an empty database and an app context pushed."""
+    """The application with an empty database, fresh rate limits and an app context pushed."""
     _truncate_all(_migrated_app)
+    with _migrated_app.app_context():
+        limiter.reset()
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.remove()
@@ -159,3 +162,52 @@ def count_queries(app: Flask):
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+def csrf_token(client) -> str:  # noqa: ANN001
+    """A valid CSRF token for `client`'s session, as a rendered form would carry it."""
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    with client.session_transaction() as session:
+        raw = session.setdefault("csrf_token", uuid.uuid4().hex)
+    return URLSafeTimedSerializer(current_app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+def sign_in_as(client, user) -> None:  # noqa: ANN001
+    """Puts `user` in `client`'s session, as a successful sign-in does."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+
+
+class FormClient:
+    """A test client that fills in forms: `post` adds the CSRF token.
+
+    Each request runs in its own application context, as in production: the test's context (and
+    its `g`, where Flask-Login keeps the current user) is not shared with the request, so data
+    the test prepares must be committed."""
+
+    def __init__(self, client) -> None:  # noqa: ANN001
+        self.client = client
+
+    def _request(self, method: str, url: str, **kwargs):  # noqa: ANN202
+        with self.client.application.app_context():
+            return self.client.open(url, method=method, **kwargs)
+
+    def get(self, url: str, **kwargs):  # noqa: ANN201
+        return self._request("GET", url, **kwargs)
+
+    def post(self, url: str, data: dict | None = None, **kwargs):  # noqa: ANN201
+        data = dict(data or {})
+        data.setdefault("csrf_token", csrf_token(self.client))
+        return self._request("POST", url, data=data, **kwargs)
+
+    def sign_in(self, user) -> FormClient:  # noqa: ANN001
+        sign_in_as(self.client, user)
+        return self
+
+
+@pytest.fixture
+def web(client) -> FormClient:  # noqa: ANN001
+    return FormClient(client)

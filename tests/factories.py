@@ -4,6 +4,9 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from marketplace.accounts.models import BuyerMembership, ProducerMembership, User
+from marketplace.accounts.passwords import hash_password
+from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
 from marketplace.catalog.models import Certification, Product, ProductImage, Protection, ProtectionRight
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
@@ -101,3 +104,65 @@ def add_image(product: Product, key: str = "products/test-1", cover: bool = True
     db.session.add(image)
     db.session.flush()
     return image
+
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH: list[str] = []
+
+
+def make_user(email: str | None = None, *, is_admin: bool = False, **fields) -> User:
+    """A user whose password is PASSWORD (hashed once per test run: scrypt is slow on purpose)."""
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(hash_password(PASSWORD))
+    user = User(email=email or f"user{next(_ids)}@example.vn", password_hash=_PASSWORD_HASH[0],
+                display_name=fields.pop("display_name", "Người dùng"), is_admin=is_admin, **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_producer_member(producer: Producer | None = None, role: str = "owner", **user_fields) -> User:
+    producer = producer or make_producer()
+    user = make_user(**user_fields)
+    db.session.add(ProducerMembership(user_id=user.id, producer_id=producer.id, role=role))
+    db.session.flush()
+    db.session.refresh(user)
+    return user
+
+
+def make_buyer_organisation(status: str = "verified", **fields) -> BuyerOrganisation:
+    n = next(_ids)
+    values = {
+        "legal_name": f"Siêu thị Thử nghiệm {n}",
+        "tax_code": f"{n:010d}",
+        "head_office_address": "1 Lê Lợi",
+        "head_office_province_code": "ha-noi",
+        "contact_email": f"buyer{n}@example.vn",
+        "verification_status": status,
+    }
+    values.update(fields)
+    organisation = BuyerOrganisation(**values)
+    db.session.add(organisation)
+    db.session.flush()
+    add_location(organisation)
+    return organisation
+
+
+def add_location(organisation: BuyerOrganisation, **fields) -> DeliveryLocation:
+    values = {"kind": "store", "name": f"Cửa hàng {next(_ids)}", "address": "2 Tràng Tiền",
+              "province_code": "ha-noi"}
+    values.update(fields)
+    location = DeliveryLocation(buyer_organisation_id=organisation.id, **values)
+    db.session.add(location)
+    db.session.flush()
+    return location
+
+
+def make_buyer_member(organisation: BuyerOrganisation | None = None, role: str = "owner",
+                      **user_fields) -> User:
+    organisation = organisation or make_buyer_organisation()
+    user = make_user(**user_fields)
+    db.session.add(BuyerMembership(user_id=user.id, buyer_organisation_id=organisation.id, role=role))
+    db.session.flush()
+    db.session.refresh(user)
+    return user

@@ -1,7 +1,12 @@
 """The public storefront: home, catalogue, product, producer and province pages, and pictures."""
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask_login import current_user
+
+from marketplace.accounts.permissions import can_see_wholesale
 
 from marketplace.catalog import services
 from marketplace.reference import PROVINCES_BY_CODE, resolve_province
@@ -27,7 +32,11 @@ def product(slug: str):
     detail = services.product_detail(slug)
     if detail is None:
         abort(404)
-    return render_template("catalog/product.html", product=detail)
+    tiers_hidden = bool(detail.price_tiers) and not can_see_wholesale(current_user)
+    if tiers_hidden:
+        # Wholesale tiers are for verified buyers only: drop them before the template sees them.
+        detail = dataclasses.replace(detail, price_tiers=())
+    return render_template("catalog/product.html", product=detail, wholesale_tiers_hidden=tiers_hidden)
 
 
 @bp.get("/producers/<slug>")

@@ -1,7 +1,7 @@
 """orders: orders, producer orders, lines, events; processed Stripe events
 
 Revision ID: 0004_orders
-Revises: 0002_search
+Revises: 0003_accounts
 Create Date: 2026-11-29 20:13:33.087354
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_orders'
-down_revision = "0002_search"
+down_revision = "0003_accounts"
 branch_labels = None
 depends_on = None
 

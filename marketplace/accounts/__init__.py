@@ -1,0 +1,1 @@
+"""Accounts: users, organisation memberships, sign-up, sign-in, invitations and permissions."""

@@ -1,0 +1,331 @@
+"""Sign-in, sign-up, passwords, profile, the organisation page, members and invitations."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from marketplace.accounts import services
+from marketplace.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    InviteForm,
+    LoginForm,
+    ProducerRegistrationForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignUpForm,
+)
+from marketplace.accounts.messages import error_message
+from marketplace.accounts.models import BuyerMembership, ProducerMembership, User
+from marketplace.accounts.permissions import (
+    current_buyer_membership,
+    current_producer_membership,
+    get_scoped_or_404,
+    login_required,
+)
+from marketplace.admin.services import decisions_for
+from marketplace.extensions import db, limiter
+from marketplace.site import safe_next
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+MEMBERSHIP_MODELS = {"producer": ProducerMembership, "buyer": BuyerMembership}
+
+
+def sign_in(user: User) -> None:
+    """Starts a fresh session for `user`: nothing from before sign-in survives (session rotation)."""
+    session.clear()
+    login_user(user)
+
+
+def _login_limit(setting: str):  # noqa: ANN202
+    return lambda: current_app.config[setting]
+
+
+def _failed_login(response) -> bool:  # noqa: ANN001
+    """Only failed attempts count against the sign-in limits."""
+    return bool(g.get("login_failed"))
+
+
+def _account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _address_key() -> str:
+    return "login-address:" + (request.remote_addr or "unknown")
+
+
+def _too_many_attempts() -> str:
+    return _("Too many failed sign-in attempts. Please wait 15 minutes before trying again, "
+             "or reset your password.")
+
+
+def _too_many_attempts_page(limit):  # noqa: ANN001, ANN202
+    """The 429 page of a throttled sign-in: what happened and what to do."""
+    return make_response(render_template("accounts/too_many_attempts.html", message=_too_many_attempts()), 429)
+
+
+def _link(endpoint: str):  # noqa: ANN202
+    return lambda token: url_for(endpoint, token=token, _external=True)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit("LOGIN_FAILURES_PER_ACCOUNT"), key_func=_account_key, methods=["POST"],
+               deduct_when=_failed_login, error_message=_too_many_attempts, on_breach=_too_many_attempts_page,
+               scope="login-account")
+@limiter.limit(_login_limit("LOGIN_FAILURES_PER_ADDRESS"), key_func=_address_key, methods=["POST"],
+               deduct_when=_failed_login, error_message=_too_many_attempts, on_breach=_too_many_attempts_page,
+               scope="login-address")
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            g.login_failed = True
+            form.password.errors.append(error_message(error.code))
+        else:
+            db.session.commit()
+            sign_in(user)
+            return redirect(safe_next(form.next.data, url_for("accounts.profile")))
+    elif request.method == "POST":
+        g.login_failed = True
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(form.email.data, form.password.data, form.display_name.data,
+                                    _link("accounts.confirm_email"))
+        except services.AccountError as error:
+            field = form.email if error.code == "email_taken" else form.password
+            field.errors.append(error_message(error.code))
+        else:
+            db.session.commit()
+            sign_in(user)
+            flash(_("Welcome! We have sent you a message to confirm your e-mail address."), "success")
+            next_page = {"producer": "accounts.register_producer", "buyer": "buyers.register"}.get(
+                form.account_kind.data, "accounts.profile")
+            return redirect(url_for(next_page))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_email(token)
+        except services.AccountError as error:
+            return render_template("accounts/token_refused.html", message=error_message(error.code)), 400
+        db.session.commit()
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
+        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+    return render_template("accounts/confirm.html", form=form)
+
+
+@bp.post("/confirm/resend")
+@login_required
+def resend_confirmation():
+    if EmptyForm().validate_on_submit() and current_user.email_confirmed_at is None:
+        services.send_confirmation(current_user, _link("accounts.confirm_email"))
+        db.session.commit()
+        flash(_("We have sent the confirmation message again."), "info")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], scope="password-forgot")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, _link("accounts.reset_password"))
+        db.session.commit()
+        flash(_("If an account uses this address, a message with a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.check_reset_token(token)
+    except services.AccountError as error:
+        return render_template("accounts/token_refused.html", message=error_message(error.code)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(error_message(error.code))
+        else:
+            db.session.commit()
+            sign_in(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.display_name.data)
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, empty_form=EmptyForm())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            field = form.current_password if error.code == "wrong_current_password" else form.password
+            field.errors.append(error_message(error.code))
+        else:
+            db.session.commit()
+            sign_in(current_user._get_current_object())  # the old session token no longer works
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.get("/organisation")
+@login_required
+def organisation():
+    producer_membership = current_producer_membership()
+    buyer_membership = current_buyer_membership()
+    sections = []
+    for kind, membership, subject_type in (
+        ("producer", producer_membership, "producer"),
+        ("buyer", buyer_membership, "buyer_organisation"),
+    ):
+        if membership is None:
+            continue
+        sections.append({
+            "kind": kind,
+            "membership": membership,
+            "organisation": membership.organisation,
+            "members": services.members_of(kind, membership.organisation_id),
+            "decisions": decisions_for(subject_type, membership.organisation_id),
+        })
+    return render_template("accounts/organisation.html", sections=sections, empty_form=EmptyForm())
+
+
+def _owner_membership(kind: str):  # noqa: ANN202
+    """The current user's membership of kind `kind` if they own the organisation; else 403."""
+    if kind not in MEMBERSHIP_MODELS:
+        abort(404)
+    membership = current_producer_membership() if kind == "producer" else current_buyer_membership()
+    if membership is None or membership.role != "owner":
+        abort(403)
+    return membership
+
+
+@bp.post("/organisation/<kind>/members/<int:membership_id>/remove")
+@login_required
+def remove_member(kind: str, membership_id: int):
+    acting = _owner_membership(kind)
+    member = get_scoped_or_404(MEMBERSHIP_MODELS[kind], membership_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.remove_member(acting, member)
+        except services.AccountError as error:
+            flash(error_message(error.code), "error")
+        else:
+            db.session.commit()
+            flash(_("The member has been removed."), "success")
+    return redirect(url_for("accounts.organisation"))
+
+
+@bp.route("/organisation/<kind>/invite", methods=["GET", "POST"])
+@login_required
+def invite(kind: str):
+    acting = _owner_membership(kind)
+    form = InviteForm(kind)
+    if form.validate_on_submit():
+        try:
+            services.invite_member(acting, form.email.data, form.role.data, _link("accounts.invitation"))
+        except services.AccountError as error:
+            form.email.errors.append(error_message(error.code))
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent."), "success")
+            return redirect(url_for("accounts.organisation"))
+    return render_template("accounts/invite.html", form=form, organisation=acting.organisation)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    try:
+        invitation = services.open_invitation(token)
+    except services.AccountError as error:
+        return render_template("accounts/token_refused.html", message=error_message(error.code)), 400
+    form = EmptyForm()
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.path))
+        if form.validate_on_submit():
+            try:
+                services.accept_invitation(token, current_user)
+            except services.AccountError as error:
+                flash(error_message(error.code), "error")
+            else:
+                db.session.commit()
+                flash(_("Welcome to %(organisation)s.",
+                        organisation=services.invitation_organisation(invitation).name), "success")
+                return redirect(url_for("accounts.organisation"))
+    return render_template("accounts/invitation.html", invitation=invitation, form=form,
+                           organisation=services.invitation_organisation(invitation))
+
+
+@bp.route("/register/producer", methods=["GET", "POST"])
+@login_required
+def register_producer():
+    if current_producer_membership() is not None:
+        flash(error_message("already_producer_member"), "info")
+        return redirect(url_for("accounts.organisation"))
+    form = ProducerRegistrationForm()
+    if request.method == "GET":
+        form.contact_email.data = current_user.email
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in (
+            "name", "entity_type", "tax_code", "province_code", "commune", "contact_phone", "contact_email")}
+        services.register_producer(current_user, **fields)
+        db.session.commit()
+        flash(_("Your producer is registered. An administrator will verify it; until then you "
+                "cannot publish products."), "success")
+        return redirect(url_for("accounts.organisation"))
+    return render_template("accounts/register_producer.html", form=form)

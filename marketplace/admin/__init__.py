@@ -1,0 +1,1 @@
+"""The programme administrators' pages: verification queues and the mail outbox."""

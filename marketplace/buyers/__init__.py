@@ -1,0 +1,1 @@
+"""Buyer organisations (supermarket chains) and their delivery locations."""

@@ -1,0 +1,302 @@
+"""Who may reach what: every route of the site, requested by every kind of visitor.
+
+The rules below name, for each (endpoint, method) of `app.url_map`, the status each role gets.
+A route without a rule fails `test_every_route_has_a_rule`: whoever adds a route decides here who
+may use it. POSTs carry a valid CSRF token and (mostly) an empty form, so that authorisation is
+tested, not validation; the few that succeed act on objects set aside for them.
+
+Roles: anonymous, consumer, producer_a / producer_b (owners of two producers), buyer_x / buyer_y
+(owners of two verified supermarket chains) and admin.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from marketplace.accounts import services
+from marketplace.extensions import db
+from marketplace.mail import OutboxMessage
+from tests.conftest import FormClient, csrf_token
+from tests.factories import (
+    add_location,
+    make_buyer_member,
+    make_buyer_organisation,
+    make_producer,
+    make_producer_member,
+    make_product,
+    make_user,
+)
+
+ROLES = ("anonymous", "consumer", "producer_a", "producer_b", "buyer_x", "buyer_y", "admin")
+LOGIN = 302  # anonymous visitors are sent to the sign-in page
+
+
+@dataclass
+class World:
+    """The objects the rules' URLs refer to."""
+
+    users: dict
+    ids: dict = field(default_factory=dict)
+    static_file: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    url: Callable[[World], str]
+    expect: dict[str, int]
+    data: dict = field(default_factory=dict)
+
+
+def statuses(default: int, **by_role: int) -> dict[str, int]:
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def everyone(status: int = 200) -> dict[str, int]:
+    return statuses(status)
+
+
+def signed_in(status: int = 200, **by_role: int) -> dict[str, int]:
+    return statuses(status, anonymous=LOGIN, **by_role)
+
+
+def admin_only(status: int = 200) -> dict[str, int]:
+    return statuses(403, anonymous=LOGIN, admin=status)
+
+
+def url(template: str) -> Callable[[World], str]:
+    return lambda world: template.format(**world.ids, static=world.static_file)
+
+
+def producer_owners(status: int) -> dict[str, int]:
+    return statuses(403, anonymous=LOGIN, producer_a=status, producer_b=status)
+
+
+def buyer_members(status: int, **by_role: int) -> dict[str, int]:
+    return statuses(403, **{"anonymous": LOGIN, "buyer_x": status, "buyer_y": status, **by_role})
+
+
+NON_MEMBERS_OF_PRODUCERS = {"producer_a": 302, "producer_b": 302}  # already members: sent on
+NON_MEMBERS_OF_BUYERS = {"buyer_x": 302, "buyer_y": 302}
+
+RULES: dict[tuple[str, str], list[Rule]] = {
+    ("static", "GET"): [Rule(url("/static/{static}"), everyone(200))],
+    ("site.healthz", "GET"): [Rule(url("/healthz"), everyone(200))],
+    ("site.set_language", "POST"): [Rule(url("/language"), everyone(302), {"lang": "en", "next": "/"})],
+    # The storefront is public.
+    ("catalog.home", "GET"): [Rule(url("/"), everyone(200))],
+    ("catalog.catalog", "GET"): [Rule(url("/products"), everyone(200))],
+    ("catalog.product", "GET"): [Rule(url("/products/{product_slug}"), everyone(200)),
+                                 Rule(url("/products/{pending_product_slug}"), everyone(404))],
+    ("catalog.producer", "GET"): [Rule(url("/producers/{producer_a_slug}"), everyone(200))],
+    ("catalog.province", "GET"): [Rule(url("/provinces/thai-nguyen"), everyone(200))],
+    ("catalog.media", "GET"): [Rule(url("/media/{media_key}"), everyone(200))],
+    # Signing in and out, signing up, passwords.
+    ("accounts.login", "GET"): [Rule(url("/account/login"), everyone(200))],
+    ("accounts.login", "POST"): [Rule(url("/account/login"), everyone(200),
+                                      {"email": "nobody@example.vn", "password": "wrong password"})],
+    ("accounts.logout", "POST"): [Rule(url("/account/logout"), everyone(302))],
+    ("accounts.signup", "GET"): [Rule(url("/account/signup"), everyone(200))],
+    ("accounts.signup", "POST"): [Rule(url("/account/signup"), everyone(200))],
+    ("accounts.confirm_email", "GET"): [Rule(url("/account/confirm/not-a-token"), everyone(200))],
+    ("accounts.confirm_email", "POST"): [Rule(url("/account/confirm/not-a-token"), everyone(400))],
+    ("accounts.resend_confirmation", "POST"): [Rule(url("/account/confirm/resend"), signed_in(302))],
+    ("accounts.forgot_password", "GET"): [Rule(url("/account/password/forgot"), everyone(200))],
+    ("accounts.forgot_password", "POST"): [Rule(url("/account/password/forgot"), everyone(200))],
+    ("accounts.reset_password", "GET"): [Rule(url("/account/password/reset/not-a-token"), everyone(400))],
+    ("accounts.reset_password", "POST"): [Rule(url("/account/password/reset/not-a-token"), everyone(400))],
+    # Account pages: anyone signed in, about themselves.
+    ("accounts.profile", "GET"): [Rule(url("/account/profile"), signed_in(200))],
+    ("accounts.profile", "POST"): [Rule(url("/account/profile"), signed_in(200))],
+    ("accounts.change_password", "GET"): [Rule(url("/account/password"), signed_in(200))],
+    ("accounts.change_password", "POST"): [Rule(url("/account/password"), signed_in(200))],
+    ("accounts.organisation", "GET"): [Rule(url("/account/organisation"), signed_in(200))],
+    ("accounts.register_producer", "GET"): [
+        Rule(url("/account/register/producer"), signed_in(200, **NON_MEMBERS_OF_PRODUCERS))],
+    ("accounts.register_producer", "POST"): [
+        Rule(url("/account/register/producer"), signed_in(200, **NON_MEMBERS_OF_PRODUCERS))],
+    # Members and invitations: owners, inside their own organisation.
+    ("accounts.remove_member", "POST"): [
+        Rule(url("/account/organisation/producer/members/{producer_a_staff}/remove"),
+             statuses(403, anonymous=LOGIN, producer_a=302, producer_b=404)),
+        Rule(url("/account/organisation/buyer/members/{buyer_x_staff}/remove"),
+             statuses(403, anonymous=LOGIN, buyer_x=302, buyer_y=404)),
+    ],
+    ("accounts.invite", "GET"): [
+        Rule(url("/account/organisation/producer/invite"), producer_owners(200)),
+        Rule(url("/account/organisation/buyer/invite"), buyer_members(200)),
+    ],
+    ("accounts.invite", "POST"): [
+        Rule(url("/account/organisation/producer/invite"), producer_owners(200)),
+        Rule(url("/account/organisation/buyer/invite"), buyer_members(200)),
+    ],
+    ("accounts.invitation", "GET"): [Rule(url("/account/invitations/{invitation_token}"), everyone(200)),
+                                     Rule(url("/account/invitations/not-a-token"), everyone(400))],
+    # Accepting needs the invited address: everyone here has another one.
+    ("accounts.invitation", "POST"): [Rule(url("/account/invitations/{invitation_token}"), signed_in(200)),
+                                      Rule(url("/account/invitations/not-a-token"), everyone(400))],
+    # Supermarket chains.
+    ("buyers.register", "GET"): [Rule(url("/buyer/register"), signed_in(200, **NON_MEMBERS_OF_BUYERS))],
+    ("buyers.register", "POST"): [Rule(url("/buyer/register"), signed_in(200, **NON_MEMBERS_OF_BUYERS))],
+    ("buyers.locations", "GET"): [Rule(url("/buyer/locations"), buyer_members(200))],
+    ("buyers.add_location", "POST"): [Rule(url("/buyer/locations"), buyer_members(200))],
+    ("buyers.edit_location", "GET"): [
+        Rule(url("/buyer/locations/{buyer_x_location}/edit"), buyer_members(200, buyer_y=404))],
+    ("buyers.edit_location", "POST"): [
+        Rule(url("/buyer/locations/{buyer_x_location}/edit"), buyer_members(200, buyer_y=404))],
+    ("buyers.remove_location", "POST"): [
+        Rule(url("/buyer/locations/{buyer_x_spare_location}/remove"), buyer_members(302, buyer_y=404))],
+    # Administrators.
+    ("admin.index", "GET"): [Rule(url("/admin/"), admin_only())],
+    ("admin.queue", "GET"): [Rule(url("/admin/verification/producers"), admin_only()),
+                             Rule(url("/admin/verification/buyers"), admin_only())],
+    ("admin.subject", "GET"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only()),
+                               Rule(url("/admin/verification/buyers/{pending_buyer}"), admin_only())],
+    ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
+    ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
+    ("admin.outbox_message", "GET"): [Rule(url("/admin/outbox/{outbox_message}"), admin_only())],
+}
+
+
+def routes_of(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def routes_without_rules(app: Flask) -> set[tuple[str, str]]:
+    return routes_of(app) - set(RULES)
+
+
+def build_world(app: Flask) -> World:
+    producer_a = make_producer(slug="htx-a", verification_status="verified")
+    producer_b = make_producer(slug="htx-b", verification_status="verified")
+    x = make_buyer_organisation(status="verified")
+    y = make_buyer_organisation(status="verified")
+    users = {
+        "consumer": make_user("consumer@example.vn"),
+        "producer_a": make_producer_member(producer_a, email="a@example.vn"),
+        "producer_b": make_producer_member(producer_b, email="b@example.vn"),
+        "buyer_x": make_buyer_member(x, email="x@example.vn"),
+        "buyer_y": make_buyer_member(y, email="y@example.vn"),
+        "admin": make_user("admin@example.vn", is_admin=True),
+    }
+    staff_a = make_producer_member(producer_a, role="staff")
+    staff_x = make_buyer_member(x, role="purchaser")
+    product = make_product(producer_a, slug="che-a")
+    pending = make_producer(slug="htx-pending", verification_status="pending")
+    make_product(pending, slug="che-pending")
+    pending_buyer = make_buyer_organisation(status="pending")
+    invitation_token = "invitation-token-for-the-matrix"
+    from datetime import timedelta
+
+    from marketplace.accounts.models import Invitation
+    from marketplace.timeutil import utcnow
+
+    db.session.add(Invitation(organisation_kind="producer", producer_id=producer_a.id,
+                              email="invited@example.vn", role="staff",
+                              token_hash=services._digest(invitation_token),
+                              expires_at=utcnow() + timedelta(days=1)))
+    message = OutboxMessage(kind="test", to_address="a@example.vn", subject="Test", body="Test")
+    db.session.add(message)
+    spare_location = add_location(x, name="Spare")
+    db.session.commit()
+
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
+    (upload_dir / "matrix" / "picture.txt").write_text("a picture")
+    static_root = Path(app.static_folder)
+    static_file = next(p for p in sorted(static_root.rglob("*")) if p.is_file())
+
+    from sqlalchemy import select
+
+    from marketplace.buyers.models import DeliveryLocation
+
+    return World(
+        users=users,
+        static_file=static_file.relative_to(static_root).as_posix(),
+        ids={
+            "product_slug": product.slug,
+            "pending_product_slug": "che-pending",
+            "producer_a_slug": producer_a.slug,
+            "media_key": "matrix/picture.txt",
+            "producer_a_staff": staff_a.producer_membership.id,
+            "buyer_x_staff": staff_x.buyer_membership.id,
+            "buyer_x_location": db.session.scalar(
+                select(DeliveryLocation.id).where(DeliveryLocation.buyer_organisation_id == x.id)
+                .order_by(DeliveryLocation.id).limit(1)),
+            "buyer_x_spare_location": spare_location.id,
+            "pending_producer": pending.id,
+            "pending_buyer": pending_buyer.id,
+            "invitation_token": invitation_token,
+            "outbox_message": message.id,
+        },
+    )
+
+
+def test_every_route_has_a_rule(app) -> None:  # noqa: ANN001
+    missing = sorted(routes_without_rules(app))
+    assert not missing, f"routes without an authorisation rule in {__name__}: {missing}"
+    stale = sorted(set(RULES) - routes_of(app))
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def test_a_new_route_without_a_rule_is_reported(tmp_path) -> None:  # noqa: ANN001
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'unused.sqlite3'}", tmp_path)
+    app.add_url_rule("/brand-new", "brand_new", lambda: "new", methods=["GET", "POST"])
+    assert routes_without_rules(app) == {("brand_new", "GET"), ("brand_new", "POST")}
+
+
+def database_snapshot() -> dict[str, list]:
+    """Every row of every table, to show that a series of requests changed nothing."""
+    db.session.expire_all()
+    return {
+        table.name: sorted(map(tuple, db.session.execute(table.select()).all()), key=repr)
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noqa: ANN001
+    world = build_world(app)
+    wrong = []
+
+    def request_all(method: str) -> None:
+        for (endpoint, rule_method), rules in sorted(RULES.items()):
+            if rule_method != method:
+                continue
+            for rule in rules:
+                target = rule.url(world)
+                for role in ROLES:
+                    web = FormClient(app.test_client())
+                    if role != "anonymous":
+                        web.sign_in(world.users[role])
+                    if method == "GET":
+                        response = web.get(target)
+                    else:
+                        data = {**rule.data, "csrf_token": csrf_token(web.client)}
+                        response = web._request(method, target, data=data)
+                    response.close()  # file responses (static, media) hold their file open until closed
+                    if response.status_code != rule.expect[role]:
+                        wrong.append(f"{role:>10} {method} {target} ({endpoint}): "
+                                     f"{response.status_code}, expected {rule.expect[role]}")
+
+    # GETs first, and they must leave the database exactly as it was: no state change on GET.
+    before = database_snapshot()
+    request_all("GET")
+    assert database_snapshot() == before, "a GET request changed the database"
+    for method in sorted({method for _, method in RULES} - {"GET"}):
+        request_all(method)
+    assert not wrong, "\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.remove_member", "buyers.remove_location",
+                                      "buyers.add_location", "site.set_language"])
+def test_state_changing_routes_do_not_answer_get(app, endpoint) -> None:  # noqa: ANN001
+    assert (endpoint, "GET") not in routes_of(app)
