@@ -94,6 +94,13 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("catalog.producer", "GET"): [Rule(url("/producers/{producer_a_slug}"), everyone(200))],
     ("catalog.province", "GET"): [Rule(url("/provinces/thai-nguyen"), everyone(200))],
     ("catalog.media", "GET"): [Rule(url("/media/{media_key}"), everyone(200))],
+    ("search.suggest", "GET"): [Rule(url("/search/suggest?q=che"), everyone(200))],
+    # The read-only JSON API is public, like the storefront.
+    ("api.products", "GET"): [Rule(url("/api/v1/products"), everyone(200))],
+    ("api.product", "GET"): [Rule(url("/api/v1/products/{product_id}"), everyone(200)),
+                             Rule(url("/api/v1/products/{pending_product_id}"), everyone(404))],
+    # Stripe's webhook: anyone may call it, nothing happens without Stripe's signature.
+    ("payments.stripe_webhook", "POST"): [Rule(url("/payments/stripe/webhook"), everyone(400))],
     # Signing in and out, signing up, passwords.
     ("accounts.login", "GET"): [Rule(url("/account/login"), everyone(200))],
     ("accounts.login", "POST"): [Rule(url("/account/login"), everyone(200),
@@ -190,7 +197,7 @@ def build_world(app: Flask) -> World:
     staff_x = make_buyer_member(x, role="purchaser")
     product = make_product(producer_a, slug="che-a")
     pending = make_producer(slug="htx-pending", verification_status="pending")
-    make_product(pending, slug="che-pending")
+    pending_product = make_product(pending, slug="che-pending")
     pending_buyer = make_buyer_organisation(status="pending")
     invitation_token = "invitation-token-for-the-matrix"
     from datetime import timedelta
@@ -223,6 +230,8 @@ def build_world(app: Flask) -> World:
         ids={
             "product_slug": product.slug,
             "pending_product_slug": "che-pending",
+            "product_id": product.id,
+            "pending_product_id": pending_product.id,
             "producer_a_slug": producer_a.slug,
             "media_key": "matrix/picture.txt",
             "producer_a_staff": staff_a.producer_membership.id,
