@@ -61,6 +61,9 @@ def test_a_product_page_fits_a_phone(page: Page, live_server: str, demo) -> None
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server + "/products")
     page.locator(".card__link").first.click()
+    # Measure the product page once it has loaded, not the catalogue while it is being left.
+    page.wait_for_url(re.compile(r"/products/[^?]+$"))
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
