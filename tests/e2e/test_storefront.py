@@ -61,6 +61,8 @@ def test_a_product_page_fits_a_phone(page: Page, live_server: str, demo) -> None
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server + "/products")
     page.locator(".card__link").first.click()
+    expect(page).to_have_url(re.compile(r"/products/[a-z0-9-]+$"))
+    page.wait_for_load_state("load")  # measured before its stylesheet applies, any page overflows
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
