@@ -77,7 +77,11 @@ def gunicorn(app: str, env: dict[str, str], cwd: Path):
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still finishing a search-index write
+            proc.kill()
+            proc.wait()
 
 
 def wrk(url: str, duration: int, connections: int) -> float:
