@@ -22,12 +22,11 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from common import temporary_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,7 +39,6 @@ from marketplace.producers.models import Producer  # noqa: E402
 from marketplace.reference import PROVINCES  # noqa: E402
 from marketplace.text import fold  # noqa: E402
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"whoosh": {"build": 60.0, "search": 50.0, "suggest": 20.0},
            "postgres": {"search": 30.0, "suggest": 20.0}}
 KINDS = [  # (name, group, subgroup)
@@ -62,24 +60,6 @@ PLACES = ["Tân Cương", "Phú Quốc", "Buôn Ma Thuột", "Mèo Vạc", "Hoà
           "Bến Tre", "Ngọc Linh", "Văn Yên", "Mai Châu", "Hạ Long", "U Minh", "Bảo Lộc", "Cao Phong"]
 GIS = ["Tân Cương", "Phú Quốc", "Buôn Ma Thuột", "Lục Ngạn", "Chư Sê", "Hạ Long", "Ngọc Linh", "Sơn La",
        "Mộc Châu", "Bình Thuận", "Văn Yên", "Cao Phong"]
-
-
-@contextmanager
-def database(kind: str, tmp: Path):
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
-        return
-    server = sa.engine.make_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-    name = f"ocop_search_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def generate(n: int, rng: random.Random) -> None:
@@ -177,7 +157,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 def run(backend: str, n: int, query_count: int, seed: int) -> dict:
     rng = random.Random(seed)
     kind = "sqlite" if backend == "whoosh" else "postgresql"
-    with tempfile.TemporaryDirectory() as tmp_name, database(kind, Path(tmp_name)) as url:
+    with tempfile.TemporaryDirectory() as tmp_name, temporary_database(kind, Path(tmp_name), "ocop_search_bench") as url:
         tmp = Path(tmp_name)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_BACKEND": backend,
                           "SEARCH_INDEX_DIR": str(tmp / "search"), "SECRET_KEY": "bench"})

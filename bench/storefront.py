@@ -21,40 +21,21 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+from common import temporary_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TARGETS = {"sqlite": {"catalogue": 0.10, "product": 0.15}, "postgresql": {"catalogue": 0.05, "product": 0.08}}
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@contextmanager
-def database(backend: str, tmp: Path):
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
-        return
-    server = sa.engine.make_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-    name = f"ocop_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager
@@ -98,7 +79,7 @@ def wrk(url: str, duration: int, connections: int) -> float:
 def run(backend: str, products: int, duration: int, connections: int) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
     try:
-        with database(backend, tmp) as url:
+        with temporary_database(backend, tmp) as url:
             env = {**os.environ, "DATABASE_URL": url, "UPLOAD_DIR": str(tmp / "uploads"),
                    "SEARCH_INDEX_DIR": str(tmp / "search"), "INSTANCE_PATH": str(tmp), "APP_ENV": "development",
                    "SECRET_KEY": "bench"}
