@@ -243,6 +243,15 @@ class CatalogPage:
 # Query building
 
 
+def _in_force(today: date) -> ColumnElement[bool]:
+    """`certificate_in_force` as SQL: verified, issued, and not past its expiry date."""
+    return and_(
+        Certification.status == "verified",
+        Certification.issued_on <= today,
+        Certification.expires_on >= today,
+    )
+
+
 def _stars_in_force(today: date):
     """product_id -> star class of the verified certificate in force today."""
     return (
@@ -250,11 +259,7 @@ def _stars_in_force(today: date):
             Certification.product_id.label("product_id"),
             func.max(Certification.star_class).label("stars"),
         )
-        .where(
-            Certification.status == "verified",
-            Certification.issued_on <= today,
-            Certification.expires_on >= today,
-        )
+        .where(_in_force(today))
         .group_by(Certification.product_id)
         .subquery("stars_in_force")
     )
@@ -373,10 +378,7 @@ def certificates_valid_until(product_ids: list[int], today: date | None = None) 
     if product_ids:
         for product_id, stars, expires_on in db.session.execute(
             select(Certification.product_id, Certification.star_class, Certification.expires_on).where(
-                Certification.product_id.in_(product_ids),
-                Certification.status == "verified",
-                Certification.issued_on <= today,
-                Certification.expires_on >= today,
+                Certification.product_id.in_(product_ids), _in_force(today)
             )
         ):
             best[product_id] = max(best.get(product_id, (0, expires_on)), (stars, expires_on))
@@ -584,10 +586,7 @@ def product_detail(slug: str) -> ProductDetail | None:
         certificate = db.session.scalars(
             select(Certification)
             .where(
-                Certification.product_id == product.id,
-                Certification.status == "verified",
-                Certification.issued_on <= today,
-                Certification.expires_on >= today,
+                Certification.product_id == product.id, _in_force(today)
             )
             .order_by(Certification.star_class.desc(), Certification.issued_on.desc())
             .limit(1)
