@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from marketplace.domain import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     code = "order_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class EmptyCart(OrderError):

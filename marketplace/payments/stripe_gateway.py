@@ -14,17 +14,15 @@ from functools import lru_cache
 import stripe
 from flask import current_app
 
+from marketplace.domain import DomainError
+
 CURRENCY = "vnd"  # zero-decimal: amount 250000 is 250,000 ₫
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """Stripe refused or could not be reached."""
 
     code = "payment_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class CardDeclined(PaymentError):
