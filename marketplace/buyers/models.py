@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -30,6 +30,12 @@ class BuyerOrganisation(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     verification_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     verified_at: Mapped[datetime | None]
+    # Payment on terms, set by an administrator: days until an invoice is due, and the most the
+    # organisation may owe at once (open invoices plus orders not yet invoiced).
+    payment_terms_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    credit_limit_vnd: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Set by the organisation's owner: orders above this total wait for an owner's approval.
+    approval_threshold_vnd: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     locations: Mapped[list[DeliveryLocation]] = relationship(

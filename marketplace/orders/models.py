@@ -3,15 +3,16 @@ prices copied at placement, and an OrderEvent for every change of state (the aud
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
-PAYMENT_METHODS = ("card", "cod")
+# invoice: a verified supermarket buyer pays each delivered ProducerOrder's invoice on its terms.
+PAYMENT_METHODS = ("card", "cod", "invoice")
 # awaiting_payment: a card order whose PaymentIntent has not succeeded yet.
 # cash_on_delivery: each producer collects its part at delivery (ProducerOrder.cod_collected_at).
 # voided: a card order cancelled before any money was taken.
@@ -22,8 +23,20 @@ PAYMENT_STATUSES = (
     "refunded",
     "cash_on_delivery",
     "voided",
+    "on_terms",  # an invoice order: what is owed is tracked per invoice
 )
-PRODUCER_ORDER_STATUSES = ("placed", "accepted", "shipped", "delivered", "cancelled", "refunded")
+# pending_approval: a supermarket order above its organisation's approval threshold, not yet
+# visible to producers until an approver of the buying organisation approves it.
+PRODUCER_ORDER_STATUSES = (
+    "pending_approval",
+    "placed",
+    "accepted",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "refunded",
+)
+APPROVAL_STATUSES = ("pending", "approved", "rejected")
 # One card charge may not exceed this (Stripe's limit for VND, a zero-decimal currency).
 MAX_CARD_CHARGE_VND = 99_999_999
 
@@ -39,6 +52,9 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint(_in("payment_method", PAYMENT_METHODS), name="payment_method"),
         CheckConstraint(_in("payment_status", PAYMENT_STATUSES), name="payment_status"),
+        CheckConstraint(
+            "approval_status IS NULL OR " + _in("approval_status", APPROVAL_STATUSES), name="approval_status"
+        ),
         CheckConstraint("items_total_vnd >= 0 AND shipping_total_vnd >= 0", name="totals_not_negative"),
         CheckConstraint("total_vnd = items_total_vnd + shipping_total_vnd", name="total_adds_up"),
         CheckConstraint("refunded_vnd >= 0 AND refunded_vnd <= total_vnd", name="refund_within_total"),
@@ -48,8 +64,19 @@ class Order(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)  # shown to people: "OCOP-7K3M9Q2X"
     channel: Mapped[str] = mapped_column(String(32))  # a code of reference.CHANNELS
-    # The buyer's account. No foreign key yet: the users table arrives with the accounts module.
-    customer_id: Mapped[int | None] = mapped_column(index=True)
+    # The account that placed the order (a consumer, or a supermarket's purchaser); empty for guests.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Supermarket orders: the buying organisation, its own order reference (PO number), the payment
+    # terms copied at placement, and the organisation's approval when the order needs one.
+    buyer_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buyer_organisations.id"), index=True
+    )
+    purchase_order_number: Mapped[str | None] = mapped_column(String(64))
+    payment_terms_days: Mapped[int | None]
+    approval_status: Mapped[str | None] = mapped_column(String(16))  # None: no approval needed
+    approval_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approval_decided_at: Mapped[datetime | None]
+    approval_note: Mapped[str | None] = mapped_column(Text)
     contact_email: Mapped[str] = mapped_column(String(254))
     recipient_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(16))  # normalised: 0xxxxxxxxx
@@ -106,6 +133,12 @@ class ProducerOrder(db.Model):
     shipped_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     cod_collected_at: Mapped[datetime | None]
+    # Supermarket orders: where and when the buyer wants this part delivered, the date the producer
+    # confirmed, and when the buyer confirmed receipt.
+    delivery_location_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_locations.id"))
+    requested_delivery_date: Mapped[date | None] = mapped_column(Date)
+    confirmed_delivery_date: Mapped[date | None] = mapped_column(Date)
+    received_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -141,6 +174,13 @@ class OrderLine(db.Model):
     unit_price_vnd: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int]
     line_total_vnd: Mapped[int] = mapped_column(BigInteger)
+    # Wholesale lines: the retail price at placement (for "savings against retail") and the tier
+    # applied (its minimum quantity; None for the retail price).
+    retail_unit_price_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    tier_min_quantity: Mapped[int | None]
+    # A producer accepting part of a line: the quantity first ordered and why it was lowered.
+    ordered_quantity: Mapped[int | None]
+    adjustment_reason: Mapped[str | None] = mapped_column(Text)
 
     producer_order: Mapped[ProducerOrder] = relationship(back_populates="lines", lazy="raise_on_sql")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -38,6 +38,8 @@ class Producer(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     verification_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     verified_at: Mapped[datetime | None]
+    # The smallest wholesale order (before shipping) this producer accepts from a supermarket.
+    min_order_value_vnd: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     products: Mapped[list["Product"]] = relationship(  # noqa: F821

@@ -14,7 +14,7 @@ from marketplace.orders.models import Order, OrderEvent, OrderLine, ProducerOrde
 from marketplace.orders.services import CartLine
 from marketplace.orders.shipping import DEFAULT_SHIPPING_TABLE, ShippingTable, distance_class
 from marketplace.timeutil import utcnow
-from tests.factories import make_producer, make_product
+from tests.factories import make_producer, make_product, make_user
 from tests.orders.helpers import address, place
 
 
@@ -126,9 +126,12 @@ def test_placing_an_order_copies_prices_splits_by_producer_and_takes_stock(app) 
     tea = make_product(make_producer(), price_vnd=250_000, stock=5)
     honey = make_product(make_producer(province_code="ha-noi"), price_vnd=180_000, stock=4)
     db.session.commit()
+    customer = make_user()
+    db.session.commit()
     version = db.session.get(CatalogState, 1).version
-    order = place([(tea, 2), (honey, 1)], method="cod", customer_id=7)
-    assert order.reference.startswith("OCOP-") and order.channel == "online" and order.customer_id == 7
+    order = place([(tea, 2), (honey, 1)], method="cod", customer_id=customer.id)
+    assert order.reference.startswith("OCOP-") and order.channel == "online"
+    assert order.customer_id == customer.id
     assert order.payment_status == "cash_on_delivery" and order.expires_at is None
     assert order.items_total_vnd == 680_000
     assert order.total_vnd == order.items_total_vnd + order.shipping_total_vnd
@@ -370,10 +373,12 @@ def test_orders_expire_command(app) -> None:  # noqa: ANN001
 
 def test_orders_are_read_only_by_their_customer_and_producer(app) -> None:  # noqa: ANN001
     tea = make_product(stock=5)
-    order = place([(tea, 1)], customer_id=3)
-    assert services.order_of_customer(order.reference, 3).id == order.id
-    assert services.order_of_customer(order.reference, 4) is None
+    customer, other = make_user(), make_user()
+    db.session.commit()
+    order = place([(tea, 1)], customer_id=customer.id)
+    assert services.order_of_customer(order.reference, customer.id).id == order.id
+    assert services.order_of_customer(order.reference, other.id) is None
     part = order.producer_orders[0]
     assert services.producer_order_of(tea.producer_id, part.id).id == part.id
     assert services.producer_order_of(tea.producer_id + 100, part.id) is None
-    assert [o.id for o in services.orders_of_customer(3)] == [order.id]
+    assert [o.id for o in services.orders_of_customer(customer.id)] == [order.id]
