@@ -13,7 +13,7 @@ from marketplace.reference import (
     EntityType,
     province_name,
 )
-from marketplace.timeutil import VIETNAM
+from marketplace.timeutil import VIETNAM, today_in_vietnam
 
 PROTECTION_KIND_LABELS = {
     "gi": _l("Geographical indication"),
@@ -92,5 +92,6 @@ def init_app(app: Flask) -> None:
         cached_fragment=cached_fragment,
         get_locale=get_locale,
         image_url=image_url,
+        today_in_vietnam=today_in_vietnam,
         PRICE_BUCKETS={code: (low, high) for code, low, high in PRICE_BUCKETS},
     )

@@ -59,3 +59,10 @@ def test_pictures_are_served_from_storage_and_paths_cannot_escape(app, client) -
     response.close()
     assert client.get("/media/../config.py").status_code == 404
     assert client.get("/media/%2e%2e/config.py").status_code == 404
+
+
+def test_footer_shows_the_current_year_in_vietnam(client) -> None:  # noqa: ANN001
+    from marketplace.timeutil import today_in_vietnam
+
+    page = client.get("/").get_data(as_text=True)
+    assert f"© {today_in_vietnam().year} " in page
