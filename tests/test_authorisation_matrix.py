@@ -132,6 +132,12 @@ RULES: dict[tuple[str, str], list[Rule]] = {
         Rule(url("/account/organisation/buyer/members/{buyer_x_staff}/remove"),
              statuses(403, anonymous=LOGIN, buyer_x=302, buyer_y=404)),
     ],
+    ("accounts.withdraw_invitation", "POST"): [
+        Rule(url("/account/organisation/producer/invitations/{producer_a_invitation}/withdraw"),
+             statuses(403, anonymous=LOGIN, producer_a=302, producer_b=404)),
+        Rule(url("/account/organisation/buyer/invitations/{producer_a_invitation}/withdraw"),
+             statuses(403, anonymous=LOGIN, buyer_x=404, buyer_y=404)),
+    ],
     ("accounts.invite", "GET"): [
         Rule(url("/account/organisation/producer/invite"), producer_owners(200)),
         Rule(url("/account/organisation/buyer/invite"), buyer_members(200)),
@@ -205,10 +211,11 @@ def build_world(app: Flask) -> World:
     from marketplace.accounts.models import Invitation
     from marketplace.timeutil import utcnow
 
-    db.session.add(Invitation(organisation_kind="producer", producer_id=producer_a.id,
-                              email="invited@example.vn", role="staff",
-                              token_hash=services._digest(invitation_token),
-                              expires_at=utcnow() + timedelta(days=1)))
+    invitation = Invitation(organisation_kind="producer", producer_id=producer_a.id,
+                            email="invited@example.vn", role="staff",
+                            token_hash=services._digest(invitation_token),
+                            expires_at=utcnow() + timedelta(days=1))
+    db.session.add(invitation)
     message = OutboxMessage(kind="test", to_address="a@example.vn", subject="Test", body="Test")
     db.session.add(message)
     spare_location = add_location(x, name="Spare")
@@ -243,6 +250,7 @@ def build_world(app: Flask) -> World:
             "pending_producer": pending.id,
             "pending_buyer": pending_buyer.id,
             "invitation_token": invitation_token,
+            "producer_a_invitation": invitation.id,
             "outbox_message": message.id,
         },
     )
@@ -305,7 +313,8 @@ def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noq
     assert not wrong, "\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.remove_member", "buyers.remove_location",
+@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.remove_member", "accounts.withdraw_invitation",
+                                      "buyers.remove_location",
                                       "buyers.add_location", "site.set_language"])
 def test_state_changing_routes_do_not_answer_get(app, endpoint) -> None:  # noqa: ANN001
     assert (endpoint, "GET") not in routes_of(app)

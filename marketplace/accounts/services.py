@@ -352,6 +352,32 @@ def invite_member(acting: ProducerMembership | BuyerMembership, email: str, role
     return invitation
 
 
+def pending_invitations(kind: str, organisation_id: int) -> list[Invitation]:
+    """The invitations of an organisation that can still be accepted, oldest first."""
+    column = Invitation.producer_id if kind == "producer" else Invitation.buyer_organisation_id
+    return list(db.session.scalars(
+        select(Invitation).where(
+            Invitation.organisation_kind == kind, column == organisation_id,
+            Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+            Invitation.expires_at >= utcnow(),
+        ).order_by(Invitation.id)
+    ))
+
+
+def withdraw_invitation(acting: ProducerMembership | BuyerMembership, invitation: Invitation) -> None:
+    """An owner withdraws a pending invitation: its link stops working at once."""
+    kind = "producer" if isinstance(acting, ProducerMembership) else "buyer"
+    organisation_id = invitation.producer_id if kind == "producer" else invitation.buyer_organisation_id
+    if acting.role != "owner":
+        raise AccountError("not_allowed")
+    if invitation.organisation_kind != kind or organisation_id != acting.organisation_id:
+        raise AccountError("not_allowed")
+    if invitation.accepted_at is not None:
+        raise AccountError("token_used")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+
+
 def open_invitation(token: str) -> Invitation:
     """The pending invitation behind a link, or `invalid_token` / `token_expired` / `token_used`."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _digest(token)))

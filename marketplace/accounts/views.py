@@ -30,7 +30,7 @@ from marketplace.accounts.forms import (
     SignUpForm,
 )
 from marketplace.accounts.messages import error_message
-from marketplace.accounts.models import BuyerMembership, ProducerMembership, User
+from marketplace.accounts.models import BuyerMembership, Invitation, ProducerMembership, User
 from marketplace.accounts.permissions import (
     current_buyer_membership,
     current_producer_membership,
@@ -240,6 +240,8 @@ def organisation():
             "organisation": membership.organisation,
             "members": services.members_of(kind, membership.organisation_id),
             "decisions": decisions_for(subject_type, membership.organisation_id),
+            "invitations": services.pending_invitations(kind, membership.organisation_id)
+            if membership.role == "owner" else [],
         })
     return render_template("accounts/organisation.html", sections=sections, empty_form=EmptyForm())
 
@@ -267,6 +269,26 @@ def remove_member(kind: str, membership_id: int):
         else:
             db.session.commit()
             flash(_("The member has been removed."), "success")
+    return redirect(url_for("accounts.organisation"))
+
+
+@bp.post("/organisation/<kind>/invitations/<int:invitation_id>/withdraw")
+@login_required
+def withdraw_invitation(kind: str, invitation_id: int):
+    acting = _owner_membership(kind)
+    invitation = db.session.get(Invitation, invitation_id)
+    column = "producer_id" if kind == "producer" else "buyer_organisation_id"
+    if invitation is None or invitation.organisation_kind != kind \
+            or getattr(invitation, column) != acting.organisation_id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.withdraw_invitation(acting, invitation)
+        except services.AccountError as error:
+            flash(error_message(error.code), "error")
+        else:
+            db.session.commit()
+            flash(_("The invitation has been withdrawn; its link no longer works."), "success")
     return redirect(url_for("accounts.organisation"))
 
 

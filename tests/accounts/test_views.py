@@ -249,3 +249,30 @@ def test_invitation_by_e_mail_link(app, web) -> None:  # noqa: ANN001
     assert hoa.producer_membership.producer_id == producer.id
     assert hoa.producer_membership.role == "staff"
     assert invited.get(link).status_code == 400  # used
+
+
+def test_an_owner_withdraws_an_invitation_and_its_link_stops_working(app, web) -> None:  # noqa: ANN001
+    from marketplace.accounts.models import Invitation
+
+    producer, other = make_producer(), make_producer()
+    owner = make_producer_member(producer)
+    other_owner = make_producer_member(other)
+    db.session.commit()
+    web.sign_in(owner)
+    web.post("/account/organisation/producer/invite", {"email": "hoa@example.vn", "role": "staff"})
+    link = _last_link("/account/invitations/")
+    invitation = db.session.scalar(select(Invitation).where(Invitation.email == "hoa@example.vn"))
+    page = web.get("/account/organisation").get_data(as_text=True)
+    assert "hoa@example.vn" in page and "Withdraw" in page
+
+    outsider = FormClient(app.test_client()).sign_in(other_owner)
+    url = f"/account/organisation/producer/invitations/{invitation.id}/withdraw"
+    assert outsider.post(url).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).revoked_at is None
+
+    assert web.post(url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).revoked_at is not None
+    assert "hoa@example.vn" not in web.get("/account/organisation").get_data(as_text=True)
+    assert FormClient(app.test_client()).get(link).status_code == 400
