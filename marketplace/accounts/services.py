@@ -25,7 +25,9 @@ from marketplace.accounts.models import (
     new_session_token,
 )
 from marketplace.accounts.passwords import hash_password, password_problem, verify_password
+from marketplace.accounts.messages import error_message
 from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
+from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.mail import send_mail
 from marketplace.producers.models import Producer
@@ -35,11 +37,12 @@ from marketplace.timeutil import utcnow
 LinkFor = Callable[[str], str]
 
 
-class AccountError(Exception):
-    """A broken account rule. `code` is stable (for the API and tests); views turn it into text."""
+class AccountError(DomainError):
+    """A broken account rule. `code` is stable (for the API and tests); `message` is its text
+    (marketplace/accounts/messages.py), translated when it is shown."""
 
     def __init__(self, code: str) -> None:
-        super().__init__(code)
+        super().__init__(error_message(code))
         self.code = code
 
 

@@ -190,3 +190,13 @@ def test_one_person_can_be_a_producer_member_and_a_buyer_member(app) -> None:  #
         province_code="ha-noi", commune="Ba Vì", contact_phone="", contact_email="m@example.vn",
     )
     assert user.buyer_membership is not None and user.producer_membership is not None
+
+
+def test_account_errors_are_domain_errors_with_a_code_and_a_message(app) -> None:  # noqa: ANN001
+    from marketplace.accounts.messages import error_message
+    from marketplace.domain import DomainError
+
+    error = services.AccountError("token_used")
+    assert isinstance(error, DomainError)
+    assert error.code == "token_used"
+    assert str(error.message) == error_message("token_used") != "token_used"
