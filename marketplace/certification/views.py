@@ -213,6 +213,11 @@ def _revoke(model, subject_id: int, revoke, kind: str):  # noqa: ANN001, ANN202
     if form.validate_on_submit():
         try:
             revoke(subject, reason=form.reason.data, administrator=current_user)
+        except services.NotVerified as error:
+            # Decided meanwhile (or twice): nothing to revoke; the history shows why.
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("certification.history", product_id=product_id))
         except DomainError as error:
             db.session.rollback()
             form.reason.errors = [*form.reason.errors, error.message]
