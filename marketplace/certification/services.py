@@ -437,7 +437,7 @@ def send_expiry_reminders(today: date | None = None) -> list[SentReminder]:
         sent_before = set(db.session.execute(
             select(CertificateReminder.certification_id, CertificateReminder.days_before)
             .where(CertificateReminder.certification_id.in_([c.id for c, _p in rows]))
-        ).tuples())
+        ).all())
     sent: list[SentReminder] = []
     for certificate, product in rows:
         days_left = (certificate.expires_on - today).days
