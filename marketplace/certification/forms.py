@@ -35,6 +35,16 @@ class ScoreField(IntegerField):
             raise ValueError(str(_l("Enter the score, a whole number from 0 to 100."))) from error
 
 
+class IssueDateField(DateField):
+    """A date, with a message people understand when it is not one."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter the issue date as it is printed on the certificate."))) from error
+
+
 class CertificateForm(FlaskForm):
     star_class = SelectField(_l("Star class"), choices=star_choices, coerce=int, validators=[InputRequired()])
     score = ScoreField(_l("Score (out of 100)"), validators=[
@@ -42,18 +52,21 @@ class CertificateForm(FlaskForm):
         NumberRange(0, 100, _l("The score is a whole number from 0 to 100.")),
     ])
     certificate_number = StringField(_l("Certificate number"), filters=[_strip],
-                                     validators=[DataRequired(), Length(max=64)])
+                                     validators=[DataRequired(_l("Enter the certificate number.")), Length(max=64)])
     issuing_level = SelectField(_l("Issuing level"), choices=level_choices, validators=[InputRequired()])
     issuing_decision = StringField(_l("Recognition decision (number and issuer)"), filters=[_strip],
-                                   validators=[DataRequired(), Length(max=120)])
-    issued_on = DateField(_l("Issue date"), validators=[InputRequired(_l("Enter the issue date."))])
+                                   validators=[DataRequired(_l("Enter the number of the recognition decision.")),
+                                               Length(max=120)])
+    issued_on = IssueDateField(_l("Issue date"), validators=[InputRequired(_l("Enter the issue date."))])
     scan = FileField(SCAN_LABEL, validators=[FileRequired(_l("Attach the scan of the certificate."))])
 
 
 class RightForm(FlaskForm):
     protection_id = SelectField(_l("Registered name"), coerce=int, validators=[InputRequired()])
     decision_number = StringField(_l("Decision granting the right to use it (number and issuer)"),
-                                  filters=[_strip], validators=[DataRequired(), Length(max=120)])
+                                  filters=[_strip],
+                                  validators=[DataRequired(_l("Enter the number of the decision granting the right.")),
+                                              Length(max=120)])
     scan = FileField(_l("Scan of the decision (PDF, or a JPEG, PNG or WebP picture; up to 10 MB)"),
                      validators=[FileRequired(_l("Attach the scan of the decision."))])
 

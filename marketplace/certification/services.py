@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import ProducerMembership, User, VerificationDecision
 from marketplace.catalog.models import Certification, Product, Protection, ProtectionRight
-from marketplace.certification.documents import InvalidScan, check_scan, store_scan
+from marketplace.certification.documents import InvalidScan, Scan, check_scan, store_scan
 from marketplace.certification.models import REMINDER_DAYS, CertificateReminder
 from marketplace.domain import DomainError
 from marketplace.extensions import db
@@ -73,39 +73,70 @@ def expiry_date(issued_on: date) -> date:
     return add_months(issued_on, CERTIFICATE_VALIDITY_MONTHS)
 
 
-def certificate_rule_errors(*, star_class: int, score: int, issuing_level: str, issued_on: date,
-                            today: date) -> dict[str, str]:
-    """Every OCOP rule the certificate's figures break, by form field."""
+def certificate_rule_errors(*, star_class: int | None, score: int | None, issuing_level: str | None,
+                            issued_on: date | None, today: date) -> dict[str, str]:
+    """Every OCOP rule the certificate's figures break, by form field. A value given as None (the
+    form already refused it) is left out of the rules that need it."""
     errors: dict[str, str] = {}
-    if star_class not in STAR_CLASSES:
+    if star_class is not None and star_class not in STAR_CLASSES:
         errors["star_class"] = _("Only 3-, 4- and 5-star products are OCOP products.")
-    else:
+    elif star_class is not None and score is not None:
         low, high = STAR_SCORE_RANGES[star_class]
         if not low <= score <= high:
             errors["score"] = _(
                 "A %(stars)d-star product scores %(low)d to %(high)d points, not %(score)d.",
                 stars=star_class, low=low, high=high, score=score,
             )
-    if issuing_level not in ISSUING_LEVELS:
-        errors["issuing_level"] = _("Choose the level that issued the certificate.")
-    elif star_class == 5 and issuing_level != "central":
-        errors["issuing_level"] = _("5-star products are recognised at central level only.")
-    elif star_class in (3, 4) and issuing_level == "central":
-        errors["issuing_level"] = _("The central level recognises 5-star products only.")
-    elif star_class == 4 and issuing_level == "district":
-        errors["issuing_level"] = _("4-star products are recognised at provincial level.")
-    elif issuing_level == "district" and issued_on >= LEVEL_REFORM_DATE:
-        errors["issuing_level"] = _(
-            "Districts have not recognised OCOP products since 1 July 2025: choose the provincial level."
-        )
-    if issued_on > today:
-        errors["issued_on"] = _("The issue date cannot be in the future.")
-    elif expiry_date(issued_on) < today:
-        errors["issued_on"] = _(
-            "A certificate issued on %(issued)s expired on %(expiry)s (36 months later). Submit the certificate in force.",
-            issued=format_date(issued_on), expiry=format_date(expiry_date(issued_on)),
-        )
+    if issuing_level is not None:
+        if issuing_level not in ISSUING_LEVELS:
+            errors["issuing_level"] = _("Choose the level that issued the certificate.")
+        elif star_class == 5 and issuing_level != "central":
+            errors["issuing_level"] = _("5-star products are recognised at central level only.")
+        elif star_class in (3, 4) and issuing_level == "central":
+            errors["issuing_level"] = _("The central level recognises 5-star products only.")
+        elif star_class == 4 and issuing_level == "district":
+            errors["issuing_level"] = _("4-star products are recognised at provincial level.")
+        elif issuing_level == "district" and issued_on is not None and issued_on >= LEVEL_REFORM_DATE:
+            errors["issuing_level"] = _(
+                "Districts have not recognised OCOP products since 1 July 2025: choose the provincial level."
+            )
+    if issued_on is not None:
+        if issued_on > today:
+            errors["issued_on"] = _("The issue date cannot be in the future.")
+        elif expiry_date(issued_on) < today:
+            errors["issued_on"] = _(
+                "A certificate issued on %(issued)s expired on %(expiry)s (36 months later). Submit the certificate in force.",
+                issued=format_date(issued_on), expiry=format_date(expiry_date(issued_on)),
+            )
     return errors
+
+
+def check_certificate(product: Product, *, star_class: int | None = None, score: int | None = None,
+                      certificate_number: str | None = None, issuing_level: str | None = None,
+                      issued_on: date | None = None, scan: bytes | None = None,
+                      today: date | None = None) -> tuple[dict[str, str], Scan | None]:
+    """Every rule a submission breaks, by field, and the checked scan. Values given as None are
+    not checked (a form reports those itself), so that one answer lists every problem at once."""
+    today = today or today_in_vietnam()
+    errors = certificate_rule_errors(star_class=star_class, score=score, issuing_level=issuing_level,
+                                     issued_on=issued_on, today=today)
+    if certificate_number is not None:
+        duplicate = db.session.scalar(
+            select(Certification.id).where(
+                Certification.product_id == product.id,
+                Certification.certificate_number == certificate_number.strip(),
+                Certification.status.in_(("pending", "verified")),
+            )
+        )
+        if duplicate is not None:
+            errors["certificate_number"] = _("This certificate has already been submitted for this product.")
+    checked = None
+    if scan is not None:
+        try:
+            checked = check_scan(scan)
+        except InvalidScan as error:
+            errors["scan"] = error.message
+    return errors, checked
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,24 +148,11 @@ def submit_certificate(product: Product, *, star_class: int, score: int, certifi
                        submitted_by: User, today: date | None = None) -> Certification:
     """Records a pending certificate for `product` with its scan. Raises InvalidSubmission with a
     message per field when anything is wrong; then nothing is stored."""
-    today = today or today_in_vietnam()
     certificate_number = certificate_number.strip()
-    errors = certificate_rule_errors(star_class=star_class, score=score, issuing_level=issuing_level,
-                                     issued_on=issued_on, today=today)
-    duplicate = db.session.scalar(
-        select(Certification.id).where(
-            Certification.product_id == product.id,
-            Certification.certificate_number == certificate_number,
-            Certification.status.in_(("pending", "verified")),
-        )
+    errors, checked = check_certificate(
+        product, star_class=star_class, score=score, certificate_number=certificate_number,
+        issuing_level=issuing_level, issued_on=issued_on, scan=scan, today=today,
     )
-    if duplicate is not None:
-        errors["certificate_number"] = _("This certificate has already been submitted for this product.")
-    checked = None
-    try:
-        checked = check_scan(scan)
-    except InvalidScan as error:
-        errors["scan"] = error.message
     if errors or checked is None:
         raise InvalidSubmission(errors)
     producer = db.session.get(Producer, product.producer_id)

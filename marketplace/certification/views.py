@@ -60,9 +60,29 @@ def _own_product_or_404(product_id: int) -> Product:
     return product
 
 
-def _show_errors(form, error: services.InvalidSubmission) -> None:  # noqa: ANN001
-    for name, message in error.errors.items():
-        getattr(form, name).errors = [*getattr(form, name).errors, message]
+def _show_errors(form, errors: dict[str, str]) -> None:  # noqa: ANN001
+    for name, message in errors.items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [*field.errors, message]
+
+
+def _valid(field):  # noqa: ANN001, ANN202
+    """The field's value if the form accepted it, else None (the form shows its own message)."""
+    return None if field.errors else field.data
+
+
+def _certificate_rules_beyond_the_form(form: CertificateForm, product: Product) -> None:
+    """When the form itself refuses a field, still check the other fields against the OCOP rules,
+    so that the producer sees every problem at once."""
+    scan = form.scan.data
+    errors, _checked = services.check_certificate(
+        product, star_class=_valid(form.star_class), score=_valid(form.score),
+        certificate_number=_valid(form.certificate_number), issuing_level=_valid(form.issuing_level),
+        issued_on=_valid(form.issued_on),
+        scan=read_limited(scan.stream) if scan and not form.scan.errors else None,
+    )
+    _show_errors(form, errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +105,9 @@ def certificates():
 def new_certificate(product_id: int):
     product = _own_product_or_404(product_id)
     form = CertificateForm()
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():
+        _certificate_rules_beyond_the_form(form, product)
+    elif form.is_submitted():
         try:
             services.submit_certificate(
                 product, star_class=form.star_class.data, score=form.score.data,
@@ -95,7 +117,7 @@ def new_certificate(product_id: int):
             )
         except services.InvalidSubmission as error:
             db.session.rollback()
-            _show_errors(form, error)
+            _show_errors(form, error.errors)
         else:
             db.session.commit()
             flash(_("Your certificate has been submitted. An administrator of the OCOP programme will verify it."),
@@ -117,7 +139,7 @@ def new_right(product_id: int):
                                  scan=read_limited(form.scan.data.stream), submitted_by=current_user)
         except services.InvalidSubmission as error:
             db.session.rollback()
-            _show_errors(form, error)
+            _show_errors(form, error.errors)
         else:
             db.session.commit()
             flash(_("Your claim has been submitted. An administrator of the OCOP programme will verify it."),

@@ -108,7 +108,7 @@ def test_revoking_a_right_removes_its_badge_at_once(app, web, world) -> None:  #
 @pytest.mark.parametrize(("case", "message"), [
     ("no_protection", "Choose a registered name."),
     ("fake_scan", "Upload the scan as a PDF, or as a JPEG, PNG or WebP picture."),
-    ("no_decision", "This field is required."),
+    ("no_decision", "Enter the number of the decision granting the right."),
     ("already_pending", "This claim is already waiting for verification."),
 ])
 def test_a_bad_claim_is_refused_with_a_message_and_nothing_is_stored(app, web, world, case, message) -> None:  # noqa: ANN001

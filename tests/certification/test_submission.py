@@ -62,10 +62,11 @@ def _over_ten_megabytes() -> bytes:
      "Districts have not recognised OCOP products since 1 July 2025"),
     ({"issued_on": date.fromordinal(today_in_vietnam().toordinal() + 1)}, "The issue date cannot be in the future."),
     ({"issued_on": add_months(today_in_vietnam(), -37)}, "(36 months later). Submit the certificate in force."),
-    ({"issued_on": "31/02/2026"}, "Not a valid date value."),
+    ({"issued_on": "2026-02-31"}, "Enter the issue date as it is printed on the certificate."),
     ({"score": "nhiều"}, "Enter the score, a whole number from 0 to 100."),
     ({"score": "101"}, "The score is a whole number from 0 to 100."),
-    ({"certificate_number": "  "}, "This field is required."),
+    ({"certificate_number": "  "}, "Enter the certificate number."),
+    ({"issuing_decision": ""}, "Enter the number of the recognition decision."),
     ({"scan_data": b"Day la giay chung nhan OCOP\n", "scan_name": "chung-nhan.pdf"},
      "Upload the scan as a PDF, or as a JPEG, PNG or WebP picture."),
     ({"scan_data": b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "scan_name": "scan.gif"},
@@ -116,6 +117,19 @@ def test_every_broken_rule_is_reported_at_once(app, web, shop) -> None:  # noqa:
                             scan_data=b"not a scan")
     page = web.sign_in(owner).post(f"/portal/products/{product.id}/certificates/new", form).get_data(as_text=True)
     assert page.count('class="field field--error"') == 4  # score, level, issue date, scan
+
+
+def test_the_ocop_rules_are_checked_even_when_the_form_refuses_another_field(app, web, shop) -> None:  # noqa: ANN001
+    _, owner, product = shop
+    web.client.set_cookie("lang", "en")
+    form = certificate_form(star_class="5", score="75", issuing_level="province", issuing_decision="",
+                            scan_data=b"plain text")
+    page = web.sign_in(owner).post(f"/portal/products/{product.id}/certificates/new", form).get_data(as_text=True)
+    for message in ("Enter the number of the recognition decision.", "A 5-star product scores 90 to 100 points",
+                    "5-star products are recognised at central level only.", "Upload the scan as a PDF"):
+        assert message in page
+    assert db.session.scalar(select(func.count(Certification.id))) == 0
+    assert _stored_documents(app) == []
 
 
 def test_a_certificate_already_submitted_for_the_product_is_refused(app, web, shop) -> None:  # noqa: ANN001
