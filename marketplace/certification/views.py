@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from marketplace.accounts.forms import EmptyForm
+from marketplace import storage
 from marketplace.accounts.permissions import admin_required, current_producer_membership, producer_member_required
 from marketplace.admin.queues import VerificationQueue, register_queue
 from marketplace.catalog.models import CERTIFICATE_STATUSES, Certification, Product, Protection, ProtectionRight
@@ -18,7 +18,6 @@ from marketplace.certification.documents import read_limited
 from marketplace.certification.forms import CertificateForm, RevokeForm, RightForm
 from marketplace.domain import DomainError
 from marketplace.extensions import db
-from marketplace import storage
 from marketplace.timeutil import today_in_vietnam
 
 bp = Blueprint("certification", __name__)
@@ -216,7 +215,7 @@ def _history(product_id: int, failed: tuple[str, int] | None = None, failed_form
     return render_template(
         "certification/admin/history.html", product=product, certificates=certificates, rights=rights,
         decisions=decisions, protections=protections, today=today_in_vietnam(), failed=failed,
-        failed_form=failed_form, revoke_form=RevokeForm(formdata=None), empty_form=EmptyForm(),
+        failed_form=failed_form, revoke_form=RevokeForm(formdata=None),
     ), (422 if failed else 200)
 
 

@@ -213,3 +213,8 @@ def test_scans_are_served_only_to_the_producers_members_and_administrators(app, 
     # Not reachable as a public file either.
     assert web.get(f"/media/{cert.scan_key}").status_code == 404
     assert web.get(f"/media/../documents/{cert.scan_key}").status_code == 404
+
+
+def test_the_organisation_page_links_to_the_certificates(app, web, shop) -> None:  # noqa: ANN001
+    _, owner, _ = shop
+    assert "/portal/certificates" in web.sign_in(owner).get("/account/organisation").get_data(as_text=True)
