@@ -48,8 +48,8 @@ $(MO): $(PO) $(VENV)/.runtime-installed
 	touch $@
 
 translations: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i marketplace/translations/messages.pot -d marketplace/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 100 -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -i marketplace/translations/messages.pot -d marketplace/translations
 
 ## bench: the storefront and search benchmarks (requests per second; search build time and latencies)
 bench: setup-dev

@@ -101,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(buyers_bp)
     app.register_blueprint(admin_bp)
+    from marketplace.certification.views import bp as certification_bp
+
+    app.register_blueprint(certification_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

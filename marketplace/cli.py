@@ -44,3 +44,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(orders_cli)
     app.cli.add_command(create_admin_command)
+    from marketplace.certification.cli import certificates_cli
+
+    app.cli.add_command(certificates_cli)

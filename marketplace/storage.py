@@ -48,3 +48,36 @@ def image_key(base: str, size: str) -> str:
 
 def image_url(base: str, size: str = "card") -> str:
     return url_for("catalog.media", key=image_key(base, size))
+
+
+# ---------------------------------------------------------------------------------------------
+# Private documents (certificate scans): stored apart from UPLOAD_DIR, which /media/ serves to
+# anyone, and served only through views that check who asks.
+
+
+def _documents_root() -> Path:
+    configured = current_app.config.get("DOCUMENT_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "documents"
+
+
+def document_path(key: str) -> Path:
+    """The local path of private document `key`; refuses keys that would leave its directory."""
+    root = _documents_root().resolve()
+    target = (root / key).resolve()
+    if root not in target.parents:
+        raise ValueError(f"bad document key: {key!r}")
+    return target
+
+
+def save_document(key: str, data: bytes) -> None:
+    """Store a private document under `key`, atomically."""
+    target = document_path(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)
+
+
+def read_document(key: str) -> bytes:
+    return document_path(key).read_bytes()

@@ -73,6 +73,7 @@ def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_DIR": str(tmp_dir / "uploads"),
+        "DOCUMENT_DIR": str(tmp_dir / "documents"),
         "SEARCH_INDEX_DIR": str(tmp_dir / "search"),
         "WTF_CSRF_ENABLED": True,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheap enough for hundreds of sign-ins

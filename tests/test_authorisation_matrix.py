@@ -23,6 +23,9 @@ from marketplace.mail import OutboxMessage
 from tests.conftest import FormClient, csrf_token
 from tests.factories import (
     add_location,
+    grant_right,
+    make_certificate,
+    make_protection,
     make_buyer_member,
     make_buyer_organisation,
     make_producer,
@@ -77,6 +80,16 @@ def producer_owners(status: int) -> dict[str, int]:
 
 def buyer_members(status: int, **by_role: int) -> dict[str, int]:
     return statuses(403, **{"anonymous": LOGIN, "buyer_x": status, "buyer_y": status, **by_role})
+
+
+def own_product(status: int) -> dict[str, int]:
+    """Producer members, for producer_a's product: producer_b gets 404, as for a missing product."""
+    return statuses(403, anonymous=LOGIN, producer_a=status, producer_b=404)
+
+
+def scan_readers() -> dict[str, int]:
+    """A private scan of producer_a: its members and administrators; 404 to anyone else."""
+    return statuses(404, anonymous=LOGIN, producer_a=200, admin=200)
 
 
 NON_MEMBERS_OF_PRODUCERS = {"producer_a": 302, "producer_b": 302}  # already members: sent on
@@ -165,11 +178,33 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     # Administrators.
     ("admin.index", "GET"): [Rule(url("/admin/"), admin_only())],
     ("admin.queue", "GET"): [Rule(url("/admin/verification/producers"), admin_only()),
-                             Rule(url("/admin/verification/buyers"), admin_only())],
+                             Rule(url("/admin/verification/buyers"), admin_only()),
+                             Rule(url("/admin/verification/certificates"), admin_only()),
+                             Rule(url("/admin/verification/rights"), admin_only())],
     ("admin.subject", "GET"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only()),
-                               Rule(url("/admin/verification/buyers/{pending_buyer}"), admin_only())],
+                               Rule(url("/admin/verification/buyers/{pending_buyer}"), admin_only()),
+                               Rule(url("/admin/verification/certificates/{certificate_a}"), admin_only()),
+                               Rule(url("/admin/verification/rights/{right_a}"), admin_only())],
     ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
     ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
+    # OCOP certificates and GI/mark rights: producers for their own products, scans for the
+    # owning producer and administrators (404 to anyone else), history and revocation for administrators.
+    ("certification.certificates", "GET"): [Rule(url("/portal/certificates"), producer_owners(200))],
+    ("certification.new_certificate", "GET"): [
+        Rule(url("/portal/products/{product_id}/certificates/new"), own_product(200))],
+    ("certification.new_certificate", "POST"): [
+        Rule(url("/portal/products/{product_id}/certificates/new"), own_product(200))],
+    ("certification.new_right", "GET"): [Rule(url("/portal/products/{product_id}/rights/new"), own_product(200))],
+    ("certification.new_right", "POST"): [Rule(url("/portal/products/{product_id}/rights/new"), own_product(200))],
+    ("certification.certificate_scan", "GET"): [
+        Rule(url("/portal/certificates/{certificate_a}/scan"), scan_readers())],
+    ("certification.right_scan", "GET"): [Rule(url("/portal/rights/{right_a}/scan"), scan_readers())],
+    ("certification.admin_certificates", "GET"): [Rule(url("/admin/certificates"), admin_only())],
+    ("certification.history", "GET"): [Rule(url("/admin/products/{product_id}/certificates"), admin_only())],
+    # An empty reason: administrators get the form back (422), nothing is revoked.
+    ("certification.revoke_certificate", "POST"): [
+        Rule(url("/admin/certificates/{certificate_a}/revoke"), admin_only(422))],
+    ("certification.revoke_right", "POST"): [Rule(url("/admin/rights/{right_a}/revoke"), admin_only(422))],
     ("admin.outbox_message", "GET"): [Rule(url("/admin/outbox/{outbox_message}"), admin_only())],
 }
 
@@ -219,7 +254,15 @@ def build_world(app: Flask) -> World:
     message = OutboxMessage(kind="test", to_address="a@example.vn", subject="Test", body="Test")
     db.session.add(message)
     spare_location = add_location(x, name="Spare")
+    certificate_a = make_certificate(product, 4, status="pending", scan_key="matrix/certificate.pdf",
+                                     scan_media_type="application/pdf")
+    right_a = grant_right(product, make_protection(), status="pending")
+    right_a.scan_key, right_a.scan_media_type = "matrix/right.pdf", "application/pdf"
     db.session.commit()
+    from marketplace import storage
+
+    storage.save_document("matrix/certificate.pdf", b"%PDF-1.4 matrix")
+    storage.save_document("matrix/right.pdf", b"%PDF-1.4 matrix")
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
     (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
@@ -252,6 +295,8 @@ def build_world(app: Flask) -> World:
             "invitation_token": invitation_token,
             "producer_a_invitation": invitation.id,
             "outbox_message": message.id,
+            "certificate_a": certificate_a.id,
+            "right_a": right_a.id,
         },
     )
 

@@ -18,6 +18,8 @@ from marketplace.timeutil import utcnow
 PRODUCER_ROLES = ("owner", "staff")
 BUYER_ROLES = ("owner", "purchaser", "viewer")
 ORGANISATION_KINDS = ("producer", "buyer")
+# "revoked": an administrator withdrew an earlier verification (a certificate, a right of use).
+DECISION_OUTCOMES = ("verified", "rejected", "revoked")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -160,12 +162,12 @@ class PasswordResetToken(db.Model):
 class VerificationDecision(db.Model):
     """An administrator's decision on something that needs verifying: who, when, what, why.
 
-    `subject_type` names the queue (producer, buyer_organisation; later certificate, gi_right) and
+    `subject_type` names the queue (producer, buyer_organisation, certificate, protection_right) and
     `subject_id` the row in it, so that new queues need no schema change."""
 
     __tablename__ = "verification_decisions"
     __table_args__ = (
-        CheckConstraint(_in("outcome", ("verified", "rejected")), name="outcome"),
+        CheckConstraint(_in("outcome", DECISION_OUTCOMES), name="outcome"),
         Index("ix_verification_decisions_subject", "subject_type", "subject_id"),
     )
 

@@ -27,6 +27,12 @@ class VerificationQueue:
     notify: Callable[[object], list[str]]  # addresses told of a decision
     status_attribute: str = "verification_status"
     verified_at_attribute: str = "verified_at"
+    # A queue whose subjects change more than their own status when decided (a verified
+    # certificate supersedes the one before it) applies the decision itself, called with
+    # (subject, outcome=, reason=, administrator=, now=); it may refuse by raising a DomainError.
+    apply_decision: Callable[..., None] | None = None
+    # Whether the decision form is offered (producers may be decided again; certificates once).
+    can_decide: Callable[[object], bool] = lambda subject: True
 
     def status_of(self, subject: object) -> str:
         return getattr(subject, self.status_attribute)

@@ -26,8 +26,11 @@ def decide(queue: VerificationQueue, subject: object, *, outcome: str, reason: s
     if outcome == "rejected" and not reason:
         raise AccountError("reason_required")
     now = utcnow()
-    setattr(subject, queue.status_attribute, outcome)
-    setattr(subject, queue.verified_at_attribute, now if outcome == "verified" else None)
+    if queue.apply_decision is not None:
+        queue.apply_decision(subject, outcome=outcome, reason=reason, administrator=administrator, now=now)
+    else:
+        setattr(subject, queue.status_attribute, outcome)
+        setattr(subject, queue.verified_at_attribute, now if outcome == "verified" else None)
     decision = VerificationDecision(
         subject_type=queue.subject_type, subject_id=subject.id, outcome=outcome, reason=reason,
         decided_by_id=administrator.id, decided_at=now,

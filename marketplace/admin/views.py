@@ -12,6 +12,7 @@ from marketplace.accounts.services import AccountError
 from marketplace.admin import services
 from marketplace.admin.forms import DecisionForm
 from marketplace.admin.queues import QUEUES, register_builtin_queues
+from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.mail import OutboxMessage
 
@@ -57,6 +58,9 @@ def subject(queue_code: str, subject_id: int):
                             administrator=current_user)
         except AccountError as error:
             form.reason.errors.append(error_message(error.code))
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The decision has been recorded and the organisation informed."), "success")

@@ -154,6 +154,12 @@ class Certification(db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Submission and decision (see marketplace.certification): the scan is a private document.
+    scan_key: Mapped[str | None] = mapped_column(String(255))
+    scan_media_type: Mapped[str | None] = mapped_column(String(64))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id", ondelete="SET NULL"))
 
     product: Mapped[Product] = relationship(back_populates="certifications", lazy="raise_on_sql")
 
@@ -195,6 +201,11 @@ class ProtectionRight(db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Claim and decision (see marketplace.certification): the scan is a private document.
+    scan_key: Mapped[str | None] = mapped_column(String(255))
+    scan_media_type: Mapped[str | None] = mapped_column(String(64))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     protection: Mapped[Protection] = relationship(lazy="raise_on_sql")
     product: Mapped[Product] = relationship(back_populates="protection_rights", lazy="raise_on_sql")
