@@ -139,11 +139,11 @@ class AltForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField(choices=[("up", "up"), ("down", "down")])
+    direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
 
 
 class StockForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=[(r, STOCK_REASON_LABELS[r]) for r in STOCK_REASONS])
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(r, STOCK_REASON_LABELS[r]) for r in STOCK_REASONS])
     quantity = StringField(_l("Quantity (units)"), validators=[_rule(rules.clean_count, minimum=0)],
                            render_kw={"inputmode": "numeric"})
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])

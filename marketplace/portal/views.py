@@ -172,7 +172,8 @@ def upload_picture(product_id: int):
     if upload is None or not getattr(upload, "filename", ""):
         form.picture.errors.append(_("Choose a picture file."))
         return _render_pictures(product, form, 400)
-    data = upload.stream.read(pictures.MAX_FILE_BYTES + 1)
+    with upload.stream:
+        data = upload.stream.read(pictures.MAX_FILE_BYTES + 1)
     try:
         picture = pictures.add_picture(product, data, form.alt.data or "")
     except ListingError as error:
@@ -308,7 +309,8 @@ def import_csv():
         form.file.errors.append(_("Choose a CSV file."))
         return render_template("portal/import_export.html", form=form, columns=listings_csv.COLUMNS,
                                max_rows=listings_csv.MAX_ROWS), 400
-    data = upload.stream.read(listings_csv.MAX_FILE_BYTES + 1)
+    with upload.stream:
+        data = upload.stream.read(listings_csv.MAX_FILE_BYTES + 1)
     try:
         report = listings_csv.import_csv(_producer().id, data, user_id=current_user.id)
     except ListingError as error:  # a race on a SKU: nothing is saved

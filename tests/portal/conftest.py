@@ -19,14 +19,14 @@ def picture_bytes(fmt: str = "JPEG", size: tuple[int, int] = (800, 600)) -> byte
     return buffer.getvalue()
 
 
-def decompression_bomb() -> bytes:
-    """A tiny, valid-looking PNG that claims 30,000 × 30,000 pixels (900 megapixels)."""
+def decompression_bomb(side: int = 30_000) -> bytes:
+    """A tiny PNG that claims side × side pixels (900 megapixels by default), mostly never stored."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    row = b"\x00" + b"\x00" * 30_000
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    row = b"\x00" + b"\x00" * side
     compressor = zlib.compressobj(9)
     data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
@@ -56,6 +56,8 @@ def owner(app, producer):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def portal(client, owner) -> FormClient:  # noqa: ANN001
+    """The owner, signed in, reading the site in English (the messages tests look for)."""
+    client.set_cookie("lang", "en")
     return FormClient(client).sign_in(owner)
 
 
