@@ -72,3 +72,17 @@ def listing_form(**changes: str) -> dict[str, str]:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def post_file(web: FormClient, url: str, field: str, data: bytes, filename: str, **fields: str):  # noqa: ANN201
+    """POST a multipart form with one file. The body is encoded here, in memory: Werkzeug's test
+    client would spool a large one to a temporary file that it never closes."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from tests.conftest import csrf_token
+
+    boundary, body = encode_multipart({
+        "csrf_token": csrf_token(web.client), **fields, field: FileStorage(io.BytesIO(data), filename=filename),
+    })
+    return web._request("POST", url, data=body, content_type=f"multipart/form-data; boundary={boundary}")

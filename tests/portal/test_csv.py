@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.portal import listings_csv
 from marketplace.portal.models import StockAdjustment
 from tests.factories import make_producer, make_product
-from tests.portal.conftest import catalogue_snapshot
+from tests.portal.conftest import catalogue_snapshot, post_file
 
 HEADER = "sku,name,group,subgroup,unit,net_weight_g,price_vnd,stock,min_order_qty,case_pack,status,tiers,description"
 GOOD_ROWS = [
@@ -27,8 +27,7 @@ def csv_file(*rows: str, header: str = HEADER, delimiter: str = ",", bom: bool =
 
 
 def post_import(portal, data: bytes):  # noqa: ANN001, ANN201
-    return portal.post("/portal/import", {"file": (io.BytesIO(data), "products.csv")},
-                       content_type="multipart/form-data")
+    return post_file(portal, "/portal/import", "file", data, "products.csv")
 
 
 def test_a_valid_file_creates_drafts_with_tiers(portal, producer) -> None:  # noqa: ANN001

@@ -12,7 +12,7 @@ from marketplace import storage
 from marketplace.catalog.models import Product, ProductImage
 from marketplace.extensions import db
 from tests.factories import make_product
-from tests.portal.conftest import catalogue_snapshot, decompression_bomb, picture_bytes
+from tests.portal.conftest import catalogue_snapshot, decompression_bomb, picture_bytes, post_file
 
 
 @pytest.fixture
@@ -23,19 +23,7 @@ def product(producer):  # noqa: ANN001, ANN201
 
 
 def upload(portal, product, data: bytes, filename: str = "photo.jpg", alt: str = ""):  # noqa: ANN001, ANN201
-    # The body is encoded here, in memory: Werkzeug's test client would spool a large one to a
-    # temporary file that it never closes.
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import encode_multipart
-
-    from tests.conftest import csrf_token
-
-    boundary, body = encode_multipart({
-        "csrf_token": csrf_token(portal.client), "alt": alt,
-        "picture": FileStorage(io.BytesIO(data), filename=filename),
-    })
-    return portal._request("POST", f"/portal/products/{product.id}/pictures", data=body,
-                           content_type=f"multipart/form-data; boundary={boundary}")
+    return post_file(portal, f"/portal/products/{product.id}/pictures", "picture", data, filename, alt=alt)
 
 
 def stored_files(app) -> list[Path]:  # noqa: ANN001
