@@ -169,6 +169,7 @@ def test_an_unverified_producer_cannot_publish(client, app) -> None:  # noqa: AN
     product = make_product(pending, status="draft")
     add_image(product)
     db.session.commit()
+    client.set_cookie("lang", "en")
     web = FormClient(client).sign_in(user)
     assert web.get("/portal/").status_code == 200
     response = web.post(f"/portal/products/{product.id}/publish", follow_redirects=True)
