@@ -57,7 +57,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's defaults (n=2**15, r=8, p=1)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     INVITATION_MAX_AGE_DAYS = 7
-    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
+    # One request: a product picture (8 MB at most), a certificate scan or a CSV file, plus the form.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     # Stripe. STRIPE_API_BASE points the library elsewhere (localstripe in development and tests).
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")

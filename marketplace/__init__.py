@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.buyers.views import bp as buyers_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.portal.views import bp as portal_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
 
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.certification.views import bp as certification_bp
 
     app.register_blueprint(certification_bp)
+    app.register_blueprint(portal_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,7 +11,6 @@ Both write in one transaction and commit at the end: a failure leaves the databa
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import math
 import os
@@ -434,22 +433,8 @@ def _render_job(job: _PictureJob) -> dict[str, bytes]:
 
 
 def encode_renditions(image: Image.Image) -> dict[str, bytes]:
-    """WebP bytes for every size in `storage.IMAGE_SIZES`, scaled by the longest side."""
-    renditions = {}
-    # Largest first, each scaled from the previous one: much faster than from the full picture.
-    for size, longest in sorted(storage.IMAGE_SIZES.items(), key=lambda item: -item[1]):
-        if max(image.size) > longest:
-            factor = max(image.size) // longest
-            if factor >= 2:  # a cheap box reduction first, then a fine resample
-                image = image.reduce(factor)
-            scale = longest / max(image.size)
-            if scale != 1:
-                target = (round(image.width * scale), round(image.height * scale))
-                image = image.resize(target, Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, "WEBP", quality=80, method=0)
-        renditions[size] = buffer.getvalue()
-    return renditions
+    """WebP bytes for every size in `storage.IMAGE_SIZES` (the portal's uploads use the same)."""
+    return storage.encode_renditions(image)
 
 
 # (light, deep) colours per sub-group: warm for food, green for tea and herbs, clay for crafts...

@@ -22,3 +22,4 @@ from marketplace.accounts.models import (  # noqa: F401
 from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation  # noqa: F401
 from marketplace.mail import OutboxMessage  # noqa: F401
 from marketplace.certification.models import CertificateReminder  # noqa: F401
+from marketplace.portal.models import StockAdjustment  # noqa: F401

@@ -81,3 +81,38 @@ def save_document(key: str, data: bytes) -> None:
 
 def read_document(key: str) -> bytes:
     return document_path(key).read_bytes()
+def encode_renditions(image) -> dict[str, bytes]:  # noqa: ANN001 - a PIL.Image.Image
+    """WebP bytes for every size in `IMAGE_SIZES`, scaled by the longest side (never enlarged).
+
+    Encoding anew keeps only the pixels: EXIF (camera, GPS position) and anything appended to the
+    original file are dropped."""
+    import io
+
+    from PIL import Image
+
+    renditions = {}
+    # Largest first, each scaled from the previous one: much faster than from the full picture.
+    for size, longest in sorted(IMAGE_SIZES.items(), key=lambda item: -item[1]):
+        if max(image.size) > longest:
+            factor = max(image.size) // longest
+            if factor >= 2:  # a cheap box reduction first, then a fine resample
+                image = image.reduce(factor)
+            scale = longest / max(image.size)
+            if scale != 1:
+                target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+                image = image.resize(target, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", quality=80, method=0)
+        renditions[size] = buffer.getvalue()
+    return renditions
+
+
+def save_image(base: str, image) -> None:  # noqa: ANN001 - a PIL.Image.Image
+    """Store every rendition of `image` under `base` (see `image_key`)."""
+    for size, data in encode_renditions(image).items():
+        save(image_key(base, size), data)
+
+
+def delete_image(base: str) -> None:
+    for size in IMAGE_SIZES:
+        delete(image_key(base, size))

@@ -22,6 +22,7 @@ from marketplace.extensions import db
 from marketplace.mail import OutboxMessage
 from tests.conftest import FormClient, csrf_token
 from tests.factories import (
+    add_image,
     add_location,
     grant_right,
     make_certificate,
@@ -90,6 +91,13 @@ def own_product(status: int) -> dict[str, int]:
 def scan_readers() -> dict[str, int]:
     """A private scan of producer_a: its members and administrators; 404 to anyone else."""
     return statuses(404, anonymous=LOGIN, producer_a=200, admin=200)
+def producer_members(status: int, **by_role: int) -> dict[str, int]:
+    return statuses(403, **{"anonymous": LOGIN, "producer_a": status, "producer_b": status, **by_role})
+
+
+def producer_a_only(status: int) -> dict[str, int]:
+    """A route about one of producer A's objects: another producer gets 404, as if it did not exist."""
+    return producer_members(status, producer_b=404)
 
 
 NON_MEMBERS_OF_PRODUCERS = {"producer_a": 302, "producer_b": 302}  # already members: sent on
@@ -206,6 +214,34 @@ RULES: dict[tuple[str, str], list[Rule]] = {
         Rule(url("/admin/certificates/{certificate_a}/revoke"), admin_only(422))],
     ("certification.revoke_right", "POST"): [Rule(url("/admin/rights/{right_a}/revoke"), admin_only(422))],
     ("admin.outbox_message", "GET"): [Rule(url("/admin/outbox/{outbox_message}"), admin_only())],
+    # The producer portal: members of a producer, inside their own producer.
+    ("portal.dashboard", "GET"): [Rule(url("/portal/"), producer_members(200))],
+    ("portal.products", "GET"): [Rule(url("/portal/products"), producer_members(200))],
+    ("portal.new_product", "GET"): [Rule(url("/portal/products/new"), producer_members(200))],
+    ("portal.new_product", "POST"): [Rule(url("/portal/products/new"), producer_members(200))],
+    ("portal.edit_product", "GET"): [Rule(url("/portal/products/{product_id}/edit"), producer_a_only(200))],
+    ("portal.edit_product", "POST"): [Rule(url("/portal/products/{product_id}/edit"), producer_a_only(200))],
+    ("portal.publish_product", "POST"): [Rule(url("/portal/products/{product_id}/publish"), producer_a_only(302))],
+    ("portal.unpublish_product", "POST"): [
+        Rule(url("/portal/products/{product_id}/unpublish"), producer_a_only(302))],
+    ("portal.archive_product", "POST"): [Rule(url("/portal/products/{product_id}/archive"), producer_a_only(302))],
+    ("portal.product_pictures", "GET"): [
+        Rule(url("/portal/products/{product_id}/pictures"), producer_a_only(200))],
+    ("portal.upload_picture", "POST"): [Rule(url("/portal/products/{product_id}/pictures"), producer_a_only(400))],
+    ("portal.picture_cover", "POST"): [
+        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/cover"), producer_a_only(302))],
+    ("portal.picture_move", "POST"): [
+        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/move"), producer_a_only(302))],
+    ("portal.picture_alt", "POST"): [
+        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/alt"), producer_a_only(302))],
+    ("portal.picture_delete", "POST"): [
+        Rule(url("/portal/products/{product_id}/pictures/{product_spare_picture}/delete"), producer_a_only(302))],
+    ("portal.stock", "GET"): [Rule(url("/portal/stock"), producer_members(200))],
+    ("portal.product_stock", "GET"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
+    ("portal.product_stock", "POST"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
+    ("portal.import_export", "GET"): [Rule(url("/portal/import-export"), producer_members(200))],
+    ("portal.export_csv", "GET"): [Rule(url("/portal/export.csv"), producer_members(200))],
+    ("portal.import_csv", "POST"): [Rule(url("/portal/import"), producer_members(400))],
 }
 
 
@@ -237,6 +273,8 @@ def build_world(app: Flask) -> World:
     staff_a = make_producer_member(producer_a, role="staff")
     staff_x = make_buyer_member(x, role="purchaser")
     product = make_product(producer_a, slug="che-a")
+    picture = add_image(product, key="matrix/product")
+    spare_picture = add_image(product, key="matrix/spare", cover=False)
     pending = make_producer(slug="htx-pending", verification_status="pending")
     pending_product = make_product(pending, slug="che-pending")
     pending_buyer = make_buyer_organisation(status="pending")
@@ -281,6 +319,8 @@ def build_world(app: Flask) -> World:
             "product_slug": product.slug,
             "pending_product_slug": "che-pending",
             "product_id": product.id,
+            "product_picture": picture.id,
+            "product_spare_picture": spare_picture.id,
             "pending_product_id": pending_product.id,
             "producer_a_slug": producer_a.slug,
             "media_key": "matrix/picture.txt",

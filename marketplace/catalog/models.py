@@ -38,6 +38,7 @@ class Product(db.Model):
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("min_order_qty >= 1", name="min_order_qty_positive"),
         CheckConstraint("case_pack >= 1", name="case_pack_positive"),
+        CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
         CheckConstraint(_in("status", PRODUCT_STATUSES), name="status"),
         Index("ix_products_status_group", "status", "group_code"),
         Index("ix_products_status_price", "status", "price_vnd"),
@@ -58,6 +59,8 @@ class Product(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     min_order_qty: Mapped[int] = mapped_column(default=1)  # wholesale minimum, in units
     case_pack: Mapped[int] = mapped_column(default=1)  # wholesale quantities are multiples of it
+    # The producer's portal warns when stock falls to this level or below (0: no warning).
+    low_stock_threshold: Mapped[int] = mapped_column(default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,1 @@
+"""The producer portal: a producer's listings, pictures, stock, CSV import and export, dashboard."""
