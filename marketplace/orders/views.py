@@ -292,8 +292,8 @@ def _stripe_origin() -> str:
 
 
 @bp.get("/orders/<reference>/pay")
-def pay():
-    order = _viewable_order(request.view_args["reference"])
+def pay(reference: str):
+    order = _viewable_order(reference)
     if not order.is_card:
         return redirect(order_url("orders.order", order))
     intent, problem = None, None

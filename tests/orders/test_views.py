@@ -26,6 +26,18 @@ ADDRESS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english(web) -> None:  # noqa: ANN001
+    """The messages below are checked in English."""
+    web.client.set_cookie("lang", "en")
+
+
+def _visitor(app) -> FormClient:  # noqa: ANN001
+    visitor = FormClient(app.test_client())
+    visitor.client.set_cookie("lang", "en")
+    return visitor
+
+
 def _two_producers():
     tea = make_product(make_producer(slug="htx-tea", verification_status="verified"), stock=10,
                        price_vnd=250_000, slug="che")
@@ -177,7 +189,7 @@ def test_the_signed_out_cart_is_merged_into_the_account_cart_at_sign_in(app, web
     rows = dict(db.session.execute(select(CartItem.product_id, CartItem.quantity)).all())
     assert rows == {tea.id: 2, sauce.id: 5}  # 3 + 4 capped by the 5 in stock
     # the cart follows the account to another device
-    other = FormClient(app.test_client()).sign_in(user)
+    other = _visitor(app).sign_in(user)
     assert 'data-cart-count>7<' in other.get("/cart").get_data(as_text=True)
 
 
@@ -188,7 +200,7 @@ def test_orders_are_seen_only_by_their_account_or_with_the_guest_link(app, web) 
     guest_link = response.headers["Location"]
     assert "key=" in guest_link
     order = db.session.scalar(select(Order))
-    stranger = FormClient(app.test_client())
+    stranger = _visitor(app)
     assert stranger.get(f"/orders/{order.reference}").status_code == 404
     assert stranger.get(f"/orders/{order.reference}?key=forged").status_code == 404
     assert stranger.get(guest_link).status_code == 200
@@ -201,8 +213,8 @@ def test_orders_are_seen_only_by_their_account_or_with_the_guest_link(app, web) 
             recipient_name="An", phone="0912345678", street="1 Phố Huế", commune="Hai Bà Trưng", province="ha-noi"),
         contact_email="owner@example.vn", payment_method="cod", idempotency_key=services.new_idempotency_key(),
         customer_id=owner.id)
-    assert FormClient(app.test_client()).sign_in(other).get(f"/orders/{mine.reference}").status_code == 404
-    owner_web = FormClient(app.test_client()).sign_in(owner)
+    assert _visitor(app).sign_in(other).get(f"/orders/{mine.reference}").status_code == 404
+    owner_web = _visitor(app).sign_in(owner)
     assert mine.reference in owner_web.get("/orders").get_data(as_text=True)
     assert owner_web.get(f"/orders/{mine.reference}").status_code == 200
 
@@ -228,7 +240,7 @@ def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa:
     tea_part, sauce_part = sorted(order.producer_orders, key=lambda po: po.producer_id)
     user = make_producer_member(db.session.get(Producer, tea.producer_id))
     db.session.commit()
-    member = FormClient(app.test_client()).sign_in(user)
+    member = _visitor(app).sign_in(user)
     listing = member.get("/portal/orders").get_data(as_text=True)
     assert order.reference in listing
     assert member.get(f"/portal/orders/{sauce_part.id}").status_code == 404
@@ -253,7 +265,7 @@ def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001
     part = db.session.scalar(select(Order)).producer_orders[0]
     user = make_producer_member(db.session.get(Producer, tea.producer_id))
     db.session.commit()
-    member = FormClient(app.test_client()).sign_in(user)
+    member = _visitor(app).sign_in(user)
     member.post(f"/portal/orders/{part.id}/reject", {"reason": "Hết hàng mùa này"})
     assert _stock(tea.id) == 10
     assert db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all() == [
