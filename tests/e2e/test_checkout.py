@@ -17,6 +17,7 @@ from marketplace import search
 from marketplace.demo import load_demo
 from marketplace.extensions import db
 from marketplace.orders.models import Order
+from tests.factories import make_producer, make_product
 from tests.payments.conftest import SECRET_KEY, WEBHOOK_PATH, WEBHOOK_SECRET, localstripe  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +27,10 @@ pytestmark = pytest.mark.e2e
 def shop(app: Flask, live_server: str, localstripe: str) -> Iterator[str]:  # noqa: F811
     """The demo catalogue, payments through localstripe, its webhooks sent to the live server."""
     load_demo(with_images=False)
+    # The demo has one Tân Cương tea cooperative; a second one makes the cart span two producers.
+    neighbour = make_producer(slug="htx-che-tan-cuong-hoang-binh", name="HTX Chè Tân Cương Hoàng Bình")
+    make_product(neighbour, slug="che-bup-tan-cuong-hoang-binh", name="Chè búp Tân Cương Hoàng Bình",
+                 price_vnd=180_000, stock=20)
     db.session.commit()
     search.rebuild()
     settings = {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": "pk_test_ocop",
@@ -76,7 +81,7 @@ def test_search_add_two_producers_products_and_pay_by_card(page: Page, shop: str
     page.get_by_label("Xã hoặc phường (xã / phường)").fill("Phường Hai Bà Trưng")
     page.get_by_label("Tỉnh hoặc thành phố").select_option("ha-noi")
     page.get_by_label("E-mail nhận xác nhận đơn hàng").fill("an@example.vn")
-    page.get_by_label(re.compile("^Thẻ")).check()
+    page.locator("input[name=payment_method][value=card]").check()
     page.get_by_role("button", name="Đặt hàng").click()
 
     expect(page).to_have_url(re.compile(r"/orders/OCOP-[0-9A-Z]+/pay"))
