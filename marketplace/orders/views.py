@@ -286,9 +286,18 @@ def _viewable_order(reference: str) -> Order:
 # Card payment
 
 
-def _stripe_origin() -> str:
+def _stripe_origins() -> str:
+    """The origins the payment page's CSP lets stripe.js load from, talk to and frame."""
+    from urllib.parse import urlsplit
+
+    from marketplace.payments.views import stripe_js_url
+
+    origins = {"{0.scheme}://{0.netloc}".format(urlsplit(stripe_js_url()))}
     api_base = current_app.config.get("STRIPE_API_BASE") or ""
-    return api_base.rstrip("/") if api_base else "https://js.stripe.com https://api.stripe.com"
+    origins.add("{0.scheme}://{0.netloc}".format(urlsplit(api_base)) if api_base else "https://api.stripe.com")
+    if not api_base:
+        origins.add("https://js.stripe.com")
+    return " ".join(sorted(origins))
 
 
 @bp.get("/orders/<reference>/pay")
@@ -316,9 +325,9 @@ def pay(reference: str):
             server_confirms=bool(current_app.config.get("STRIPE_API_BASE")),
         )
     )
-    origin = _stripe_origin()
+    origins = _stripe_origins()
     response.headers["Content-Security-Policy"] = content_security_policy(
-        script_src=origin, connect_src=origin, frame_src=origin
+        script_src=origins, connect_src=origins, frame_src=origins
     )
     return response
 
