@@ -140,6 +140,8 @@ def test_cash_on_delivery_checkout_places_one_order_even_when_submitted_twice(ap
     assert order.reference in page
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "order_placed")).all()
     assert [m.to_address for m in mail] == ["an@example.vn"]
+    # a guest's confirmation e-mail carries the signed link to the order
+    assert f"/orders/{order.reference}?key=" in mail[0].body
 
 
 @pytest.mark.parametrize(
