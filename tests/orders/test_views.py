@@ -283,3 +283,18 @@ def test_an_order_that_fails_leaves_no_email(app, web) -> None:  # noqa: ANN001
     response = web.post("/checkout", {**ADDRESS, **form, "payment_method": "cod", "action": "place"})
     assert "Not enough stock" in response.get_data(as_text=True)
     assert _orders() == 0 and db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_parts_waiting_for_the_buyers_approval_are_hidden_from_producers(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    part = order.producer_orders[0]
+    part.status = "pending_approval"  # as a supermarket order above its approval threshold
+    user = make_producer_member(db.session.get(Producer, tea.producer_id))
+    db.session.commit()
+    member = _visitor(app).sign_in(user)
+    assert order.reference not in member.get("/portal/orders").get_data(as_text=True)
+    assert member.get(f"/portal/orders/{part.id}").status_code == 404
+    assert member.post(f"/portal/orders/{part.id}/accept").status_code == 404
