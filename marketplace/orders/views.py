@@ -326,8 +326,10 @@ def pay(reference: str):
         )
     )
     origins = _stripe_origins()
+    # Stripe's 3-D Secure pages open in frames from hooks.stripe.com.
+    frames = origins if current_app.config.get("STRIPE_API_BASE") else origins + " https://hooks.stripe.com"
     response.headers["Content-Security-Policy"] = content_security_policy(
-        script_src=origins, connect_src=origins, frame_src=origins
+        script_src=origins, connect_src=origins, frame_src=frames
     )
     return response
 

@@ -298,3 +298,16 @@ def test_parts_waiting_for_the_buyers_approval_are_hidden_from_producers(app, we
     assert order.reference not in member.get("/portal/orders").get_data(as_text=True)
     assert member.get(f"/portal/orders/{part.id}").status_code == 404
     assert member.post(f"/portal/orders/{part.id}/accept").status_code == 404
+
+
+def test_the_payment_page_alone_lets_stripe_js_in(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    app.config["STRIPE_SECRET_KEY"] = ""  # the page still renders, saying cards are unavailable
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    response, _ = _place(web, payment_method="card")
+    pay = web.get(response.headers["Location"])
+    assert "Card payments are not available" in pay.get_data(as_text=True)
+    csp = pay.headers["Content-Security-Policy"]
+    assert "script-src 'self' https://api.stripe.com https://js.stripe.com" in csp
+    assert "frame-src https://api.stripe.com https://js.stripe.com https://hooks.stripe.com" in csp
+    assert "https://js.stripe.com" not in web.get("/cart").headers["Content-Security-Policy"]
