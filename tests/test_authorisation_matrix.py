@@ -190,7 +190,8 @@ RULES: dict[tuple[str, str], list[Rule]] = {
         Rule(url("/portal/orders/{producer_a_part}"), producer_owners(200) | {"producer_b": 404})],
     **{
         ("producer_orders." + action, "POST"): [
-            Rule(url("/portal/orders/{producer_a_part}/" + action), producer_owners(302) | {"producer_b": 404})]
+            Rule(url("/portal/orders/{producer_a_part}/" + action),
+                 producer_owners(302) | {"producer_b": 404})]
         for action in ("accept", "reject", "ship", "deliver")
     },
 }

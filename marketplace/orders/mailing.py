@@ -8,7 +8,7 @@ dropped on rollback).
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event, select
@@ -83,7 +83,9 @@ def _shipped(sender, order: Order, producer_order: ProducerOrder, **kwargs) -> N
     send_order_mail("shipped", order, producer_order)
 
 
-def _cancelled(sender, order: Order, producer_order: ProducerOrder | None = None, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _cancelled(  # noqa: ANN003
+    sender, order: Order, producer_order: ProducerOrder | None = None, **kwargs  # noqa: ANN001
+) -> None:
     send_order_mail("cancelled", order, producer_order)
 
 

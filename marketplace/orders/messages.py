@@ -33,7 +33,8 @@ def error_message(error: DomainError) -> str:
     """A sentence for `error`, naming the products concerned where there are some."""
     if isinstance(error, OutOfStock):
         names = "; ".join(
-            _("%(name)s: only %(available)s left", name=s.name, available=s.available) for s in error.shortages
+            _("%(name)s: only %(available)s left", name=s.name, available=s.available)
+            for s in error.shortages
         )
         return _("Not enough stock: %(names)s.", names=names)
     if isinstance(error, PricesChanged):

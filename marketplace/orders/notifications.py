@@ -57,7 +57,8 @@ def compose(kind: str, order: Order, producer_order: ProducerOrder | None = None
             order.contact_email,
             _("Order %(ref)s: a parcel is on its way", ref=ref),
             _(
-                "Your parcel from order %(ref)s has been shipped with %(carrier)s, tracking number %(tracking)s.",
+                "Your parcel from order %(ref)s has been shipped with %(carrier)s, "
+                "tracking number %(tracking)s.",
                 ref=ref,
                 carrier=producer_order.carrier,
                 tracking=producer_order.tracking_number,
@@ -71,6 +72,7 @@ def compose(kind: str, order: Order, producer_order: ProducerOrder | None = None
             else _("Your order %(ref)s has been cancelled.", ref=ref)
         )
         if order.refunded_vnd:
-            body += " " + _("%(amount)s has been refunded to your card.", amount=format_vnd(order.refunded_vnd))
+            refunded = format_vnd(order.refunded_vnd)
+            body += " " + _("%(amount)s has been refunded to your card.", amount=refunded)
         return OrderEmail(order.contact_email, _("Order %(ref)s cancelled", ref=ref), body)
     raise ValueError(f"no e-mail for {kind!r}")

@@ -213,7 +213,8 @@ def checkout():
             )
         except InvalidAddress as error:
             for field_name in error.errors:
-                getattr(form, field_name).errors = [*getattr(form, field_name).errors, ADDRESS_MESSAGES[field_name]]
+                field = getattr(form, field_name)
+                field.errors = [*field.errors, ADDRESS_MESSAGES[field_name]]
         except PricesChanged as error:
             problem, price_changes = error_message(error), error.changes
         except OrderError as error:
@@ -292,9 +293,12 @@ def _stripe_origins() -> str:
 
     from marketplace.payments.views import stripe_js_url
 
-    origins = {"{0.scheme}://{0.netloc}".format(urlsplit(stripe_js_url()))}
+    def origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
     api_base = current_app.config.get("STRIPE_API_BASE") or ""
-    origins.add("{0.scheme}://{0.netloc}".format(urlsplit(api_base)) if api_base else "https://api.stripe.com")
+    origins = {origin(stripe_js_url()), origin(api_base) if api_base else "https://api.stripe.com"}
     if not api_base:
         origins.add("https://js.stripe.com")
     return " ".join(sorted(origins))
@@ -355,7 +359,8 @@ def confirm_card(reference: str):
     order = _viewable_order(reference)
     from marketplace.payments import services as payments
 
-    card = (request.get_json(silent=True) or {}).get("payment_method") or request.form.get("payment_method", "")
+    sent = request.get_json(silent=True) or {}
+    card = sent.get("payment_method") or request.form.get("payment_method", "")
     try:
         outcome = payments.confirm_card_payment(order, str(card))
     except DomainError as error:
@@ -405,4 +410,6 @@ def cancel(reference: str):
         else:
             flash(_("Your order %(ref)s is cancelled.", ref=order.reference), "success")
         return redirect(order_url("orders.order", order))
-    return render_template("orders/cancel.html", order=order, form=form, order_link=order_url("orders.order", order))
+    return render_template(
+        "orders/cancel.html", order=order, form=form, order_link=order_url("orders.order", order)
+    )

@@ -32,7 +32,8 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data.append(chunk)
                 message = email.message_from_bytes(b"".join(data), policy=email.policy.default)
-                self.server.messages.append(message["Subject"] + "\n" + message.get_content())  # type: ignore[attr-defined]
+                received = self.server.messages  # type: ignore[attr-defined]
+                received.append(message["Subject"] + "\n" + message.get_content())
                 self.wfile.write(b"250 ok\r\n")
             elif command == b"QUIT":
                 self.wfile.write(b"221 bye\r\n")
@@ -47,7 +48,8 @@ def smtp(app) -> Iterator[list[str]]:  # noqa: ANN001
     server.messages = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")}
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")
+    saved = {key: app.config.get(key) for key in keys}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1], MAIL_USE_TLS=False,
                       MAIL_USERNAME="")
     try:

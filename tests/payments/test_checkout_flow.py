@@ -33,8 +33,8 @@ def _token_card(app, number: str) -> str:  # noqa: ANN001
 def _card_checkout(app) -> tuple[FormClient, Order, str]:  # noqa: ANN001
     web = FormClient(app.test_client())
     web.client.set_cookie("lang", "en")
-    tea = make_product(make_producer(slug="htx-tea", verification_status="verified"), price_vnd=250_000, stock=5)
-    sauce = make_product(make_producer(slug="htx-sauce", verification_status="verified"), price_vnd=90_000, stock=5)
+    tea = make_product(make_producer(slug="htx-tea"), price_vnd=250_000, stock=5)
+    sauce = make_product(make_producer(slug="htx-sauce"), price_vnd=90_000, stock=5)
     db.session.commit()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "2"})
