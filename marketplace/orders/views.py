@@ -221,8 +221,6 @@ def checkout():
             problem = error_message(error)
         else:
             return _after_placing(order)
-    elif form.is_submitted() and request.form.get("action") != "quote" and "csrf_token" in form.errors:
-        problem = _("The form has expired. Please submit it again.")
     return render_template(
         "orders/checkout.html", form=form, priced=priced, province=province, problem=problem,
         price_changes=price_changes,
