@@ -31,7 +31,7 @@ from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.orders import cart as carts
 from marketplace.orders import cart_store, services
-from marketplace.orders.errors import InvalidAddress, OrderError, PricesChanged, UnknownProduct
+from marketplace.orders.errors import InvalidAddress, OrderError, OutOfStock, PricesChanged, UnknownProduct
 from marketplace.orders.forms import CartLineForm, CheckoutForm
 from marketplace.orders.messages import error_message
 from marketplace.orders.models import Order
@@ -124,14 +124,24 @@ def cart():
     return render_template("orders/cart.html", priced=priced, form=CartLineForm(), empty_form=EmptyForm())
 
 
+def _within_stock(cart: carts.Cart, product_id: object) -> None:
+    """Refuse (OutOfStock, naming what is left) a quantity of `product_id` beyond its stock."""
+    line = services.cart_line(product_id, 1)
+    if line.product_id not in cart.items:
+        return
+    priced = services.price_cart([services.CartLine(line.product_id, cart.items[line.product_id])])
+    if priced.shortages:
+        raise OutOfStock("Not enough stock.", list(priced.shortages))
+
+
 @bp.post("/cart/add")
 def add_to_cart():
     form = CartLineForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.price_cart([services.cart_line(form.product_id.data, form.quantity.data)])
         cart = carts.add(_load_cart(), form.product_id.data, form.quantity.data)
+        _within_stock(cart, form.product_id.data)
     except DomainError as error:
         flash(error_message(error), "error")
         return redirect(_back_to(url_for("orders.cart")))
@@ -147,6 +157,7 @@ def update_cart():
         abort(400)
     try:
         cart = carts.change(_load_cart(), form.product_id.data, form.quantity.data)
+        _within_stock(cart, form.product_id.data)
     except DomainError as error:
         flash(error_message(error), "error")
     else:
@@ -179,6 +190,11 @@ def _checkout_lines(cart: carts.Cart) -> list[services.CartLine]:
 
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
+    key = request.form.get("idempotency_key") if request.method == "POST" else None
+    placed = services.order_by_idempotency_key(key) if key else None
+    if placed is not None and placed.customer_id == _user_id():
+        # The same form sent again (double click, back button): the order it placed.
+        return _after_placing(placed)
     cart = _load_cart()
     if not cart.items:
         flash(_("Your cart is empty."), "info")

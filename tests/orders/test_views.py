@@ -93,11 +93,19 @@ def test_an_unknown_product_is_refused(app, web) -> None:  # noqa: ANN001
     assert "does not exist or is no longer for sale" in response.get_data(as_text=True)
 
 
-def test_more_than_the_stock_is_shown_and_checkout_is_held_back(app, web) -> None:  # noqa: ANN001
+def test_more_than_the_stock_is_refused_and_a_later_shortage_holds_checkout_back(app, web) -> None:  # noqa: ANN001
     _, sauce = _two_producers()
-    web.post("/cart/add", {"product_id": sauce.id, "quantity": "8"})
+    refused = web.post("/cart/add", {"product_id": sauce.id, "quantity": "8"}, follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert "only 5 left" in page and 'data-cart-count>0<' in page
+    web.post("/cart/add", {"product_id": sauce.id, "quantity": "4"})
+    refused = web.post("/cart/update", {"product_id": sauce.id, "quantity": "6"}, follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert "only 5 left" in page and 'data-cart-count>4<' in page
+    db.session.get(Product, sauce.id).stock = 2  # sold elsewhere meanwhile
+    db.session.commit()
     page = web.get("/cart").get_data(as_text=True)
-    assert "5 left, you asked for 8" in page and "/checkout" not in page.split("site-main")[1]
+    assert "2 left, you asked for 4" in page and "/checkout" not in page.split("site-main")[1]
 
 
 def test_missing_csrf_token_is_refused_and_changes_nothing(app, client) -> None:  # noqa: ANN001
@@ -128,8 +136,9 @@ def test_cash_on_delivery_checkout_places_one_order_even_when_submitted_twice(ap
     order = db.session.scalar(select(Order))
     assert len(order.producer_orders) == 2 and order.payment_status == "cash_on_delivery"
     assert all(po.shipping_fee_vnd > 0 for po in order.producer_orders)
-    # the same form again (double click, back button): still one order
-    web.post("/checkout", {**ADDRESS, **form, "payment_method": "cod", "action": "place"})
+    # the same form again (double click, back button): still one order, and the buyer sees it
+    again = web.post("/checkout", {**ADDRESS, **form, "payment_method": "cod", "action": "place"})
+    assert again.headers["Location"] == response.headers["Location"]
     assert _orders() == 1 and _stock(tea.id) == 8
     page = web.get(response.headers["Location"]).get_data(as_text=True)
     assert order.reference in page
