@@ -64,6 +64,9 @@ class Config:
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    # Where the payment page loads stripe.js from; empty: https://js.stripe.com/v3/, or
+    # <STRIPE_API_BASE>/js.stripe.com/v3/ when STRIPE_API_BASE points at localstripe.
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
     # Orders: how long a card order waits for its payment, and the limits of one checkout.
     ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "30"))
     # Shipping fees: None uses orders.shipping.DEFAULT_SHIPPING_TABLE; see there for the shape.

@@ -77,6 +77,9 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     cache.init_app(app)
     search.init_app(app)
+    from marketplace.orders import mailing
+
+    mailing.init_app(app)
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -93,6 +96,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.portal.views import bp as portal_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
+    from marketplace.orders.views import bp as orders_bp
+    from marketplace.orders.portal import bp as producer_orders_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
@@ -106,6 +111,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(certification_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(producer_orders_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

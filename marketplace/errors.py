@@ -3,6 +3,7 @@ rolls the database session back so that nothing half-written survives."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.extensions import db
@@ -24,6 +25,14 @@ def init_app(app: Flask) -> None:
             return exc.response
         template = "errors/404.html" if exc.code == 404 else "errors/error.html"
         return render_template(template, error=exc), exc.code
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        """A form sent without its token, or with an expired one: say what to do."""
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error={"code": "csrf_error", "message": exc.description}), 400
+        return render_template("errors/csrf.html", error=exc), 400
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -242,6 +242,35 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("portal.import_export", "GET"): [Rule(url("/portal/import-export"), producer_members(200))],
     ("portal.export_csv", "GET"): [Rule(url("/portal/export.csv"), producer_members(200))],
     ("portal.import_csv", "POST"): [Rule(url("/portal/import"), producer_members(400))],
+    # The cart and checkout: anyone, signed in or not (an empty cart's checkout sends back to the cart).
+    ("orders.cart", "GET"): [Rule(url("/cart"), everyone(200))],
+    ("orders.add_to_cart", "POST"): [Rule(url("/cart/add"), everyone(302))],
+    ("orders.update_cart", "POST"): [Rule(url("/cart/update"), everyone(302))],
+    ("orders.remove_from_cart", "POST"): [Rule(url("/cart/remove"), everyone(302))],
+    ("orders.checkout", "GET"): [Rule(url("/checkout"), everyone(302))],
+    ("orders.checkout", "POST"): [Rule(url("/checkout"), everyone(302))],
+    # A buyer's orders: only the account that placed it; a guest order only with its signed key.
+    ("orders.history", "GET"): [Rule(url("/orders"), signed_in(200))],
+    ("orders.order", "GET"): [Rule(url("/orders/{order_ref}"), statuses(404, consumer=200)),
+                              Rule(url("/orders/{guest_order_ref}"), everyone(404)),
+                              Rule(url("/orders/{guest_order_ref}?key={guest_key}"), everyone(200)),
+                              Rule(url("/orders/{guest_order_ref}?key={order_key_of_other}"), everyone(404))],
+    ("orders.pay", "GET"): [Rule(url("/orders/{order_ref}/pay"), statuses(404, consumer=302))],
+    ("orders.payment_status", "GET"): [Rule(url("/orders/{order_ref}/payment"), statuses(404, consumer=200))],
+    # Local Stripe stand-in only: without it the route does not exist.
+    ("orders.confirm_card", "POST"): [Rule(url("/orders/{order_ref}/pay/confirm"), everyone(404))],
+    ("orders.cancel", "GET"): [Rule(url("/orders/{order_ref}/cancel"), statuses(404, consumer=200))],
+    ("orders.cancel", "POST"): [Rule(url("/orders/{order_ref}/cancel"), statuses(404, consumer=302))],
+    # A producer's part of orders: members of that producer only (another producer: 404).
+    ("producer_orders.index", "GET"): [Rule(url("/portal/orders"), producer_owners(200))],
+    ("producer_orders.detail", "GET"): [
+        Rule(url("/portal/orders/{producer_a_part}"), producer_owners(200) | {"producer_b": 404})],
+    **{
+        ("producer_orders." + action, "POST"): [
+            Rule(url("/portal/orders/{producer_a_part}/" + action),
+                 producer_owners(302) | {"producer_b": 404})]
+        for action in ("accept", "reject", "ship", "deliver")
+    },
 }
 
 
@@ -301,6 +330,20 @@ def build_world(app: Flask) -> World:
 
     storage.save_document("matrix/certificate.pdf", b"%PDF-1.4 matrix")
     storage.save_document("matrix/right.pdf", b"%PDF-1.4 matrix")
+    from marketplace.orders import services as orders
+    from marketplace.orders.views import access_key
+
+    def order_for(customer_id):  # noqa: ANN001, ANN202
+        return orders.place_order(
+            lines=[orders.CartLine(product.id, 1, product.price_vnd)],
+            address=orders.validate_address(recipient_name="An", phone="0912345678", street="1 Phố Huế",
+                                            commune="Hai Bà Trưng", province="ha-noi"),
+            contact_email="consumer@example.vn", payment_method="cod",
+            idempotency_key=orders.new_idempotency_key(), customer_id=customer_id)
+
+    consumer_order = order_for(users["consumer"].id)
+    guest_order = order_for(None)
+    other_guest_order = order_for(None)
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
     (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
@@ -337,6 +380,11 @@ def build_world(app: Flask) -> World:
             "outbox_message": message.id,
             "certificate_a": certificate_a.id,
             "right_a": right_a.id,
+            "order_ref": consumer_order.reference,
+            "guest_order_ref": guest_order.reference,
+            "guest_key": access_key(guest_order),
+            "order_key_of_other": access_key(other_guest_order),
+            "producer_a_part": consumer_order.producer_orders[0].id,
         },
     )
 

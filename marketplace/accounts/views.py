@@ -47,9 +47,17 @@ MEMBERSHIP_MODELS = {"producer": ProducerMembership, "buyer": BuyerMembership}
 
 
 def sign_in(user: User) -> None:
-    """Starts a fresh session for `user`: nothing from before sign-in survives (session rotation)."""
+    """Starts a fresh session for `user`: nothing from before sign-in survives (session rotation)
+    except the signed-out cart, which is merged into the account's cart."""
+    from marketplace.orders import cart_store
+    from marketplace.orders.cart import SESSION_KEY as CART_KEY
+
+    signed_out_cart = session.get(CART_KEY)
     session.clear()
     login_user(user)
+    if signed_out_cart:
+        cart_store.merge_at_sign_in(user.id, signed_out_cart)
+        db.session.commit()
 
 
 def _login_limit(setting: str):  # noqa: ANN202

@@ -1,11 +1,13 @@
-"""The buyer's e-mails about an order: placed, paid, shipped, cancelled. Plain text, in English
-until the translations catch up; handed to the outgoing-mail module by whoever connects
-`orders.signals` to it."""
+"""The buyer's e-mails about an order: placed, paid, shipped, cancelled. Plain text, written in
+the current locale (the sender picks the recipient's language, see `orders.mailing`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
+from marketplace.formatting import format_vnd
 from marketplace.orders.models import Order, ProducerOrder
 
 
@@ -16,55 +18,61 @@ class OrderEmail:
     body: str
 
 
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " ₫"
-
-
 def compose(kind: str, order: Order, producer_order: ProducerOrder | None = None) -> OrderEmail:
     """kind: placed, paid, shipped or cancelled."""
     ref = order.reference
     if kind == "placed":
         payment = (
-            "Please complete the card payment within 30 minutes."
+            _("Please complete the card payment within 30 minutes.")
             if order.is_card
-            else "You pay each producer in cash on delivery."
+            else _("You pay each producer in cash on delivery.")
         )
         lines = [
-            f"- {line.product_name} × {line.quantity}: {_vnd(line.line_total_vnd)}"
+            f"- {line.product_name} × {line.quantity}: {format_vnd(line.line_total_vnd)}"
             for po in order.producer_orders
             for line in po.lines
         ]
         body = "\n".join(
             [
-                f"Thank you for your order {ref}.",
+                _("Thank you for your order %(ref)s.", ref=ref),
                 *lines,
-                f"Shipping: {_vnd(order.shipping_total_vnd)}",
-                f"Total: {_vnd(order.total_vnd)}",
+                _("Shipping: %(amount)s", amount=format_vnd(order.shipping_total_vnd)),
+                _("Total: %(amount)s", amount=format_vnd(order.total_vnd)),
                 payment,
             ]
         )
-        return OrderEmail(order.contact_email, f"Order {ref} placed", body)
+        return OrderEmail(order.contact_email, _("Order %(ref)s placed", ref=ref), body)
     if kind == "paid":
         return OrderEmail(
             order.contact_email,
-            f"Order {ref} paid",
-            f"We have received your card payment of {_vnd(order.total_vnd)} for order {ref}.",
+            _("Order %(ref)s paid", ref=ref),
+            _(
+                "We have received your card payment of %(amount)s for order %(ref)s.",
+                amount=format_vnd(order.total_vnd),
+                ref=ref,
+            ),
         )
     if kind == "shipped" and producer_order is not None:
         return OrderEmail(
             order.contact_email,
-            f"Order {ref}: a parcel is on its way",
-            f"Your parcel from order {ref} has been shipped with {producer_order.carrier}, "
-            f"tracking number {producer_order.tracking_number}.",
+            _("Order %(ref)s: a parcel is on its way", ref=ref),
+            _(
+                "Your parcel from order %(ref)s has been shipped with %(carrier)s, "
+                "tracking number %(tracking)s.",
+                ref=ref,
+                carrier=producer_order.carrier,
+                tracking=producer_order.tracking_number,
+            ),
         )
     if kind == "cancelled":
-        refund = f" {_vnd(order.refunded_vnd)} has been refunded to your card." if order.refunded_vnd else ""
-        what = (
-            "Part of your order"
-            if producer_order is not None and order.cancelled_at is None
-            else "Your order"
+        partly = producer_order is not None and order.cancelled_at is None
+        body = (
+            _("Part of your order %(ref)s has been cancelled.", ref=ref)
+            if partly
+            else _("Your order %(ref)s has been cancelled.", ref=ref)
         )
-        return OrderEmail(
-            order.contact_email, f"Order {ref} cancelled", f"{what} {ref} has been cancelled.{refund}"
-        )
+        if order.refunded_vnd:
+            refunded = format_vnd(order.refunded_vnd)
+            body += " " + _("%(amount)s has been refunded to your card.", amount=refunded)
+        return OrderEmail(order.contact_email, _("Order %(ref)s cancelled", ref=ref), body)
     raise ValueError(f"no e-mail for {kind!r}")

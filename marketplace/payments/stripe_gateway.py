@@ -102,10 +102,16 @@ def _call(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
 
 
 def create_payment_intent(
-    *, order_reference: str, amount_vnd: int, payment_method: str | None = None, confirm: bool = False
+    *,
+    order_reference: str,
+    amount_vnd: int,
+    payment_method: str | None = None,
+    confirm: bool = False,
+    attempt: int = 0,
 ) -> PaymentIntent:
     """A PaymentIntent for one order, in VND. The browser confirms it with stripe.js; a server-side
-    `payment_method`/`confirm` is for tests and for saved cards."""
+    `payment_method`/`confirm` is for tests and for saved cards. `attempt` > 0 makes a new one
+    after a declined card (its own idempotency key)."""
     params: dict = {
         "amount": amount_vnd,
         "currency": CURRENCY,
@@ -119,7 +125,9 @@ def create_payment_intent(
     intent = _call(
         client().v1.payment_intents.create,
         params=params,
-        options={"idempotency_key": f"payment-intent-{order_reference}"},
+        options={
+            "idempotency_key": f"payment-intent-{order_reference}" + (f"-{attempt}" if attempt else "")
+        },
     )
     return _intent(intent)
 

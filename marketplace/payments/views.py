@@ -10,6 +10,13 @@ from marketplace.payments import services, stripe_gateway
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
 
+def stripe_js_url() -> str:
+    """STRIPE_JS_URL, else Stripe's own, else (localstripe) the stand-in served under its address."""
+    api_base = (current_app.config.get("STRIPE_API_BASE") or "").rstrip("/")
+    configured = current_app.config.get("STRIPE_JS_URL") or ""
+    return configured or (f"{api_base}/js.stripe.com/v3/" if api_base else "https://js.stripe.com/v3/")
+
+
 @bp.app_context_processor
 def _payment_settings() -> dict:
     """For payment pages: the key stripe.js needs, and whether to say that payments are tests."""
@@ -17,7 +24,7 @@ def _payment_settings() -> dict:
     return {
         "stripe_publishable_key": current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "",
         # localstripe serves a stand-in for stripe.js under its own address
-        "stripe_js_url": f"{api_base}/js.stripe.com/v3/" if api_base else "https://js.stripe.com/v3/",
+        "stripe_js_url": stripe_js_url(),
         "payments_are_test_payments": stripe_gateway.is_test_mode(),
     }
 

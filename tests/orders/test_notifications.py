@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from flask_babel import force_locale
+
 from marketplace.orders import notifications, services, signals
 from tests.factories import make_product
 from tests.orders.helpers import place
@@ -46,7 +48,11 @@ def test_placing_shipping_and_cancelling_send_their_signals(app) -> None:  # noq
 
 def test_emails_name_the_order_and_the_amounts(app) -> None:  # noqa: ANN001
     order = place([(make_product(stock=9, price_vnd=250_000), 2)], method="card")
-    placed = notifications.compose("placed", order)
-    assert placed.to == "an@example.vn" and order.reference in placed.subject
-    assert "500.000 ₫" in placed.body and "30 minutes" in placed.body
-    assert "cancelled" in notifications.compose("cancelled", order).subject
+    with force_locale("en"):
+        placed = notifications.compose("placed", order)
+        assert placed.to == "an@example.vn" and order.reference in placed.subject
+        assert "500,000 ₫" in placed.body and "30 minutes" in placed.body
+        assert "cancelled" in notifications.compose("cancelled", order).subject
+    with force_locale("vi"):
+        placed = notifications.compose("placed", order)
+        assert "500.000 ₫" in placed.body and "30 phút" in placed.body

@@ -1,0 +1,85 @@
+"""Where a cart is kept: in the session for a signed-out buyer, in `cart_items` for an account
+(so it follows the buyer across sessions and devices). At sign-in the session's cart is merged
+into the account's. The caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+
+from sqlalchemy import delete, select
+
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.orders import cart as carts
+from marketplace.orders.cart import Cart
+from marketplace.orders.models import CartItem
+from marketplace.orders.services import MAX_LINE_QUANTITY
+
+
+def account_cart(user_id: int) -> Cart:
+    rows = db.session.execute(
+        select(CartItem.product_id, CartItem.quantity).where(CartItem.user_id == user_id)
+    ).all()
+    return carts.from_session({str(pid): qty for pid, qty in rows})
+
+
+def save_account_cart(user_id: int, cart: Cart) -> None:
+    """Make the account's rows equal `cart` (a handful of rows: replaced, not diffed)."""
+    existing = {
+        item.product_id: item
+        for item in db.session.scalars(select(CartItem).where(CartItem.user_id == user_id))
+    }
+    for product_id, item in existing.items():
+        if product_id not in cart.items:
+            db.session.delete(item)
+    for product_id, quantity in cart.items.items():
+        if product_id in existing:
+            existing[product_id].quantity = quantity
+        else:
+            db.session.add(CartItem(user_id=user_id, product_id=product_id, quantity=quantity))
+    db.session.flush()
+
+
+def clear_account_cart(user_id: int) -> None:
+    db.session.execute(delete(CartItem).where(CartItem.user_id == user_id))
+
+
+def load(session: MutableMapping, user_id: int | None) -> Cart:
+    if user_id is not None:
+        return account_cart(user_id)
+    return carts.from_session(session.get(carts.SESSION_KEY))
+
+
+def save(session: MutableMapping, user_id: int | None, cart: Cart) -> None:
+    if user_id is not None:
+        save_account_cart(user_id, cart)
+    else:
+        session[carts.SESSION_KEY] = carts.to_session(cart)
+
+
+def merge_at_sign_in(user_id: int, session_data: object) -> Cart:
+    """Add the signed-out cart into the account's: quantities summed, capped by the stock (and
+    the per-line limit). A product out of stock keeps the larger of the two quantities, so that
+    the cart page can say it is out of stock instead of the line silently vanishing."""
+    signed_out = carts.from_session(session_data)
+    mine = account_cart(user_id)
+    if not signed_out.items:
+        return mine
+    stock = dict(
+        db.session.execute(
+            select(Product.id, Product.stock).where(Product.id.in_(list(signed_out.items)))
+        ).all()
+    )
+    merged = dict(carts.merge(mine, signed_out).items)
+    for product_id in signed_out.items:
+        if product_id not in stock:  # deleted meanwhile
+            merged.pop(product_id, None)
+            continue
+        available = stock[product_id]
+        wanted = merged[product_id]
+        floor = max(mine.items.get(product_id, 0), signed_out.items[product_id])
+        merged[product_id] = min(wanted, MAX_LINE_QUANTITY, available) if available > 0 else floor
+        merged[product_id] = max(merged[product_id], 1)
+    result = Cart(merged)
+    save_account_cart(user_id, result)
+    return result

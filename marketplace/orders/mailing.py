@@ -1,0 +1,102 @@
+"""Sends the buyer's order e-mails when `orders.signals` fire.
+
+The signals fire inside the transaction of each change. Without MAIL_SERVER the message is an
+outbox row written in that same transaction, so a rolled-back change leaves no message; with
+MAIL_SERVER the message waits in the session and goes out by SMTP only after the commit (and is
+dropped on rollback).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from marketplace import mail
+from marketplace.extensions import db
+from marketplace.orders import notifications, signals
+from marketplace.orders.models import Order, ProducerOrder
+
+PENDING_KEY = "order_mail_after_commit"
+_connected = False
+
+
+def recipient_language(order: Order) -> str:
+    """The account's language when one is stored, else Vietnamese."""
+    if order.customer_id is None:
+        return "vi"
+    from marketplace.accounts.models import User
+
+    language = getattr(User, "language", None)
+    if language is None:
+        return "vi"
+    stored = db.session.scalar(select(language).where(User.id == order.customer_id))
+    return stored if stored in ("vi", "en") else "vi"
+
+
+def _order_link(order: Order) -> str | None:
+    if not has_request_context():
+        return None
+    from marketplace.orders.views import order_url
+
+    return order_url("orders.order", order, _external=True)
+
+
+def send_order_mail(kind: str, order: Order, producer_order: ProducerOrder | None = None) -> None:
+    with force_locale(recipient_language(order)):
+        message = notifications.compose(kind, order, producer_order)
+        body = message.body
+        link = _order_link(order)
+        if link:
+            body += "\n\n" + _("Your order: %(link)s", link=link)
+        subject = str(message.subject)
+    if not current_app.config.get("MAIL_SERVER"):
+        mail.send_mail(message.to, subject, body, kind=f"order_{kind}")
+        return
+    db.session.info.setdefault(PENDING_KEY, []).append((message.to, subject, body, f"order_{kind}"))
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING_KEY, [])
+    for to, subject, body, kind in pending:
+        try:
+            mail.send_mail(to, subject, body, kind=kind)
+        except OSError:
+            current_app.logger.exception("order e-mail to %s not sent", to)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def _placed(sender, order: Order, **kwargs) -> None:  # noqa: ANN001, ANN003
+    send_order_mail("placed", order)
+
+
+def _paid(sender, order: Order, **kwargs) -> None:  # noqa: ANN001, ANN003
+    send_order_mail("paid", order)
+
+
+def _shipped(sender, order: Order, producer_order: ProducerOrder, **kwargs) -> None:  # noqa: ANN001, ANN003
+    send_order_mail("shipped", order, producer_order)
+
+
+def _cancelled(  # noqa: ANN003
+    sender, order: Order, producer_order: ProducerOrder | None = None, **kwargs  # noqa: ANN001
+) -> None:
+    send_order_mail("cancelled", order, producer_order)
+
+
+def init_app(app: Flask) -> None:
+    global _connected
+    if _connected:
+        return
+    signals.order_placed.connect(_placed)
+    signals.order_paid.connect(_paid)
+    signals.producer_order_shipped.connect(_shipped)
+    signals.order_cancelled.connect(_cancelled)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))
+    _connected = True

@@ -1,0 +1,45 @@
+"""What buyers and producers read for each order error code (the services' own messages are
+English and technical; these are translated)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.domain import DomainError
+from marketplace.orders.errors import OutOfStock, PricesChanged, UnknownProduct
+from marketplace.orders.services import MAX_CART_LINES, MAX_LINE_QUANTITY
+
+ERROR_MESSAGES = {
+    "empty_cart": _l("Your cart is empty."),
+    "too_many_lines": _l("One order holds at most %(n)s different products.", n=MAX_CART_LINES),
+    "invalid_quantity": _l("Enter a whole number between 1 and %(n)s.", n=MAX_LINE_QUANTITY),
+    "unknown_product": _l("This product does not exist or is no longer for sale."),
+    "invalid_checkout": _l("The checkout form has expired or is incomplete; please check it and try again."),
+    "card_amount_too_large": _l(
+        "Orders above 99,999,999 ₫ cannot be paid by card; choose cash on delivery or split the order."
+    ),
+    "transition_not_allowed": _l("This change is not possible in the order's current state."),
+    "awaiting_payment": _l("This order is not paid yet; accept it once the payment has arrived."),
+    "invalid_shipment": _l("Enter the carrier and the tracking number."),
+    "refund_failed": _l("The refund could not be made; nothing was changed. Please try again."),
+    "payment_error": _l("The payment service could not be reached. Please try again in a moment."),
+    "card_declined": _l("Your card was declined."),
+    "payments_not_configured": _l("Card payments are not available at the moment; choose cash on delivery."),
+}
+
+
+def error_message(error: DomainError) -> str:
+    """A sentence for `error`, naming the products concerned where there are some."""
+    if isinstance(error, OutOfStock):
+        names = "; ".join(
+            _("%(name)s: only %(available)s left", name=s.name, available=s.available)
+            for s in error.shortages
+        )
+        return _("Not enough stock: %(names)s.", names=names)
+    if isinstance(error, PricesChanged):
+        return _("Some prices have changed since you saw them. Please check the new prices before ordering.")
+    if isinstance(error, UnknownProduct) and len(error.product_ids) > 1:
+        return _("Some products in the cart are no longer for sale.")
+    message = ERROR_MESSAGES.get(error.code)
+    return str(message) if message is not None else str(error)

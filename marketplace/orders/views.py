@@ -1,0 +1,429 @@
+"""The buyer's side of orders: the cart, checkout, the card payment page and the order pages.
+
+A signed-out buyer's cart is kept in the session, a signed-in buyer's in the database
+(`cart_store`). Guests see their orders through a signed link (sent in the confirmation e-mail and
+remembered in their session), never by reference alone.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from marketplace.accounts.forms import EmptyForm
+from marketplace.accounts.permissions import login_required
+from marketplace.domain import DomainError
+from marketplace.extensions import db
+from marketplace.orders import cart as carts
+from marketplace.orders import cart_store, services
+from marketplace.orders.errors import InvalidAddress, OrderError, OutOfStock, PricesChanged, UnknownProduct
+from marketplace.orders.forms import CartLineForm, CheckoutForm
+from marketplace.orders.messages import error_message
+from marketplace.orders.models import Order
+from marketplace.reference import PROVINCES_BY_CODE
+from marketplace.security import content_security_policy
+
+bp = Blueprint("orders", __name__)
+
+GUEST_ORDERS_KEY = "guest_orders"  # references a signed-out buyer placed in this session
+ADDRESS_MESSAGES = {
+    "recipient_name": _l("Enter the recipient's name (at most 120 characters)."),
+    "phone": _l("Enter a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678."),
+    "street": _l("Enter the house number and street (at most 200 characters)."),
+    "commune": _l("Enter the commune or ward (xã / phường)."),
+    "province": _l("Choose one of the 34 provinces and cities."),
+}
+PRODUCER_STATUS_LABELS = {
+    "pending_approval": _l("Waiting for approval"),
+    "placed": _l("Placed"),
+    "accepted": _l("Accepted"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+    "refunded": _l("Refunded"),
+}
+PAYMENT_STATUS_LABELS = {
+    "awaiting_payment": _l("Waiting for the card payment"),
+    "paid": _l("Paid by card"),
+    "partially_refunded": _l("Partly refunded"),
+    "refunded": _l("Refunded"),
+    "cash_on_delivery": _l("Cash on delivery"),
+    "voided": _l("Cancelled before payment"),
+    "on_terms": _l("On payment terms"),
+}
+
+
+@bp.app_context_processor
+def _order_labels() -> dict:
+    return {
+        "cart_count": _cart_count,
+        "producer_status_labels": PRODUCER_STATUS_LABELS,
+        "payment_status_labels": PAYMENT_STATUS_LABELS,
+    }
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _cart_count() -> int:
+    """The header's count: called from base.html outside every cached fragment."""
+    return _load_cart().count
+
+
+def _load_cart() -> carts.Cart:
+    return cart_store.load(session, _user_id())
+
+
+def _save_cart(cart: carts.Cart) -> None:
+    cart_store.save(session, _user_id(), cart)
+    db.session.commit()
+
+
+def _back_to(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+# ---------------------------------------------------------------------------------------------
+# Cart
+
+
+def _priced(cart: carts.Cart, province: str | None = None):  # noqa: ANN202
+    """The cart priced from the catalogue, dropping products no longer for sale (with a message)."""
+    if not cart.items:
+        return cart, None
+    try:
+        return cart, services.price_cart(cart.lines(), province)
+    except UnknownProduct as error:
+        for product_id in error.product_ids:
+            cart = carts.remove(cart, product_id)
+        _save_cart(cart)
+        flash(_("Some products in your cart are no longer for sale and were removed."), "warning")
+        return _priced(cart, province)
+
+
+@bp.get("/cart")
+def cart():
+    cart, priced = _priced(_load_cart())
+    return render_template("orders/cart.html", priced=priced, form=CartLineForm(), empty_form=EmptyForm())
+
+
+def _within_stock(cart: carts.Cart, product_id: object) -> None:
+    """Refuse (OutOfStock, naming what is left) a quantity of `product_id` beyond its stock."""
+    line = services.cart_line(product_id, 1)
+    if line.product_id not in cart.items:
+        return
+    priced = services.price_cart([services.CartLine(line.product_id, cart.items[line.product_id])])
+    if priced.shortages:
+        raise OutOfStock("Not enough stock.", list(priced.shortages))
+
+
+@bp.post("/cart/add")
+def add_to_cart():
+    form = CartLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        cart = carts.add(_load_cart(), form.product_id.data, form.quantity.data)
+        _within_stock(cart, form.product_id.data)
+    except DomainError as error:
+        flash(error_message(error), "error")
+        return redirect(_back_to(url_for("orders.cart")))
+    _save_cart(cart)
+    flash(_("Added to your cart."), "success")
+    return redirect(_back_to(url_for("orders.cart")))
+
+
+@bp.post("/cart/update")
+def update_cart():
+    form = CartLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        cart = carts.change(_load_cart(), form.product_id.data, form.quantity.data)
+        _within_stock(cart, form.product_id.data)
+    except DomainError as error:
+        flash(error_message(error), "error")
+    else:
+        _save_cart(cart)
+        flash(_("Your cart is updated."), "success")
+    return redirect(url_for("orders.cart"))
+
+
+@bp.post("/cart/remove")
+def remove_from_cart():
+    form = CartLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _save_cart(carts.remove(_load_cart(), form.product_id.data))
+    flash(_("Removed from your cart."), "success")
+    return redirect(url_for("orders.cart"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkout
+
+
+def _checkout_lines(cart: carts.Cart) -> list[services.CartLine]:
+    """The cart's lines with the prices the checkout page showed (sent back as price_<id>)."""
+    return [
+        services.cart_line(pid, qty, request.form.get(f"price_{pid}", "missing"))
+        for pid, qty in sorted(cart.items.items())
+    ]
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def checkout():
+    key = request.form.get("idempotency_key") if request.method == "POST" else None
+    placed = services.order_by_idempotency_key(key) if key else None
+    if placed is not None and placed.customer_id == _user_id():
+        # The same form sent again (double click, back button): the order it placed.
+        return _after_placing(placed)
+    cart = _load_cart()
+    if not cart.items:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("orders.cart"))
+    form = CheckoutForm()
+    if not form.is_submitted():
+        form.idempotency_key.data = services.new_idempotency_key()
+        if current_user.is_authenticated:
+            form.contact_email.data = current_user.email
+            form.recipient_name.data = current_user.display_name or None
+    province = form.province.data if form.province.data in PROVINCES_BY_CODE else None
+    cart, priced = _priced(cart, province)
+    if priced is None:
+        return redirect(url_for("orders.cart"))
+    problem, price_changes = None, ()
+    if form.is_submitted() and request.form.get("action") != "quote" and form.validate_on_submit():
+        try:
+            address = services.validate_address(
+                recipient_name=form.recipient_name.data,
+                phone=form.phone.data,
+                street=form.street.data,
+                commune=form.commune.data,
+                province=form.province.data,
+            )
+            order = services.place_order(
+                lines=_checkout_lines(cart),
+                address=address,
+                contact_email=form.contact_email.data,
+                payment_method=form.payment_method.data,
+                idempotency_key=form.idempotency_key.data or "",
+                customer_id=_user_id(),
+            )
+        except InvalidAddress as error:
+            for field_name in error.errors:
+                field = getattr(form, field_name)
+                field.errors = [*field.errors, ADDRESS_MESSAGES[field_name]]
+        except PricesChanged as error:
+            problem, price_changes = error_message(error), error.changes
+        except OrderError as error:
+            problem = error_message(error)
+        else:
+            return _after_placing(order)
+    return render_template(
+        "orders/checkout.html", form=form, priced=priced, province=province, problem=problem,
+        price_changes=price_changes,
+    )
+
+
+def _after_placing(order: Order):  # noqa: ANN202
+    if current_user.is_authenticated:
+        cart_store.clear_account_cart(current_user.id)
+        db.session.commit()
+    else:
+        session.pop(carts.SESSION_KEY, None)
+        remembered = [ref for ref in session.get(GUEST_ORDERS_KEY, []) if ref != order.reference]
+        session[GUEST_ORDERS_KEY] = (remembered + [order.reference])[-20:]
+    if order.is_card and order.payment_status == "awaiting_payment":
+        return redirect(order_url("orders.pay", order))
+    flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
+    return redirect(order_url("orders.order", order))
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may see an order
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="order-access")
+
+
+def access_key(order: Order) -> str:
+    return _serializer().dumps(order.reference)
+
+
+def order_url(endpoint: str, order: Order, **kwargs) -> str:  # noqa: ANN003
+    """A link to one of `order`'s pages; a guest order's link carries its signed access key."""
+    if order.customer_id is None:
+        kwargs["key"] = access_key(order)
+    return url_for(endpoint, reference=order.reference, **kwargs)
+
+
+def _viewable_order(reference: str) -> Order:
+    """The order if the visitor may see it: its account, or for a guest order the signed key
+    (from the link) or this session having placed it. Anything else: 404."""
+    order = services.order_by_reference(reference)
+    if order is None:
+        abort(404)
+    if order.customer_id is not None:
+        if _user_id() != order.customer_id:
+            abort(404)
+        return order
+    key = request.args.get("key") or request.form.get("key") or ""
+    try:
+        if key and _serializer().loads(key) == order.reference:
+            return order
+    except BadSignature:
+        pass
+    if order.reference in session.get(GUEST_ORDERS_KEY, []):
+        return order
+    abort(404)
+
+
+# ---------------------------------------------------------------------------------------------
+# Card payment
+
+
+def _stripe_origins() -> str:
+    """The origins the payment page's CSP lets stripe.js load from, talk to and frame."""
+    from urllib.parse import urlsplit
+
+    from marketplace.payments.views import stripe_js_url
+
+    def origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    api_base = current_app.config.get("STRIPE_API_BASE") or ""
+    origins = {origin(stripe_js_url()), origin(api_base) if api_base else "https://api.stripe.com"}
+    if not api_base:
+        origins.add("https://js.stripe.com")
+    return " ".join(sorted(origins))
+
+
+@bp.get("/orders/<reference>/pay")
+def pay(reference: str):
+    order = _viewable_order(reference)
+    if not order.is_card:
+        return redirect(order_url("orders.order", order))
+    intent, problem = None, None
+    if order.payment_status == "awaiting_payment":
+        from marketplace.payments import services as payments
+
+        try:
+            intent = payments.start_card_payment(order)
+        except DomainError as error:
+            problem = error_message(error)
+    response = make_response(
+        render_template(
+            "orders/pay.html",
+            order=order,
+            intent=intent,
+            problem=problem,
+            status_url=order_url("orders.payment_status", order),
+            confirm_url=order_url("orders.confirm_card", order),
+            order_link=order_url("orders.order", order),
+            server_confirms=bool(current_app.config.get("STRIPE_API_BASE")),
+        )
+    )
+    origins = _stripe_origins()
+    # Stripe's 3-D Secure pages open in frames from hooks.stripe.com.
+    frames = origins if current_app.config.get("STRIPE_API_BASE") else origins + " https://hooks.stripe.com"
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        script_src=origins, connect_src=origins, frame_src=frames
+    )
+    return response
+
+
+@bp.get("/orders/<reference>/payment")
+def payment_status(reference: str):
+    order = _viewable_order(reference)
+    return jsonify(
+        reference=order.reference,
+        payment_status=order.payment_status,
+        paid=order.payment_status in ("paid", "partially_refunded", "refunded"),
+        error=order.payment_error,
+    )
+
+
+@bp.post("/orders/<reference>/pay/confirm")
+def confirm_card(reference: str):
+    """Local Stripe stand-in only (its stripe.js cannot confirm a PaymentIntent in the browser):
+    the card tokenised by stripe.js is attached and the PaymentIntent confirmed here. The order
+    still becomes paid only when the webhook arrives. With real Stripe this answers 404."""
+    if not current_app.config.get("STRIPE_API_BASE"):
+        abort(404)
+    order = _viewable_order(reference)
+    from marketplace.payments import services as payments
+
+    sent = request.get_json(silent=True) or {}
+    card = sent.get("payment_method") or request.form.get("payment_method", "")
+    try:
+        outcome = payments.confirm_card_payment(order, str(card))
+    except DomainError as error:
+        message = error_message(error)
+        if error.code == "card_declined" and error.message:
+            message = f"{message} ({error.message})"
+        return jsonify(error={"code": error.code, "message": message}), 402
+    return jsonify(status=outcome)
+
+
+# ---------------------------------------------------------------------------------------------
+# Order pages
+
+
+@bp.get("/orders")
+@login_required
+def history():
+    return render_template("orders/history.html", orders=services.orders_of_customer(current_user.id))
+
+
+@bp.get("/orders/<reference>")
+def order(reference: str):
+    order = _viewable_order(reference)
+    return render_template(
+        "orders/order.html",
+        order=order,
+        events=services.events_of(order),
+        cancellable=any(po.status in ("placed", "accepted") for po in order.producer_orders),
+        empty_form=EmptyForm(),
+        cancel_url=order_url("orders.cancel", order),
+        pay_url=order_url("orders.pay", order),
+    )
+
+
+@bp.route("/orders/<reference>/cancel", methods=["GET", "POST"])
+def cancel(reference: str):
+    order = _viewable_order(reference)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        actor = f"customer {current_user.id}" if current_user.is_authenticated else "guest"
+        try:
+            services.cancel_order(order, actor)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error_message(error), "error")
+        else:
+            flash(_("Your order %(ref)s is cancelled.", ref=order.reference), "success")
+        return redirect(order_url("orders.order", order))
+    return render_template(
+        "orders/cancel.html", order=order, form=form, order_link=order_url("orders.order", order)
+    )
