@@ -95,8 +95,8 @@ def accept_part(
     old_subtotal = producer_order.subtotal_vnd
     producer_order.subtotal_vnd = sum(line.line_total_vnd for line in producer_order.lines)
     reduction = old_subtotal - producer_order.subtotal_vnd
-    order.items_total_vnd -= reduction
-    order.total_vnd -= reduction
+    items_total, total = order.items_total_vnd - reduction, order.total_vnd - reduction
+    order.items_total_vnd, order.total_vnd = items_total, total
     db.session.flush()  # the new quantities (and their CHECKs) before the stock moves
     _give_back(given_back)
     _move(producer_order, "accepted", actor, "accepted in part: " + "; ".join(notes), now)

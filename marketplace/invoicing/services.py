@@ -328,7 +328,9 @@ def confirm_receipt(
         credit = sum(n.total_vnd for n in notes)
         invoice.credited_vnd += min(credit, invoice.total_vnd - invoice.paid_vnd - invoice.credited_vnd)
     producer_order.received_at = now
-    summary = "; ".join(f"{n.kind} {n.quantity} × {n.line.sku}: {n.note}" for n in notes)
+    summary = "; ".join(
+        f"{p.kind} {p.quantity} × {lines_by_order_line[i].sku}: {p.note.strip()}" for i, p in sorted(problems.items())
+    )
     _record(
         producer_order.order,
         producer_order,
