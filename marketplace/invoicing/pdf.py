@@ -160,6 +160,7 @@ def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
           date=format_date(invoice.due_date), reference=invoice.payment_reference),
         fill=True,
         padding=3,
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -175,6 +176,7 @@ def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
                 5,
                 f"{note.number} · {kind} · {note.line.product_name} × {note.quantity}: "
                 f"{format_vnd(note.total_vnd)} — {note.note}",
+                align="L",
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
