@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace.catalog.cache import bump_catalog_version
@@ -46,37 +47,37 @@ def accept_part(
     a message per line (field names `quantity-<id>` and `reason-<id>`); changes nothing then."""
     order = _lock(producer_order.order)
     if order.channel != "supermarket" or order.payment_method == "card":
-        raise NotAnInvoiceOrder("Only supermarket orders not paid by card can be accepted in part.")
+        raise NotAnInvoiceOrder(_("Only supermarket orders not paid by card can be accepted in part."))
     if producer_order.status != "placed":
-        raise InvalidAdjustment("Only a newly placed order can be accepted in part.")
+        raise InvalidAdjustment(_("Only a newly placed order can be accepted in part."))
     lines = {line.id: line for line in producer_order.lines}
     errors: dict[str, str] = {}
     lowered: dict[int, tuple[int, str]] = {}
     for line_id, (quantity, reason) in changes.items():
         line = lines.get(line_id)
         if line is None:
-            raise InvalidAdjustment("This line is not part of the order.")
+            raise InvalidAdjustment(_("This line is not part of the order."))
         if quantity == line.quantity:
             continue
         reason = (reason or "").strip()
         if quantity < 0 or quantity > line.quantity:
-            errors[f"quantity-{line_id}"] = (
-                f"Enter a quantity between 0 and {line.quantity}: a quantity can only go down."
+            errors[f"quantity-{line_id}"] = _(
+                "Enter a quantity between 0 and %(n)d: a quantity can only go down.", n=line.quantity
             )
         elif not reason:
-            errors[f"reason-{line_id}"] = "Say why the quantity is lower: the buyer sees it."
+            errors[f"reason-{line_id}"] = _("Say why the quantity is lower: the buyer sees it.")
         elif len(reason) > MAX_REASON_LENGTH:
-            errors[f"reason-{line_id}"] = f"At most {MAX_REASON_LENGTH} characters."
+            errors[f"reason-{line_id}"] = _("At most %(n)d characters.", n=MAX_REASON_LENGTH)
         else:
             lowered[line_id] = (quantity, reason)
     if errors:
-        raise InvalidAdjustment("Some lines cannot be changed that way.", errors)
+        raise InvalidAdjustment(_("Some lines cannot be changed that way."), errors)
     if not lowered:
-        raise InvalidAdjustment("No quantity was lowered: use “Accept all” to accept the order as it is.")
+        raise InvalidAdjustment(_("No quantity was lowered: to accept the order as it is, accept all of it."))
     remaining = sum(lowered[i][0] if i in lowered else line.quantity for i, line in lines.items())
     if remaining == 0:
         raise InvalidAdjustment(
-            "Every quantity would be 0: reject the order instead.", {"form": "Nothing would be left."}
+            _("Every quantity would be 0: reject the order instead."), {"form": _("Nothing would be left.")}
         )
 
     now = now or utcnow()
@@ -128,14 +129,14 @@ def confirm_delivery_date(
     today = today or today_in_vietnam()
     if producer_order.status not in ("placed", "accepted"):
         raise InvalidDeliveryDate(
-            "The delivery date can only be confirmed before the order ships.",
-            {"delivery_date": "This order has already shipped or was cancelled."},
+            _("The delivery date can only be confirmed before the order ships."),
+            {"delivery_date": _("This order has already shipped or was cancelled.")},
         )
     if day is None:
-        raise InvalidDeliveryDate("Enter a date.", {"delivery_date": "Enter a date."})
+        raise InvalidDeliveryDate(_("Enter a date."), {"delivery_date": _("Enter a date.")})
     if day < today:
         raise InvalidDeliveryDate(
-            "The date is in the past.", {"delivery_date": "Choose today or a later day."}
+            _("The date is in the past."), {"delivery_date": _("Choose today or a later day.")}
         )
     producer_order.confirmed_delivery_date = day
     producer_order.updated_at = now or utcnow()
