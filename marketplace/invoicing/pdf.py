@@ -92,8 +92,8 @@ def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
         pdf.multi_cell(width, 4.6, f"{_('Delivered to')}: {invoice.delivery_address}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
-    widths = [8, width - 8 - 16 - 26 - 28 - 14 - 24, 16, 26, 28, 14, 24]
-    headings = ["#", _("Product"), _("Qty"), _("Unit price"), _("Amount"), _("VAT"), _("VAT amount")]
+    widths = [8, width - 8 - 12 - 24 - 27 - 16 - 27, 12, 24, 27, 16, 27]
+    headings = ["#", _("Product"), _("Qty"), _("Unit price"), _("Amount"), _("VAT rate"), _("VAT amount")]
     aligns = ["L", "L", "R", "R", "R", "R", "R"]
     pdf.set_font(FONT, "B", 8.5)
     pdf.set_fill_color(238, 244, 238)
