@@ -64,25 +64,46 @@ class PartFacts:
     can_confirm_receipt: bool
 
 
+def parts_facts(producer_orders: list[ProducerOrder]) -> list[PartFacts]:
+    """What the panels show about each part, loaded in a fixed number of queries."""
+    if not producer_orders:
+        return []
+
+    def by_id(model, ids):  # noqa: ANN001, ANN202
+        ids = {i for i in ids if i is not None}
+        return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+    producers = by_id(Producer, [po.producer_id for po in producer_orders])
+    organisations = by_id(BuyerOrganisation, [po.order.buyer_organisation_id for po in producer_orders])
+    locations = by_id(DeliveryLocation, [po.delivery_location_id for po in producer_orders])
+    invoices = services.invoices_by_producer_order([po.id for po in producer_orders])
+    facts = []
+    for producer_order in producer_orders:
+        order = producer_order.order
+        facts.append(
+            PartFacts(
+                producer_order=producer_order,
+                producer=producers.get(producer_order.producer_id),
+                organisation=organisations.get(order.buyer_organisation_id),
+                location=locations.get(producer_order.delivery_location_id),
+                invoice=invoices.get(producer_order.id),
+                can_accept_part=producer_order.status == "placed"
+                and order.channel == "supermarket"
+                and order.payment_method != "card"
+                and len(producer_order.lines) > 0,
+                can_confirm_date=producer_order.status in ("placed", "accepted"),
+                can_confirm_receipt=producer_order.status == "delivered" and producer_order.received_at is None,
+            )
+        )
+    return facts
+
+
 def part_facts(producer_order: ProducerOrder) -> PartFacts:
-    order = producer_order.order
-    return PartFacts(
-        producer_order=producer_order,
-        producer=db.session.get(Producer, producer_order.producer_id),
-        organisation=db.session.get(BuyerOrganisation, order.buyer_organisation_id)
-        if order.buyer_organisation_id
-        else None,
-        location=db.session.get(DeliveryLocation, producer_order.delivery_location_id)
-        if producer_order.delivery_location_id
-        else None,
-        invoice=services.invoice_of_producer_order(producer_order.id),
-        can_accept_part=producer_order.status == "placed"
-        and order.channel == "supermarket"
-        and order.payment_method != "card"
-        and len(producer_order.lines) > 0,
-        can_confirm_date=producer_order.status in ("placed", "accepted"),
-        can_confirm_receipt=producer_order.status == "delivered" and producer_order.received_at is None,
-    )
+    return parts_facts([producer_order])[0]
+
+
+def order_facts(order) -> list[PartFacts]:  # noqa: ANN001
+    return parts_facts(list(order.producer_orders))
 
 
 def invoice_status(invoice: Invoice) -> str:
@@ -93,6 +114,7 @@ def invoice_status(invoice: Invoice) -> str:
 def _template_helpers(state) -> None:  # noqa: ANN001
     state.app.jinja_env.globals.update(
         supermarket_part_facts=part_facts,
+        supermarket_order_facts=order_facts,
         invoice_status=invoice_status,
         invoice_status_labels=STATUS_LABELS,
         credit_kind_labels=CREDIT_KIND_LABELS,

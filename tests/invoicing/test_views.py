@@ -15,7 +15,7 @@ from marketplace.buyers.models import BuyerOrganisation
 from marketplace.extensions import db
 from marketplace.invoicing import services
 from marketplace.invoicing.models import CreditNote, Invoice
-from marketplace.orders.models import OrderLine, ProducerOrder
+from marketplace.orders.models import Order, OrderLine, ProducerOrder
 from marketplace.timeutil import today_in_vietnam
 from tests.factories import (
     make_buyer_member,
@@ -223,3 +223,29 @@ def test_panels_render_for_the_order_pages_that_include_them(scene, app) -> None
     invoice = services.invoice_of_producer_order(part.id)
     assert invoice.number in producer_panel and "Công ty CP Siêu thị Đà Nẵng" in producer_panel
     assert invoice.number in buyer_panel and f"/parts/{part.id}/receipt" in buyer_panel
+
+
+def test_the_buyer_panel_loads_in_the_same_number_of_queries_for_one_part_or_three(app, count_queries) -> None:  # noqa: ANN001
+    organisation = make_buyer_organisation()
+    products = [make_product(make_producer(), stock=50) for _ in range(3)]
+    db.session.commit()
+    one = supermarket_order(organisation, [[(products[0], 1)]])
+    three = supermarket_order(organisation, [[(p, 1)] for p in products])
+    for part in (*one.producer_orders, *three.producer_orders):
+        deliver(part)
+    counts = []
+    ids = (one.id, three.id)
+    for order_id in ids:
+        db.session.expunge_all()
+        with app.test_request_context("/"), count_queries() as counter:
+            render_template("invoicing/_buyer_order_panel.html", order=db.session.get(Order, order_id))
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+
+
+def test_a_part_waiting_for_the_buyers_approval_is_hidden_from_its_producer(scene, web) -> None:  # noqa: ANN001
+    part = scene["part"]
+    part.status = "pending_approval"
+    db.session.commit()
+    web.sign_in(scene["producer_user"])
+    assert web.get(f"/portal/orders/{part.id}/accept-part").status_code == 404
