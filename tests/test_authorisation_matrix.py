@@ -200,7 +200,8 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("invoicing.admin_invoice", "GET"): [Rule(url("/admin/invoices/{invoice_a}"), admin_only()),
                                          Rule(url("/admin/invoices/999999"), admin_only(404))],
     ("invoicing.admin_invoice_pdf", "GET"): [Rule(url("/admin/invoices/{invoice_a}.pdf"), admin_only())],
-    ("invoicing.record_payment", "POST"): [Rule(url("/admin/invoices/{invoice_a}/payments"), admin_only(422))],
+    ("invoicing.record_payment", "POST"): [
+        Rule(url("/admin/invoices/{invoice_a}/payments"), admin_only(422))],
     ("invoicing.admin_buyers", "GET"): [Rule(url("/admin/buyers"), admin_only())],
     ("invoicing.admin_terms", "GET"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only())],
     ("invoicing.admin_terms", "POST"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only(422))],

@@ -38,8 +38,8 @@ class PaymentForm(FlaskForm):
     )
     received_on = DateField(_l("Day received"), validators=[InputRequired(_l("Enter a date."))])
     bank_reference = StringField(
-        _l("Bank reference of the transfer"), validators=[InputRequired(_l("Enter the bank's reference.")),
-                                                          Length(max=80)]
+        _l("Bank reference of the transfer"),
+        validators=[InputRequired(_l("Enter the bank's reference.")), Length(max=80)],
     )
 
 
@@ -67,4 +67,6 @@ class InvoiceFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), choices=status_choices, validators=[Optional()])
-    q = StringField(_l("Payment reference, invoice, order or PO number"), validators=[Optional(), Length(max=64)])
+    q = StringField(
+        _l("Payment reference, invoice, order or PO number"), validators=[Optional(), Length(max=64)]
+    )

@@ -89,7 +89,9 @@ def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
     pdf.set_y(max(pdf.get_y(), top + 26))
     if invoice.delivery_address:
         pdf.set_font(FONT, size=9)
-        pdf.multi_cell(width, 4.6, f"{_('Delivered to')}: {invoice.delivery_address}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            width, 4.6, f"{_('Delivered to')}: {invoice.delivery_address}", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(4)
 
     widths = [8, width - 8 - 12 - 24 - 27 - 16 - 27, 12, 24, 27, 16, 27]
@@ -140,9 +142,7 @@ def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
 
     total_row(_("Amount before VAT"), format_vnd(invoice.subtotal_vnd))
     for rate, amount, tax in invoice.vat_by_rate():
-        total_row(
-            _("VAT %(rate)d%% on %(amount)s", rate=rate, amount=format_vnd(amount)), format_vnd(tax)
-        )
+        total_row(_("VAT %(rate)d%% on %(amount)s", rate=rate, amount=format_vnd(amount)), format_vnd(tax))
     total_row(_("Total"), format_vnd(invoice.total_vnd), bold=True)
     if invoice.credited_vnd:
         total_row(_("Credit notes"), "−" + format_vnd(invoice.credited_vnd))
@@ -156,8 +156,12 @@ def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
     pdf.multi_cell(
         width,
         6,
-        _("Pay by bank transfer by %(date)s, writing the payment reference %(reference)s in the description.",
-          date=format_date(invoice.due_date), reference=invoice.payment_reference),
+        _(
+            "Pay by bank transfer by %(date)s, writing the payment reference %(reference)s in the "
+            "description.",
+            date=format_date(invoice.due_date),
+            reference=invoice.payment_reference,
+        ),
         fill=True,
         padding=3,
         align="L",

@@ -27,7 +27,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
@@ -59,9 +59,8 @@ MAX_CREDIT_LIMIT_VND = 100_000_000_000  # 100 billion đồng
 
 
 def _vietnam_date(moment: datetime) -> date:
-    from datetime import timezone
 
-    return moment.replace(tzinfo=timezone.utc).astimezone(VIETNAM).date()
+    return moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()
 
 
 def new_payment_reference() -> str:
@@ -92,7 +91,9 @@ def issue_invoice(producer_order: ProducerOrder, now: datetime | None = None) ->
     issue_date = _vietnam_date(now)
     producer = db.session.get(Producer, producer_order.producer_id)
     organisation = db.session.get(BuyerOrganisation, order.buyer_organisation_id)
-    terms = order.payment_terms_days if order.payment_terms_days is not None else organisation.payment_terms_days
+    terms = (
+        order.payment_terms_days if order.payment_terms_days is not None else organisation.payment_terms_days
+    )
     sequence = _next_sequence(producer.id, issue_date.year)
     location = (
         db.session.get(DeliveryLocation, producer_order.delivery_location_id)
@@ -145,11 +146,15 @@ def issue_invoice(producer_order: ProducerOrder, now: datetime | None = None) ->
         group, subgroup = classes.get(line.product_id, ("", ""))
         rate = vat.vat_rate_percent(group, subgroup, issue_date)
         invoice.lines.append(
-            _invoice_line(line.product_name, line.sku, line.unit, line.quantity, line.unit_price_vnd, rate, line.id)
+            _invoice_line(
+                line.product_name, line.sku, line.unit, line.quantity, line.unit_price_vnd, rate, line.id
+            )
         )
     if producer_order.shipping_fee_vnd:
         rate = vat.rate_of_class(vat.DELIVERY_CLASS, issue_date)
-        invoice.lines.append(_invoice_line(DELIVERY_LINE_NAME, "", "", 1, producer_order.shipping_fee_vnd, rate, None))
+        invoice.lines.append(
+            _invoice_line(DELIVERY_LINE_NAME, "", "", 1, producer_order.shipping_fee_vnd, rate, None)
+        )
     invoice.subtotal_vnd = sum(line.amount_vnd for line in invoice.lines)
     invoice.vat_vnd = sum(line.vat_vnd for line in invoice.lines)
     invoice.total_vnd = invoice.subtotal_vnd + invoice.vat_vnd
@@ -291,9 +296,7 @@ def confirm_receipt(
         elif problem.kind not in ("shortfall", "damaged"):
             errors[f"kind-{line_id}"] = _("Choose short or damaged.")
         elif problem.quantity < 1 or problem.quantity > line.quantity:
-            errors[f"quantity-{line_id}"] = _(
-                "Enter a quantity between 1 and %(n)d.", n=line.quantity
-            )
+            errors[f"quantity-{line_id}"] = _("Enter a quantity between 1 and %(n)d.", n=line.quantity)
         elif not problem.note.strip():
             errors[f"note-{line_id}"] = _("Describe what was wrong.")
         elif len(problem.note) > 1000:
@@ -329,7 +332,8 @@ def confirm_receipt(
         invoice.credited_vnd += min(credit, invoice.total_vnd - invoice.paid_vnd - invoice.credited_vnd)
     producer_order.received_at = now
     summary = "; ".join(
-        f"{p.kind} {p.quantity} × {lines_by_order_line[i].sku}: {p.note.strip()}" for i, p in sorted(problems.items())
+        f"{p.kind} {p.quantity} × {lines_by_order_line[i].sku}: {p.note.strip()}"
+        for i, p in sorted(problems.items())
     )
     _record(
         producer_order.order,
@@ -355,7 +359,9 @@ def invoice_for_buyer(organisation_id: int, invoice_id: int) -> Invoice | None:
 
 
 def invoice_for_producer(producer_id: int, invoice_id: int) -> Invoice | None:
-    return db.session.scalar(select(Invoice).where(Invoice.id == invoice_id, Invoice.producer_id == producer_id))
+    return db.session.scalar(
+        select(Invoice).where(Invoice.id == invoice_id, Invoice.producer_id == producer_id)
+    )
 
 
 def invoice_of_producer_order(producer_order_id: int) -> Invoice | None:
@@ -373,7 +379,9 @@ def status_filter(query: Select, status: str | None, today: date) -> Select:
     if status == "overdue":
         return query.where(due > 0, Invoice.due_date < today)
     if status == "open":
-        return query.where(due > 0, Invoice.due_date >= today, Invoice.paid_vnd == 0, Invoice.credited_vnd == 0)
+        return query.where(
+            due > 0, Invoice.due_date >= today, Invoice.paid_vnd == 0, Invoice.credited_vnd == 0
+        )
     if status == "partially_paid":
         return query.where(
             due > 0, Invoice.due_date >= today, or_(Invoice.paid_vnd > 0, Invoice.credited_vnd > 0)
@@ -417,7 +425,9 @@ def list_invoices(
 
 
 def invoice_by_payment_reference(reference: str) -> Invoice | None:
-    return db.session.scalar(select(Invoice).where(Invoice.payment_reference == normalise_reference(reference)))
+    return db.session.scalar(
+        select(Invoice).where(Invoice.payment_reference == normalise_reference(reference))
+    )
 
 
 def settled_vnd_by_organisation(organisation_id: int) -> int:
@@ -458,14 +468,14 @@ def credited_goods_by_producer(channel: str | None = None) -> dict[tuple[int, st
 # Payment terms of an organisation (administrators)
 
 
-def set_terms(organisation: BuyerOrganisation, *, payment_terms_days: int | None, credit_limit_vnd: int | None) -> None:
+def set_terms(
+    organisation: BuyerOrganisation, *, payment_terms_days: int | None, credit_limit_vnd: int | None
+) -> None:
     """An administrator sets how many days an organisation's invoices run and how much it may owe.
     Orders already placed keep the terms they were placed with."""
     errors: dict[str, str] = {}
     if payment_terms_days is None or not 0 <= payment_terms_days <= MAX_PAYMENT_TERMS_DAYS:
-        errors["payment_terms_days"] = _(
-            "Enter a number of days from 0 to %(n)d.", n=MAX_PAYMENT_TERMS_DAYS
-        )
+        errors["payment_terms_days"] = _("Enter a number of days from 0 to %(n)d.", n=MAX_PAYMENT_TERMS_DAYS)
     if credit_limit_vnd is None or not 0 <= credit_limit_vnd <= MAX_CREDIT_LIMIT_VND:
         errors["credit_limit_vnd"] = _("Enter an amount from 0 to 100.000.000.000 ₫.")
     if errors:
@@ -478,7 +488,9 @@ def set_terms(organisation: BuyerOrganisation, *, payment_terms_days: int | None
 # Supermarket parts as the buyer sees them
 
 
-def producer_order_for_buyer(organisation_id: int, reference: str, producer_order_id: int) -> ProducerOrder | None:
+def producer_order_for_buyer(
+    organisation_id: int, reference: str, producer_order_id: int
+) -> ProducerOrder | None:
     return db.session.scalar(
         select(ProducerOrder)
         .join(Order, Order.id == ProducerOrder.order_id)

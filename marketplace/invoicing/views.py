@@ -71,7 +71,9 @@ def parts_facts(producer_orders: list[ProducerOrder]) -> list[PartFacts]:
 
     def by_id(model, ids):  # noqa: ANN001, ANN202
         ids = {i for i in ids if i is not None}
-        return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+        return (
+            {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+        )
 
     producers = by_id(Producer, [po.producer_id for po in producer_orders])
     organisations = by_id(BuyerOrganisation, [po.order.buyer_organisation_id for po in producer_orders])
@@ -92,7 +94,8 @@ def parts_facts(producer_orders: list[ProducerOrder]) -> list[PartFacts]:
                 and order.payment_method != "card"
                 and len(producer_order.lines) > 0,
                 can_confirm_date=producer_order.status in ("placed", "accepted"),
-                can_confirm_receipt=producer_order.status == "delivered" and producer_order.received_at is None,
+                can_confirm_receipt=producer_order.status == "delivered"
+                and producer_order.received_at is None,
             )
         )
     return facts
@@ -127,7 +130,9 @@ def _template_helpers(state) -> None:  # noqa: ANN001
 
 
 def _producer_part_or_404(producer_order_id: int) -> ProducerOrder:
-    producer_order = order_services.producer_order_of(current_producer_membership().producer_id, producer_order_id)
+    producer_order = order_services.producer_order_of(
+        current_producer_membership().producer_id, producer_order_id
+    )
     if producer_order is None or producer_order.status == "pending_approval":
         abort(404)
     return producer_order
@@ -180,7 +185,10 @@ def accept_part(producer_order_id: int):
         flash(error.message, "error")
         return _render_part(producer_order, line_errors=getattr(error, "errors", {}), status=422)
     db.session.commit()
-    flash(_("The order is accepted with the quantities you set. The buyer sees them and your reasons."), "success")
+    flash(
+        _("The order is accepted with the quantities you set. The buyer sees them and your reasons."),
+        "success",
+    )
     return redirect(url_for("invoicing.accept_part", producer_order_id=producer_order.id))
 
 
@@ -190,7 +198,9 @@ def delivery_date(producer_order_id: int):
     producer_order = _producer_part_or_404(producer_order_id)
     form = DeliveryDateForm()
     if request.method == "GET":
-        form.delivery_date.data = producer_order.confirmed_delivery_date or producer_order.requested_delivery_date
+        form.delivery_date.data = (
+            producer_order.confirmed_delivery_date or producer_order.requested_delivery_date
+        )
         return _render_part(producer_order, date_form=form)
     if form.validate_on_submit():
         try:
@@ -213,7 +223,9 @@ def delivery_date(producer_order_id: int):
 @buyer_member_required()
 def receipt(reference: str, producer_order_id: int):
     membership = current_buyer_membership()
-    producer_order = services.producer_order_for_buyer(membership.organisation_id, reference, producer_order_id)
+    producer_order = services.producer_order_for_buyer(
+        membership.organisation_id, reference, producer_order_id
+    )
     if producer_order is None:
         abort(404)
     line_errors: dict[str, str] = {}
@@ -237,10 +249,14 @@ def receipt(reference: str, producer_order_id: int):
         else:
             db.session.commit()
             if notes:
-                flash(_("Receipt confirmed. Credit notes were opened for the problems you reported."), "success")
+                flash(
+                    _("Receipt confirmed. Credit notes were opened for the problems you reported."), "success"
+                )
             else:
                 flash(_("Receipt confirmed. Thank you."), "success")
-            return redirect(url_for("invoicing.receipt", reference=reference, producer_order_id=producer_order.id))
+            return redirect(
+                url_for("invoicing.receipt", reference=reference, producer_order_id=producer_order.id)
+            )
     return (
         render_template(
             "invoicing/receipt.html",
@@ -256,7 +272,9 @@ def receipt(reference: str, producer_order_id: int):
     )
 
 
-def _read_problems(producer_order: ProducerOrder) -> tuple[dict[int, services.ReceiptProblem], dict[str, str]]:
+def _read_problems(
+    producer_order: ProducerOrder,
+) -> tuple[dict[int, services.ReceiptProblem], dict[str, str]]:
     problems: dict[int, services.ReceiptProblem] = {}
     errors: dict[str, str] = {}
     for line in producer_order.lines:
@@ -269,7 +287,9 @@ def _read_problems(producer_order: ProducerOrder) -> tuple[dict[int, services.Re
         except ValueError:
             errors[f"quantity-{line.id}"] = _("Enter how many units.")
             continue
-        problems[line.id] = services.ReceiptProblem(line.id, kind, quantity, request.form.get(f"note-{line.id}", ""))
+        problems[line.id] = services.ReceiptProblem(
+            line.id, kind, quantity, request.form.get(f"note-{line.id}", "")
+        )
     return problems, errors
 
 
@@ -430,7 +450,9 @@ def record_payment(invoice_id: int):
 def admin_buyers():
     organisations = list(db.session.scalars(select(BuyerOrganisation).order_by(BuyerOrganisation.legal_name)))
     outstanding = {o.id: services.outstanding_invoices_vnd(o.id) for o in organisations}
-    return render_template("invoicing/admin_buyers.html", organisations=organisations, outstanding=outstanding)
+    return render_template(
+        "invoicing/admin_buyers.html", organisations=organisations, outstanding=outstanding
+    )
 
 
 @bp.route("/admin/buyers/<int:organisation_id>/terms", methods=["GET", "POST"])

@@ -30,11 +30,19 @@ def world(app):  # noqa: ANN001, ANN201
     other = make_producer(tax_code="4600999999")
     tea = make_product(producer, price_vnd=82_000, stock=500, group_code="food", subgroup_code="tea")
     rice = make_product(producer, price_vnd=33_333, stock=500, group_code="food", subgroup_code="raw")
-    wine = make_product(other, price_vnd=120_000, stock=100, group_code="beverages", subgroup_code="alcoholic")
+    wine = make_product(
+        other, price_vnd=120_000, stock=100, group_code="beverages", subgroup_code="alcoholic"
+    )
     organisation = make_buyer_organisation(payment_terms_days=30, legal_name="Công ty CP Siêu thị Hà Nội")
     db.session.commit()
-    return {"producer": producer, "other": other, "tea": tea, "rice": rice, "wine": wine,
-            "organisation": organisation}
+    return {
+        "producer": producer,
+        "other": other,
+        "tea": tea,
+        "rice": rice,
+        "wine": wine,
+        "organisation": organisation,
+    }
 
 
 def test_accepting_part_lowers_lines_gives_stock_back_and_recomputes_totals(world) -> None:  # noqa: ANN001
@@ -48,7 +56,11 @@ def test_accepting_part_lowers_lines_gives_stock_back_and_recomputes_totals(worl
     part = db.session.get(ProducerOrder, part.id)
     tea_line = db.session.get(OrderLine, tea_line.id)
     assert part.status == "accepted"
-    assert (tea_line.ordered_quantity, tea_line.quantity, tea_line.adjustment_reason) == (100, 60, "Chỉ còn 60 hộp")
+    assert (tea_line.ordered_quantity, tea_line.quantity, tea_line.adjustment_reason) == (
+        100,
+        60,
+        "Chỉ còn 60 hộp",
+    )
     assert tea_line.line_total_vnd == 60 * 82_000
     assert db.session.get(OrderLine, rice_line.id).ordered_quantity is None  # unchanged
     assert part.subtotal_vnd == 60 * 82_000 + 30 * 33_333
@@ -56,8 +68,9 @@ def test_accepting_part_lowers_lines_gives_stock_back_and_recomputes_totals(worl
     assert order.items_total_vnd == part.subtotal_vnd + 10 * 120_000
     assert order.total_vnd == order.items_total_vnd + order.shipping_total_vnd
     assert _stock(tea.id) == 500 - 60 and _stock(rice.id) == 470
-    event = db.session.scalars(select(OrderEvent).where(OrderEvent.producer_order_id == part.id,
-                                                        OrderEvent.to_status == "accepted")).one()
+    event = db.session.scalars(
+        select(OrderEvent).where(OrderEvent.producer_order_id == part.id, OrderEvent.to_status == "accepted")
+    ).one()
     assert "Chỉ còn 60 hộp" in event.note
 
 
@@ -99,7 +112,9 @@ def test_card_orders_cannot_be_accepted_in_part(world) -> None:  # noqa: ANN001
     order.payment_method, order.payment_status = "card", "paid"
     db.session.commit()
     with pytest.raises(errors.NotAnInvoiceOrder):
-        fulfilment.accept_part(order.producer_orders[0], "producer", {order.producer_orders[0].lines[0].id: (5, "x")})
+        fulfilment.accept_part(
+            order.producer_orders[0], "producer", {order.producer_orders[0].lines[0].id: (5, "x")}
+        )
 
 
 def test_delivery_date_is_confirmed_from_today_on_and_may_differ_from_the_request(world) -> None:  # noqa: ANN001
@@ -130,8 +145,10 @@ def test_delivery_issues_an_invoice_with_vat_per_line_and_due_date_from_terms(wo
     assert (invoice.issue_date, invoice.due_date) == (date(2026, 12, 11), date(2027, 1, 25))
     assert (invoice.seller_tax_code, invoice.buyer_tax_code) == ("4600123456", world["organisation"].tax_code)
     assert invoice.purchase_order_number == "PO-2026-0042"
-    rows = [(line.quantity, line.unit_price_vnd, line.amount_vnd, line.vat_rate_percent, line.vat_vnd)
-            for line in invoice.lines]
+    rows = [
+        (line.quantity, line.unit_price_vnd, line.amount_vnd, line.vat_rate_percent, line.vat_vnd)
+        for line in invoice.lines
+    ]
     assert rows == [
         (3, 82_000, 246_000, 8, 19_680),  # packaged tea: 8% until the end of 2026
         (1, 33_333, 33_333, 5, 1_667),  # raw produce: 5%; 1666.65 rounds up
@@ -143,10 +160,15 @@ def test_delivery_issues_an_invoice_with_vat_per_line_and_due_date_from_terms(wo
 
 def test_vat_is_rounded_per_line_half_up_so_printed_figures_add_up(world) -> None:  # noqa: ANN001
     rice = world["rice"]
-    other_rice = make_product(world["producer"], price_vnd=10_010, stock=50, group_code="food", subgroup_code="raw")
+    other_rice = make_product(
+        world["producer"], price_vnd=10_010, stock=50, group_code="food", subgroup_code="raw"
+    )
     db.session.commit()
-    order = supermarket_order(world["organisation"], [[(rice, 1), (other_rice, 1)]],
-                              unit_prices={rice.id: 33_330, other_rice.id: 10_010})
+    order = supermarket_order(
+        world["organisation"],
+        [[(rice, 1), (other_rice, 1)]],
+        unit_prices={rice.id: 33_330, other_rice.id: 10_010},
+    )
     deliver(order.producer_orders[0])
     invoice = services.invoice_of_producer_order(order.producer_orders[0].id)
     # 33,330 × 5% = 1,666.5 → 1,667 (half up); 10,010 × 5% = 500.5 → 501. Per rate it would be
@@ -193,17 +215,30 @@ def test_partial_payments_then_paid_and_overpayment_refused(world) -> None:  # n
     invoice = _invoice(world)  # 820,000 + 65,600 VAT = 885,600
     today = invoice.issue_date
     assert invoice.total_vnd == 885_600 and invoice.status_on(today) == "open"
-    services.record_payment(invoice, amount_vnd=500_000, received_on=today, bank_reference="FT2633501",
-                            recorded_by_id=None, today=today)
+    services.record_payment(
+        invoice,
+        amount_vnd=500_000,
+        received_on=today,
+        bank_reference="FT2633501",
+        recorded_by_id=None,
+        today=today,
+    )
     db.session.commit()
     assert invoice.amount_due_vnd == 385_600 and invoice.status_on(today) == "partially_paid"
     with pytest.raises(errors.Overpayment) as caught:
-        services.record_payment(invoice, amount_vnd=385_601, received_on=today, bank_reference="FT2",
-                                recorded_by_id=None, today=today)
+        services.record_payment(
+            invoice,
+            amount_vnd=385_601,
+            received_on=today,
+            bank_reference="FT2",
+            recorded_by_id=None,
+            today=today,
+        )
     assert "amount_vnd" in caught.value.errors
     db.session.rollback()
-    services.record_payment(invoice, amount_vnd=385_600, received_on=today, bank_reference="FT2",
-                            recorded_by_id=None, today=today)
+    services.record_payment(
+        invoice, amount_vnd=385_600, received_on=today, bank_reference="FT2", recorded_by_id=None, today=today
+    )
     db.session.commit()
     invoice = db.session.get(Invoice, invoice.id)
     assert invoice.status_on(today + timedelta(days=400)) == "paid" and len(invoice.payments) == 2
@@ -212,16 +247,31 @@ def test_partial_payments_then_paid_and_overpayment_refused(world) -> None:  # n
 
 @pytest.mark.parametrize(
     ("amount", "received", "bank_reference", "field"),
-    [(0, 0, "FT1", "amount_vnd"), (1000, 1, "FT1", "received_on"), (1000, -1, "FT1", "received_on"),
-     (1000, 0, "", "bank_reference")],
+    [
+        (0, 0, "FT1", "amount_vnd"),
+        (1000, 1, "FT1", "received_on"),
+        (1000, -1, "FT1", "received_on"),
+        (1000, 0, "", "bank_reference"),
+    ],
 )
-def test_payments_need_an_amount_a_past_day_and_a_bank_reference(world, amount, received, bank_reference,  # noqa: ANN001
-                                                                   field) -> None:
+def test_payments_need_an_amount_a_past_day_and_a_bank_reference(
+    world,
+    amount,
+    received,
+    bank_reference,  # noqa: ANN001
+    field,
+) -> None:
     invoice = _invoice(world)
     today = invoice.issue_date
     with pytest.raises(errors.InvalidPayment) as caught:
-        services.record_payment(invoice, amount_vnd=amount, received_on=today + timedelta(days=received),
-                                bank_reference=bank_reference, recorded_by_id=None, today=today)
+        services.record_payment(
+            invoice,
+            amount_vnd=amount,
+            received_on=today + timedelta(days=received),
+            bank_reference=bank_reference,
+            recorded_by_id=None,
+            today=today,
+        )
     assert field in caught.value.errors
 
 
@@ -232,10 +282,17 @@ def test_an_invoice_is_overdue_the_day_after_its_due_date_not_on_it(world) -> No
     assert invoice.status_on(due + timedelta(days=1)) == "overdue"
     org = world["organisation"].id
     assert services.list_invoices(buyer_organisation_id=org, status="overdue", today=due) == []
-    assert services.list_invoices(buyer_organisation_id=org, status="overdue",
-                                  today=due + timedelta(days=1)) == [invoice]
-    services.record_payment(invoice, amount_vnd=1_000, received_on=invoice.issue_date, bank_reference="FT",
-                            recorded_by_id=None, today=invoice.issue_date)
+    assert services.list_invoices(
+        buyer_organisation_id=org, status="overdue", today=due + timedelta(days=1)
+    ) == [invoice]
+    services.record_payment(
+        invoice,
+        amount_vnd=1_000,
+        received_on=invoice.issue_date,
+        bank_reference="FT",
+        recorded_by_id=None,
+        today=invoice.issue_date,
+    )
     assert invoice.status_on(due + timedelta(days=1)) == "overdue"  # part-paid and late is still overdue
 
 
@@ -247,10 +304,15 @@ def test_receipt_with_shortfall_and_damage_opens_credit_notes_that_reduce_the_am
     invoice = services.invoice_of_producer_order(part.id)
     total = invoice.total_vnd
     tea_line, rice_line = part.lines
-    notes = services.confirm_receipt(part, actor="customer", user_id=None, problems={
-        tea_line.id: services.ReceiptProblem(tea_line.id, "shortfall", 2, "Thiếu 2 hộp"),
-        rice_line.id: services.ReceiptProblem(rice_line.id, "damaged", 1, "Bao rách"),
-    })
+    notes = services.confirm_receipt(
+        part,
+        actor="customer",
+        user_id=None,
+        problems={
+            tea_line.id: services.ReceiptProblem(tea_line.id, "shortfall", 2, "Thiếu 2 hộp"),
+            rice_line.id: services.ReceiptProblem(rice_line.id, "damaged", 1, "Bao rách"),
+        },
+    )
     db.session.commit()
     assert [(n.kind, n.quantity, n.amount_vnd, n.vat_vnd, n.total_vnd) for n in notes] == [
         ("shortfall", 2, 164_000, 13_120, 177_120),
@@ -273,8 +335,12 @@ def test_receipt_refuses_more_than_was_invoiced_and_before_delivery(world) -> No
     deliver(part)
     line_id = part.lines[0].id
     with pytest.raises(errors.InvalidReceipt) as caught:
-        services.confirm_receipt(part, actor="customer", user_id=None, problems={
-            line_id: services.ReceiptProblem(line_id, "shortfall", 11, "Thiếu")})
+        services.confirm_receipt(
+            part,
+            actor="customer",
+            user_id=None,
+            problems={line_id: services.ReceiptProblem(line_id, "shortfall", 11, "Thiếu")},
+        )
     assert f"quantity-{line_id}" in caught.value.errors
     db.session.rollback()
     assert db.session.get(ProducerOrder, part.id).received_at is None
@@ -283,7 +349,9 @@ def test_receipt_refuses_more_than_was_invoiced_and_before_delivery(world) -> No
 def test_partly_accepted_line_is_invoiced_at_its_accepted_quantity_and_zero_lines_are_left_out(world) -> None:  # noqa: ANN001
     order = supermarket_order(world["organisation"], [[(world["tea"], 10), (world["rice"], 4)]])
     part = order.producer_orders[0]
-    fulfilment.accept_part(part, "producer", {part.lines[0].id: (7, "Thiếu hàng"), part.lines[1].id: (0, "Hết")})
+    fulfilment.accept_part(
+        part, "producer", {part.lines[0].id: (7, "Thiếu hàng"), part.lines[1].id: (0, "Hết")}
+    )
     db.session.commit()
     deliver(part)
     invoice = services.invoice_of_producer_order(part.id)
@@ -298,8 +366,12 @@ def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  #
     revenue = order_services.recognised_revenue_by_producer("supermarket")
     assert revenue == {(world["producer"].id, "supermarket"): 820_000}
     line_id = tea_part.lines[0].id
-    services.confirm_receipt(tea_part, actor="customer", user_id=None, problems={
-        line_id: services.ReceiptProblem(line_id, "damaged", 1, "Móp")})
+    services.confirm_receipt(
+        tea_part,
+        actor="customer",
+        user_id=None,
+        problems={line_id: services.ReceiptProblem(line_id, "damaged", 1, "Móp")},
+    )
     db.session.commit()
     assert order_services.recognised_revenue_by_producer() == {(world["producer"].id, "supermarket"): 738_000}
 

@@ -32,8 +32,14 @@ from tests.invoicing.helpers import deliver, supermarket_order
 def scene(app):  # noqa: ANN001, ANN201
     producer = make_producer(name="HTX Chè Tân Cương", tax_code="4600123456")
     tea = make_product(producer, name="Chè Tân Cương đặc biệt", price_vnd=82_000, stock=500)
-    honey = make_product(producer, name="Mật ong bạc hà", price_vnd=150_000, stock=100,
-                         group_code="food", subgroup_code="processed")
+    honey = make_product(
+        producer,
+        name="Mật ong bạc hà",
+        price_vnd=150_000,
+        stock=100,
+        group_code="food",
+        subgroup_code="processed",
+    )
     organisation = make_buyer_organisation(legal_name="Công ty CP Siêu thị Đà Nẵng")
     buyer = make_buyer_member(organisation)
     viewer = make_buyer_member(organisation, role="viewer")
@@ -41,9 +47,18 @@ def scene(app):  # noqa: ANN001, ANN201
     admin = make_user(is_admin=True)
     db.session.commit()
     order = supermarket_order(organisation, [[(tea, 100), (honey, 20)]], customer_id=buyer.id)
-    return {"producer": producer, "tea": tea, "honey": honey, "organisation": organisation, "buyer": buyer,
-            "viewer": viewer, "producer_user": producer_user, "admin": admin, "order": order,
-            "part": order.producer_orders[0]}
+    return {
+        "producer": producer,
+        "tea": tea,
+        "honey": honey,
+        "organisation": organisation,
+        "buyer": buyer,
+        "viewer": viewer,
+        "producer_user": producer_user,
+        "admin": admin,
+        "order": order,
+        "part": order.producer_orders[0],
+    }
 
 
 def test_producer_accepts_part_and_the_buyer_sees_ordered_accepted_and_reason(scene, web) -> None:  # noqa: ANN001
@@ -52,9 +67,15 @@ def test_producer_accepts_part_and_the_buyer_sees_ordered_accepted_and_reason(sc
     web.sign_in(scene["producer_user"])
     page = web.get(f"/portal/orders/{part.id}/accept-part")
     assert page.status_code == 200 and "Chè Tân Cương đặc biệt" in page.text
-    response = web.post(f"/portal/orders/{part.id}/accept-part", {
-        f"quantity-{tea_line.id}": "60", f"reason-{tea_line.id}": "Vụ chè năm nay thiếu hàng",
-        f"quantity-{honey_line.id}": "20", f"reason-{honey_line.id}": ""})
+    response = web.post(
+        f"/portal/orders/{part.id}/accept-part",
+        {
+            f"quantity-{tea_line.id}": "60",
+            f"reason-{tea_line.id}": "Vụ chè năm nay thiếu hàng",
+            f"quantity-{honey_line.id}": "20",
+            f"reason-{honey_line.id}": "",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(OrderLine, tea_line.id).quantity == 60
@@ -85,10 +106,14 @@ def test_producer_confirms_a_delivery_date_not_in_the_past(scene, web) -> None: 
     web.sign_in(scene["producer_user"])
     yesterday = today_in_vietnam() - timedelta(days=1)
     response = web.post(f"/portal/orders/{part.id}/delivery-date", {"delivery_date": yesterday.isoformat()})
-    assert response.status_code == 422 and "delivery-date-" in response.text and "field__errors" in response.text
+    assert (
+        response.status_code == 422 and "delivery-date-" in response.text and "field__errors" in response.text
+    )
     day = today_in_vietnam() + timedelta(days=3)
-    assert web.post(f"/portal/orders/{part.id}/delivery-date",
-                    {"delivery_date": day.isoformat()}).status_code == 302
+    assert (
+        web.post(f"/portal/orders/{part.id}/delivery-date", {"delivery_date": day.isoformat()}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(ProducerOrder, part.id).confirmed_delivery_date == day
 
@@ -99,8 +124,12 @@ def test_another_producer_cannot_reach_the_part(scene, web) -> None:  # noqa: AN
     web.sign_in(stranger)
     part = scene["part"]
     assert web.get(f"/portal/orders/{part.id}/accept-part").status_code == 404
-    assert web.post(f"/portal/orders/{part.id}/delivery-date",
-                    {"delivery_date": today_in_vietnam().isoformat()}).status_code == 404
+    assert (
+        web.post(
+            f"/portal/orders/{part.id}/delivery-date", {"delivery_date": today_in_vietnam().isoformat()}
+        ).status_code
+        == 404
+    )
 
 
 def test_buyer_reports_damage_at_receipt_and_the_invoice_shows_the_credit_note(scene, web) -> None:  # noqa: ANN001
@@ -109,11 +138,23 @@ def test_buyer_reports_damage_at_receipt_and_the_invoice_shows_the_credit_note(s
     honey_line = part.lines[1]
     web.sign_in(scene["buyer"])
     url = f"/buyer/orders/{scene['order'].reference}/parts/{part.id}/receipt"
-    bad = web.post(url, {f"kind-{honey_line.id}": "damaged", f"quantity-{honey_line.id}": "30",
-                         f"note-{honey_line.id}": "Vỡ lọ"})
+    bad = web.post(
+        url,
+        {
+            f"kind-{honey_line.id}": "damaged",
+            f"quantity-{honey_line.id}": "30",
+            f"note-{honey_line.id}": "Vỡ lọ",
+        },
+    )
     assert bad.status_code == 422 and f'id="quantity-{honey_line.id}-errors"' in bad.text
-    response = web.post(url, {f"kind-{honey_line.id}": "damaged", f"quantity-{honey_line.id}": "2",
-                              f"note-{honey_line.id}": "Vỡ 2 lọ khi vận chuyển"})
+    response = web.post(
+        url,
+        {
+            f"kind-{honey_line.id}": "damaged",
+            f"quantity-{honey_line.id}": "2",
+            f"note-{honey_line.id}": "Vỡ 2 lọ khi vận chuyển",
+        },
+    )
     assert response.status_code == 302
     note = db.session.scalars(select(CreditNote)).one()
     assert (note.amount_vnd, note.vat_vnd, note.total_vnd) == (300_000, 24_000, 324_000)
@@ -135,9 +176,11 @@ def test_a_viewer_sees_the_receipt_page_but_cannot_confirm(scene, web) -> None: 
 def test_invoice_pdf_is_a_pdf_with_the_number_and_vietnamese_text(scene, web) -> None:  # noqa: ANN001
     deliver(scene["part"])
     invoice = db.session.scalars(select(Invoice)).one()
-    for user, url in ((scene["buyer"], f"/buyer/invoices/{invoice.id}.pdf"),
-                      (scene["producer_user"], f"/portal/invoices/{invoice.id}.pdf"),
-                      (scene["admin"], f"/admin/invoices/{invoice.id}.pdf")):
+    for user, url in (
+        (scene["buyer"], f"/buyer/invoices/{invoice.id}.pdf"),
+        (scene["producer_user"], f"/portal/invoices/{invoice.id}.pdf"),
+        (scene["admin"], f"/admin/invoices/{invoice.id}.pdf"),
+    ):
         web.sign_in(user)
         response = web.get(url)
         assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -157,11 +200,16 @@ def test_admin_records_payments_and_overpayment_is_refused_with_the_figures(scen
     assert invoice.number in found.text
     url = f"/admin/invoices/{invoice.id}/payments"
     today = today_in_vietnam().isoformat()
-    too_much = web.post(url, {"amount_vnd": str(invoice.total_vnd + 1), "received_on": today,
-                              "bank_reference": "FT26335"})
+    too_much = web.post(
+        url, {"amount_vnd": str(invoice.total_vnd + 1), "received_on": today, "bank_reference": "FT26335"}
+    )
     assert too_much.status_code == 422 and "field__errors" in too_much.text
-    assert web.post(url, {"amount_vnd": "1000000", "received_on": today,
-                          "bank_reference": "FT26335"}).status_code == 302
+    assert (
+        web.post(
+            url, {"amount_vnd": "1000000", "received_on": today, "bank_reference": "FT26335"}
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     invoice = db.session.get(Invoice, invoice.id)
     assert invoice.paid_vnd == 1_000_000 and invoice.status_on(today_in_vietnam()) == "partially_paid"
@@ -174,12 +222,16 @@ def test_overdue_invoices_show_as_overdue_to_buyer_producer_and_admin(scene, web
     invoice = db.session.scalars(select(Invoice)).one()
     invoice.due_date = invoice.issue_date = today_in_vietnam() - timedelta(days=1)
     db.session.commit()
-    for user, url in ((scene["buyer"], "/buyer/invoices?status=overdue"),
-                      (scene["producer_user"], "/portal/invoices?status=overdue"),
-                      (scene["admin"], "/admin/invoices?status=overdue")):
+    for user, url in (
+        (scene["buyer"], "/buyer/invoices?status=overdue"),
+        (scene["producer_user"], "/portal/invoices?status=overdue"),
+        (scene["admin"], "/admin/invoices?status=overdue"),
+    ):
         web.sign_in(user)
         page = web.get(url)
-        assert page.status_code == 200 and invoice.number in page.text and "badge--invoice-overdue" in page.text
+        assert (
+            page.status_code == 200 and invoice.number in page.text and "badge--invoice-overdue" in page.text
+        )
     web.sign_in(scene["buyer"])
     assert "badge--invoice-overdue" in web.get(f"/buyer/invoices/{invoice.id}").text
     assert invoice.number not in web.get("/buyer/invoices?status=paid").text
@@ -203,11 +255,14 @@ def test_admin_sets_terms_and_credit_limit(scene, web) -> None:  # noqa: ANN001
     organisation = scene["organisation"]
     web.sign_in(scene["admin"])
     assert organisation.legal_name in web.get("/admin/buyers").text
-    bad = web.post(f"/admin/buyers/{organisation.id}/terms", {"payment_terms_days": "400",
-                                                              "credit_limit_vnd": "-5"})
+    bad = web.post(
+        f"/admin/buyers/{organisation.id}/terms", {"payment_terms_days": "400", "credit_limit_vnd": "-5"}
+    )
     assert bad.status_code == 422
-    response = web.post(f"/admin/buyers/{organisation.id}/terms", {"payment_terms_days": "45",
-                                                                   "credit_limit_vnd": "750000000"})
+    response = web.post(
+        f"/admin/buyers/{organisation.id}/terms",
+        {"payment_terms_days": "45", "credit_limit_vnd": "750000000"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     organisation = db.session.get(BuyerOrganisation, organisation.id)
@@ -225,7 +280,9 @@ def test_panels_render_for_the_order_pages_that_include_them(scene, app) -> None
     assert invoice.number in buyer_panel and f"/parts/{part.id}/receipt" in buyer_panel
 
 
-def test_the_buyer_panel_loads_in_the_same_number_of_queries_for_one_part_or_three(app, count_queries) -> None:  # noqa: ANN001
+def test_the_buyer_panel_loads_in_the_same_number_of_queries_for_one_part_or_three(
+    app, count_queries
+) -> None:  # noqa: ANN001
     organisation = make_buyer_organisation()
     products = [make_product(make_producer(), stock=50) for _ in range(3)]
     db.session.commit()
