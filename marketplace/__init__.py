@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.buyers.views import bp as buyers_bp
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.invoicing.views import bp as invoicing_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.portal.views import bp as portal_bp
     from marketplace.search.views import bp as search_bp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(producer_orders_bp)
+    app.register_blueprint(invoicing_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -23,3 +23,4 @@ from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation  # noq
 from marketplace.mail import OutboxMessage  # noqa: F401
 from marketplace.certification.models import CertificateReminder  # noqa: F401
 from marketplace.portal.models import StockAdjustment  # noqa: F401
+from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment  # noqa: F401

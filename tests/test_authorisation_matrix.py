@@ -91,6 +91,8 @@ def own_product(status: int) -> dict[str, int]:
 def scan_readers() -> dict[str, int]:
     """A private scan of producer_a: its members and administrators; 404 to anyone else."""
     return statuses(404, anonymous=LOGIN, producer_a=200, admin=200)
+
+
 def producer_members(status: int, **by_role: int) -> dict[str, int]:
     return statuses(403, **{"anonymous": LOGIN, "producer_a": status, "producer_b": status, **by_role})
 
@@ -98,6 +100,11 @@ def producer_members(status: int, **by_role: int) -> dict[str, int]:
 def producer_a_only(status: int) -> dict[str, int]:
     """A route about one of producer A's objects: another producer gets 404, as if it did not exist."""
     return producer_members(status, producer_b=404)
+
+
+def producer_part(status: int) -> dict[str, int]:
+    """Producer A's own part (or invoice): B gets 404, as for an id that does not exist."""
+    return statuses(403, anonymous=LOGIN, producer_a=status, producer_b=404)
 
 
 NON_MEMBERS_OF_PRODUCERS = {"producer_a": 302, "producer_b": 302}  # already members: sent on
@@ -271,6 +278,41 @@ RULES: dict[tuple[str, str], list[Rule]] = {
                  producer_owners(302) | {"producer_b": 404})]
         for action in ("accept", "reject", "ship", "deliver")
     },
+    # Invoicing: a producer reaches only its own parts and invoices, a chain only its own.
+    ("invoicing.accept_part", "GET"): [
+        Rule(url("/portal/orders/{part_a_placed}/accept-part"), producer_part(200))],
+    ("invoicing.accept_part", "POST"): [  # nothing lowered: the form comes back with a message
+        Rule(url("/portal/orders/{part_a_placed}/accept-part"), producer_part(422))],
+    ("invoicing.delivery_date", "GET"): [
+        Rule(url("/portal/orders/{part_a_placed}/delivery-date"), producer_part(200))],
+    ("invoicing.delivery_date", "POST"): [
+        Rule(url("/portal/orders/{part_a_placed}/delivery-date"), producer_part(422))],
+    ("invoicing.receipt", "GET"): [
+        Rule(url("/buyer/orders/{order_x_delivered}/parts/{part_a_delivered}/receipt"),
+             buyer_members(200, buyer_y=404)),
+        Rule(url("/buyer/orders/{order_x_placed}/parts/{part_a_delivered}/receipt"),
+             buyer_members(404))],
+    ("invoicing.receipt", "POST"): [
+        Rule(url("/buyer/orders/{order_x_delivered}/parts/{part_a_delivered}/receipt"),
+             buyer_members(302, buyer_y=404))],
+    ("invoicing.buyer_invoices", "GET"): [Rule(url("/buyer/invoices"), buyer_members(200))],
+    ("invoicing.buyer_invoice", "GET"): [
+        Rule(url("/buyer/invoices/{invoice_a}"), buyer_members(200, buyer_y=404))],
+    ("invoicing.buyer_invoice_pdf", "GET"): [
+        Rule(url("/buyer/invoices/{invoice_a}.pdf"), buyer_members(200, buyer_y=404))],
+    ("invoicing.producer_invoices", "GET"): [Rule(url("/portal/invoices"), producer_owners(200))],
+    ("invoicing.producer_invoice", "GET"): [Rule(url("/portal/invoices/{invoice_a}"), producer_part(200))],
+    ("invoicing.producer_invoice_pdf", "GET"): [
+        Rule(url("/portal/invoices/{invoice_a}.pdf"), producer_part(200))],
+    ("invoicing.admin_invoices", "GET"): [Rule(url("/admin/invoices?status=overdue&q=OCOPHD"), admin_only())],
+    ("invoicing.admin_invoice", "GET"): [Rule(url("/admin/invoices/{invoice_a}"), admin_only()),
+                                         Rule(url("/admin/invoices/999999"), admin_only(404))],
+    ("invoicing.admin_invoice_pdf", "GET"): [Rule(url("/admin/invoices/{invoice_a}.pdf"), admin_only())],
+    ("invoicing.record_payment", "POST"): [
+        Rule(url("/admin/invoices/{invoice_a}/payments"), admin_only(422))],
+    ("invoicing.admin_buyers", "GET"): [Rule(url("/admin/buyers"), admin_only())],
+    ("invoicing.admin_terms", "GET"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only())],
+    ("invoicing.admin_terms", "POST"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only(422))],
 }
 
 
@@ -344,6 +386,15 @@ def build_world(app: Flask) -> World:
     consumer_order = order_for(users["consumer"].id)
     guest_order = order_for(None)
     other_guest_order = order_for(None)
+    from tests.invoicing.helpers import deliver, supermarket_order
+
+    product_b = make_product(producer_b, slug="che-b")
+    delivered = supermarket_order(x, [[(product, 2)], [(product_b, 1)]])
+    deliver(delivered.producer_orders[0])
+    placed = supermarket_order(x, [[(product, 3)]])
+    from marketplace.invoicing.services import invoice_of_producer_order
+
+    invoice_a = invoice_of_producer_order(delivered.producer_orders[0].id)
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
     (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
@@ -385,6 +436,12 @@ def build_world(app: Flask) -> World:
             "guest_key": access_key(guest_order),
             "order_key_of_other": access_key(other_guest_order),
             "producer_a_part": consumer_order.producer_orders[0].id,
+            "part_a_placed": placed.producer_orders[0].id,
+            "part_a_delivered": delivered.producer_orders[0].id,
+            "order_x_delivered": delivered.reference,
+            "order_x_placed": placed.reference,
+            "invoice_a": invoice_a.id,
+            "buyer_x_id": x.id,
         },
     )
 

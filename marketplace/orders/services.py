@@ -604,6 +604,11 @@ def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | No
     producer_order.delivered_at = now
     if cod:
         producer_order.cod_collected_at = now
+    if producer_order.order.payment_method == "invoice":
+        # Paid on terms: the delivered part's invoice is issued in this same transaction.
+        from marketplace.invoicing.services import issue_invoice
+
+        issue_invoice(producer_order, now)
 
 
 def reject_producer_order(
@@ -796,12 +801,14 @@ def events_of(order: Order) -> list[OrderEvent]:
 
 def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
     """Goods revenue (VND, shipping excluded) per (producer, channel): a card part counts once
-    paid, a cash part once collected, and neither once cancelled or refunded."""
+    paid, a cash part once collected, a part paid on terms once delivered (when its invoice is
+    issued, less its credit notes), and none once cancelled or refunded."""
     counted = and_(
         ProducerOrder.status.notin_(("cancelled", "refunded")),
         or_(
             and_(Order.payment_method == "card", Order.payment_status.in_(("paid", "partially_refunded"))),
             and_(Order.payment_method == "cod", ProducerOrder.cod_collected_at.is_not(None)),
+            and_(Order.payment_method == "invoice", ProducerOrder.status == "delivered"),
         ),
     )
     query = (
@@ -812,4 +819,9 @@ def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int
     )
     if channel:
         query = query.where(Order.channel == channel)
-    return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
+    revenue = {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
+    from marketplace.invoicing.services import credited_goods_by_producer
+
+    for key, credited in credited_goods_by_producer(channel).items():
+        revenue[key] = revenue.get(key, 0) - credited
+    return revenue

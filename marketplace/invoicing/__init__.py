@@ -1,0 +1,1 @@
+"""Invoices, payment on terms, producer fulfilment of supermarket orders and buyer receipt."""
