@@ -1,0 +1,243 @@
+"""Whoosh's BM25F ranking, computed from whole posting lists.
+
+`searcher.search()` walks a tree of matcher objects one document at a time, several Python calls
+per document and per query term; a query matching 5,000 of 20,000 products then takes over
+100 ms. For the query shapes the backend builds (`Term`, `Prefix`, `And`, `Or`, `AndMaybe`, with
+no boost on the compound queries) this module computes the same scores — the same BM25F formula
+and parameters, the same global statistics (idf, average field length), the same per-document
+field lengths, deleted documents left out — reading posting lists a block at a time and combining
+them with dictionaries and sets, and orders them as Whoosh's collector does: best score first,
+then the lower document number. Only the order in which a document's term scores are added may
+differ from Whoosh's matcher tree, a difference in the last bit of a float.
+
+What never changes in a segment (its product ids and field lengths) is read once per process and
+kept, keyed by segment id, so a commit (a new small segment) or a rebuild reads only what is new.
+`tests/search/test_whoosh_ranking.py` checks the ranking against `searcher.search()`.
+"""
+from __future__ import annotations
+
+import heapq
+import sys
+import threading
+from array import array
+from collections import OrderedDict
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching import FilterMatcher
+from whoosh.query import And, AndMaybe, Or, Prefix, Term
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+ID_COLUMN = "pid"  # a numeric column with the product id of each document
+_LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # Whoosh's lossy length byte
+_SEGMENTS_KEPT = 64
+
+
+class Unsupported(Exception):  # noqa: N818
+    """A query this module does not rank; use `searcher.search()`."""
+
+
+class _Segment:
+    """Per-segment data that never changes: product ids and field lengths by document number."""
+
+    def __init__(self) -> None:
+        self._ids: list[int] | None = None
+        self._lengths: dict[str, list[int]] = {}
+        self._lock = threading.Lock()
+
+    def product_ids(self, reader) -> list[int]:  # noqa: ANN001
+        if self._ids is None:
+            with self._lock:
+                if self._ids is None:
+                    self._ids = _product_ids(reader)
+        return self._ids
+
+    def lengths(self, reader, field: str) -> list[int]:  # noqa: ANN001
+        """The length byte of `field` for every document (0: empty)."""
+        found = self._lengths.get(field)
+        if found is None:
+            with self._lock:
+                found = self._lengths.get(field)
+                if found is None:
+                    column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+                    found = _column_values(column, reader.doc_count_all(), "B")
+                    self._lengths[field] = found
+        return found
+
+
+_segments: OrderedDict[tuple, _Segment] = OrderedDict()
+_segments_lock = threading.Lock()
+
+
+def _segment(reader) -> _Segment:  # noqa: ANN001
+    """The kept data of the segment `reader` reads (segment ids are random: unique across indexes)."""
+    key = (reader.segment().segment_id(), reader.doc_count_all())
+    with _segments_lock:
+        found = _segments.get(key)
+        if found is None:
+            found = _segments[key] = _Segment()
+            while len(_segments) > _SEGMENTS_KEPT:
+                _segments.popitem(last=False)
+        else:
+            _segments.move_to_end(key)
+        return found
+
+
+def _column_values(column, doccount: int, typecode: str) -> list[int]:  # noqa: ANN001
+    """All values of a fixed-size numeric column, read in one piece."""
+    if column is None:
+        return [0] * doccount
+    try:
+        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        values = array(typecode, raw)
+        if sys.byteorder == "little" and values.itemsize > 1:
+            values.byteswap()  # columns are big-endian ("!")
+        out = values.tolist()
+        out.extend([column._default] * (doccount - len(out)))
+        return out
+    except AttributeError:  # another column layout: the slow, public way
+        return [column[i] for i in range(doccount)]
+
+
+def _product_ids(reader) -> list[int]:  # noqa: ANN001
+    doccount = reader.doc_count_all()
+    if reader.has_column(ID_COLUMN):
+        return _column_values(reader.column_reader(ID_COLUMN, translate=False), doccount, "I")
+    # An index built before the column existed: stored fields (slower, once per segment).
+    return [0 if reader.is_deleted(i) else int(reader.stored_fields(i)["id"]) for i in range(doccount)]
+
+
+def _postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:  # noqa: ANN001
+    """Document numbers and term weights of a term in one segment (deleted documents included)."""
+    matcher = reader.postings(field, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # the deleted documents are left out by the caller
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+class _Context:
+    def __init__(self, searcher) -> None:  # noqa: ANN001
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F or weighting._field_B:
+            raise Unsupported("only BM25F with one B is reproduced")
+        self.searcher = searcher
+        self.K1 = weighting.K1
+        self.B = weighting.B
+        self.leaves = [
+            (_segment(r), r, offset) for r, offset in searcher.reader().leaf_readers() if r.segment() is not None
+        ]
+
+    def term(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
+        searcher = self.searcher
+        if not searcher.schema[field].scorable:
+            raise Unsupported(f"{field} is not scorable")
+        scores: dict[int, float] = {}
+        idf = avgfl = None
+        K1, B = self.K1, self.B  # noqa: N806
+        for segment, reader, offset in self.leaves:
+            if (field, text) not in reader:
+                continue
+            if idf is None:
+                idf = searcher.idf(field, text)
+                avgfl = searcher.avg_field_length(field) or 1
+            ids, weights = _postings(reader, field, text)
+            lengths = segment.lengths(reader, field)
+            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            memo: dict[tuple[float, int], float] = {}
+            for docnum, tf in zip(ids, weights):
+                if deleted and docnum in deleted:
+                    continue
+                key = (tf, lengths[docnum])
+                score = memo.get(key)
+                if score is None:
+                    fl = _LENGTHS[key[1]]
+                    # whoosh.scoring.bm25, then the Term's boost (WrappingMatcher)
+                    score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                    if boost != 1.0:
+                        score = score * boost
+                    memo[key] = score
+                scores[offset + docnum] = score
+        return scores
+
+    def evaluate(self, query) -> dict[int, float]:  # noqa: ANN001
+        if isinstance(query, Term):
+            return self.term(query.fieldname, query.text, query.boost)
+        if isinstance(query, Prefix):
+            if query.boost != 1.0:
+                raise Unsupported("boosted prefix")
+            # Whoosh ors the expanded terms, each scored (its `constantscore` is not applied).
+            texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in query._btexts(self.searcher.reader())]
+            return self._union([self.term(query.fieldname, t) for t in texts if t])
+        if isinstance(query, AndMaybe):
+            required = self.evaluate(query.a)
+            if not required:
+                return required
+            optional = self.evaluate(query.b)
+            for docnum, score in optional.items():
+                if docnum in required:
+                    required[docnum] += score
+            return required
+        if type(query) in (And, Or):
+            if query.boost != 1.0 or (type(query) is Or and (query.minmatch or query.scale)):
+                raise Unsupported("boosted or scaled compound query")
+            if type(query) is Or:
+                return self._union([self.evaluate(q) for q in query.subqueries])
+            parts = []
+            for q in query.subqueries:
+                part = self.evaluate(q)
+                if not part:
+                    return {}
+                parts.append(part)
+            return self._intersection(parts)
+        raise Unsupported(type(query).__name__)
+
+    @staticmethod
+    def _union(parts: list[dict[int, float]]) -> dict[int, float]:
+        parts = [p for p in parts if p]
+        if not parts:
+            return {}
+        out = dict(parts[0])
+        for part in parts[1:]:
+            for docnum, score in part.items():
+                out[docnum] = out[docnum] + score if docnum in out else score
+        return out
+
+    @staticmethod
+    def _intersection(parts: list[dict[int, float]]) -> dict[int, float]:
+        if len(parts) == 1:
+            return parts[0]
+        common = set(min(parts, key=len)).intersection(*parts)
+        return {docnum: sum(p[docnum] for p in parts) for docnum in common}
+
+    def product_id(self, docnum: int) -> int:
+        for segment, reader, offset in reversed(self.leaves):
+            if docnum >= offset:
+                return segment.product_ids(reader)[docnum - offset]
+        raise IndexError(docnum)
+
+
+def rank(searcher, query, limit: int | None) -> list[int]:  # noqa: ANN001
+    """Product ids matching `query`, best first, as `searcher.search(query, limit=limit)` orders
+    them. Raises `Unsupported` for a query it cannot score as Whoosh does."""
+    context = _Context(searcher)
+    scores = context.evaluate(query)
+    key = lambda item: (-item[1], item[0])  # noqa: E731
+    if limit is not None and limit < len(scores):
+        best = heapq.nsmallest(limit, scores.items(), key=key)
+    else:
+        best = sorted(scores.items(), key=key)
+    return [context.product_id(docnum) for docnum, _ in best]
