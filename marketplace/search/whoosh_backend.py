@@ -29,7 +29,7 @@ from whoosh.support.charset import accent_map
 from marketplace.search.documents import SearchDocument
 from marketplace.search.plan import QueryPlan, WordPlan
 from marketplace.search.query import closest_words
-from marketplace.search.whoosh_ranking import ID_COLUMN, Unsupported, rank
+from marketplace.search.whoosh_ranking import ID_COLUMN, TermScores, Unsupported, rank
 from marketplace.text import fold
 
 WRITE_TIMEOUT = 30.0
@@ -122,9 +122,15 @@ class WhooshBackend:
             # (Searcher.refresh() fails in whoosh-reloaded 2.7.5 when the old reader was empty.)
             if cached is not None:
                 cached[1].close()
-            cached = (ix, ix.searcher())
+            searcher = ix.searcher()
+            cached = (ix, searcher, TermScores(searcher))
         self._local.searcher = cached
         yield cached[1]
+
+    def _kept_name_scores(self, searcher) -> TermScores | None:  # noqa: ANN001
+        """Name term scores kept for this thread's searcher (see `TermScores`)."""
+        cached = getattr(self._local, "searcher", None)
+        return cached[2] if cached is not None and cached[1] is searcher else None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -253,12 +259,12 @@ class WhooshBackend:
         bonus.extend(Term("pairs", f"{a}_{b}", boost=PAIR_BOOST) for a, b in zip(words, words[1:]))
         return self._ranked(AndMaybe(required, Or(bonus)), limit)
 
-    def _ranked(self, query, limit: int) -> list[int]:  # noqa: ANN001
+    def _ranked(self, query, limit: int, keep_terms: bool = False) -> list[int]:  # noqa: ANN001
         """Product ids matching `query`, best first: Whoosh's own ranking, computed faster by
-        `whoosh_ranking`."""
+        `whoosh_ranking` (with `keep_terms`, term scores are kept until the index changes)."""
         with self._searcher() as searcher:
             try:
-                return rank(searcher, query, limit)
+                return rank(searcher, query, limit, self._kept_name_scores(searcher) if keep_terms else None)
             except Unsupported:
                 return [int(hit["id"]) for hit in searcher.search(query, limit=limit)]
 
@@ -270,4 +276,4 @@ class WhooshBackend:
             clauses.append(Prefix("name", fold(prefix)))
         if not clauses:
             return []
-        return self._ranked(And(clauses), limit)
+        return self._ranked(And(clauses), limit, keep_terms=True)

@@ -8,7 +8,9 @@ and parameters, the same global statistics (idf, average field length), the same
 field lengths, deleted documents left out — reading posting lists a block at a time and combining
 them with dictionaries and sets, and orders them as Whoosh's collector does: best score first,
 then the lower document number. Only the order in which a document's term scores are added may
-differ from Whoosh's matcher tree, a difference in the last bit of a float.
+differ from Whoosh's matcher tree, a difference in the last bit of a float. Two deliberate
+differences: a `Prefix` scores a constant 1 (see `evaluate`), and a search with a `limit` returns
+the true best matches (Whoosh's top-N search can miss the best match of an `AndMaybe` query).
 
 What never changes in a segment (its product ids and field lengths) is read once per process and
 kept, keyed by segment id, so a commit (a new small segment) or a rebuild reads only what is new.
@@ -20,6 +22,7 @@ import heapq
 import sys
 import threading
 from array import array
+from itertools import accumulate
 from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -101,14 +104,15 @@ def _column_values(column, doccount: int, typecode: str) -> list[int]:  # noqa: 
 
 def _product_ids(reader) -> list[int]:  # noqa: ANN001
     doccount = reader.doc_count_all()
-    if reader.has_column(ID_COLUMN):
+    if ID_COLUMN in reader.schema and reader.has_column(ID_COLUMN):
         return _column_values(reader.column_reader(ID_COLUMN, translate=False), doccount, "I")
     # An index built before the column existed: stored fields (slower, once per segment).
     return [0 if reader.is_deleted(i) else int(reader.stored_fields(i)["id"]) for i in range(doccount)]
 
 
 def _postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:  # noqa: ANN001
-    """Document numbers and term weights of a term in one segment (deleted documents included)."""
+    """Document numbers and term weights of a term in one segment (deleted documents included),
+    decoded a block at a time as `W3LeafMatcher` does."""
     matcher = reader.postings(field, text)
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child  # the deleted documents are left out by the caller
@@ -116,10 +120,15 @@ def _postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:  
     weights: list[float] = []
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            ids.extend(block_ids if matcher._byteids else accumulate(block_ids))
+            if block_weights is None or isinstance(block_weights, float):
+                # all the same (1.0 when None); Whoosh reads them as 32-bit floats
+                same = array("f", [1.0 if block_weights is None else block_weights])[0]
+                weights.extend([same] * matcher._blocklength)
+            else:
+                weights.extend(block_weights)
             matcher._next_block()
         return ids, weights
     while matcher.is_active():
@@ -129,8 +138,35 @@ def _postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:  
     return ids, weights
 
 
+class TermScores:
+    """Scores of single terms (`{docnum: score}`) for one searcher, kept between queries: they
+    depend on the index's statistics, so they are dropped as soon as the index changes (a commit
+    or a rebuild gives a new searcher). The suggestions keep theirs: names are short, their
+    vocabulary small, and typing repeats the same few terms."""
+
+    def __init__(self, searcher, size: int = 4096) -> None:  # noqa: ANN001
+        self.searcher = searcher
+        self._size = size
+        self._scores: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> dict[int, float] | None:
+        with self._lock:
+            found = self._scores.get(key)
+            if found is not None:
+                self._scores.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], scores: dict[int, float]) -> None:
+        with self._lock:
+            self._scores[key] = scores
+            while len(self._scores) > self._size:
+                self._scores.popitem(last=False)
+
+
 class _Context:
-    def __init__(self, searcher) -> None:  # noqa: ANN001
+    def __init__(self, searcher, kept: TermScores | None = None) -> None:  # noqa: ANN001
+        self.kept = kept if kept is not None and kept.searcher is searcher else None
         weighting = searcher.weighting
         if type(weighting) is not BM25F or weighting._field_B:
             raise Unsupported("only BM25F with one B is reproduced")
@@ -142,6 +178,16 @@ class _Context:
         ]
 
     def term(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
+        """{docnum: score} of one term; never to be modified (it may be kept)."""
+        if self.kept is None or boost != 1.0:
+            return self._term(field, text, boost)
+        scores = self.kept.get((field, text))
+        if scores is None:
+            scores = self._term(field, text)
+            self.kept.put((field, text), scores)
+        return scores
+
+    def _term(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
         searcher = self.searcher
         if not searcher.schema[field].scorable:
             raise Unsupported(f"{field} is not scorable")
@@ -156,60 +202,65 @@ class _Context:
                 avgfl = searcher.avg_field_length(field) or 1
             ids, weights = _postings(reader, field, text)
             lengths = segment.lengths(reader, field)
-            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            keys = list(zip(weights, map(lengths.__getitem__, ids)))
             memo: dict[tuple[float, int], float] = {}
-            for docnum, tf in zip(ids, weights):
-                if deleted and docnum in deleted:
-                    continue
-                key = (tf, lengths[docnum])
-                score = memo.get(key)
-                if score is None:
-                    fl = _LENGTHS[key[1]]
-                    # whoosh.scoring.bm25, then the Term's boost (WrappingMatcher)
-                    score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-                    if boost != 1.0:
-                        score = score * boost
-                    memo[key] = score
-                scores[offset + docnum] = score
+            for tf, length in set(keys):  # few distinct (frequency, length) pairs
+                fl = _LENGTHS[length]
+                # whoosh.scoring.bm25, then the Term's boost (WrappingMatcher)
+                score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                memo[tf, length] = score * boost if boost != 1.0 else score
+            docnums = map(offset.__add__, ids) if offset else ids
+            scores.update(zip(docnums, map(memo.__getitem__, keys)))
+            if reader.has_deletions():
+                for docnum in reader.deleted_docs_set.intersection(ids):
+                    del scores[offset + docnum]
         return scores
 
-    def evaluate(self, query) -> dict[int, float]:  # noqa: ANN001
+    def evaluate(self, query, within: set[int] | None = None) -> dict[int, float]:  # noqa: ANN001
+        """{docnum: score} of the documents matching `query` (among `within` if given; only a
+        prefix uses it). Never modifies a dictionary it did not make."""
         if isinstance(query, Term):
             return self.term(query.fieldname, query.text, query.boost)
         if isinstance(query, Prefix):
+            # Constant score, as Whoosh documents for `Prefix` (`constantscore=True`) and does on
+            # small indexes; on indexes of more than 5,000 documents it adds up the expanded terms'
+            # scores instead. Suggestions then rank by the complete words, then index order.
             if query.boost != 1.0:
                 raise Unsupported("boosted prefix")
-            # Whoosh ors the expanded terms, each scored (its `constantscore` is not applied).
             texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in query._btexts(self.searcher.reader())]
-            return self._union([self.term(query.fieldname, t) for t in texts if t])
+            parts = [self.term(query.fieldname, t) for t in texts if t]
+            if within is not None:
+                parts = [within.intersection(part) for part in parts]
+            return dict.fromkeys(set().union(*parts), 1.0)
         if isinstance(query, AndMaybe):
             required = self.evaluate(query.a)
             if not required:
-                return required
+                return {}
             optional = self.evaluate(query.b)
-            for docnum, score in optional.items():
-                if docnum in required:
-                    required[docnum] += score
-            return required
+            return {d: score + optional[d] if d in optional else score for d, score in required.items()}
         if type(query) in (And, Or):
             if query.boost != 1.0 or (type(query) is Or and (query.minmatch or query.scale)):
                 raise Unsupported("boosted or scaled compound query")
             if type(query) is Or:
                 return self._union([self.evaluate(q) for q in query.subqueries])
-            parts = []
-            for q in query.subqueries:
-                part = self.evaluate(q)
+            # A prefix expands to many terms: score them only on what the other words matched.
+            ordered = sorted(query.subqueries, key=lambda q: isinstance(q, Prefix))
+            parts: list[dict[int, float]] = []
+            candidates: set[int] | None = None
+            for q in ordered:
+                part = self.evaluate(q, within=candidates if isinstance(q, Prefix) else None)
                 if not part:
                     return {}
                 parts.append(part)
+                candidates = set(part) if candidates is None else candidates.intersection(part)
             return self._intersection(parts)
         raise Unsupported(type(query).__name__)
 
     @staticmethod
     def _union(parts: list[dict[int, float]]) -> dict[int, float]:
         parts = [p for p in parts if p]
-        if not parts:
-            return {}
+        if len(parts) <= 1:
+            return parts[0] if parts else {}
         out = dict(parts[0])
         for part in parts[1:]:
             for docnum, score in part.items():
@@ -230,10 +281,11 @@ class _Context:
         raise IndexError(docnum)
 
 
-def rank(searcher, query, limit: int | None) -> list[int]:  # noqa: ANN001
+def rank(searcher, query, limit: int | None, kept: TermScores | None = None) -> list[int]:  # noqa: ANN001
     """Product ids matching `query`, best first, as `searcher.search(query, limit=limit)` orders
-    them. Raises `Unsupported` for a query it cannot score as Whoosh does."""
-    context = _Context(searcher)
+    them. `kept`: term scores kept between queries on this searcher. Raises `Unsupported` for a
+    query it cannot score as Whoosh does."""
+    context = _Context(searcher, kept)
     scores = context.evaluate(query)
     key = lambda item: (-item[1], item[0])  # noqa: E731
     if limit is not None and limit < len(scores):
