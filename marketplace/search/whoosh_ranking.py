@@ -22,7 +22,7 @@ import heapq
 import sys
 import threading
 from array import array
-from itertools import accumulate
+from itertools import accumulate, compress
 from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -177,17 +177,18 @@ class _Context:
             (_segment(r), r, offset) for r, offset in searcher.reader().leaf_readers() if r.segment() is not None
         ]
 
-    def term(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
-        """{docnum: score} of one term; never to be modified (it may be kept)."""
+    def term(self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None) -> dict[int, float]:
+        """{docnum: score} of one term (among `within` if given); never to be modified (it may
+        be kept)."""
         if self.kept is None or boost != 1.0:
-            return self._term(field, text, boost)
+            return self._term(field, text, boost, within)
         scores = self.kept.get((field, text))
         if scores is None:
             scores = self._term(field, text)
             self.kept.put((field, text), scores)
-        return scores
+        return scores if within is None else {d: scores[d] for d in within.intersection(scores)}
 
-    def _term(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
+    def _term(self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None) -> dict[int, float]:
         searcher = self.searcher
         if not searcher.schema[field].scorable:
             raise Unsupported(f"{field} is not scorable")
@@ -201,6 +202,9 @@ class _Context:
                 idf = searcher.idf(field, text)
                 avgfl = searcher.avg_field_length(field) or 1
             ids, weights = _postings(reader, field, text)
+            if within is not None:
+                keep = list(map(within.__contains__, map(offset.__add__, ids) if offset else ids))
+                ids, weights = list(compress(ids, keep)), list(compress(weights, keep))
             lengths = segment.lengths(reader, field)
             keys = list(zip(weights, map(lengths.__getitem__, ids)))
             memo: dict[tuple[float, int], float] = {}
@@ -217,10 +221,11 @@ class _Context:
         return scores
 
     def evaluate(self, query, within: set[int] | None = None) -> dict[int, float]:  # noqa: ANN001
-        """{docnum: score} of the documents matching `query` (among `within` if given; only a
-        prefix uses it). Never modifies a dictionary it did not make."""
+        """{docnum: score} of the documents matching `query`, only those among `within` if given
+        (what the other words of an `And` left, the matches of an `AndMaybe`'s required part).
+        Never modifies a dictionary it did not make."""
         if isinstance(query, Term):
-            return self.term(query.fieldname, query.text, query.boost)
+            return self.term(query.fieldname, query.text, query.boost, within)
         if isinstance(query, Prefix):
             # Constant score, as Whoosh documents for `Prefix` (`constantscore=True`) and does on
             # small indexes; on indexes of more than 5,000 documents it adds up the expanded terms'
@@ -228,32 +233,38 @@ class _Context:
             if query.boost != 1.0:
                 raise Unsupported("boosted prefix")
             texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in query._btexts(self.searcher.reader())]
-            parts = [self.term(query.fieldname, t) for t in texts if t]
-            if within is not None:
-                parts = [within.intersection(part) for part in parts]
+            parts = [self.term(query.fieldname, t, within=within) for t in texts if t]
             return dict.fromkeys(set().union(*parts), 1.0)
         if isinstance(query, AndMaybe):
-            required = self.evaluate(query.a)
+            required = self.evaluate(query.a, within)
             if not required:
                 return {}
-            optional = self.evaluate(query.b)
+            optional = self.evaluate(query.b, set(required))
             return {d: score + optional[d] if d in optional else score for d, score in required.items()}
         if type(query) in (And, Or):
             if query.boost != 1.0 or (type(query) is Or and (query.minmatch or query.scale)):
                 raise Unsupported("boosted or scaled compound query")
+            subqueries = query.subqueries
             if type(query) is Or:
-                return self._union([self.evaluate(q) for q in query.subqueries])
-            # A prefix expands to many terms: score them only on what the other words matched.
-            ordered = sorted(query.subqueries, key=lambda q: isinstance(q, Prefix))
-            parts: list[dict[int, float]] = []
-            candidates: set[int] | None = None
-            for q in ordered:
-                part = self.evaluate(q, within=candidates if isinstance(q, Prefix) else None)
+                return self._union([self.evaluate(q, within) for q in subqueries])
+            if len(subqueries) == 1:
+                return self.evaluate(subqueries[0], within)
+            # The rarest first; each further part only scored on what the previous ones matched
+            # (a prefix, which expands to many terms, last). Added up in the query's order.
+            reader = self.searcher.reader()
+            order = sorted(
+                range(len(subqueries)),
+                key=lambda i: float("inf") if isinstance(subqueries[i], Prefix) else subqueries[i].estimate_size(reader),
+            )
+            parts: list[dict[int, float]] = [{}] * len(subqueries)
+            candidates = within
+            for i in order:
+                part = self.evaluate(subqueries[i], candidates)
                 if not part:
                     return {}
-                parts.append(part)
+                parts[i] = part
                 candidates = set(part) if candidates is None else candidates.intersection(part)
-            return self._intersection(parts)
+            return {docnum: sum(p[docnum] for p in parts) for docnum in candidates}
         raise Unsupported(type(query).__name__)
 
     @staticmethod
@@ -267,29 +278,27 @@ class _Context:
                 out[docnum] = out[docnum] + score if docnum in out else score
         return out
 
-    @staticmethod
-    def _intersection(parts: list[dict[int, float]]) -> dict[int, float]:
-        if len(parts) == 1:
-            return parts[0]
-        common = set(min(parts, key=len)).intersection(*parts)
-        return {docnum: sum(p[docnum] for p in parts) for docnum in common}
-
-    def product_id(self, docnum: int) -> int:
-        for segment, reader, offset in reversed(self.leaves):
-            if docnum >= offset:
-                return segment.product_ids(reader)[docnum - offset]
-        raise IndexError(docnum)
+    def product_ids(self) -> list[int]:
+        """Product id by global document number."""
+        out: list[int] = []
+        for segment, reader, offset in self.leaves:
+            if offset != len(out):
+                raise Unsupported("segments are not contiguous")
+            out.extend(segment.product_ids(reader))
+        return out
 
 
 def rank(searcher, query, limit: int | None, kept: TermScores | None = None) -> list[int]:  # noqa: ANN001
-    """Product ids matching `query`, best first, as `searcher.search(query, limit=limit)` orders
-    them. `kept`: term scores kept between queries on this searcher. Raises `Unsupported` for a
-    query it cannot score as Whoosh does."""
+    """Product ids matching `query`, best first, as `searcher.search(query, limit=None)` orders
+    them, the first `limit`. `kept`: term scores kept between queries on this searcher. Raises
+    `Unsupported` for a query it cannot score as Whoosh does."""
     context = _Context(searcher, kept)
     scores = context.evaluate(query)
-    key = lambda item: (-item[1], item[0])  # noqa: E731
     if limit is not None and limit < len(scores):
-        best = heapq.nsmallest(limit, scores.items(), key=key)
+        best = [d for d, _ in heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))]
     else:
-        best = sorted(scores.items(), key=key)
-    return [context.product_id(docnum) for docnum, _ in best]
+        best = sorted(scores)  # by document number, then (a stable sort) by score, best first
+        best.sort(key=scores.__getitem__, reverse=True)
+    if not best:
+        return []
+    return list(map(context.product_ids().__getitem__, best))
