@@ -174,10 +174,14 @@ class _Context:
         self.K1 = weighting.K1
         self.B = weighting.B
         self.leaves = [
-            (_segment(r), r, offset) for r, offset in searcher.reader().leaf_readers() if r.segment() is not None
+            (_segment(r), r, offset)
+            for r, offset in searcher.reader().leaf_readers()
+            if r.segment() is not None
         ]
 
-    def term(self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None) -> dict[int, float]:
+    def term(
+        self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None
+    ) -> dict[int, float]:
         """{docnum: score} of one term (among `within` if given); never to be modified (it may
         be kept)."""
         if self.kept is None or boost != 1.0:
@@ -188,7 +192,9 @@ class _Context:
             self.kept.put((field, text), scores)
         return scores if within is None else {d: scores[d] for d in within.intersection(scores)}
 
-    def _term(self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None) -> dict[int, float]:
+    def _term(
+        self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None
+    ) -> dict[int, float]:
         searcher = self.searcher
         if not searcher.schema[field].scorable:
             raise Unsupported(f"{field} is not scorable")
@@ -232,7 +238,8 @@ class _Context:
             # scores instead. Suggestions then rank by the complete words, then index order.
             if query.boost != 1.0:
                 raise Unsupported("boosted prefix")
-            texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in query._btexts(self.searcher.reader())]
+            expanded = query._btexts(self.searcher.reader())
+            texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in expanded]
             parts = [self.term(query.fieldname, t, within=within) for t in texts if t]
             return dict.fromkeys(set().union(*parts), 1.0)
         if isinstance(query, AndMaybe):
@@ -252,10 +259,8 @@ class _Context:
             # The rarest first; each further part only scored on what the previous ones matched
             # (a prefix, which expands to many terms, last). Added up in the query's order.
             reader = self.searcher.reader()
-            order = sorted(
-                range(len(subqueries)),
-                key=lambda i: float("inf") if isinstance(subqueries[i], Prefix) else subqueries[i].estimate_size(reader),
-            )
+            sizes = [float("inf") if isinstance(q, Prefix) else q.estimate_size(reader) for q in subqueries]
+            order = sorted(range(len(subqueries)), key=sizes.__getitem__)
             parts: list[dict[int, float]] = [{}] * len(subqueries)
             candidates = within
             for i in order:
