@@ -26,7 +26,11 @@ from marketplace.search.plan import QueryPlan, WordPlan
 from marketplace.search.query import max_typos, parse_query
 
 BACKENDS = ("whoosh", "postgres")
-MAX_RESULTS = 5000  # matches ranked per query; the catalogue filters and pages them
+# Matches ranked per query; the catalogue filters and pages them. Ranking all matches would cost
+# the Whoosh backend little more (it scores every match either way), but the ids go to the
+# catalogue's SQL as one parameter list (SQLite accepts at most 32,766) and every facet count
+# reads them: past 5,000 matches the query is too broad to page through anyway.
+MAX_RESULTS = 5000
 SUGGESTION_LIMIT = 8
 _RESULTS_CACHED = 256
 _results: OrderedDict[tuple, "SearchResult"] = OrderedDict()
