@@ -26,7 +26,11 @@ from marketplace.search.plan import QueryPlan, WordPlan
 from marketplace.search.query import max_typos, parse_query
 
 BACKENDS = ("whoosh", "postgres")
-MAX_RESULTS = 5000  # matches ranked per query; the catalogue filters and pages them
+# Matches ranked per query; the catalogue filters and pages them. Ranking all matches would cost
+# the Whoosh backend little more (it scores every match either way), but the ids go to the
+# catalogue's SQL as one parameter list (SQLite accepts at most 32,766) and every facet count
+# reads them: past 5,000 matches the query is too broad to page through anyway.
+MAX_RESULTS = 5000
 SUGGESTION_LIMIT = 8
 _RESULTS_CACHED = 256
 _results: OrderedDict[tuple, "SearchResult"] = OrderedDict()
@@ -166,12 +170,15 @@ def suggest(text: str | None, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]
     ids = backend().suggest(plan, prefix, limit * 3)
     if not ids:
         return []
+    # Visibility as a column rather than a condition: with `status = 'published'` in the WHERE
+    # clause SQLite (without ANALYZE statistics) walks the status index instead of looking up
+    # these few ids by primary key.
     rows = db.session.execute(
-        select(Product.id, Product.slug, Product.name)
+        select(Product.id, Product.slug, Product.name, visible_condition().label("visible"))
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Product.id.in_(ids), visible_condition())
+        .where(Product.id.in_(ids))
     ).all()
-    by_id = {row.id: Suggestion(row.id, row.slug, row.name) for row in rows}
+    by_id = {row.id: Suggestion(row.id, row.slug, row.name) for row in rows if row.visible}
     return [by_id[i] for i in ids if i in by_id][:limit]
 
 
