@@ -21,3 +21,4 @@ from marketplace.accounts.models import (  # noqa: F401
 )
 from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation  # noqa: F401
 from marketplace.mail import OutboxMessage  # noqa: F401
+from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
