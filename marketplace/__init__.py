@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.payments.views import bp as payments_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
+    from marketplace.wholesale.views import bp as wholesale_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(buyers_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(wholesale_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -524,3 +524,91 @@ def order_of_organisation(reference: str, organisation_id: int) -> Order | None:
     return db.session.scalar(
         select(Order).where(Order.reference == reference, Order.buyer_organisation_id == organisation_id)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The wholesale catalogue
+
+CATALOGUE_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    product: Product
+    producer_name: str
+    producer_slug: str
+    producer_min_order_value_vnd: int
+    tiers: tuple[tuple[int, int], ...]
+
+    @property
+    def code(self) -> str:
+        return f"{self.producer_slug}/{self.product.sku}"
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    items: list[CatalogueItem]
+    page: int
+    pages: int
+    total: int
+    query: str
+
+
+def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
+    """Wholesale-ready products: published by a verified producer, in stock, with price tiers, a
+    minimum order quantity or a case pack. Three queries per page."""
+    from sqlalchemy import exists, func, or_
+
+    from marketplace.catalog.models import PriceTier
+    from marketplace.producers.models import Producer
+    from marketplace.text import fold
+
+    has_tiers = exists().where(PriceTier.product_id == Product.id)
+    base = (
+        select(Product, Producer)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Product.status == "published", Producer.verification_status == "verified", Product.stock > 0,
+               or_(has_tiers, Product.min_order_qty > 1, Product.case_pack > 1))
+    )
+    query = (query or "").strip()[:100]
+    if query:
+        like = f"%{query.lower()}%"
+        base = base.where(or_(func.lower(Product.name).like(like), func.lower(Product.sku).like(like),
+                              func.lower(Producer.name).like(like), Product.slug.like(f"%{fold(query)}%")))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // CATALOGUE_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(
+        base.order_by(Producer.name, Product.name, Product.id)
+        .limit(CATALOGUE_PAGE_SIZE).offset((page - 1) * CATALOGUE_PAGE_SIZE)
+    ).all()
+    ids = [product.id for product, _ in rows]
+    tiers: dict[int, list[tuple[int, int]]] = {}
+    if ids:
+        for product_id, min_quantity, price in db.session.execute(
+            select(PriceTier.product_id, PriceTier.min_quantity, PriceTier.unit_price_vnd)
+            .where(PriceTier.product_id.in_(ids)).order_by(PriceTier.min_quantity)
+        ):
+            tiers.setdefault(product_id, []).append((min_quantity, price))
+    items = [CatalogueItem(product, producer.name, producer.slug, producer.min_order_value_vnd,
+                           tuple(tiers.get(product.id, ()))) for product, producer in rows]
+    return CataloguePage(items, page, pages, total, query)
+
+
+def check_code(code: str, quantity: object, organisation_id: int) -> dict:
+    """The quick-order pad's check of one row, as JSON-ready data: the product, its price for the
+    quantity and every problem (as codes and texts, which the caller adds)."""
+    code = (code or "").strip()
+    if not code:
+        return {"ok": False, "problems": [Problem("missing_code", {})]}
+    resolved = resolve_codes([code])[code]
+    if resolved.product_id is None:
+        return {"ok": False, "problems": [Problem(resolved.problem, {"code": code})]}
+    try:
+        quantity = _check_quantity(quantity)
+    except InvalidLine:
+        quantity = None
+    quote = quote_bulk_order([BulkLine(resolved.product_id, quantity or 1)], organisation_id)
+    line = quote.lines[0]
+    problems = list(line.problems) if quantity else [Problem("invalid_quantity", {"max": MAX_BULK_QUANTITY})]
+    return {"ok": not problems, "line": line, "quantity": quantity, "problems": problems}
