@@ -86,7 +86,7 @@ def parse_order_csv(data: bytes) -> ParsedCsv:
     for cells in reader:
         line_no = reader.line_num
         cells = [cell.strip() for cell in cells]
-        if not any(cells):
+        if not any(cell.strip(" ,;\t") for cell in cells):  # Excel writes empty rows as ";;"
             continue
         cells += [""] * (3 - len(cells))
         row = CsvRow(line_no, cells[0], cells[1], cells[2])
