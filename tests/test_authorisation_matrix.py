@@ -165,6 +165,36 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
     ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
     ("admin.outbox_message", "GET"): [Rule(url("/admin/outbox/{outbox_message}"), admin_only())],
+    # Bulk ordering: members of verified buyer organisations, each inside its own organisation
+    # (buyer_x and buyer_y are owners; buyer_x has lists, orders and a draft, buyer_y none).
+    ("wholesale.catalogue", "GET"): [Rule(url("/wholesale/products"), buyer_members(200))],
+    ("wholesale.add", "POST"): [Rule(url("/wholesale/order/add"), buyer_members(302))],
+    ("wholesale.draft", "GET"): [Rule(url("/wholesale/order"), buyer_members(200))],
+    ("wholesale.update_draft", "POST"): [Rule(url("/wholesale/order"), buyer_members(302))],
+    ("wholesale.clear", "POST"): [Rule(url("/wholesale/order/clear"), buyer_members(302))],
+    ("wholesale.pad", "POST"): [Rule(url("/wholesale/order/pad"), buyer_members(302))],
+    ("wholesale.check", "GET"): [Rule(url("/wholesale/order/check?code=SKU&quantity=5"), buyer_members(200))],
+    ("wholesale.upload", "POST"): [Rule(url("/wholesale/order/upload"), buyer_members(302))],
+    ("wholesale.review", "GET"): [Rule(url("/wholesale/order/review"), buyer_members(200, buyer_y=302))],
+    # By the time it runs, buyer_x's draft holds an earlier order's lines again (order_again).
+    ("wholesale.place", "POST"): [Rule(url("/wholesale/order/place"), buyer_members(200, buyer_y=302))],
+    ("wholesale.lists", "GET"): [Rule(url("/wholesale/lists"), buyer_members(200))],
+    ("wholesale.save_list", "POST"): [Rule(url("/wholesale/lists"), buyer_members(302))],
+    ("wholesale.load_list", "POST"): [
+        Rule(url("/wholesale/lists/{buyer_x_list}/load"), buyer_members(302, buyer_y=404))],
+    ("wholesale.delete_list", "POST"): [
+        Rule(url("/wholesale/lists/{buyer_x_spare_list}/delete"), buyer_members(302, buyer_y=404))],
+    ("wholesale.orders", "GET"): [Rule(url("/buyer/orders"), buyer_members(200))],
+    ("wholesale.order", "GET"): [Rule(url("/buyer/orders/{buyer_x_order}"), buyer_members(200, buyer_y=404))],
+    ("wholesale.order_again", "POST"): [
+        Rule(url("/buyer/orders/{buyer_x_order}/again"), buyer_members(302, buyer_y=404))],
+    ("wholesale.approve", "POST"): [
+        Rule(url("/buyer/orders/{buyer_x_pending_order}/approve"), buyer_members(302, buyer_y=404))],
+    ("wholesale.reject", "POST"): [
+        Rule(url("/buyer/orders/{buyer_x_pending_order_2}/reject"), buyer_members(302, buyer_y=404),
+             {"note": "Không cần"})],
+    ("wholesale.settings", "GET"): [Rule(url("/buyer/settings"), buyer_members(200))],
+    ("wholesale.settings", "POST"): [Rule(url("/buyer/settings"), buyer_members(302))],
 }
 
 
@@ -213,6 +243,10 @@ def build_world(app: Flask) -> World:
     db.session.add(message)
     spare_location = add_location(x, name="Spare")
     db.session.commit()
+    from tests.wholesale.helpers import matrix_objects
+
+    wholesale_ids = matrix_objects(x, users["buyer_x"], producer_a)
+    db.session.commit()
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
     (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
@@ -244,6 +278,7 @@ def build_world(app: Flask) -> World:
             "pending_buyer": pending_buyer.id,
             "invitation_token": invitation_token,
             "outbox_message": message.id,
+            **wholesale_ids,
         },
     )
 

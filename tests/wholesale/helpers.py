@@ -32,7 +32,7 @@ def buyer(role: str = "owner", organisation=None, **org_fields):  # noqa: ANN001
 def fill_draft(organisation, products_and_quantities, user=None) -> None:  # noqa: ANN001
     for product, quantity in products_and_quantities:
         services.add_to_draft(organisation.id, user.id if user else None, product.id, quantity)
-    db.session.flush()
+    db.session.commit()  # placing rolls back on refusal: what the test built must survive it
 
 
 def choices_for(organisation, products, days: int = 3) -> dict:  # noqa: ANN001
@@ -46,3 +46,24 @@ def place(user, organisation, products, *, key: str | None = None, po: str = "PO
         organisation_id=organisation.id, user=user, choices=choices_for(organisation, products, days),
         purchase_order_number=po, idempotency_key=key or new_idempotency_key(),
     )
+
+
+def matrix_objects(organisation, owner, producer) -> dict:  # noqa: ANN001
+    """What the authorisation matrix's wholesale rules act on, all belonging to `organisation`:
+    a saved list to load and one to delete, a placed order, two orders waiting for approval
+    (one to approve, one to reject) and a draft with a line."""
+    organisation.credit_limit_vnd = 1_000_000_000
+    product = wholesale_product(producer, stock=10_000)
+    fill_draft(organisation, [(product, 50)], owner)
+    lists = [services.save_draft_as(organisation.id, owner.id, name) for name in ("Tuần", "Dự phòng")]
+    db.session.commit()
+    placed = place(owner, organisation, [product])
+    organisation.approval_threshold_vnd = 0
+    pending = []
+    for _ in range(2):
+        fill_draft(organisation, [(product, 50)], owner)
+        pending.append(place(owner, organisation, [product]))
+    organisation.approval_threshold_vnd = None
+    fill_draft(organisation, [(product, 50)], owner)
+    return {"buyer_x_list": lists[0].id, "buyer_x_spare_list": lists[1].id, "buyer_x_order": placed.reference,
+            "buyer_x_pending_order": pending[0].reference, "buyer_x_pending_order_2": pending[1].reference}
