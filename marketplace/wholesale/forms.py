@@ -18,7 +18,8 @@ class AddToOrderForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(_l("CSV file"))
-    text = TextAreaField(_l("Or paste the lines"), validators=[Optional(), Length(max=2 * 1024 * 1024)])
+    text = TextAreaField(_l("Or paste the lines"), validators=[Optional(), Length(max=2 * 1024 * 1024)],
+                         render_kw={"rows": 8, "spellcheck": "false"})
 
 
 class SaveListForm(FlaskForm):
