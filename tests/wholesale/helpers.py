@@ -23,10 +23,10 @@ def wholesale_product(producer=None, *, tiers=((50, 82_000), (100, 78_000)), **f
     return product
 
 
-def buyer(role: str = "owner", organisation=None, **org_fields):  # noqa: ANN001, ANN201, ANN003
+def buyer(role: str = "owner", organisation=None, *, email: str | None = None, **org_fields):  # noqa: ANN001, ANN201, ANN003
     org_fields.setdefault("credit_limit_vnd", 1_000_000_000)
     organisation = organisation or make_buyer_organisation(**org_fields)
-    return make_buyer_member(organisation, role=role), organisation
+    return make_buyer_member(organisation, role=role, email=email), organisation
 
 
 def fill_draft(organisation, products_and_quantities, user=None) -> None:  # noqa: ANN001
