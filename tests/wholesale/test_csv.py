@@ -102,9 +102,12 @@ def test_a_5000_line_file_is_validated_in_a_few_queries(app, count_queries) -> N
     producers = [make_producer(slug=f"p{i}") for i in range(20)]
     from marketplace.catalog.models import Product
 
-    db.session.add_all([
-        Product(producer_id=producers[i % 20].id, sku=f"S{i}", slug=f"s-{i}", name=f"Sản phẩm {i}", group_code="food",
-                subgroup_code="tea", unit="box", price_vnd=100_000, stock=100, status="published")
+    from sqlalchemy import insert
+
+    db.session.execute(insert(Product), [
+        dict(producer_id=producers[i % 20].id, sku=f"S{i}", slug=f"s-{i}", name=f"Sản phẩm {i}", group_code="food",
+             subgroup_code="tea", unit="box", price_vnd=100_000, stock=100, status="published", min_order_qty=1,
+             case_pack=1)
         for i in range(5000)
     ])
     db.session.flush()
