@@ -20,6 +20,7 @@ from marketplace.accounts.permissions import buyer_member_required, current_buye
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 from marketplace.formatting import format_vnd
+from marketplace.orders.errors import OutOfStock
 from marketplace.orders.services import events_of, new_idempotency_key
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam
@@ -402,15 +403,11 @@ def place():
     except OrderNotValid:
         flash(_("Some lines cannot be ordered as they are: please correct them first."), "error")
         return redirect(url_for("wholesale.draft"))
+    except OutOfStock:  # taken by another order since the check
+        flash(_("Not enough stock for some lines any more; please check the quantities."), "error")
+        return redirect(url_for("wholesale.draft"))
     except WholesaleError as error:
         flash(error_text(error), "error")
-        return redirect(url_for("wholesale.draft"))
-    except Exception as error:  # noqa: BLE001 - out of stock and other order errors
-        from marketplace.orders.errors import OutOfStock
-
-        if not isinstance(error, OutOfStock):
-            raise
-        flash(_("Not enough stock for some lines any more; please check the quantities."), "error")
         return redirect(url_for("wholesale.draft"))
     if order.approval_status == "pending":
         flash(_("Order %(ref)s is placed and waits for an owner's approval before it goes to the producers.",
