@@ -3,7 +3,6 @@ lines, and a report with every refused line and why."""
 from __future__ import annotations
 
 import time
-import unicodedata
 
 from sqlalchemy import select
 

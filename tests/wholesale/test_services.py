@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderEvent, ProducerOrder
+from marketplace.orders.errors import OutOfStock
+from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.services import new_idempotency_key
 from marketplace.timeutil import today_in_vietnam
 from marketplace.wholesale import services
@@ -21,7 +22,6 @@ from marketplace.wholesale.errors import (
     NoteRequired,
     OrderNotValid,
 )
-from marketplace.orders.errors import OutOfStock
 from tests.factories import make_producer
 from tests.wholesale.helpers import buyer, choices_for, fill_draft, place, wholesale_product
 
