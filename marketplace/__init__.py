@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.site import bp as site_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.orders.portal import bp as producer_orders_bp
+    from marketplace.wholesale.views import bp as wholesale_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(catalog_bp)
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(producer_orders_bp)
     app.register_blueprint(invoicing_bp)
+    app.register_blueprint(wholesale_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

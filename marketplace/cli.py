@@ -25,6 +25,9 @@ def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
     summary = demo.load_demo()
     click.echo(f"Loaded {summary}.")
     accounts = create_demo_accounts()
+    from marketplace.wholesale.demo import prepare_wholesale_demo
+
+    prepare_wholesale_demo()
     db.session.commit()
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}): {', '.join(accounts.values())}.")
     if generated:

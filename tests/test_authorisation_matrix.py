@@ -313,6 +313,36 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("invoicing.admin_buyers", "GET"): [Rule(url("/admin/buyers"), admin_only())],
     ("invoicing.admin_terms", "GET"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only())],
     ("invoicing.admin_terms", "POST"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only(422))],
+    # Bulk ordering: members of verified buyer organisations, each inside its own organisation
+    # (buyer_x and buyer_y are owners; buyer_x has lists, orders and a draft, buyer_y none).
+    ("wholesale.catalogue", "GET"): [Rule(url("/wholesale/products"), buyer_members(200))],
+    ("wholesale.add", "POST"): [Rule(url("/wholesale/order/add"), buyer_members(302))],
+    ("wholesale.draft", "GET"): [Rule(url("/wholesale/order"), buyer_members(200))],
+    ("wholesale.update_draft", "POST"): [Rule(url("/wholesale/order"), buyer_members(302))],
+    ("wholesale.clear", "POST"): [Rule(url("/wholesale/order/clear"), buyer_members(302))],
+    ("wholesale.pad", "POST"): [Rule(url("/wholesale/order/pad"), buyer_members(302))],
+    ("wholesale.check", "GET"): [Rule(url("/wholesale/order/check?code=SKU&quantity=5"), buyer_members(200))],
+    ("wholesale.upload", "POST"): [Rule(url("/wholesale/order/upload"), buyer_members(302))],
+    ("wholesale.review", "GET"): [Rule(url("/wholesale/order/review"), buyer_members(200, buyer_y=302))],
+    # By the time it runs, buyer_x's draft holds an earlier order's lines again (order_again).
+    ("wholesale.place", "POST"): [Rule(url("/wholesale/order/place"), buyer_members(200, buyer_y=302))],
+    ("wholesale.lists", "GET"): [Rule(url("/wholesale/lists"), buyer_members(200))],
+    ("wholesale.save_list", "POST"): [Rule(url("/wholesale/lists"), buyer_members(302))],
+    ("wholesale.load_list", "POST"): [
+        Rule(url("/wholesale/lists/{buyer_x_list}/load"), buyer_members(302, buyer_y=404))],
+    ("wholesale.delete_list", "POST"): [
+        Rule(url("/wholesale/lists/{buyer_x_spare_list}/delete"), buyer_members(302, buyer_y=404))],
+    ("wholesale.orders", "GET"): [Rule(url("/buyer/orders"), buyer_members(200))],
+    ("wholesale.order", "GET"): [Rule(url("/buyer/orders/{buyer_x_order}"), buyer_members(200, buyer_y=404))],
+    ("wholesale.order_again", "POST"): [
+        Rule(url("/buyer/orders/{buyer_x_order}/again"), buyer_members(302, buyer_y=404))],
+    ("wholesale.approve", "POST"): [
+        Rule(url("/buyer/orders/{buyer_x_pending_order}/approve"), buyer_members(302, buyer_y=404))],
+    ("wholesale.reject", "POST"): [
+        Rule(url("/buyer/orders/{buyer_x_pending_order_2}/reject"), buyer_members(302, buyer_y=404),
+             {"note": "Không cần"})],
+    ("wholesale.settings", "GET"): [Rule(url("/buyer/settings"), buyer_members(200))],
+    ("wholesale.settings", "POST"): [Rule(url("/buyer/settings"), buyer_members(302))],
 }
 
 
@@ -395,6 +425,10 @@ def build_world(app: Flask) -> World:
     from marketplace.invoicing.services import invoice_of_producer_order
 
     invoice_a = invoice_of_producer_order(delivered.producer_orders[0].id)
+    from tests.wholesale.helpers import matrix_objects
+
+    wholesale_ids = matrix_objects(x, users["buyer_x"], producer_a)
+    db.session.commit()
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
     (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
@@ -442,6 +476,7 @@ def build_world(app: Flask) -> World:
             "order_x_placed": placed.reference,
             "invoice_a": invoice_a.id,
             "buyer_x_id": x.id,
+            **wholesale_ids,
         },
     )
 

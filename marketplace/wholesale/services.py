@@ -1,0 +1,654 @@
+"""Bulk ordering rules: the organisation's draft order and saved lists, CSV validation, placing a
+bulk order (one ProducerOrder per producer, stock taken atomically, credit limit, approval), and
+the owner's approval or rejection.
+
+`place_bulk_order` owns its transaction and commits, like `orders.services.place_order`, whose
+internals (stock UPDATE, events, references, idempotency) it reuses. Every other function that
+changes state leaves the commit to its caller.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.buyers.models import BuyerOrganisation
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.orders import signals
+from marketplace.orders.models import Order, OrderLine, ProducerOrder
+from marketplace.orders.services import (
+    _IDEMPOTENCY_KEY,
+    _give_back_stock,
+    _lock,
+    _record,
+    new_reference,
+    normalise_phone,
+    order_by_idempotency_key,
+)
+from marketplace.timeutil import today_in_vietnam, utcnow
+from marketplace.wholesale import csvfile
+from marketplace.wholesale.codes import resolve_codes
+from marketplace.wholesale.credit import open_balance_vnd
+from marketplace.wholesale.errors import (
+    ApprovalNotPending,
+    CreditLimitExceeded,
+    EmptyOrder,
+    InvalidLine,
+    InvalidListName,
+    InvalidOrderDetails,
+    NotVerified,
+    NoteRequired,
+    OrderNotValid,
+)
+from marketplace.wholesale.models import OrderList, OrderListLine
+from marketplace.wholesale.pricing import (
+    MAX_BULK_QUANTITY,
+    BulkLine,
+    BulkQuote,
+    Problem,
+    organisation_locations,
+    quote_bulk_order,
+)
+
+CHANNEL = "supermarket"
+MAX_DRAFT_LINES = csvfile.MAX_LINES
+
+# ---------------------------------------------------------------------------------------------
+# The draft order and saved lists
+
+
+def draft_of(organisation_id: int, *, create: bool = False, user_id: int | None = None) -> OrderList | None:
+    """The organisation's draft bulk order (created when `create`), or None."""
+    draft = db.session.scalar(
+        select(OrderList)
+        .where(OrderList.buyer_organisation_id == organisation_id, OrderList.kind == "draft")
+        .order_by(OrderList.id).limit(1)
+    )
+    if draft is None and create:
+        draft = OrderList(buyer_organisation_id=organisation_id, kind="draft", name="", created_by_id=user_id)
+        db.session.add(draft)
+        db.session.flush()
+    return draft
+
+
+def bulk_lines(order_list: OrderList | None) -> list[BulkLine]:
+    if order_list is None:
+        return []
+    return [BulkLine(ln.product_id, ln.quantity, ln.delivery_location_id) for ln in order_list.lines]
+
+
+def _check_quantity(quantity: object) -> int:
+    if isinstance(quantity, str) and quantity.strip().isdigit():
+        quantity = int(quantity)
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_BULK_QUANTITY:
+        raise InvalidLine(f"Quantities must be whole numbers from 1 to {MAX_BULK_QUANTITY}.")
+    return quantity
+
+
+def _product_for_sale(product_id: int) -> Product:
+    from marketplace.producers.models import Producer
+
+    product = db.session.scalar(
+        select(Product).join(Producer, Producer.id == Product.producer_id).where(
+            Product.id == product_id, Product.status == "published", Producer.verification_status == "verified")
+    )
+    if product is None:
+        raise InvalidLine("This product is not for sale.")
+    return product
+
+
+def add_to_draft(organisation_id: int, user_id: int | None, product_id: int, quantity: object) -> OrderListLine:
+    """Add `quantity` units of a product to the draft (added to any quantity already there)."""
+    quantity = _check_quantity(quantity)
+    _product_for_sale(product_id)
+    draft = draft_of(organisation_id, create=True, user_id=user_id)
+    line = next((ln for ln in draft.lines if ln.product_id == product_id), None)
+    if line is None:
+        if len(draft.lines) >= MAX_DRAFT_LINES:
+            raise InvalidLine(f"A bulk order holds at most {MAX_DRAFT_LINES} lines.")
+        line = OrderListLine(product_id=product_id, quantity=quantity)
+        draft.lines.append(line)
+    else:
+        line.quantity = _check_quantity(line.quantity + quantity)
+    draft.updated_at = utcnow()
+    db.session.flush()
+    return line
+
+
+def update_draft(organisation_id: int, quantities: dict[int, object]) -> None:
+    """Set the quantity of draft lines by product id; 0 (or empty) removes the line. Checks every
+    quantity before changing any."""
+    draft = draft_of(organisation_id)
+    if draft is None:
+        return
+    checked: dict[int, int] = {}
+    for product_id, raw in quantities.items():
+        if raw in (None, "", 0, "0"):
+            checked[product_id] = 0
+        else:
+            checked[product_id] = _check_quantity(raw)
+    for line in list(draft.lines):
+        if line.product_id in checked:
+            if checked[line.product_id] == 0:
+                draft.lines.remove(line)
+            else:
+                line.quantity = checked[line.product_id]
+    draft.updated_at = utcnow()
+    db.session.flush()
+
+
+def replace_draft(organisation_id: int, user_id: int | None, lines: Sequence[BulkLine]) -> OrderList:
+    """The draft becomes exactly `lines` (one line per product, quantities added up)."""
+    merged: dict[int, BulkLine] = {}
+    for line in lines:
+        if line.product_id in merged:
+            prev = merged[line.product_id]
+            line = BulkLine(line.product_id, prev.quantity + line.quantity, prev.delivery_location_id)
+        merged[line.product_id] = line
+    draft = draft_of(organisation_id, create=True, user_id=user_id)
+    draft.lines.clear()
+    db.session.flush()
+    for line in merged.values():
+        draft.lines.append(OrderListLine(product_id=line.product_id, quantity=line.quantity,
+                                         delivery_location_id=line.delivery_location_id))
+    draft.updated_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+def clear_draft(organisation_id: int) -> None:
+    draft = draft_of(organisation_id)
+    if draft is not None:
+        db.session.execute(delete(OrderListLine).where(OrderListLine.order_list_id == draft.id))
+        db.session.expire(draft, ["lines"])
+
+
+def saved_lists(organisation_id: int) -> list[OrderList]:
+    return list(db.session.scalars(
+        select(OrderList)
+        .where(OrderList.buyer_organisation_id == organisation_id, OrderList.kind == "saved")
+        .order_by(OrderList.name, OrderList.id)
+    ))
+
+
+def save_draft_as(organisation_id: int, user_id: int | None, name: str) -> OrderList:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InvalidListName("Give the list a name of at most 120 characters.")
+    draft = draft_of(organisation_id)
+    if draft is None or not draft.lines:
+        raise EmptyOrder("The draft order is empty.")
+    saved = OrderList(buyer_organisation_id=organisation_id, kind="saved", name=name, created_by_id=user_id)
+    saved.lines = [OrderListLine(product_id=ln.product_id, quantity=ln.quantity,
+                                 delivery_location_id=ln.delivery_location_id) for ln in draft.lines]
+    db.session.add(saved)
+    db.session.flush()
+    return saved
+
+
+def load_list(order_list: OrderList, user_id: int | None) -> OrderList:
+    """A saved list's lines become the draft (replacing it)."""
+    return replace_draft(order_list.buyer_organisation_id, user_id, bulk_lines(order_list))
+
+
+def delete_list(order_list: OrderList) -> None:
+    db.session.delete(order_list)
+    db.session.flush()
+
+
+def order_again(order: Order, user_id: int | None) -> OrderList:
+    """The lines of a past order (as first ordered, its parts' delivery locations) become the draft."""
+    lines = []
+    for part in order.producer_orders:
+        for line in part.lines:
+            lines.append(BulkLine(line.product_id, line.ordered_quantity or line.quantity,
+                                  part.delivery_location_id))
+    if order.buyer_organisation_id is None or not lines:
+        raise EmptyOrder("This order has no lines to order again.")
+    return replace_draft(order.buyer_organisation_id, user_id, lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking codes and CSV files
+
+
+@dataclass
+class ReportLine:
+    """One line of an uploaded file, as the buyer wrote it, with what became of it."""
+
+    line_no: int
+    code: str
+    quantity_text: str
+    location_name: str
+    product_id: int | None = None
+    quoted: object = None  # pricing.QuotedLine when the product was found
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.quoted is not None and self.quoted.ok
+
+
+@dataclass
+class CsvReport:
+    lines: list[ReportLine]
+    quote: BulkQuote | None
+    file_error: str | None = None
+    file_error_params: dict = field(default_factory=dict)
+    part_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> list[ReportLine]:
+        return [line for line in self.lines if line.ok]
+
+    @property
+    def refused(self) -> list[ReportLine]:
+        return [line for line in self.lines if not line.ok]
+
+    @property
+    def ok(self) -> bool:
+        return self.file_error is None and bool(self.lines) and not self.refused and not self.part_problems
+
+    def bulk_lines(self) -> list[BulkLine]:
+        return [BulkLine(ln.product_id, ln.quoted.quantity, _line_location(ln), ln.line_no)
+                for ln in self.lines if ln.product_id is not None and ln.quoted is not None]
+
+
+def _line_location(line: ReportLine) -> int | None:
+    return line.quoted.delivery_location_id if line.location_name else None
+
+
+def validate_csv(data: bytes, organisation_id: int) -> CsvReport:
+    """Read and check every line of an uploaded order file; change nothing."""
+    parsed = csvfile.parse_order_csv(data)
+    if parsed.error:
+        return CsvReport([], None, parsed.error, parsed.error_params)
+    resolved = resolve_codes(row.code for row in parsed.rows)
+    locations = {csvfile.normalise_name(loc.name): loc.id for loc in organisation_locations(organisation_id)}
+    report_lines: list[ReportLine] = []
+    first_line_of: dict[int, int] = {}
+    asked: list[BulkLine] = []
+    for row in parsed.rows:
+        line = ReportLine(row.line_no, row.code, row.quantity_text, row.location_name)
+        report_lines.append(line)
+        found = resolved.get(row.code.strip()) if row.code.strip() else None
+        if found is None or found.product_id is None:
+            line.problems.append(Problem(found.problem if found else "missing_code", {"code": row.code}))
+        quantity = row.quantity
+        if quantity is None or not 1 <= quantity <= MAX_BULK_QUANTITY:
+            line.problems.append(Problem("invalid_quantity", {"max": MAX_BULK_QUANTITY}))
+        location_id = None
+        if row.location_name:
+            location_id = locations.get(csvfile.normalise_name(row.location_name))
+            if location_id is None:
+                line.problems.append(Problem("unknown_location_name", {"name": row.location_name}))
+        if found is not None and found.product_id is not None:
+            if found.product_id in first_line_of:
+                line.problems.append(Problem("duplicate_line", {"line": first_line_of[found.product_id]}))
+            else:
+                first_line_of[found.product_id] = row.line_no
+                line.product_id = found.product_id
+                if quantity is not None and 1 <= quantity <= MAX_BULK_QUANTITY:
+                    asked.append(BulkLine(found.product_id, quantity, location_id, row.line_no))
+    quote = quote_bulk_order(asked, organisation_id) if asked else None
+    part_problems: list[Problem] = []
+    if quote is not None:
+        by_source = {q.source: q for q in quote.lines}
+        for line in report_lines:
+            if line.line_no in by_source:
+                line.quoted = by_source[line.line_no]
+                line.problems.extend(line.quoted.problems)
+        for part in quote.parts:
+            part_problems.extend(part.problems)
+    return CsvReport(report_lines, quote, part_problems=part_problems)
+
+
+def accept_csv(data: bytes, organisation_id: int, user_id: int | None) -> CsvReport:
+    """Validate a file; when every line is right, its lines become the draft. Nothing changes
+    otherwise (the caller commits)."""
+    report = validate_csv(data, organisation_id)
+    if report.ok:
+        replace_draft(organisation_id, user_id, report.bulk_lines())
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Placing a bulk order
+
+
+@dataclass(frozen=True)
+class PartChoice:
+    """What the buyer chose for one producer's part on the review page."""
+
+    delivery_location_id: int | None
+    requested_delivery_date: date | None
+
+
+def check_credit(organisation: BuyerOrganisation, order_total_vnd: int) -> None:
+    """Refuse an order that would take the open balance above the credit limit (equal is fine)."""
+    open_vnd = open_balance_vnd(organisation.id)
+    if open_vnd + order_total_vnd > organisation.credit_limit_vnd:
+        raise CreditLimitExceeded(organisation.credit_limit_vnd, open_vnd, order_total_vnd)
+
+
+def needs_approval(organisation: BuyerOrganisation, total_vnd: int) -> bool:
+    """Orders strictly above the owner's threshold wait for an owner's approval."""
+    return organisation.approval_threshold_vnd is not None and total_vnd > organisation.approval_threshold_vnd
+
+
+def place_bulk_order(
+    *,
+    organisation_id: int,
+    user,  # noqa: ANN001 - accounts.models.User placing the order
+    choices: dict[int, PartChoice],
+    purchase_order_number: str,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Order:
+    """Place the organisation's draft as one order split by producer, in one transaction that
+    takes the stock, and commit; or change nothing and raise.
+
+    Refused when a line or part breaks a rule (`OrderNotValid`, with the quote), a part lacks a
+    delivery date from today (Vietnam) on or a location (`InvalidOrderDetails`), or the order
+    would exceed the credit limit (`CreditLimitExceeded`). Above the organisation's approval
+    threshold the order is placed waiting for approval: the stock is reserved, producers do not
+    see it yet. A second call with the same idempotency key returns the first order.
+    """
+    existing = order_by_idempotency_key(idempotency_key or "")
+    if existing is not None:
+        return existing
+    if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+        raise InvalidOrderDetails("The order form has expired; please reload the page.",
+                                  {"form": ("form_expired", {})})
+    now = now or utcnow()
+    try:
+        organisation = db.session.scalars(
+            select(BuyerOrganisation).where(BuyerOrganisation.id == organisation_id).with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()  # one order at a time per organisation: the credit check sees the previous one
+        if not organisation.is_verified:
+            raise NotVerified("Only verified buyer organisations may place wholesale orders.")
+        draft = draft_of(organisation_id)
+        lines = bulk_lines(draft)
+        if not lines:
+            raise EmptyOrder("The draft order is empty.")
+        part_locations = {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id}
+        quote = quote_bulk_order(lines, organisation_id, part_locations)
+        if not quote.ok:
+            raise OrderNotValid("Some lines cannot be ordered as they are.", quote)
+        po_number = (purchase_order_number or "").strip()
+        errors: dict[str, tuple[str, dict]] = {}
+        if len(po_number) > 64:
+            errors["purchase_order_number"] = ("po_too_long", {"max": 64})
+        today = today_in_vietnam()
+        for part in quote.parts:
+            chosen = choices.get(part.producer_id)
+            wanted = chosen.requested_delivery_date if chosen else None
+            if wanted is None:
+                errors[f"date_{part.producer_id}"] = ("date_required", {})
+            elif wanted < today:
+                errors[f"date_{part.producer_id}"] = ("date_in_past", {})
+            if part.delivery_location is None:
+                errors[f"location_{part.producer_id}"] = ("location_required", {})
+        if errors:
+            raise InvalidOrderDetails("Please correct the order details.", errors)
+        check_credit(organisation, quote.total_vnd)
+
+        pending = needs_approval(organisation, quote.total_vnd)
+        first_location = quote.parts[0].delivery_location
+        actor = f"buyer {user.id}"
+        order = Order(
+            reference=new_reference(), channel=CHANNEL, customer_id=user.id,
+            buyer_organisation_id=organisation.id, purchase_order_number=po_number or None,
+            payment_terms_days=organisation.payment_terms_days,
+            approval_status="pending" if pending else None,
+            contact_email=organisation.contact_email,
+            recipient_name=organisation.legal_name[:120],
+            phone=normalise_phone(organisation.contact_phone or "") or "",
+            street=first_location.address[:200], commune=first_location.name[:120],
+            province_code=first_location.province_code,
+            payment_method="invoice", payment_status="on_terms",
+            items_total_vnd=quote.total_vnd, shipping_total_vnd=0, total_vnd=quote.total_vnd,
+            refunded_vnd=0, idempotency_key=idempotency_key, created_at=now,
+        )
+        db.session.add(order)
+        db.session.flush()  # a concurrent submission with the same key stops here
+        take_stock_in_bulk([(ln.product_id, ln.name, ln.quantity) for ln in quote.lines])
+        status = "pending_approval" if pending else "placed"
+        parts = []
+        for part in quote.parts:
+            producer_order = ProducerOrder(
+                order_id=order.id, producer_id=part.producer_id, status=status,
+                subtotal_vnd=part.subtotal_vnd, shipping_fee_vnd=0, weight_g=0,
+                delivery_location_id=part.delivery_location.id,
+                requested_delivery_date=choices[part.producer_id].requested_delivery_date,
+                created_at=now, updated_at=now,
+                lines=[
+                    OrderLine(
+                        product_id=ln.product_id, product_name=ln.name, sku=ln.sku, unit=ln.unit,
+                        unit_price_vnd=ln.unit_price_vnd, quantity=ln.quantity,
+                        line_total_vnd=ln.line_total_vnd, retail_unit_price_vnd=ln.retail_unit_price_vnd,
+                        tier_min_quantity=ln.tier_min_quantity,
+                    )
+                    for ln in part.lines
+                ],
+            )
+            db.session.add(producer_order)
+            parts.append(producer_order)
+        db.session.flush()  # one flush for every part and line
+        for producer_order in parts:
+            _record(order, producer_order, actor, None, status, now=now)
+        _record(order, None, actor, None, "on_terms",
+                f"payment on terms: {organisation.payment_terms_days} days", now=now)
+        if pending:
+            _record(order, None, actor, None, "approval_pending",
+                    f"above the approval threshold of {organisation.approval_threshold_vnd} ₫", now=now)
+        else:
+            signals.order_placed.send(current_app._get_current_object(), order=order)
+        db.session.execute(delete(OrderListLine).where(OrderListLine.order_list_id == draft.id))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = order_by_idempotency_key(idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    except BaseException:
+        db.session.rollback()
+        raise
+    return order
+
+
+def take_stock_in_bulk(wanted: list[tuple[int, str, int]]) -> None:
+    """`orders.services._take_stock`'s rule — stock taken only where enough is left, inside the
+    order's transaction — in a few statements instead of one per line, for orders of hundreds of
+    lines: lock the rows in product-id order (the lock order every order follows), then one
+    conditional UPDATE per 500 products. Raises `OutOfStock` listing every short line; the caller
+    rolls back, so a partly applied UPDATE never survives."""
+    from sqlalchemy import case, update
+
+    from marketplace.catalog.cache import bump_catalog_version
+    from marketplace.orders.errors import OutOfStock, Shortage
+
+    quantities: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for product_id, name, quantity in wanted:
+        quantities[product_id] = quantities.get(product_id, 0) + quantity
+        names[product_id] = name
+    ids = sorted(quantities)
+    bump_catalog_version(db.session)  # lock order: catalogue state first, then products by id
+    taken = 0
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        db.session.execute(select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update())
+        amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
+        result = db.session.execute(
+            update(Product).where(Product.id.in_(chunk), Product.stock >= amount)
+            .values(stock=Product.stock - amount),
+            execution_options={"synchronize_session": False},
+        )
+        taken += result.rowcount
+    if taken != len(ids):
+        db.session.rollback()  # undo what was taken, then say what is short at the stock left
+        stock = dict(db.session.execute(select(Product.id, Product.stock).where(Product.id.in_(ids))).all())
+        shortages = [Shortage(pid, names[pid], quantities[pid], stock.get(pid, 0))
+                     for pid in ids if stock.get(pid, 0) < quantities[pid]]
+        listed = ", ".join(f"{s.name} (only {s.available} left)" for s in shortages)
+        raise OutOfStock(f"Not enough stock: {listed}.", shortages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Approval (the caller commits)
+
+
+def approve_order(order: Order, user, now: datetime | None = None) -> None:  # noqa: ANN001
+    """An owner approves: the parts go to their producers."""
+    order = _lock(order)
+    if order.approval_status != "pending":
+        raise ApprovalNotPending("This order is not waiting for approval.")
+    now = now or utcnow()
+    actor = f"buyer {user.id}"
+    order.approval_status, order.approval_decided_by_id, order.approval_decided_at = "approved", user.id, now
+    _record(order, None, actor, "approval_pending", "approved", now=now)
+    for part in order.producer_orders:
+        if part.status == "pending_approval":
+            part.status, part.updated_at = "placed", now
+            _record(order, part, actor, "pending_approval", "placed", "approved", now=now)
+    signals.order_placed.send(current_app._get_current_object(), order=order)
+
+
+def reject_order(order: Order, user, note: str, now: datetime | None = None) -> None:  # noqa: ANN001
+    """An owner rejects, saying why: the order is cancelled and its stock given back."""
+    note = (note or "").strip()
+    if not note or len(note) > 1000:
+        raise NoteRequired("Say why the order is rejected (at most 1,000 characters).")
+    order = _lock(order)
+    if order.approval_status != "pending":
+        raise ApprovalNotPending("This order is not waiting for approval.")
+    now = now or utcnow()
+    actor = f"buyer {user.id}"
+    order.approval_status, order.approval_decided_by_id, order.approval_decided_at = "rejected", user.id, now
+    order.approval_note, order.cancelled_at = note, now
+    _record(order, None, actor, "approval_pending", "rejected", note, now=now)
+    parts = [part for part in order.producer_orders if part.status == "pending_approval"]
+    for part in parts:
+        part.status, part.updated_at = "cancelled", now
+        _record(order, part, actor, "pending_approval", "cancelled", note, now=now)
+    _give_back_stock(parts)
+
+
+def set_approval_threshold(organisation: BuyerOrganisation, amount_vnd: int | None) -> None:
+    """None: no approval needed. Otherwise orders above `amount_vnd` wait for an owner."""
+    if amount_vnd is not None and (not isinstance(amount_vnd, int) or amount_vnd < 0):
+        raise InvalidLine("The approval threshold is a whole number of đồng, 0 or more.")
+    organisation.approval_threshold_vnd = amount_vnd
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading orders (scoped to the organisation)
+
+
+def orders_of_organisation(organisation_id: int) -> list[Order]:
+    return list(db.session.scalars(
+        select(Order).where(Order.buyer_organisation_id == organisation_id)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    ))
+
+
+def order_of_organisation(reference: str, organisation_id: int) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.reference == reference, Order.buyer_organisation_id == organisation_id)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The wholesale catalogue
+
+CATALOGUE_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    product: Product
+    producer_name: str
+    producer_slug: str
+    producer_min_order_value_vnd: int
+    tiers: tuple[tuple[int, int], ...]
+
+    @property
+    def code(self) -> str:
+        return f"{self.producer_slug}/{self.product.sku}"
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    items: list[CatalogueItem]
+    page: int
+    pages: int
+    total: int
+    query: str
+
+
+def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
+    """Wholesale-ready products: published by a verified producer, in stock, with price tiers, a
+    minimum order quantity or a case pack. Three queries per page."""
+    from sqlalchemy import exists, func, or_
+
+    from marketplace.catalog.models import PriceTier
+    from marketplace.producers.models import Producer
+    from marketplace.text import fold
+
+    has_tiers = exists().where(PriceTier.product_id == Product.id)
+    base = (
+        select(Product, Producer)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Product.status == "published", Producer.verification_status == "verified", Product.stock > 0,
+               or_(has_tiers, Product.min_order_qty > 1, Product.case_pack > 1))
+    )
+    query = (query or "").strip()[:100]
+    if query:
+        like = f"%{query.lower()}%"
+        base = base.where(or_(func.lower(Product.name).like(like), func.lower(Product.sku).like(like),
+                              func.lower(Producer.name).like(like), Product.slug.like(f"%{fold(query)}%")))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // CATALOGUE_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(
+        base.order_by(Producer.name, Product.name, Product.id)
+        .limit(CATALOGUE_PAGE_SIZE).offset((page - 1) * CATALOGUE_PAGE_SIZE)
+    ).all()
+    ids = [product.id for product, _ in rows]
+    tiers: dict[int, list[tuple[int, int]]] = {}
+    if ids:
+        for product_id, min_quantity, price in db.session.execute(
+            select(PriceTier.product_id, PriceTier.min_quantity, PriceTier.unit_price_vnd)
+            .where(PriceTier.product_id.in_(ids)).order_by(PriceTier.min_quantity)
+        ):
+            tiers.setdefault(product_id, []).append((min_quantity, price))
+    items = [CatalogueItem(product, producer.name, producer.slug, producer.min_order_value_vnd,
+                           tuple(tiers.get(product.id, ()))) for product, producer in rows]
+    return CataloguePage(items, page, pages, total, query)
+
+
+def check_code(code: str, quantity: object, organisation_id: int) -> dict:
+    """The quick-order pad's check of one row, as JSON-ready data: the product, its price for the
+    quantity and every problem (as codes and texts, which the caller adds)."""
+    code = (code or "").strip()
+    if not code:
+        return {"ok": False, "problems": [Problem("missing_code", {})]}
+    resolved = resolve_codes([code])[code]
+    if resolved.product_id is None:
+        return {"ok": False, "problems": [Problem(resolved.problem, {"code": code})]}
+    try:
+        quantity = _check_quantity(quantity)
+    except InvalidLine:
+        quantity = None
+    quote = quote_bulk_order([BulkLine(resolved.product_id, quantity or 1)], organisation_id)
+    line = quote.lines[0]
+    problems = list(line.problems) if quantity else [Problem("invalid_quantity", {"max": MAX_BULK_QUANTITY})]
+    return {"ok": not problems, "line": line, "quantity": quantity, "problems": problems}
