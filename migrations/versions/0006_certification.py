@@ -1,7 +1,7 @@
 """certificate submissions, scans, decisions, expiry reminders; revocations among the decisions
 
 Revision ID: 0006_certification
-Revises: 0007_order_parties
+Revises: 0005_order_parties
 Create Date: 2026-11-29 21:58:12.618849
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_certification'
-down_revision = "0007_order_parties"
+down_revision = "0005_order_parties"
 branch_labels = None
 depends_on = None
 

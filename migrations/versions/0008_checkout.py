@@ -1,7 +1,7 @@
 """checkout: persistent cart items
 
 Revision ID: 0008_checkout
-Revises: 0005_portal
+Revises: 0007_portal
 Create Date: 2026-11-29 22:01:45.065814
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_checkout'
-down_revision = "0005_portal"
+down_revision = "0007_portal"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """invoicing: invoices, payments, credit notes; an order line may be lowered to 0 when a producer
 accepts part of an order
 
-Revision ID: 0010_invoicing
+Revision ID: 0009_invoicing
 Revises: 0008_checkout
 Create Date: 2026-11-29 22:03:55.709730
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_invoicing'
+revision = '0009_invoicing'
 down_revision = "0008_checkout"
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """order parties: customer and buyer organisation, approval, delivery dates, terms
 
-Revision ID: 0007_order_parties
+Revision ID: 0005_order_parties
 Revises: 0004_orders
 Create Date: 2026-11-29 21:54:48.113750
 
@@ -28,7 +28,7 @@ APPROVAL_STATUSES = "approval_status IS NULL OR approval_status IN ('pending', '
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_order_parties'
+revision = '0005_order_parties'
 down_revision = '0004_orders'
 branch_labels = None
 depends_on = None

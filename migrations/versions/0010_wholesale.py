@@ -1,7 +1,7 @@
 """wholesale order lists: the draft bulk order and saved lists
 
-Revision ID: 0009_wholesale
-Revises: 0010_invoicing
+Revision ID: 0010_wholesale
+Revises: 0009_invoicing
 Create Date: 2026-11-29 22:01:11.162280
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0009_wholesale'
-down_revision = "0010_invoicing"
+revision = '0010_wholesale'
+down_revision = "0009_invoicing"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """portal: stock adjustments, low-stock threshold per product
 
-Revision ID: 0005_portal
+Revision ID: 0007_portal
 Revises: 0006_certification
 Create Date: 2026-11-29 22:05:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0005_portal"
+revision = "0007_portal"
 down_revision = "0006_certification"
 branch_labels = None
 depends_on = None
