@@ -51,10 +51,12 @@ translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 100 -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -i marketplace/translations/messages.pot -d marketplace/translations
 
-## bench: the storefront and search benchmarks (requests per second; search build time and latencies)
+## bench: the storefront, search and bulk-order benchmarks (requests per second; search build time
+## and latencies; a 500-line supermarket CSV order validated and placed on PostgreSQL)
 bench: setup-dev
 	$(BIN)/python bench/storefront.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/bulk_order.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
