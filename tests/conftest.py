@@ -103,16 +103,24 @@ def _migrated_app(backend: str, tmp_path_factory) -> Iterator[Flask]:  # noqa: A
 
 
 def _truncate_all(app: Flask) -> None:
-    """Delete every row the test wrote, leaving the schema and the catalogue state row."""
+    """Delete every row the test wrote, leaving the schema and the catalogue state row.
+
+    Only the tables that hold rows are emptied: one query finds them. (A TRUNCATE of all 50-odd
+    tables costs about a quarter of a second on PostgreSQL, which over the suite is minutes.)"""
     with app.app_context():
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "catalog_state"]
         with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
+            probe = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+            )
+            written = {name for (name,) in conn.execute(sa.text(probe))}
+            dirty = [t for t in tables if t.name in written]
+            if dirty and db.engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in dirty)
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
-                for table in tables:
+                for table in dirty:
                     conn.execute(table.delete())
             conn.execute(sa.text("UPDATE catalog_state SET version = 0"))
     cache.clear()
