@@ -314,7 +314,7 @@ class Dashboard:
     @property
     def needs_attention(self) -> bool:
         return any((self.drafts, self.without_picture, self.low_stock, self.out_of_stock,
-                    self.certificates, self.pending_claims))
+                    self.certificates, self.pending_certificates, self.pending_claims))
 
 
 def dashboard(producer_id: int, today: date | None = None) -> Dashboard:

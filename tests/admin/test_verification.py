@@ -108,3 +108,14 @@ def test_create_admin_refuses_a_common_password(app) -> None:  # noqa: ANN001
     result = app.test_cli_runner().invoke(args=["create-admin", "boss@example.vn"],
                                           input="password123\npassword123\n")
     assert result.exit_code != 0
+
+
+def test_a_decision_without_an_outcome_asks_for_one_in_vietnamese(web) -> None:  # noqa: ANN001
+    producer = make_producer(verification_status="pending")
+    admin = make_user(is_admin=True)
+    db.session.commit()
+    response = web.sign_in(admin).post(f"/admin/verification/producers/{producer.id}", {"reason": ""})
+    page = response.get_data(as_text=True)
+    assert "Hãy chọn duyệt hoặc từ chối." in page
+    assert "This field is required" not in page  # WTForms has no Vietnamese catalogue of its own
+    assert db.session.scalar(select(VerificationDecision)) is None

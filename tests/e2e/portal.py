@@ -16,13 +16,15 @@ def use_english(page: Page, base_url: str) -> None:
     page.context.add_cookies([{"name": "lang", "value": "en", "url": base_url}])
 
 
-def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *,
+            expect_link: str = "Producer portal") -> None:
+    """Signs in and waits for the header link the account gets (an administrator's: "Administration")."""
     use_english(page, base_url)
     page.goto(base_url + "/account/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").last.click()
-    expect(page.get_by_role("link", name="Producer portal")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name=expect_link)).to_be_visible()
 
 
 def picture_file(tmp_path: Path, name: str = "product.jpg", colour: str = "#2b6a45") -> Path:
@@ -62,3 +64,25 @@ def publish(page: Page) -> None:
     """On a product's pictures or edit page: publish it."""
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".flashes")).to_contain_text("The product is published")
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("banner").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def submit_certificate(page: Page, *, product_name: str, scan: Path, number: str,
+                       issued_on: str, stars: str = "4", score: str = "75", level: str = "province",
+                       decision: str = "Quyết định số 1187/QĐ-UBND") -> None:
+    """From the portal's navigation: submit an OCOP certificate with its scan for one product."""
+    page.get_by_role("navigation", name="Producer portal").get_by_role("link", name="Certificates").click()
+    page.get_by_role("link", name=f"Submit a certificate – {product_name}").click()
+    page.get_by_label("Star class").select_option(stars)
+    page.get_by_label("Score (out of 100)").fill(score)
+    page.get_by_label("Certificate number").fill(number)
+    page.get_by_label("Issuing level").select_option(level)
+    page.get_by_label("Issue date").fill(issued_on)
+    page.get_by_label("Recognition decision (number and issuer)").fill(decision)
+    page.get_by_label(re.compile(r"^Scan of the certificate")).set_input_files(str(scan))
+    page.get_by_role("button", name="Submit for verification").click()
+    expect(page.locator(".flash")).to_contain_text("Your certificate has been submitted")

@@ -78,3 +78,15 @@ def test_a_renewal_waiting_for_verification_silences_the_expiry_alert(app, produ
     make_certificate(product, 3, issued_on=today - timedelta(days=1), status="pending")
     db.session.commit()
     assert services.dashboard(producer.id).certificates == []
+
+
+def test_a_certificate_waiting_for_verification_needs_attention(portal, producer) -> None:  # noqa: ANN001
+    product = make_product(producer, name="Chè chờ duyệt", stock=50)
+    add_image(product)
+    make_certificate(product, 4, status="pending")
+    db.session.commit()
+    assert services.dashboard(producer.id).needs_attention
+    page = portal.get("/portal/").get_data(as_text=True)
+    assert "Nothing needs your attention" not in page
+    assert "1 OCOP certificate waiting for an administrator" in page
+    assert "certificate(s)" not in page
