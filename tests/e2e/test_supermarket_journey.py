@@ -136,8 +136,8 @@ def test_csv_to_two_producers_to_receipt_and_invoices(page: Page, live_server: s
     page.get_by_role("link", name=reference).click()
     fish_part = page.locator(".bulk-part", has_text="Nước mắm Phú Quốc")
     expect(fish_part).to_contain_text("Chỉ còn 8 thùng đóng sẵn")
-    expect(fish_part.locator("tbody td.num").nth(0)).to_contain_text("60")
-    expect(fish_part.locator("tbody td.num").nth(1)).to_have_text("48")
+    expect(fish_part.locator("tbody td.num").nth(0)).to_have_text("60 box")
+    expect(fish_part.locator("tbody td.num").nth(1)).to_have_text("48 box")
     expect(fish_part).to_contain_text("3,936,000 ₫")  # 48 × 82.000
     for producer in ("HTX Chè Tân Cương", "Nước mắm Phú Quốc"):
         part = page.locator(".bulk-part", has_text=producer)
