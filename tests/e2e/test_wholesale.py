@@ -67,7 +67,7 @@ def test_a_buyer_fixes_two_bad_csv_lines_and_places_the_order(page: Page, live_s
     expect(page.locator(".flashes")).to_contain_text("has gone to the producers")
     reference = re.search(r"OCOP-[0-9A-Z]{8}", page.locator("h1").inner_text()).group(0)
     expect(page.locator(".bulk-part")).to_have_count(2)
-    page.get_by_role("link", name="Orders", exact=True).click()
+    page.get_by_role("navigation", name="Bulk ordering").get_by_role("link", name="Orders").click()
     row = page.locator("tr", has_text=reference)
     expect(row).to_contain_text("PO-XANH-0042")
     expect(row).to_contain_text("9,020,000 ₫")
