@@ -477,6 +477,9 @@ def _give_back_stock(producer_orders: Iterable[ProducerOrder]) -> None:
 # Status machine
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # a supermarket part above its buyer's approval threshold: an owner approves or rejects it
+    # (marketplace.wholesale.services), before which the producer cannot act on it
+    "pending_approval": frozenset({"placed", "cancelled"}),
     "placed": frozenset({"accepted", "cancelled"}),
     "accepted": frozenset({"shipped", "cancelled"}),
     "shipped": frozenset({"delivered"}),

@@ -389,6 +389,12 @@ def confirm_card(reference: str):
 # Order pages
 
 
+def _bulk_order_page(order: Order):  # noqa: ANN202
+    """A supermarket order has its own page (bulk ordering), with its parts' accepted quantities,
+    receipts and invoices; it is not cancelled from the consumer pages."""
+    return redirect(url_for("wholesale.order", reference=order.reference))
+
+
 @bp.get("/orders")
 @login_required
 def history():
@@ -398,6 +404,8 @@ def history():
 @bp.get("/orders/<reference>")
 def order(reference: str):
     order = _viewable_order(reference)
+    if order.channel == "supermarket":
+        return _bulk_order_page(order)
     return render_template(
         "orders/order.html",
         order=order,
@@ -412,6 +420,8 @@ def order(reference: str):
 @bp.route("/orders/<reference>/cancel", methods=["GET", "POST"])
 def cancel(reference: str):
     order = _viewable_order(reference)
+    if order.channel == "supermarket":
+        return _bulk_order_page(order)
     form = EmptyForm()
     if form.validate_on_submit():
         actor = f"customer {current_user.id}" if current_user.is_authenticated else "guest"

@@ -25,6 +25,7 @@ from marketplace.orders.services import (
     _IDEMPOTENCY_KEY,
     _give_back_stock,
     _lock,
+    _move,
     _record,
     new_reference,
     normalise_phone,
@@ -517,8 +518,7 @@ def approve_order(order: Order, user, now: datetime | None = None) -> None:  # n
     _record(order, None, actor, "approval_pending", "approved", now=now)
     for part in order.producer_orders:
         if part.status == "pending_approval":
-            part.status, part.updated_at = "placed", now
-            _record(order, part, actor, "pending_approval", "placed", "approved", now=now)
+            _move(part, "placed", actor, "approved", now)
     signals.order_placed.send(current_app._get_current_object(), order=order)
 
 
@@ -537,8 +537,7 @@ def reject_order(order: Order, user, note: str, now: datetime | None = None) -> 
     _record(order, None, actor, "approval_pending", "rejected", note, now=now)
     parts = [part for part in order.producer_orders if part.status == "pending_approval"]
     for part in parts:
-        part.status, part.updated_at = "cancelled", now
-        _record(order, part, actor, "pending_approval", "cancelled", note, now=now)
+        _move(part, "cancelled", actor, note, now)
     _give_back_stock(parts)
 
 
