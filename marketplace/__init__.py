@@ -50,7 +50,7 @@ def _select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     import flask_babel
 
-    from marketplace import formatting, search, security
+    from marketplace import form_messages, formatting, search, security
     from marketplace.accounts import permissions
     from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, limiter, migrate
@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     permissions.init_app(app)  # Flask-Login: who is signed in, and the permission helpers
     formatting.init_app(app)
+    form_messages.init_app(app)
     security.init_app(app)
     cache.init_app(app)
     search.init_app(app)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from marketplace import storage
 from tests.conftest import make_app
 
@@ -66,3 +68,29 @@ def test_footer_shows_the_current_year_in_vietnam(client) -> None:  # noqa: ANN0
 
     page = client.get("/").get_data(as_text=True)
     assert f"© {today_in_vietnam().year} " in page
+
+
+@pytest.mark.parametrize(("lang", "required", "too_short"), [
+    ("vi", "Vui lòng điền mục này.", "Mục này phải dài ít nhất 3 ký tự."),
+    ("en", "This field is required.", "Field must be at least 3 characters long."),
+])
+def test_wtforms_own_messages_speak_the_page_language(app, lang, required, too_short) -> None:  # noqa: ANN001
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField, StringField
+    from wtforms.validators import DataRequired, Length
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField(validators=[DataRequired()])
+        code = StringField(validators=[Length(min=3)])
+        count = IntegerField()
+
+    with app.test_request_context("/", method="POST", data={"code": "ab", "count": "x"},
+                                  headers={"Cookie": f"lang={lang}"}):
+        form = Form()
+        assert not form.validate()
+        assert form.name.errors == [required]
+        assert form.code.errors == [too_short]
+        assert form.count.errors[0] == ("Hãy nhập một số nguyên." if lang == "vi" else "Not a valid integer value.")
