@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 PAD_ROWS = 10
@@ -28,6 +28,11 @@ class SaveListForm(FlaskForm):
 
 class PlaceOrderForm(FlaskForm):
     purchase_order_number = StringField(_l("Your order reference (PO number)"), validators=[Optional(), Length(max=64)])
+    payment_method = RadioField(
+        _l("Payment"), default="invoice",
+        choices=[SelectChoice("invoice", _l("Invoice on terms")),
+                 SelectChoice("card", _l("Card now (Visa, Mastercard, JCB)"))],
+    )
     idempotency_key = HiddenField()
 
 

@@ -48,6 +48,11 @@ def problem_text(problem: Problem) -> str:
         "date_in_past": lambda: _("The delivery date cannot be in the past."),
         "location_required": lambda: _("Choose a delivery location."),
         "form_expired": lambda: _("The order form has expired; please reload the page."),
+        "payment_method_unknown": lambda: _("Choose invoice on terms or card."),
+        "card_above_limit": lambda: _("Orders above %(max)s cannot be paid by card; choose invoice on terms.",
+                                      max=format_vnd(p.get("max", 0))),
+        "card_needs_approval": lambda: _("Orders that need an owner's approval cannot be paid by card; "
+                                         "choose invoice on terms."),
     }
     make = texts.get(problem.code)
     return make() if make else problem.code

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -20,7 +20,7 @@ from marketplace.buyers.models import BuyerOrganisation
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.orders import signals
-from marketplace.orders.models import Order, OrderLine, ProducerOrder
+from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order, OrderLine, ProducerOrder
 from marketplace.orders.services import (
     _IDEMPOTENCY_KEY,
     _give_back_stock,
@@ -58,6 +58,7 @@ from marketplace.wholesale.pricing import (
 
 CHANNEL = "supermarket"
 MAX_DRAFT_LINES = csvfile.MAX_LINES
+BULK_PAYMENT_METHODS = ("invoice", "card")  # on terms (the default), or by card before delivery
 
 # ---------------------------------------------------------------------------------------------
 # The draft order and saved lists
@@ -349,6 +350,7 @@ def place_bulk_order(
     choices: dict[int, PartChoice],
     purchase_order_number: str,
     idempotency_key: str,
+    payment_method: str = "invoice",
     now: datetime | None = None,
 ) -> Order:
     """Place the organisation's draft as one order split by producer, in one transaction that
@@ -359,6 +361,12 @@ def place_bulk_order(
     would exceed the credit limit (`CreditLimitExceeded`). Above the organisation's approval
     threshold the order is placed waiting for approval: the stock is reserved, producers do not
     see it yet. A second call with the same idempotency key returns the first order.
+
+    `payment_method` "card" (instead of "invoice", on terms): the order waits for a card payment
+    through the checkout's Stripe module within ORDER_PAYMENT_WINDOW_MINUTES, like a consumer
+    card order, and does not count against the credit limit. Card is refused
+    (`InvalidOrderDetails` on "payment_method") above MAX_CARD_CHARGE_VND and for orders that
+    need an owner's approval: the payment window would run out while the order waits.
     """
     existing = order_by_idempotency_key(idempotency_key or "")
     if existing is not None:
@@ -396,11 +404,19 @@ def place_bulk_order(
                 errors[f"date_{part.producer_id}"] = ("date_in_past", {})
             if part.delivery_location is None:
                 errors[f"location_{part.producer_id}"] = ("location_required", {})
+        pending = needs_approval(organisation, quote.total_vnd)
+        card = payment_method == "card"
+        if payment_method not in BULK_PAYMENT_METHODS:
+            errors["payment_method"] = ("payment_method_unknown", {})
+        elif card and quote.total_vnd > MAX_CARD_CHARGE_VND:
+            errors["payment_method"] = ("card_above_limit", {"max": MAX_CARD_CHARGE_VND})
+        elif card and pending:
+            errors["payment_method"] = ("card_needs_approval", {})
         if errors:
             raise InvalidOrderDetails("Please correct the order details.", errors)
-        check_credit(organisation, quote.total_vnd)
+        if not card:
+            check_credit(organisation, quote.total_vnd)
 
-        pending = needs_approval(organisation, quote.total_vnd)
         first_location = quote.parts[0].delivery_location
         actor = f"buyer {user.id}"
         order = Order(
@@ -413,7 +429,8 @@ def place_bulk_order(
             phone=normalise_phone(organisation.contact_phone or "") or "",
             street=first_location.address[:200], commune=first_location.name[:120],
             province_code=first_location.province_code,
-            payment_method="invoice", payment_status="on_terms",
+            payment_method=payment_method, payment_status="awaiting_payment" if card else "on_terms",
+            expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"]) if card else None,
             items_total_vnd=quote.total_vnd, shipping_total_vnd=0, total_vnd=quote.total_vnd,
             refunded_vnd=0, idempotency_key=idempotency_key, created_at=now,
         )
@@ -444,8 +461,11 @@ def place_bulk_order(
         db.session.flush()  # one flush for every part and line
         for producer_order in parts:
             _record(order, producer_order, actor, None, status, now=now)
-        _record(order, None, actor, None, "on_terms",
-                f"payment on terms: {organisation.payment_terms_days} days", now=now)
+        if card:
+            _record(order, None, actor, None, "awaiting_payment", "payment by card", now=now)
+        else:
+            _record(order, None, actor, None, "on_terms",
+                    f"payment on terms: {organisation.payment_terms_days} days", now=now)
         if pending:
             _record(order, None, actor, None, "approval_pending",
                     f"above the approval threshold of {organisation.approval_threshold_vnd} ₫", now=now)

@@ -21,6 +21,7 @@ from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 from marketplace.formatting import format_vnd
 from marketplace.orders.errors import OutOfStock
+from marketplace.orders.models import MAX_CARD_CHARGE_VND
 from marketplace.orders.services import events_of, new_idempotency_key
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam
@@ -334,7 +335,9 @@ def _credit_figures(total_vnd: int) -> dict:
     return {"limit": organisation.credit_limit_vnd, "open": open_vnd, "order": total_vnd,
             "after": open_vnd + total_vnd, "exceeded": open_vnd + total_vnd > organisation.credit_limit_vnd,
             "needs_approval": services.needs_approval(organisation, total_vnd),
-            "threshold": organisation.approval_threshold_vnd, "terms_days": organisation.payment_terms_days}
+            "threshold": organisation.approval_threshold_vnd, "terms_days": organisation.payment_terms_days,
+            "card_allowed": total_vnd <= MAX_CARD_CHARGE_VND and not services.needs_approval(organisation, total_vnd),
+            "card_max": MAX_CARD_CHARGE_VND}
 
 
 def _review_page(form: PlaceOrderForm, choices: dict, errors: dict | None = None, status: int = 200):  # noqa: ANN202
@@ -388,12 +391,13 @@ def place():
         order = services.place_bulk_order(
             organisation_id=_org_id(), user=current_user, choices=choices,
             purchase_order_number=form.purchase_order_number.data or "",
-            idempotency_key=form.idempotency_key.data or "",
+            idempotency_key=form.idempotency_key.data or "", payment_method=form.payment_method.data or "",
         )
     except InvalidOrderDetails as error:
         errors = {name: code_text(code, **params) for name, (code, params) in error.errors.items()}
-        if "purchase_order_number" in errors:
-            form.purchase_order_number.errors = [errors["purchase_order_number"]]
+        for name in ("purchase_order_number", "payment_method"):
+            if name in errors:
+                getattr(form, name).errors = [errors[name]]
         return _review_page(form, choices, errors)
     except CreditLimitExceeded as error:
         flash(_("This order would exceed your organisation's credit limit: limit %(limit)s, open %(open)s, "
@@ -409,6 +413,8 @@ def place():
     except WholesaleError as error:
         flash(error_text(error), "error")
         return redirect(url_for("wholesale.draft"))
+    if order.is_card and order.payment_status == "awaiting_payment":
+        return redirect(url_for("orders.pay", reference=order.reference))
     if order.approval_status == "pending":
         flash(_("Order %(ref)s is placed and waits for an owner's approval before it goes to the producers.",
                 ref=order.reference), "success")
