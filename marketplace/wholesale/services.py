@@ -30,6 +30,7 @@ from marketplace.orders.services import (
     new_reference,
     normalise_phone,
     order_by_idempotency_key,
+    take_stock,
 )
 from marketplace.timeutil import today_in_vietnam, utcnow
 from marketplace.wholesale import csvfile
@@ -436,7 +437,7 @@ def place_bulk_order(
         )
         db.session.add(order)
         db.session.flush()  # a concurrent submission with the same key stops here
-        take_stock_in_bulk([(ln.product_id, ln.name, ln.quantity) for ln in quote.lines])
+        take_stock([(ln.product_id, ln.name, ln.quantity) for ln in quote.lines])
         status = "pending_approval" if pending else "placed"
         parts = []
         for part in quote.parts:
@@ -483,44 +484,6 @@ def place_bulk_order(
         db.session.rollback()
         raise
     return order
-
-
-def take_stock_in_bulk(wanted: list[tuple[int, str, int]]) -> None:
-    """`orders.services._take_stock`'s rule — stock taken only where enough is left, inside the
-    order's transaction — in a few statements instead of one per line, for orders of hundreds of
-    lines: lock the rows in product-id order (the lock order every order follows), then one
-    conditional UPDATE per 500 products. Raises `OutOfStock` listing every short line; the caller
-    rolls back, so a partly applied UPDATE never survives."""
-    from sqlalchemy import case, update
-
-    from marketplace.catalog.cache import bump_catalog_version
-    from marketplace.orders.errors import OutOfStock, Shortage
-
-    quantities: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for product_id, name, quantity in wanted:
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-        names[product_id] = name
-    ids = sorted(quantities)
-    bump_catalog_version(db.session)  # lock order: catalogue state first, then products by id
-    taken = 0
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        db.session.execute(select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update())
-        amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
-        result = db.session.execute(
-            update(Product).where(Product.id.in_(chunk), Product.stock >= amount)
-            .values(stock=Product.stock - amount),
-            execution_options={"synchronize_session": False},
-        )
-        taken += result.rowcount
-    if taken != len(ids):
-        db.session.rollback()  # undo what was taken, then say what is short at the stock left
-        stock = dict(db.session.execute(select(Product.id, Product.stock).where(Product.id.in_(ids))).all())
-        shortages = [Shortage(pid, names[pid], quantities[pid], stock.get(pid, 0))
-                     for pid in ids if stock.get(pid, 0) < quantities[pid]]
-        listed = ", ".join(f"{s.name} (only {s.available} left)" for s in shortages)
-        raise OutOfStock(f"Not enough stock: {listed}.", shortages)
 
 
 # ---------------------------------------------------------------------------------------------
