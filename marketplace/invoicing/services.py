@@ -29,13 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 
 from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.invoicing import vat
+from marketplace.invoicing import signals, vat
 from marketplace.invoicing.errors import (
     InvalidPayment,
     InvalidReceipt,
@@ -160,6 +161,9 @@ def issue_invoice(producer_order: ProducerOrder, now: datetime | None = None) ->
     invoice.total_vnd = invoice.subtotal_vnd + invoice.vat_vnd
     db.session.add(invoice)
     db.session.flush()
+    signals.invoice_issued.send(
+        current_app._get_current_object(), invoice=invoice, producer_order=producer_order, at=now
+    )
     return invoice
 
 
@@ -345,6 +349,14 @@ def confirm_receipt(
         now,
     )
     db.session.flush()
+    for note in notes:
+        signals.credit_note_issued.send(
+            current_app._get_current_object(),
+            credit_note=note,
+            invoice=invoice,
+            producer_order=producer_order,
+            at=now,
+        )
     return notes
 
 

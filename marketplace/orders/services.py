@@ -525,17 +525,37 @@ def _move(
     from_status = producer_order.status
     if to_status not in TRANSITIONS[from_status]:
         raise TransitionNotAllowed(f"A {from_status} order cannot become {to_status}.")
+    now = now or utcnow()
     producer_order.status = to_status
-    producer_order.updated_at = now or utcnow()
+    producer_order.updated_at = now
     _record(producer_order.order, producer_order, actor, from_status, to_status, note, now)
+    signals.producer_order_moved.send(
+        current_app._get_current_object(),
+        order=producer_order.order,
+        producer_order=producer_order,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        at=now,
+    )
 
 
 def _set_payment_status(
     order: Order, to_status: str, actor: str, note: str = "", now: datetime | None = None
 ) -> None:
     if order.payment_status != to_status:
-        _record(order, None, actor, order.payment_status, to_status, note, now)
+        now = now or utcnow()
+        from_status = order.payment_status
+        _record(order, None, actor, from_status, to_status, note, now)
         order.payment_status = to_status
+        signals.payment_status_changed.send(
+            current_app._get_current_object(),
+            order=order,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            at=now,
+        )
 
 
 def _lock(order: Order) -> Order:
@@ -615,6 +635,9 @@ def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | No
     producer_order.delivered_at = now
     if cod:
         producer_order.cod_collected_at = now
+    signals.producer_order_delivered.send(
+        current_app._get_current_object(), order=producer_order.order, producer_order=producer_order, at=now
+    )
     if producer_order.order.payment_method == "invoice":
         # Paid on terms: the delivered part's invoice is issued in this same transaction.
         from marketplace.invoicing.services import issue_invoice
