@@ -1,4 +1,5 @@
 """What the benchmarks share: a fresh database to load, on SQLite or on a PostgreSQL server."""
+
 from __future__ import annotations
 
 import os

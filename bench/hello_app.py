@@ -1,4 +1,5 @@
 """The baseline: a hello-world Flask app served with the same gunicorn settings as the shop."""
+
 from flask import Flask
 
 app = Flask(__name__)

@@ -9,6 +9,7 @@ gunicorn (2 sync workers) and measures with wrk (16 connections). Targets (issue
 PostgreSQL uses a temporary database on BENCH_DATABASE_URL (default: the local server), dropped
 at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,18 @@ def free_port() -> int:
 def gunicorn(app: str, env: dict[str, str], cwd: Path):
     port = free_port()
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
-        cwd=cwd, env=env,
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=cwd,
+        env=env,
     )
     try:
         deadline = time.time() + 30
@@ -80,19 +91,31 @@ def run(backend: str, products: int, duration: int, connections: int) -> dict[st
     tmp = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
     try:
         with temporary_database(backend, tmp) as url:
-            env = {**os.environ, "DATABASE_URL": url, "UPLOAD_DIR": str(tmp / "uploads"),
-                   "SEARCH_INDEX_DIR": str(tmp / "search"), "INSTANCE_PATH": str(tmp), "APP_ENV": "development",
-                   "SECRET_KEY": "bench"}
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "UPLOAD_DIR": str(tmp / "uploads"),
+                "SEARCH_INDEX_DIR": str(tmp / "search"),
+                "INSTANCE_PATH": str(tmp),
+                "APP_ENV": "development",
+                "SECRET_KEY": "bench",
+            }
             flask = [str(BIN / "flask"), "--app", "wsgi"]
             started = time.time()
             subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-            subprocess.run([*flask, "seed-demo", "--products", str(products)], cwd=ROOT, env=env, check=True)
-            print(f"[{backend}] schema and {products} generated products loaded in {time.time() - started:.1f} s")
+            subprocess.run(
+                [*flask, "seed-demo", "--products", str(products)], cwd=ROOT, env=env, check=True
+            )
+            elapsed = time.time() - started
+            print(f"[{backend}] schema and {products} generated products loaded in {elapsed:.1f} s")
             engine = sa.create_engine(url)
             with engine.connect() as conn:
-                slug = conn.execute(sa.text(
-                    "SELECT slug FROM products WHERE status = 'published' ORDER BY id LIMIT 1 OFFSET :n"
-                ), {"n": products // 2}).scalar_one()
+                slug = conn.execute(
+                    sa.text(
+                        "SELECT slug FROM products WHERE status = 'published' ORDER BY id LIMIT 1 OFFSET :n"
+                    ),
+                    {"n": products // 2},
+                ).scalar_one()
             engine.dispose()
             results: dict[str, float] = {}
             with gunicorn("hello_app:app", env, ROOT / "bench") as base:
@@ -119,13 +142,17 @@ def main() -> int:
     failed = False
     for backend in backends:
         r = run(backend, args.products, args.duration, args.connections)
-        print(f"\n{backend}: {args.products} generated products, gunicorn 2 workers, wrk {args.connections} connections")
+        print(
+            f"\n{backend}: {args.products} generated products, gunicorn 2 workers,"
+            f" wrk {args.connections} connections"
+        )
         print(f"  {'page':<34}{'req/s':>10}{'vs hello':>10}{'target':>8}")
         print(f"  {'hello world':<34}{r['hello']:>10.0f}")
         for page, label in (("catalogue", "catalogue (group=food, page 50)"), ("product", "product page")):
             ratio, target = r[page] / r["hello"], TARGETS[backend][page]
             failed |= ratio < target
-            print(f"  {label:<34}{r[page]:>10.0f}{ratio:>9.0%}{target:>8.0%}{'' if ratio >= target else '  BELOW TARGET'}")
+            below = "" if ratio >= target else "  BELOW TARGET"
+            print(f"  {label:<34}{r[page]:>10.0f}{ratio:>9.0%}{target:>8.0%}{below}")
     return 1 if failed else 0
 
 

@@ -5,6 +5,7 @@ Nothing happens on SQLite, where the Whoosh backend keeps its index in files.
 Revision ID: 0002_search
 Revises: 0001_catalogue
 """
+
 from alembic import op
 
 revision = "0002_search"

@@ -5,9 +5,9 @@ Revises: 0006_certification
 Create Date: 2026-11-29 22:05:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_portal"
@@ -27,17 +27,28 @@ def upgrade():
         sa.Column("stock_after", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("reason IN ('received', 'counted', 'damaged')", name=op.f("ck_stock_adjustments_reason")),
+        sa.CheckConstraint(
+            "reason IN ('received', 'counted', 'damaged')", name=op.f("ck_stock_adjustments_reason")
+        ),
         sa.CheckConstraint("stock_after >= 0", name=op.f("ck_stock_adjustments_stock_after_not_negative")),
-        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name=op.f("fk_stock_adjustments_product_id_products"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_stock_adjustments_user_id_users"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["product_id"],
+            ["products.id"],
+            name=op.f("fk_stock_adjustments_product_id_products"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_stock_adjustments_user_id_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_adjustments")),
     )
-    op.create_index("ix_stock_adjustments_product_at", "stock_adjustments", ["product_id", "at"], unique=False)
+    op.create_index(
+        "ix_stock_adjustments_product_at", "stock_adjustments", ["product_id", "at"], unique=False
+    )
     with op.batch_alter_table("products", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("low_stock_threshold", sa.Integer(), server_default="5", nullable=False))
+        batch_op.add_column(
+            sa.Column("low_stock_threshold", sa.Integer(), server_default="5", nullable=False)
+        )
         batch_op.create_check_constraint(
             op.f("ck_products_low_stock_threshold_not_negative"), "low_stock_threshold >= 0"
         )
