@@ -72,6 +72,10 @@ def _plain(value: object, since: datetime) -> object:
     return value
 
 
+def _canonical(row: dict[str, object]) -> str:
+    return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+
 def demo_content(since: datetime) -> dict[str, list[dict[str, object]]]:
     """Every non-empty table's rows, without ids, sorted, foreign keys as natural keys."""
     tables: list[Table] = list(db.metadata.sorted_tables)
@@ -102,7 +106,7 @@ def demo_content(since: datetime) -> dict[str, list[dict[str, object]]]:
                 plain[column.name] = _plain(value, since)
             rows.append(plain)
         if rows:
-            content[table.name] = sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, default=str))
+            content[table.name] = sorted(rows, key=_canonical)
     return content
 
 
