@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -204,13 +205,12 @@ def _tiers(value: str) -> tuple[tuple[int, int], ...]:
     return tuple(tiers)
 
 
-def _data_file(name: str):  # noqa: ANN202 - an importlib.resources Traversable
-    return resources.files(__package__).joinpath("data", name)
+DATA_DIRECTORY: Traversable = resources.files(__package__).joinpath("data")
 
 
-def read_rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(name: str, directory: Traversable = DATA_DIRECTORY) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for every row of the CSV file `data/<name>`."""
-    with _data_file(name).open("r", encoding="utf-8", newline="") as file:
+    with directory.joinpath(name).open("r", encoding="utf-8", newline="") as file:
         reader = csv.DictReader(file)
         for row in reader:
             if None in row or None in row.values():
@@ -218,10 +218,12 @@ def read_rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
             yield reader.line_num, row
 
 
-def parse_rows(name: str, build: Callable[[dict[str, str]], T]) -> list[tuple[dict[str, str], T]]:
+def parse_rows(
+    name: str, build: Callable[[dict[str, str]], T], directory: Traversable = DATA_DIRECTORY
+) -> list[tuple[dict[str, str], T]]:
     """Every row of `data/<name>` with what `build` makes of it; a failure names file and line."""
     parsed = []
-    for line, row in read_rows(name):
+    for line, row in read_rows(name, directory):
         try:
             parsed.append((row, build(row)))
         except (KeyError, ValueError) as exc:
@@ -278,17 +280,23 @@ def _producer(row: dict[str, str]) -> ProducerSpec:
 
 @functools.cache
 def catalogue() -> Catalogue:
-    """The hand-written catalogue: producers in file order, each with its products in file order,
-    each product with its certificates and rights in file order (the order fixes SKUs and dates)."""
+    """The hand-written catalogue of the package's data files (read once)."""
+    return read_catalogue(DATA_DIRECTORY)
+
+
+def read_catalogue(directory: Traversable) -> Catalogue:
+    """The catalogue of the files in `directory`: producers in file order, each with its products
+    in file order, each product with its certificates and rights in file order (the order fixes
+    SKUs and dates)."""
     problems: list[str] = []
     certificates: dict[str, list[CertificateSpec]] = {}
-    for row, cert in parse_rows("certificates.csv", _certificate):
+    for row, cert in parse_rows("certificates.csv", _certificate, directory):
         certificates.setdefault(row["product"], []).append(cert)
     rights: dict[str, list[RightSpec]] = {}
-    for row, right in parse_rows("rights.csv", _right):
+    for row, right in parse_rows("rights.csv", _right, directory):
         rights.setdefault(row["product"], []).append(right)
     products: dict[str, list[ProductSpec]] = {}
-    for row, product in parse_rows("products.csv", _product):
+    for row, product in parse_rows("products.csv", _product, directory):
         product = ProductSpec(**{
             **product.__dict__,
             "certificates": tuple(certificates.pop(product.name, ())),
@@ -296,7 +304,7 @@ def catalogue() -> Catalogue:
         })
         products.setdefault(row["producer"], []).append(product)
     producers = []
-    for _, producer in parse_rows("producers.csv", _producer):
+    for _, producer in parse_rows("producers.csv", _producer, directory):
         own = tuple(products.pop(producer.slug, ()))
         producers.append(ProducerSpec(**{**producer.__dict__, "products": own}))
     names = [p.name for producer in producers for p in producer.products]
@@ -305,7 +313,7 @@ def catalogue() -> Catalogue:
     problems.extend(f"products.csv: unknown producer {slug}" for slug in products)
     problems.extend(f"certificates.csv: unknown product {name}" for name in certificates)
     problems.extend(f"rights.csv: unknown product {name}" for name in rights)
-    protections = tuple(p for _, p in parse_rows("protections.csv", _protection))
+    protections = tuple(p for _, p in parse_rows("protections.csv", _protection, directory))
     return Catalogue(protections, tuple(producers), tuple(problems))
 
 
@@ -325,7 +333,7 @@ def _price_range(values: list[Any]) -> tuple[int, int]:
 @functools.cache
 def word_lists() -> Vocabulary:
     """The word lists of `vocabulary.json` (see `marketplace.demo.generated`)."""
-    with _data_file("vocabulary.json").open("r", encoding="utf-8") as file:
+    with DATA_DIRECTORY.joinpath("vocabulary.json").open("r", encoding="utf-8") as file:
         words = json.load(file)
     try:
         subgroups = {
