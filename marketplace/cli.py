@@ -16,7 +16,6 @@ from marketplace.extensions import db
 def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
     """Load the hand-written demo catalogue (and optionally generated products)."""
     from marketplace import demo
-    from marketplace.accounts.demo import DEMO_PASSWORD, create_demo_accounts
     from marketplace.catalog.models import Product
 
     if if_empty and db.session.scalar(select(func.count(Product.id))):
@@ -24,12 +23,10 @@ def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:
         return
     summary = demo.load_demo()
     click.echo(f"Loaded {summary}.")
-    accounts = create_demo_accounts()
-    from marketplace.wholesale.demo import prepare_wholesale_demo
-
-    prepare_wholesale_demo()
+    accounts = demo.create_demo_accounts()
+    demo.prepare_wholesale_demo()
     db.session.commit()
-    click.echo(f"Demo accounts (password {DEMO_PASSWORD}): {', '.join(accounts.values())}.")
+    click.echo(f"Demo accounts (password {demo.DEMO_PASSWORD}): {', '.join(accounts.values())}.")
     if generated:
         count = demo.generate_products(generated, seed=seed)
         click.echo(f"Generated {count} products (seed {seed}).")

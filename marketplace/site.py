@@ -1,7 +1,8 @@
 """Site-wide routes: health check and language switch."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, jsonify, redirect, request
 from sqlalchemy import text
@@ -11,14 +12,34 @@ from marketplace.extensions import db
 bp = Blueprint("site", __name__)
 
 
+# Control characters, spaces and backslashes: browsers drop tabs and newlines inside a URL, strip
+# leading spaces and read "\\" as "/", so "/\\evil.example" or "/<tab>/evil.example" becomes
+# "//evil.example", another site.
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
-    """`target` if it is a path on this site, else `default` (no open redirects)."""
-    if not target:
+    """`target` if it is a path on this site (with its query), else `default`: the one check for
+    every `next` or return path a request carries, so that none becomes an open redirect.
+
+    The path is checked as sent and once percent-decoded, because a proxy or an old browser may
+    decode "/%2F/evil.example" into "//evil.example" before following it."""
+    if not target or not _is_local_path(target):
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    return target if _is_local_path(unquote(path)) else default
+
+
+def _is_local_path(value: str) -> bool:
+    parts = urlsplit(value)
+    return (
+        value.startswith("/")
+        and not value.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and _UNSAFE_IN_PATH.search(value) is None
+        and not any(character.isspace() for character in value)
+    )
 
 
 @bp.get("/healthz")

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from marketplace import storage
+from marketplace.site import safe_next
 from tests.conftest import make_app
 
 
@@ -47,6 +48,51 @@ def test_language_switch_sets_a_cookie_and_redirects_only_within_the_site(client
     assert evil.headers["Location"] == "/"
     evil = client.post("/language", data={"lang": "vi", "next": "//evil.example/x", "csrf_token": token})
     assert evil.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/",
+    "http://evil.example",
+    "HTTPS://evil.example",
+    "http:/evil.example",
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\nSet-Cookie: x=1",
+    "/\x00evil",
+    " //evil.example",
+    " /products",
+    "\u3000//evil.example",
+    "/%09/evil.example",
+    "/%2F/evil.example",
+    "/%2f%2fevil.example",
+    "/%5Cevil.example",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "evil.example",
+    "products",
+    "",
+    None,
+], ids=repr)
+def test_safe_next_refuses_anything_that_could_leave_the_site(target: str | None) -> None:
+    assert safe_next(target, "/fallback") == "/fallback"
+
+
+@pytest.mark.parametrize("target", [
+    "/",
+    "/products?stars=4",
+    "/products?q=tr%C3%A0+xanh&page=2",
+    "/search?q=a%2Fb",
+    "/products/che-tan-cuong#reviews",
+    "/portal/products/3/edit",
+    "/javascript:alert(1)",
+])
+def test_safe_next_keeps_a_path_on_this_site_with_its_query(target: str) -> None:
+    assert safe_next(target, "/fallback") == target
 
 
 def test_language_switch_without_csrf_token_is_refused(client) -> None:  # noqa: ANN001

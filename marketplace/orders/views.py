@@ -37,6 +37,7 @@ from marketplace.orders.messages import error_message
 from marketplace.orders.models import Order
 from marketplace.reference import PROVINCES_BY_CODE
 from marketplace.security import content_security_policy
+from marketplace.site import safe_next
 
 bp = Blueprint("orders", __name__)
 
@@ -96,8 +97,7 @@ def _save_cart(cart: carts.Cart) -> None:
 
 
 def _back_to(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next"), default)
 
 
 # ---------------------------------------------------------------------------------------------

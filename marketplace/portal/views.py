@@ -23,6 +23,7 @@ from marketplace.portal.forms import (
     StockForm,
 )
 from marketplace.portal.services import ListingError
+from marketplace.site import safe_next
 from marketplace.timeutil import today_in_vietnam
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -119,10 +120,10 @@ def _status_change(product_id: int, change, message: str):  # noqa: ANN001, ANN2
 
 
 def _back_to(product: Product) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/portal/") and "//" not in target and "\\" not in target:
-        return target
-    return url_for("portal.edit_product", product_id=product.id)
+    """The portal page the button was on, else the product's edit page."""
+    default = url_for("portal.edit_product", product_id=product.id)
+    target = safe_next(request.form.get("next"), default)
+    return target if target.startswith("/portal/") else default
 
 
 @bp.post("/products/<int:product_id>/publish")

@@ -24,6 +24,7 @@ from marketplace.orders.errors import OutOfStock
 from marketplace.orders.models import MAX_CARD_CHARGE_VND
 from marketplace.orders.services import events_of, new_idempotency_key
 from marketplace.producers.models import Producer
+from marketplace.site import safe_next
 from marketplace.timeutil import today_in_vietnam
 from marketplace.wholesale import services
 from marketplace.wholesale.credit import open_balance_vnd
@@ -107,13 +108,7 @@ def add():
             flash(_("Added to your bulk order."), "success")
     else:
         flash(_("Enter a quantity from 1 to 1,000,000."), "error")
-    return redirect(_same_site(request.form.get("next")) or url_for("wholesale.catalogue"))
-
-
-def _same_site(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return redirect(safe_next(request.form.get("next"), url_for("wholesale.catalogue")))
 
 
 # ---------------------------------------------------------------------------------------------

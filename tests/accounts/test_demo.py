@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from marketplace.accounts import services
-from marketplace.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from marketplace.accounts.models import User
+from marketplace.demo import DEMO_PASSWORD, create_demo_accounts
 from marketplace.extensions import db
 from tests.factories import make_producer
 

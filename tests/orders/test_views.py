@@ -318,3 +318,16 @@ def test_the_payment_page_alone_lets_stripe_js_in(app, web) -> None:  # noqa: AN
     assert "script-src 'self' https://api.stripe.com https://js.stripe.com" in csp
     assert "frame-src https://api.stripe.com https://js.stripe.com https://hooks.stripe.com" in csp
     assert "https://js.stripe.com" not in web.get("/cart").headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "/\t/evil.example", "https://evil.example/"])
+def test_adding_to_the_cart_never_returns_to_another_site(web, target) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    response = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/cart"
+
+
+def test_adding_to_the_cart_returns_to_the_page_it_came_from(web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    response = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": "/products?stars=4"})
+    assert response.headers["Location"] == "/products?stars=4"

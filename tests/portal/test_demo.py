@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from marketplace.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
 from marketplace.accounts.models import User
-from marketplace.demo import load_demo
+from marketplace.demo import DEMO_ACCOUNTS, create_demo_accounts, load_demo
 from marketplace.extensions import db
 from tests.conftest import FormClient
 

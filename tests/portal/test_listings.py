@@ -203,3 +203,18 @@ def test_a_new_listing_is_found_by_search_once_saved(portal, producer) -> None: 
     portal.post(f"/portal/products/{product.id}/edit", listing_form(stock=None, name="Chè Shan tuyết"))
     assert search.search("mat ong bac ha").ids == ()
     assert search.search("shan tuyet").ids == (product.id,)
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "/portal/\t/x", "/products", None])
+def test_a_status_change_returns_only_to_a_portal_page(portal, producer, target) -> None:  # noqa: ANN001
+    product = make_product(producer, status="published")
+    db.session.commit()
+    response = portal.post(f"/portal/products/{product.id}/unpublish", {"next": target} if target else {})
+    assert response.headers["Location"] == f"/portal/products/{product.id}/edit"
+
+
+def test_a_status_change_returns_to_the_portal_page_it_came_from(portal, producer) -> None:  # noqa: ANN001
+    product = make_product(producer, status="published")
+    db.session.commit()
+    back = f"/portal/products/{product.id}/pictures"
+    assert portal.post(f"/portal/products/{product.id}/unpublish", {"next": back}).headers["Location"] == back

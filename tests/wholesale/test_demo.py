@@ -4,22 +4,20 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from marketplace import demo
-from marketplace.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.wholesale import services
-from marketplace.wholesale.demo import DEMO_CREDIT_LIMIT_VND, prepare_wholesale_demo
 from marketplace.wholesale.pricing import BulkLine, quote_bulk_order
 
 
 def test_the_demo_buyer_has_credit_locations_and_wholesale_products_to_order(app) -> None:  # noqa: ANN001
     demo.load_demo(with_images=False)
-    create_demo_accounts()
-    prepare_wholesale_demo()
-    prepare_wholesale_demo()
-    user = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS["buyer"]))
+    demo.create_demo_accounts()
+    demo.prepare_wholesale_demo()
+    demo.prepare_wholesale_demo()
+    user = db.session.scalar(select(User).where(User.email == demo.DEMO_ACCOUNTS["buyer"]))
     organisation = user.buyer_membership.organisation
-    assert organisation.credit_limit_vnd == DEMO_CREDIT_LIMIT_VND
+    assert organisation.credit_limit_vnd == demo.DEMO_CREDIT_LIMIT_VND
     from marketplace.wholesale.pricing import organisation_locations
 
     assert [loc.name for loc in organisation_locations(organisation.id)][-1] == "Cửa hàng Quận 3"

@@ -203,3 +203,13 @@ def test_saved_lists_from_the_draft(web) -> None:  # noqa: ANN001
     web.sign_in(user)
     assert web.post("/wholesale/lists", {"name": "Nhập hàng tuần, cửa hàng 3"}).status_code == 302
     assert "Nhập hàng tuần, cửa hàng 3" in web.get("/wholesale/lists").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "/\t/evil.example", "/%2F/evil.example"])
+def test_adding_to_the_bulk_order_never_returns_to_another_site(web, target) -> None:  # noqa: ANN001
+    user, _ = buyer("purchaser")
+    product = wholesale_product(stock=500)
+    db.session.commit()
+    web.sign_in(user)
+    response = web.post("/wholesale/order/add", {"product_id": product.id, "quantity": 50, "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/wholesale/products"

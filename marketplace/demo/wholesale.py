@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
+from marketplace.demo.accounts import demo_buyers
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 
-DEMO_BUYER_TAX_CODE = "0301234567"  # accounts.demo: Công ty CP Siêu thị Xanh (demo)
 DEMO_CREDIT_LIMIT_VND = 500_000_000
 DEMO_STORE = ("Cửa hàng Quận 3", "212 Nguyễn Thị Minh Khai, Phường Xuân Hòa")
 DEMO_PRODUCER_MINIMUM_VND = 2_000_000
@@ -17,8 +17,9 @@ DEMO_PRODUCER_MINIMUM_VND = 2_000_000
 def prepare_wholesale_demo() -> None:
     """Once: set the demo buyer's credit limit, add a second location, give the first three
     verified producers a minimum order value. The caller commits."""
+    tax_code = demo_buyers()["buyer"].tax_code  # Công ty CP Siêu thị Xanh (demo)
     organisation = db.session.scalar(
-        select(BuyerOrganisation).where(BuyerOrganisation.tax_code == DEMO_BUYER_TAX_CODE))
+        select(BuyerOrganisation).where(BuyerOrganisation.tax_code == tax_code))
     if organisation is not None:
         if organisation.credit_limit_vnd == 0:
             organisation.credit_limit_vnd = DEMO_CREDIT_LIMIT_VND
