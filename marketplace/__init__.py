@@ -78,9 +78,13 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     cache.init_app(app)
     search.init_app(app)
+    from marketplace.invoicing import services as invoicing
     from marketplace.orders import mailing
+    from marketplace.payments import services as payments
 
     mailing.init_app(app)
+    invoicing.init_app(app)  # invoices at delivery, on the order signals
+    payments.init_app(app)  # Stripe as the order rules' card gateway
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
