@@ -20,7 +20,6 @@ def stripe_js_url() -> str:
 @bp.app_context_processor
 def _payment_settings() -> dict:
     """For payment pages: the key stripe.js needs, and whether to say that payments are tests."""
-    api_base = current_app.config.get("STRIPE_API_BASE") or ""
     return {
         "stripe_publishable_key": current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "",
         # localstripe serves a stand-in for stripe.js under its own address

@@ -197,10 +197,6 @@ def index_products(product_ids: Iterable[int]) -> None:
     backend().apply(documents, sorted(ids - present))
 
 
-def remove_products(product_ids: Iterable[int]) -> None:
-    backend().apply([], sorted(set(product_ids)))
-
-
 def _reload(ids: list[int]):
     with db.engine.connect() as conn:
         return list(load_documents(conn, ids))

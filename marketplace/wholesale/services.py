@@ -16,12 +16,14 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from marketplace.buyers.models import BuyerOrganisation
-from marketplace.catalog.models import Product
+from marketplace.catalog.models import PriceTier, Product
+from marketplace.catalog.services import visible_condition
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders import signals
 from marketplace.orders.drafts import DraftLine, DraftPart, OrderDraft
 from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order
+from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam, utcnow
 from marketplace.wholesale import csvfile
 from marketplace.wholesale.codes import resolve_codes
@@ -84,11 +86,9 @@ def _check_quantity(quantity: object) -> int:
 
 
 def _product_for_sale(product_id: int) -> Product:
-    from marketplace.producers.models import Producer
-
     product = db.session.scalar(
-        select(Product).join(Producer, Producer.id == Product.producer_id).where(
-            Product.id == product_id, Product.status == "published", Producer.verification_status == "verified")
+        select(Product).join(Producer, Producer.id == Product.producer_id)
+        .where(Product.id == product_id, visible_condition())
     )
     if product is None:
         raise InvalidLine("This product is not for sale.")
@@ -545,15 +545,13 @@ def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
     minimum order quantity or a case pack. Three queries per page."""
     from sqlalchemy import exists, func, or_
 
-    from marketplace.catalog.models import PriceTier
-    from marketplace.producers.models import Producer
     from marketplace.text import fold
 
     has_tiers = exists().where(PriceTier.product_id == Product.id)
     base = (
         select(Product, Producer)
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Product.status == "published", Producer.verification_status == "verified", Product.stock > 0,
+        .where(visible_condition(), Product.stock > 0,
                or_(has_tiers, Product.min_order_qty > 1, Product.case_pack > 1))
     )
     query = (query or "").strip()[:100]
