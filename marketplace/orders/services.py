@@ -1,7 +1,10 @@
-"""Order rules: pricing a cart, validating the delivery address, placing an order in one
-transaction that takes the stock, and moving producer orders through their statuses.
+"""The order core: pricing a cart, validating the delivery address, placing an order of any
+channel in one transaction that takes the stock (`place`, from a priced `drafts.OrderDraft`;
+`place_order` is consumer checkout), and moving producer orders through their statuses
+(`transition`, which records the OrderEvent and sends `producer_order_moved`). Other domains use
+only these public names; invoicing, payments and the ledger react to `orders.signals`.
 
-`place_order` and `expire_unpaid_orders` own their transactions and commit. Every other function
+`place`, `place_order` and `expire_unpaid_orders` own their transactions and commit. Every other function
 that changes state leaves the commit to its caller (a view, the webhook, a command), so that a
 change and whatever the caller records with it (e.g. a processed Stripe event) commit together.
 
