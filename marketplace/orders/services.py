@@ -462,7 +462,7 @@ def place(
         )
         db.session.add(order)
         db.session.flush()  # a concurrent submission with the same key stops here
-        take_stock([(line.product_id, line.name, line.quantity) for part in draft.parts for line in part.lines])
+        take_stock([(ln.product_id, ln.name, ln.quantity) for part in draft.parts for ln in part.lines])
         pending = draft.approval_status == "pending"
         status = "pending_approval" if pending else "placed"
         producer_orders = [

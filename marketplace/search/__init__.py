@@ -66,7 +66,10 @@ def init_app(app: Flask) -> None:
     app.extensions["search"] = {}
     sync.install()
     cli.init_app(app)
-    catalog_services.register_search_engine(app, catalog_services.SearchEngine(search=search, highlight=highlight))
+    # The catalogue ranks its search results with this engine (it never imports search).
+    catalog_services.register_search_engine(
+        app, catalog_services.SearchEngine(search=search, highlight=highlight)
+    )
 
 
 def backend():

@@ -411,7 +411,8 @@ def place_bulk_order(
         first_location = quote.parts[0].delivery_location
         notes: tuple[tuple[str, str], ...] = ()
         if pending:
-            notes = (("approval_pending", f"above the approval threshold of {organisation.approval_threshold_vnd} ₫"),)
+            threshold = organisation.approval_threshold_vnd
+            notes = (("approval_pending", f"above the approval threshold of {threshold} ₫"),)
         priced = OrderDraft(
             channel=CHANNEL, idempotency_key=idempotency_key, payment_method=payment_method,
             payment_status="awaiting_payment" if card else "on_terms",
@@ -437,7 +438,8 @@ def place_bulk_order(
             customer_id=user.id, buyer_organisation_id=organisation.id,
             purchase_order_number=po_number or None, payment_terms_days=organisation.payment_terms_days,
             approval_status="pending" if pending else None,
-            payment_note="payment by card" if card else f"payment on terms: {organisation.payment_terms_days} days",
+            payment_note="payment by card" if card
+            else f"payment on terms: {organisation.payment_terms_days} days",
             notes=notes,
         )
     except BaseException:

@@ -39,8 +39,8 @@ def draft(products_and_quantities, *, key: str | None = None, **fields) -> Order
     parts = {}
     for product, quantity in products_and_quantities:
         parts.setdefault(product.producer_id, []).append(
-            DraftLine(product.id, product.name, product.sku, product.unit, product.price_vnd - 1_000, quantity,
-                      retail_unit_price_vnd=product.price_vnd, tier_min_quantity=quantity)
+            DraftLine(product.id, product.name, product.sku, product.unit, product.price_vnd - 1_000,
+                      quantity, retail_unit_price_vnd=product.price_vnd, tier_min_quantity=quantity)
         )
     values = dict(
         channel="supermarket", idempotency_key=key or services.new_idempotency_key(),
@@ -62,13 +62,14 @@ def test_place_writes_the_draft_as_it_is_priced_and_takes_the_stock(app) -> None
         order = services.place(draft([(tea, 3), (rice, 2)]), "buyer 7")
     assert [name for name, _ in received] == ["order_placed"]  # first records are not moves
     order = db.session.get(Order, order.id)
-    assert order.items_total_vnd == order.total_vnd == (tea.price_vnd - 1_000) * 3 + (rice.price_vnd - 1_000) * 2
+    expected = (tea.price_vnd - 1_000) * 3 + (rice.price_vnd - 1_000) * 2
+    assert order.items_total_vnd == order.total_vnd == expected
     assert order.payment_terms_days == 30 and order.expires_at is None
     parts = sorted(order.producer_orders, key=lambda po: po.producer_id)
     assert [(po.status, po.requested_delivery_date) for po in parts] == [("placed", date(2026, 12, 24))] * 2
     line = db.session.scalar(select(OrderLine).where(OrderLine.product_id == tea.id))
-    assert (line.unit_price_vnd, line.retail_unit_price_vnd, line.tier_min_quantity) == (tea.price_vnd - 1_000,
-                                                                                          tea.price_vnd, 3)
+    assert (line.unit_price_vnd, line.retail_unit_price_vnd, line.tier_min_quantity) == (
+        tea.price_vnd - 1_000, tea.price_vnd, 3)
     stock = dict(db.session.execute(select(Product.id, Product.stock)).all())
     assert (stock[tea.id], stock[rice.id]) == (7, 8)
     events = db.session.scalars(select(OrderEvent).order_by(OrderEvent.id)).all()
@@ -84,7 +85,8 @@ def test_a_draft_waiting_for_approval_is_placed_without_announcing_it(app) -> No
     db.session.commit()
     with sent("order_placed") as received:
         order = services.place(
-            draft([(tea, 1)], approval_status="pending", notes=(("approval_pending", "above 1 ₫"),)), "buyer 7"
+            draft([(tea, 1)], approval_status="pending", notes=(("approval_pending", "above 1 ₫"),)),
+            "buyer 7",
         )
     assert received == []
     assert [po.status for po in order.producer_orders] == ["pending_approval"]
@@ -125,7 +127,10 @@ def test_a_short_line_places_nothing_and_runs_nothing_of_the_channel(app) -> Non
 def test_the_channels_bookkeeping_commits_with_the_order(app) -> None:  # noqa: ANN001
     tea = make_product(stock=10)
     db.session.commit()
-    order = services.place(draft([(tea, 1)]), "b", in_transaction=lambda o: setattr(o, "purchase_order_number", "PO-1"))
+    def bookkeeping(order: Order) -> None:
+        order.purchase_order_number = "PO-1"
+
+    order = services.place(draft([(tea, 1)]), "b", in_transaction=bookkeeping)
     db.session.rollback()  # nothing left to roll back: it was committed with the order
     assert db.session.get(Order, order.id).purchase_order_number == "PO-1"
 
@@ -155,4 +160,5 @@ def test_every_move_of_a_placed_part_goes_through_transition(app) -> None:  # no
             services.transition(part, "delivered", "producer 1")
     assert [(k["from_status"], k["to_status"], k["actor"]) for _, k in received] == [
         ("pending_approval", "placed", "buyer 7")]
-    assert db.session.scalars(select(OrderEvent.note).order_by(OrderEvent.id.desc()).limit(1)).one() == "approved"
+    last = db.session.scalars(select(OrderEvent.note).order_by(OrderEvent.id.desc()).limit(1)).one()
+    assert last == "approved"
