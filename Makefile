@@ -18,8 +18,9 @@ run: setup
 	$(BIN)/flask search reindex --if-missing
 	BIN=$(BIN) PORT=$(PORT) bash devtools/serve.sh
 
-## test: install what the tests need and run them all
+## test: install what the tests need, check the import contracts (pyproject.toml) and run them all
 test: setup-dev
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.runtime-installed $(MO)

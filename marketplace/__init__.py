@@ -78,9 +78,14 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     cache.init_app(app)
     search.init_app(app)
-    from marketplace.orders import mailing
+    from marketplace.invoicing import services as invoicing
+    from marketplace.orders import cart_store, mailing
+    from marketplace.payments import services as payments
 
     mailing.init_app(app)
+    cart_store.init_app(app)  # the signed-out cart merged at sign-in, on the accounts signal
+    invoicing.init_app(app)  # invoices at delivery, on the order signals
+    payments.init_app(app)  # Stripe as the order rules' card gateway
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -91,7 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api.views import bp as api_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
-    from marketplace.buyers.views import bp as buyers_bp
+    from marketplace.accounts.buyer_views import bp as buyers_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.invoicing.views import bp as invoicing_bp
     from marketplace.payments.views import bp as payments_bp

@@ -83,15 +83,12 @@ def init_app(app: Flask) -> None:
         issuing_level=lambda level: ISSUING_LEVEL_LABELS.get(level, level),
         unit_label=lambda unit: UNIT_LABELS.get(unit, unit),
     )
-    from marketplace.catalog.cache import cached_fragment
-    from marketplace.catalog.services import PRICE_BUCKETS
     from marketplace.storage import image_url
 
+    # The catalogue's own globals (cached_fragment, PRICE_BUCKETS) come from catalog.cache.init_app.
     app.jinja_env.globals.update(
         subgroup_label=subgroup_label,
-        cached_fragment=cached_fragment,
         get_locale=get_locale,
         image_url=image_url,
         today_in_vietnam=today_in_vietnam,
-        PRICE_BUCKETS={code: (low, high) for code, low, high in PRICE_BUCKETS},
     )

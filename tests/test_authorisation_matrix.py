@@ -262,10 +262,10 @@ RULES: dict[tuple[str, str], list[Rule]] = {
                               Rule(url("/orders/{guest_order_ref}"), everyone(404)),
                               Rule(url("/orders/{guest_order_ref}?key={guest_key}"), everyone(200)),
                               Rule(url("/orders/{guest_order_ref}?key={order_key_of_other}"), everyone(404))],
-    ("orders.pay", "GET"): [Rule(url("/orders/{order_ref}/pay"), statuses(404, consumer=302))],
-    ("orders.payment_status", "GET"): [Rule(url("/orders/{order_ref}/payment"), statuses(404, consumer=200))],
+    ("payments.pay", "GET"): [Rule(url("/orders/{order_ref}/pay"), statuses(404, consumer=302))],
+    ("payments.payment_status", "GET"): [Rule(url("/orders/{order_ref}/payment"), statuses(404, consumer=200))],
     # Local Stripe stand-in only: without it the route does not exist.
-    ("orders.confirm_card", "POST"): [Rule(url("/orders/{order_ref}/pay/confirm"), everyone(404))],
+    ("payments.confirm_card", "POST"): [Rule(url("/orders/{order_ref}/pay/confirm"), everyone(404))],
     ("orders.cancel", "GET"): [Rule(url("/orders/{order_ref}/cancel"), statuses(404, consumer=200))],
     ("orders.cancel", "POST"): [Rule(url("/orders/{order_ref}/cancel"), statuses(404, consumer=302))],
     # A producer's part of orders: members of that producer only (another producer: 404).

@@ -22,6 +22,7 @@ from marketplace.accounts.models import (
     PasswordResetToken,
     ProducerMembership,
     User,
+    VerificationDecision,
     new_session_token,
 )
 from marketplace.accounts.passwords import hash_password, password_problem, verify_password
@@ -419,3 +420,13 @@ def accept_invitation(token: str, user: User) -> ProducerMembership | BuyerMembe
         user.email_confirmed_at = invitation.accepted_at  # the link proved the address
     db.session.flush()
     return membership
+
+
+def decisions_for(subject_type: str, subject_id: int) -> list[VerificationDecision]:
+    """Every verification decision on one subject (an organisation, a certificate...), newest first:
+    the organisation's members and the administrators' queues both show them."""
+    return list(db.session.scalars(
+        select(VerificationDecision)
+        .where(VerificationDecision.subject_type == subject_type, VerificationDecision.subject_id == subject_id)
+        .order_by(VerificationDecision.decided_at.desc(), VerificationDecision.id.desc())
+    ))

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import services, signals
 from marketplace.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -37,7 +37,6 @@ from marketplace.accounts.permissions import (
     get_scoped_or_404,
     login_required,
 )
-from marketplace.admin.services import decisions_for
 from marketplace.extensions import db, limiter
 from marketplace.site import safe_next
 
@@ -48,16 +47,13 @@ MEMBERSHIP_MODELS = {"producer": ProducerMembership, "buyer": BuyerMembership}
 
 def sign_in(user: User) -> None:
     """Starts a fresh session for `user`: nothing from before sign-in survives (session rotation)
-    except the signed-out cart, which is merged into the account's cart."""
-    from marketplace.orders import cart_store
-    from marketplace.orders.cart import SESSION_KEY as CART_KEY
-
-    signed_out_cart = session.get(CART_KEY)
+    except what a `signed_in` receiver takes from the previous session (orders merges the
+    signed-out cart into the account's cart)."""
+    previous_session = dict(session)
     session.clear()
     login_user(user)
-    if signed_out_cart:
-        cart_store.merge_at_sign_in(user.id, signed_out_cart)
-        db.session.commit()
+    signals.signed_in.send(current_app._get_current_object(), user=user, previous_session=previous_session)
+    db.session.commit()
 
 
 def _login_limit(setting: str):  # noqa: ANN202
@@ -247,7 +243,7 @@ def organisation():
             "membership": membership,
             "organisation": membership.organisation,
             "members": services.members_of(kind, membership.organisation_id),
-            "decisions": decisions_for(subject_type, membership.organisation_id),
+            "decisions": services.decisions_for(subject_type, membership.organisation_id),
             "invitations": services.pending_invitations(kind, membership.organisation_id)
             if membership.role == "owner" else [],
         })

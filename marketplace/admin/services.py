@@ -3,7 +3,6 @@ and tell the organisation."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from marketplace.accounts.models import User, VerificationDecision
 from marketplace.accounts.services import AccountError
@@ -50,11 +49,3 @@ def decide(queue: VerificationQueue, subject: object, *, outcome: str, reason: s
     db.session.flush()
     return decision
 
-
-def decisions_for(subject_type: str, subject_id: int) -> list[VerificationDecision]:
-    """Every decision on one subject, newest first."""
-    return list(db.session.scalars(
-        select(VerificationDecision)
-        .where(VerificationDecision.subject_type == subject_type, VerificationDecision.subject_id == subject_id)
-        .order_by(VerificationDecision.decided_at.desc(), VerificationDecision.id.desc())
-    ))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.messages import error_message
 from marketplace.accounts.permissions import admin_required
-from marketplace.accounts.services import AccountError
+from marketplace.accounts.services import AccountError, decisions_for
 from marketplace.admin import services
 from marketplace.admin.forms import DecisionForm
 from marketplace.admin.queues import QUEUES, register_builtin_queues
@@ -66,7 +66,7 @@ def subject(queue_code: str, subject_id: int):
             flash(_("The decision has been recorded and the organisation informed."), "success")
             return redirect(url_for("admin.queue", queue_code=queue.code))
     return render_template("admin/subject.html", queue=queue, item=item, form=form,
-                           decisions=services.decisions_for(queue.subject_type, item.id))
+                           decisions=decisions_for(queue.subject_type, item.id))
 
 
 @bp.get("/outbox")

@@ -70,9 +70,16 @@ def _storefront_tables() -> frozenset[str]:
 
 
 def init_app(app) -> None:  # noqa: ANN001
-    """Forget the version read by a request when it ends (an app context may outlive a request)."""
+    """Forget the version read by a request when it ends (an app context may outlive a request);
+    give templates the catalogue's fragment cache and price buckets."""
+    from marketplace.catalog.services import PRICE_BUCKETS  # services imports this module
+
     app.teardown_request(lambda exc: g.pop("catalog_version", None))
     install_change_tracking()
+    app.jinja_env.globals.update(
+        cached_fragment=cached_fragment,
+        PRICE_BUCKETS={code: (low, high) for code, low, high in PRICE_BUCKETS},
+    )
 
 
 _tracking_installed = False

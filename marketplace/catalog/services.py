@@ -5,11 +5,13 @@ immutable data (never ORM objects), so results can be cached safely (see `catalo
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
+from typing import Protocol
 
+from flask import Flask, current_app
 from markupsafe import Markup
 from sqlalchemy import Integer, Select, and_, any_, case, exists, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -468,17 +470,42 @@ def compute_facets(filters: CatalogFilters, today: date) -> Facets:
 # Pages
 
 
+class Searched(Protocol):
+    ids: tuple[int, ...]  # best first
+    words: frozenset[str]  # folded words to highlight
+    did_you_mean: str | None
+
+
+@dataclass(frozen=True)
+class SearchEngine:
+    """How the catalogue ranks a search query and highlights the words found. `marketplace.search`
+    registers itself at app start (`register_search_engine`): search indexes the catalogue, so it
+    sits above it, and the catalogue never imports it."""
+
+    search: Callable[[str], Searched]
+    highlight: Callable[[str, Iterable[str]], Markup]
+
+
+def register_search_engine(app: Flask, engine: SearchEngine) -> None:
+    app.extensions["catalog.search_engine"] = engine
+
+
+def _search_engine() -> SearchEngine:
+    engine = current_app.extensions.get("catalog.search_engine")
+    if engine is None:
+        raise RuntimeError("No search engine: marketplace.search.init_app(app) registers it.")
+    return engine
+
+
 def catalog_page(filters: CatalogFilters, with_facets: bool = True, page_size: int = PAGE_SIZE) -> CatalogPage:
     """One page of the catalogue under `filters`, with facet counts. With a search query
     (`filters.q`) only the matching products count, ranked by relevance unless another sort is
     asked for."""
     searched = None
     if filters.q and filters.ids is None:
-        from marketplace import search
-
         # Searched outside the cache: the index is updated just after a commit, so the ids are
         # part of the cache key rather than computed under a catalogue version.
-        searched = search.search(filters.q)
+        searched = _search_engine().search(filters.q)
         filters = replace(
             filters, ids=searched.ids, sort="relevance" if filters.sort == "featured" else filters.sort
         )
@@ -499,8 +526,7 @@ def catalog_page(filters: CatalogFilters, with_facets: bool = True, page_size: i
 
     page = cached(("catalog", filters, with_facets, page_size), compute)
     if searched is not None:
-        from marketplace.search.query import highlight
-
+        highlight = _search_engine().highlight
         page = replace(
             page,
             highlighted=MappingProxyType({c.id: highlight(c.name, searched.words) for c in page.items}),

@@ -1,7 +1,7 @@
-"""The producer's side of a supermarket part (ProducerOrder): accept all or part of it, and confirm
-the delivery date. Shipping, delivery and rejection are the order module's own transitions
-(`orders.services`); delivering an invoice-paid part issues its invoice there, in the same
-transaction.
+"""The producer's side of a supermarket part (ProducerOrder): accept part of it, and confirm the
+delivery date. Accepting all, shipping, delivery and rejection are the order module's own
+transitions (`orders.services`); invoicing issues a delivered invoice-paid part's invoice on the
+`producer_order_delivered` signal, in the delivery's transaction.
 
 Accepting part: each changed line's quantity goes down (never up), with a reason the buyer sees;
 `OrderLine.ordered_quantity` keeps what was ordered. A line may go down to 0 (it stays on the order,
@@ -19,21 +19,14 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import update
 
-from marketplace.catalog.cache import bump_catalog_version
-from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.invoicing.errors import InvalidAdjustment, InvalidDeliveryDate, NotAnInvoiceOrder
+from marketplace.orders import services as orders
 from marketplace.orders.models import ProducerOrder
-from marketplace.orders.services import _lock, _move, _record, accept_producer_order
 from marketplace.timeutil import today_in_vietnam, utcnow
 
 MAX_REASON_LENGTH = 500
-
-
-def accept_all(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
-    accept_producer_order(producer_order, actor, now)
 
 
 def accept_part(
@@ -45,7 +38,7 @@ def accept_part(
     """Accept `producer_order` with some lines lowered: `changes` maps an order line id to
     (new quantity, reason). Lines not named keep their quantity. Raises `InvalidAdjustment` with
     a message per line (field names `quantity-<id>` and `reason-<id>`); changes nothing then."""
-    order = _lock(producer_order.order)
+    order = orders.lock_order(producer_order.order)
     if order.channel != "supermarket" or order.payment_method == "card":
         raise NotAnInvoiceOrder(_("Only supermarket orders not paid by card can be accepted in part."))
     if producer_order.status != "placed":
@@ -99,21 +92,8 @@ def accept_part(
     items_total, total = order.items_total_vnd - reduction, order.total_vnd - reduction
     order.items_total_vnd, order.total_vnd = items_total, total
     db.session.flush()  # the new quantities (and their CHECKs) before the stock moves
-    _give_back(given_back)
-    _move(producer_order, "accepted", actor, "accepted in part: " + "; ".join(notes), now)
-
-
-def _give_back(quantities: dict[int, int]) -> None:
-    """The stock of lowered lines back to the catalogue; locks in the order module's order
-    (catalogue state, then products by id)."""
-    bump_catalog_version(db.session)
-    for product_id in sorted(quantities):
-        db.session.execute(
-            update(Product)
-            .where(Product.id == product_id)
-            .values(stock=Product.stock + quantities[product_id]),
-            execution_options={"synchronize_session": False},
-        )
+    orders.give_back_units(given_back)
+    orders.transition(producer_order, "accepted", actor, "accepted in part: " + "; ".join(notes), now)
 
 
 def confirm_delivery_date(
@@ -140,7 +120,7 @@ def confirm_delivery_date(
         )
     producer_order.confirmed_delivery_date = day
     producer_order.updated_at = now or utcnow()
-    _record(
+    orders.record_event(
         producer_order.order,
         producer_order,
         actor,

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 
@@ -45,8 +45,9 @@ from marketplace.invoicing.errors import (
     Overpayment,
 )
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment
+from marketplace.orders import services as order_services
+from marketplace.orders import signals as order_signals
 from marketplace.orders.models import Order, ProducerOrder
-from marketplace.orders.services import _record
 from marketplace.producers.models import Producer
 from marketplace.reference import province_name
 from marketplace.timeutil import VIETNAM, today_in_vietnam, utcnow
@@ -79,9 +80,21 @@ def _next_sequence(producer_id: int, year: int) -> int:
     return (highest or 0) + 1
 
 
+def init_app(app: Flask) -> None:
+    """Invoicing reacts to the order events it needs (orders never imports invoicing)."""
+    order_signals.producer_order_delivered.connect(_invoice_delivered_part)
+
+
+def _invoice_delivered_part(sender: object, *, order: Order, producer_order: ProducerOrder,
+                            at: datetime) -> None:
+    """A part paid on terms is invoiced when it is delivered, in the delivery's transaction."""
+    if order.payment_method == "invoice":
+        issue_invoice(producer_order, at)
+
+
 def issue_invoice(producer_order: ProducerOrder, now: datetime | None = None) -> Invoice:
-    """The invoice of a delivered part of an invoice-paid order (called by the delivery
-    transition, inside its transaction). Issuing twice returns the first invoice."""
+    """The invoice of a delivered part of an invoice-paid order (on `producer_order_delivered`,
+    inside the delivery's transaction). Issuing twice returns the first invoice."""
     existing = db.session.scalar(select(Invoice).where(Invoice.producer_order_id == producer_order.id))
     if existing is not None:
         return existing
@@ -339,7 +352,7 @@ def confirm_receipt(
         f"{p.kind} {p.quantity} × {lines_by_order_line[i].sku}: {p.note.strip()}"
         for i, p in sorted(problems.items())
     )
-    _record(
+    order_services.record_event(
         producer_order.order,
         producer_order,
         actor,
@@ -474,6 +487,16 @@ def credited_goods_by_producer(channel: str | None = None) -> dict[tuple[int, st
     if channel:
         query = query.where(Order.channel == channel)
     return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
+
+
+def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
+    """Goods revenue (VND, shipping excluded) per (producer, channel): a card part counts once
+    paid, a cash part once collected, a part paid on terms once delivered (when its invoice is
+    issued, less its credit notes), and none once cancelled or refunded."""
+    revenue = order_services.counted_goods_by_producer(channel)
+    for key, credited in credited_goods_by_producer(channel).items():
+        revenue[key] = revenue.get(key, 0) - credited
+    return revenue
 
 
 # ---------------------------------------------------------------------------------------------

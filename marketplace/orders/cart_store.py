@@ -4,14 +4,16 @@ into the account's. The caller commits."""
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 
+from flask import Flask
 from sqlalchemy import delete, select
 
+from marketplace.accounts import signals as account_signals
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.orders import cart as carts
-from marketplace.orders.cart import Cart
+from marketplace.orders.cart import SESSION_KEY, Cart
 from marketplace.orders.models import CartItem
 from marketplace.orders.services import MAX_LINE_QUANTITY
 
@@ -55,6 +57,17 @@ def save(session: MutableMapping, user_id: int | None, cart: Cart) -> None:
         save_account_cart(user_id, cart)
     else:
         session[carts.SESSION_KEY] = carts.to_session(cart)
+
+
+def init_app(app: Flask) -> None:
+    """The signed-out cart follows the visitor into the account (accounts never imports orders)."""
+    account_signals.signed_in.connect(_merge_signed_out_cart)
+
+
+def _merge_signed_out_cart(sender: object, *, user, previous_session: Mapping) -> None:  # noqa: ANN001
+    signed_out_cart = previous_session.get(SESSION_KEY)
+    if signed_out_cart:
+        merge_at_sign_in(user.id, signed_out_cart)
 
 
 def merge_at_sign_in(user_id: int, session_data: object) -> Cart:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace import mail
@@ -23,19 +23,6 @@ PENDING_KEY = "order_mail_after_commit"
 _connected = False
 
 
-def recipient_language(order: Order) -> str:
-    """The account's language when one is stored, else Vietnamese."""
-    if order.customer_id is None:
-        return "vi"
-    from marketplace.accounts.models import User
-
-    language = getattr(User, "language", None)
-    if language is None:
-        return "vi"
-    stored = db.session.scalar(select(language).where(User.id == order.customer_id))
-    return stored if stored in ("vi", "en") else "vi"
-
-
 def _order_link(order: Order) -> str | None:
     if not has_request_context():
         return None
@@ -45,7 +32,8 @@ def _order_link(order: Order) -> str | None:
 
 
 def send_order_mail(kind: str, order: Order, producer_order: ProducerOrder | None = None) -> None:
-    with force_locale(recipient_language(order)):
+    # In Vietnamese: accounts store no language (the site's language is the visitor's cookie).
+    with force_locale("vi"):
         message = notifications.compose(kind, order, producer_order)
         body = message.body
         link = _order_link(order)

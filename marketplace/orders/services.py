@@ -1,7 +1,10 @@
-"""Order rules: pricing a cart, validating the delivery address, placing an order in one
-transaction that takes the stock, and moving producer orders through their statuses.
+"""The order core: pricing a cart, validating the delivery address, placing an order of any
+channel in one transaction that takes the stock (`place`, from a priced `drafts.OrderDraft`;
+`place_order` is consumer checkout), and moving producer orders through their statuses
+(`transition`, which records the OrderEvent and sends `producer_order_moved`). Other domains use
+only these public names; invoicing, payments and the ledger react to `orders.signals`.
 
-`place_order` and `expire_unpaid_orders` own their transactions and commit. Every other function
+`place`, `place_order` and `expire_unpaid_orders` own their transactions and commit. Every other function
 that changes state leaves the commit to its caller (a view, the webhook, a command), so that a
 change and whatever the caller records with it (e.g. a processed Stripe event) commit together.
 
@@ -13,18 +16,21 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.catalog.cache import bump_catalog_version
 from marketplace.catalog.models import Product
+from marketplace.catalog.services import visible_condition as for_sale
+from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.orders import signals
+from marketplace.orders.drafts import DraftLine, DraftPart, OrderDraft
 from marketplace.orders.errors import (
     AwaitingPayment,
     CardAmountTooLarge,
@@ -189,11 +195,7 @@ def price_cart(
     rows = db.session.execute(
         select(Product, Producer)
         .join(Producer, Producer.id == Product.producer_id)
-        .where(
-            Product.id.in_([line.product_id for line in lines]),
-            Product.status == "published",
-            Producer.verification_status == "verified",
-        )
+        .where(Product.id.in_([line.product_id for line in lines]), for_sale())
     ).all()
     found = {product.id: (product, producer) for product, producer in rows}
     missing = [line.product_id for line in lines if line.product_id not in found]
@@ -321,6 +323,11 @@ def order_by_idempotency_key(key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.idempotency_key == key))
 
 
+def valid_idempotency_key(key: str | None) -> bool:
+    """Whether `key` can be an order's idempotency key (a form's hidden field, an API header)."""
+    return bool(_IDEMPOTENCY_KEY.fullmatch(key or ""))
+
+
 def place_order(
     *,
     lines: Sequence[CartLine],
@@ -333,8 +340,8 @@ def place_order(
     actor: str | None = None,
     now: datetime | None = None,
 ) -> Order:
-    """Place an order in one transaction — the order, one ProducerOrder per producer, the lines
-    with copied prices, the stock taken — and commit it; or change nothing and raise.
+    """Place a consumer order in one transaction — the order, one ProducerOrder per producer, the
+    lines with copied prices, the stock taken — and commit it; or change nothing and raise.
 
     A second call with the same `idempotency_key` (double click, back button, a retry after a
     timeout) returns the order the first one placed.
@@ -342,12 +349,11 @@ def place_order(
     existing = order_by_idempotency_key(idempotency_key or "")
     if existing is not None:
         return existing
-    if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+    if not valid_idempotency_key(idempotency_key):
         raise InvalidCheckout("The checkout form has expired; please reload the page.")
     if payment_method not in PAYMENT_METHODS:
         raise InvalidCheckout("Choose card or cash on delivery.")
-    if channel not in CHANNELS_BY_CODE or not CHANNELS_BY_CODE[channel].on_platform:
-        raise InvalidCheckout(f"Orders cannot be placed on the channel {channel!r}.")
+    _check_channel(channel)
     contact_email = (contact_email or "").strip()
     if not _EMAIL.fullmatch(contact_email) or len(contact_email) > 254:
         raise InvalidCheckout("Enter an e-mail address for the order confirmation.")
@@ -362,66 +368,149 @@ def place_order(
         raise CardAmountTooLarge(
             "Orders above 99,999,999 ₫ cannot be paid by card; choose cash on delivery or split the order."
         )
-    now = now or utcnow()
-    actor = actor or (f"customer {customer_id}" if customer_id else "guest")
-    order = Order(
-        reference=new_reference(),
+    draft = OrderDraft(
         channel=channel,
-        customer_id=customer_id,
+        idempotency_key=idempotency_key,
+        payment_method=payment_method,
+        payment_status="awaiting_payment" if payment_method == "card" else "cash_on_delivery",
+        parts=tuple(
+            DraftPart(
+                producer_id=group.producer_id,
+                lines=tuple(
+                    DraftLine(pl.product_id, pl.name, pl.sku, pl.unit, pl.unit_price_vnd, pl.quantity)
+                    for pl in group.lines
+                ),
+                shipping_fee_vnd=group.shipping_fee_vnd or 0,
+                weight_g=group.weight_g,
+            )
+            for group in cart.groups
+        ),
         contact_email=contact_email,
         recipient_name=address.recipient_name,
         phone=address.phone,
         street=address.street,
         commune=address.commune,
         province_code=address.province_code,
-        payment_method=payment_method,
-        payment_status="awaiting_payment" if payment_method == "card" else "cash_on_delivery",
-        items_total_vnd=cart.items_total_vnd,
-        shipping_total_vnd=cart.shipping_total_vnd,
-        total_vnd=cart.total_vnd,
-        refunded_vnd=0,
-        idempotency_key=idempotency_key,
-        created_at=now,
-        expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"])
-        if payment_method == "card"
-        else None,
+        customer_id=customer_id,
     )
+    return place(draft, actor or (f"customer {customer_id}" if customer_id else "guest"), now)
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNELS_BY_CODE or not CHANNELS_BY_CODE[channel].on_platform:
+        raise InvalidCheckout(f"Orders cannot be placed on the channel {channel!r}.")
+
+
+def place(
+    draft: OrderDraft,
+    actor: str,
+    now: datetime | None = None,
+    *,
+    in_transaction: Callable[[Order], None] | None = None,
+) -> Order:
+    """Write the order of a priced draft in the current transaction and commit it; or roll back,
+    change nothing and raise. The one routine that writes orders, for every channel.
+
+    The order, one ProducerOrder per part (`placed`, or `pending_approval` while the buyer's
+    approval is pending), the lines at the draft's prices, the stock taken (`take_stock`: every
+    short product named in `OutOfStock`), the first events (each part, the payment status, the
+    draft's notes) and `order_placed` (unless approval is pending: it is sent on approval). Card
+    orders get the payment window. `in_transaction(order)` runs just before the commit, for the
+    channel's own bookkeeping (e.g. emptying a draft list).
+
+    Idempotent: an order with the draft's key already placed is returned as it is, also when a
+    concurrent submission with the same key commits first (the unique key stops the second).
+    """
+    existing = order_by_idempotency_key(draft.idempotency_key or "")
+    if existing is not None:
+        return existing
     try:
+        if not valid_idempotency_key(draft.idempotency_key):
+            raise InvalidCheckout("The order form has expired; please reload the page.")
+        if draft.payment_method not in PAYMENT_METHODS:
+            raise InvalidCheckout(f"Unknown payment method {draft.payment_method!r}.")
+        _check_channel(draft.channel)
+        if not draft.parts or not all(part.lines for part in draft.parts):
+            raise EmptyCart("The order has no lines.")
+        now = now or utcnow()
+        card = draft.payment_status == "awaiting_payment"
+        order = Order(
+            reference=new_reference(),
+            channel=draft.channel,
+            customer_id=draft.customer_id,
+            buyer_organisation_id=draft.buyer_organisation_id,
+            purchase_order_number=draft.purchase_order_number,
+            payment_terms_days=draft.payment_terms_days,
+            approval_status=draft.approval_status,
+            contact_email=draft.contact_email,
+            recipient_name=draft.recipient_name,
+            phone=draft.phone,
+            street=draft.street,
+            commune=draft.commune,
+            province_code=draft.province_code,
+            payment_method=draft.payment_method,
+            payment_status=draft.payment_status,
+            items_total_vnd=draft.items_total_vnd,
+            shipping_total_vnd=draft.shipping_total_vnd,
+            total_vnd=draft.total_vnd,
+            refunded_vnd=0,
+            idempotency_key=draft.idempotency_key,
+            created_at=now,
+            expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"])
+            if card
+            else None,
+        )
         db.session.add(order)
         db.session.flush()  # a concurrent submission with the same key stops here
-        take_stock([(pl.product_id, pl.name, pl.quantity) for g in cart.groups for pl in g.lines])
-        for group in cart.groups:
-            producer_order = ProducerOrder(
+        take_stock([(ln.product_id, ln.name, ln.quantity) for part in draft.parts for ln in part.lines])
+        pending = draft.approval_status == "pending"
+        status = "pending_approval" if pending else "placed"
+        producer_orders = [
+            ProducerOrder(
                 order_id=order.id,
-                producer_id=group.producer_id,
-                status="placed",
-                subtotal_vnd=group.subtotal_vnd,
-                shipping_fee_vnd=group.shipping_fee_vnd or 0,
-                weight_g=group.weight_g,
+                producer_id=part.producer_id,
+                status=status,
+                subtotal_vnd=part.subtotal_vnd,
+                shipping_fee_vnd=part.shipping_fee_vnd,
+                weight_g=part.weight_g,
+                delivery_location_id=part.delivery_location_id,
+                requested_delivery_date=part.requested_delivery_date,
                 created_at=now,
                 updated_at=now,
                 lines=[
                     OrderLine(
-                        product_id=pl.product_id,
-                        product_name=pl.name,
-                        sku=pl.sku,
-                        unit=pl.unit,
-                        unit_price_vnd=pl.unit_price_vnd,
-                        quantity=pl.quantity,
-                        line_total_vnd=pl.line_total_vnd,
+                        product_id=line.product_id,
+                        product_name=line.name,
+                        sku=line.sku,
+                        unit=line.unit,
+                        unit_price_vnd=line.unit_price_vnd,
+                        quantity=line.quantity,
+                        line_total_vnd=line.line_total_vnd,
+                        retail_unit_price_vnd=line.retail_unit_price_vnd,
+                        tier_min_quantity=line.tier_min_quantity,
                     )
-                    for pl in group.lines
+                    for line in part.lines
                 ],
             )
-            db.session.add(producer_order)
-            db.session.flush()
-            _record(order, producer_order, actor, None, "placed", now=now)
-        _record(order, None, actor, None, order.payment_status, now=now)
-        signals.order_placed.send(current_app._get_current_object(), order=order)
+            for part in draft.parts
+        ]
+        db.session.add_all(producer_orders)
+        db.session.flush()  # one flush for every part and line
+        # The first records of a new order are plain events (from_status None), not moves
+        # through the status machine: `producer_order_moved` is not sent for them.
+        for producer_order in producer_orders:
+            record_event(order, producer_order, actor, None, status, now=now)
+        record_event(order, None, actor, None, order.payment_status, draft.payment_note, now=now)
+        for to_status, note in draft.notes:
+            record_event(order, None, actor, None, to_status, note, now=now)
+        if not pending:
+            signals.order_placed.send(current_app._get_current_object(), order=order)
+        if in_transaction is not None:
+            in_transaction(order)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = order_by_idempotency_key(idempotency_key)
+        existing = order_by_idempotency_key(draft.idempotency_key)
         if existing is None:
             raise
         return existing
@@ -464,11 +553,18 @@ def take_stock(wanted: list[tuple[int, str, int]]) -> None:
         raise OutOfStock(f"Not enough stock: {listed}.", shortages)
 
 
-def _give_back_stock(producer_orders: Iterable[ProducerOrder]) -> None:
+def give_back_stock(producer_orders: Iterable[ProducerOrder]) -> None:
+    """Give the stock of every line of these (cancelled) parts back to the catalogue."""
     quantities: dict[int, int] = {}
     for producer_order in producer_orders:
         for line in producer_order.lines:
             quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    give_back_units(quantities)
+
+
+def give_back_units(quantities: Mapping[int, int]) -> None:
+    """Give `quantities` (units by product id) back to the catalogue, in the order's transaction,
+    locking in the order every order follows (catalogue state, then products by id)."""
     if not quantities:
         return
     bump_catalog_version(db.session)
@@ -497,7 +593,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _record(
+def record_event(
     order: Order,
     producer_order: ProducerOrder | None,
     actor: str,
@@ -506,6 +602,9 @@ def _record(
     note: str = "",
     now: datetime | None = None,
 ) -> OrderEvent:
+    """Add an OrderEvent (who, when, from, to, why) without changing any status: the first records
+    of a new order, and facts that are not moves (a delivery date confirmed, a receipt, an
+    approval decision, a failed card attempt). Moves go through `transition`."""
     event = OrderEvent(
         order_id=order.id,
         producer_order_id=producer_order.id if producer_order else None,
@@ -519,16 +618,19 @@ def _record(
     return event
 
 
-def _move(
+def transition(
     producer_order: ProducerOrder, to_status: str, actor: str, note: str = "", now: datetime | None = None
 ) -> None:
+    """Move one producer's part through the status machine (`TRANSITIONS`), or raise
+    `TransitionNotAllowed`: records the OrderEvent and sends `producer_order_moved`, inside the
+    caller's transaction. Every channel's every move goes through here."""
     from_status = producer_order.status
     if to_status not in TRANSITIONS[from_status]:
         raise TransitionNotAllowed(f"A {from_status} order cannot become {to_status}.")
     now = now or utcnow()
     producer_order.status = to_status
     producer_order.updated_at = now
-    _record(producer_order.order, producer_order, actor, from_status, to_status, note, now)
+    record_event(producer_order.order, producer_order, actor, from_status, to_status, note, now)
     signals.producer_order_moved.send(
         current_app._get_current_object(),
         order=producer_order.order,
@@ -540,13 +642,15 @@ def _move(
     )
 
 
-def _set_payment_status(
+def set_payment_status(
     order: Order, to_status: str, actor: str, note: str = "", now: datetime | None = None
 ) -> None:
+    """Change the order's payment status (nothing when it already is `to_status`): records the
+    OrderEvent and sends `payment_status_changed`, inside the caller's transaction."""
     if order.payment_status != to_status:
         now = now or utcnow()
         from_status = order.payment_status
-        _record(order, None, actor, from_status, to_status, note, now)
+        record_event(order, None, actor, from_status, to_status, note, now)
         order.payment_status = to_status
         signals.payment_status_changed.send(
             current_app._get_current_object(),
@@ -558,7 +662,7 @@ def _set_payment_status(
         )
 
 
-def _lock(order: Order) -> Order:
+def lock_order(order: Order) -> Order:
     """Re-read `order` with its row locked (PostgreSQL) so that concurrent payment, expiry and
     cancellation see each other's result."""
     return db.session.scalars(
@@ -570,26 +674,48 @@ def _money_taken(order: Order) -> bool:
     return order.is_card and order.payment_status in ("paid", "partially_refunded")
 
 
-def _refund_cancelled_parts(order: Order, actor: str, now: datetime | None = None) -> None:
-    """Give back through Stripe the money of every cancelled part of a paid card order."""
-    from marketplace.payments import stripe_gateway
+@dataclass(frozen=True)
+class CardGateway:
+    """What the order rules need from the card payment provider. `marketplace.payments` registers
+    its Stripe implementation at app start (`register_card_gateway`): payments sits above orders,
+    which never imports it. Both raise a `DomainError` (with its `message`) when the provider
+    refuses or cannot be reached."""
 
+    refund: Callable[..., object]  # (payment_intent_id=, amount_vnd=, key=): key makes a retry safe
+    cancel_payment_intent: Callable[[str], object]
+
+
+def register_card_gateway(app: Flask, gateway: CardGateway) -> None:
+    app.extensions["orders.card_gateway"] = gateway
+
+
+def card_gateway() -> CardGateway:
+    gateway = current_app.extensions.get("orders.card_gateway")
+    if gateway is None:
+        raise RuntimeError("No card gateway: marketplace.payments.init_app(app) registers Stripe's.")
+    return gateway
+
+
+def _refund_cancelled_parts(order: Order, actor: str, now: datetime | None = None) -> None:
+    """Give back through the card gateway the money of every cancelled part of a paid card order.
+    A refused refund raises `RefundFailed` before anything of this part changes; the caller's
+    transaction is then rolled back, so nothing of the whole change is kept."""
     for producer_order in order.producer_orders:
         if producer_order.status != "cancelled" or not _money_taken(order):
             continue
         try:
-            stripe_gateway.refund(
+            card_gateway().refund(
                 payment_intent_id=order.stripe_payment_intent_id or "",
                 amount_vnd=producer_order.total_vnd,
                 key=f"{order.reference}-{producer_order.id}",
             )
-        except stripe_gateway.PaymentError as exc:
+        except DomainError as exc:
             raise RefundFailed(
                 f"The refund could not be made ({exc.message}); nothing was changed. Please try again."
             ) from exc
         order.refunded_vnd += producer_order.total_vnd
-        _move(producer_order, "refunded", actor, f"{producer_order.total_vnd} ₫ refunded by card", now)
-        _set_payment_status(
+        transition(producer_order, "refunded", actor, f"{producer_order.total_vnd} ₫ refunded by card", now)
+        set_payment_status(
             order,
             "refunded" if order.refunded_vnd >= order.total_vnd else "partially_refunded",
             actor,
@@ -598,10 +724,10 @@ def _refund_cancelled_parts(order: Order, actor: str, now: datetime | None = Non
 
 
 def accept_producer_order(producer_order: ProducerOrder, actor: str, now: datetime | None = None) -> None:
-    order = _lock(producer_order.order)
+    order = lock_order(producer_order.order)
     if order.payment_status == "awaiting_payment":
         raise AwaitingPayment("This order is not paid yet; accept it once the payment has arrived.")
-    _move(producer_order, "accepted", actor, now=now)
+    transition(producer_order, "accepted", actor, now=now)
 
 
 def ship_producer_order(
@@ -616,7 +742,7 @@ def ship_producer_order(
     if not carrier or not tracking_number or len(carrier) > 80 or len(tracking_number) > 80:
         raise InvalidShipment("Enter the carrier and the tracking number.")
     now = now or utcnow()
-    _move(producer_order, "shipped", actor, f"{carrier} {tracking_number}", now)
+    transition(producer_order, "shipped", actor, f"{carrier} {tracking_number}", now)
     producer_order.carrier, producer_order.tracking_number, producer_order.shipped_at = (
         carrier,
         tracking_number,
@@ -631,29 +757,26 @@ def mark_delivered(producer_order: ProducerOrder, actor: str, now: datetime | No
     """Delivered; for cash on delivery this is also when the producer has collected the money."""
     now = now or utcnow()
     cod = producer_order.order.payment_method == "cod"
-    _move(producer_order, "delivered", actor, "cash collected" if cod else "", now)
+    transition(producer_order, "delivered", actor, "cash collected" if cod else "", now)
     producer_order.delivered_at = now
     if cod:
         producer_order.cod_collected_at = now
+    # Paid on terms: invoicing issues the delivered part's invoice on this signal, in this same
+    # transaction.
     signals.producer_order_delivered.send(
         current_app._get_current_object(), order=producer_order.order, producer_order=producer_order, at=now
     )
-    if producer_order.order.payment_method == "invoice":
-        # Paid on terms: the delivered part's invoice is issued in this same transaction.
-        from marketplace.invoicing.services import issue_invoice
-
-        issue_invoice(producer_order, now)
 
 
 def reject_producer_order(
     producer_order: ProducerOrder, actor: str, reason: str = "", now: datetime | None = None
 ) -> None:
     """The producer declines its part: the stock goes back, and a paid part is refunded."""
-    order = _lock(producer_order.order)
+    order = lock_order(producer_order.order)
     if producer_order.status != "placed":
         raise TransitionNotAllowed("Only a newly placed order can be rejected.")
-    _move(producer_order, "cancelled", actor, reason or "rejected by the producer", now)
-    _give_back_stock([producer_order])
+    transition(producer_order, "cancelled", actor, reason or "rejected by the producer", now)
+    give_back_stock([producer_order])
     _after_cancellation(order, actor, now)
     signals.order_cancelled.send(
         current_app._get_current_object(), order=order, producer_order=producer_order
@@ -665,13 +788,13 @@ def cancel_order(
 ) -> list[ProducerOrder]:
     """The buyer cancels every part not shipped yet: stock back, paid parts refunded. Refused
     when every part has already left the producer. Returns the parts cancelled."""
-    order = _lock(order)
+    order = lock_order(order)
     open_parts = [po for po in order.producer_orders if po.status in ("placed", "accepted")]
     if not open_parts:
         raise TransitionNotAllowed("This order can no longer be cancelled: it has been shipped or cancelled.")
     for producer_order in open_parts:
-        _move(producer_order, "cancelled", actor, reason or "cancelled by the buyer", now)
-    _give_back_stock(open_parts)
+        transition(producer_order, "cancelled", actor, reason or "cancelled by the buyer", now)
+    give_back_stock(open_parts)
     _after_cancellation(order, actor, now)
     signals.order_cancelled.send(current_app._get_current_object(), order=order, producer_order=None)
     return open_parts
@@ -683,7 +806,7 @@ def _after_cancellation(order: Order, actor: str, now: datetime | None) -> None:
         order.cancelled_at = now or utcnow()
     if order.payment_status == "awaiting_payment" and everything_cancelled:
         order.expires_at = None
-        _set_payment_status(order, "voided", actor, now=now)
+        set_payment_status(order, "voided", actor, now=now)
         _cancel_payment_intent(order)
     else:
         _refund_cancelled_parts(order, actor, now)
@@ -692,13 +815,11 @@ def _after_cancellation(order: Order, actor: str, now: datetime | None) -> None:
 def _cancel_payment_intent(order: Order) -> None:
     """Best effort: stop the browser paying a cancelled order. Should a payment still get
     through, its webhook refunds it (see `record_card_payment`)."""
-    from marketplace.payments import stripe_gateway
-
     if not order.stripe_payment_intent_id:
         return
     try:
-        stripe_gateway.cancel_payment_intent(order.stripe_payment_intent_id)
-    except stripe_gateway.PaymentError as exc:
+        card_gateway().cancel_payment_intent(order.stripe_payment_intent_id)
+    except DomainError as exc:
         current_app.logger.info("PaymentIntent of %s not cancelled: %s", order.reference, exc.message)
 
 
@@ -713,7 +834,7 @@ def expire_unpaid_orders(now: datetime | None = None) -> list[str]:
     ).all()
     expired = []
     for order_id in ids:
-        order = _lock(db.session.get(Order, order_id))
+        order = lock_order(db.session.get(Order, order_id))
         if order.payment_status != "awaiting_payment":  # paid meanwhile
             db.session.rollback()
             continue
@@ -745,7 +866,7 @@ def record_card_payment(
     Tolerates any order of events: a payment for an order already paid changes nothing; a
     payment for an order cancelled meanwhile (or for parts cancelled meanwhile) is refunded.
     """
-    order = _lock(order)
+    order = lock_order(order)
     if order.stripe_payment_intent_id and payment_intent_id != order.stripe_payment_intent_id:
         return f"ignored: payment intent {payment_intent_id} is not the one of {order.reference}"
     if currency.lower() != "vnd" or amount_vnd != order.total_vnd:
@@ -754,14 +875,14 @@ def record_card_payment(
     now = now or utcnow()
     if order.payment_status == "awaiting_payment":
         order.paid_at, order.expires_at, order.payment_error = now, None, None
-        _set_payment_status(order, "paid", actor, now=now)
+        set_payment_status(order, "paid", actor, now=now)
         _refund_cancelled_parts(order, actor, now)
         signals.order_paid.send(current_app._get_current_object(), order=order)
         return "paid"
     if order.payment_status == "voided":
         # Paid after it was cancelled: record the money, then give all of it back.
         order.paid_at = now
-        _set_payment_status(order, "paid", actor, "payment arrived after cancellation", now)
+        set_payment_status(order, "paid", actor, "payment arrived after cancellation", now)
         _refund_cancelled_parts(order, actor, now)
         return "refunded: the order had been cancelled"
     return f"nothing to do: payment status is {order.payment_status}"
@@ -772,11 +893,11 @@ def record_card_failure(
 ) -> str:
     """Stripe says a card attempt failed: kept on the order (the buyer may try another card);
     ignored once the order is paid or cancelled."""
-    order = _lock(order)
+    order = lock_order(order)
     if order.payment_status != "awaiting_payment":
         return f"ignored: payment status is {order.payment_status}"
     order.payment_error = message or "The card payment failed."
-    _record(
+    record_event(
         order,
         None,
         actor,
@@ -833,10 +954,11 @@ def events_of(order: Order) -> list[OrderEvent]:
 # Revenue by channel
 
 
-def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
-    """Goods revenue (VND, shipping excluded) per (producer, channel): a card part counts once
-    paid, a cash part once collected, a part paid on terms once delivered (when its invoice is
-    issued, less its credit notes), and none once cancelled or refunded."""
+def counted_goods_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
+    """Goods sold (VND, shipping excluded) per (producer, channel) as the order rules count them:
+    a card part once paid, a cash part once collected, a part paid on terms once delivered, none
+    once cancelled or refunded. Credit notes are invoicing's: its `recognised_revenue_by_producer`
+    takes them off."""
     counted = and_(
         ProducerOrder.status.notin_(("cancelled", "refunded")),
         or_(
@@ -853,9 +975,4 @@ def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int
     )
     if channel:
         query = query.where(Order.channel == channel)
-    revenue = {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
-    from marketplace.invoicing.services import credited_goods_by_producer
-
-    for key, credited in credited_goods_by_producer(channel).items():
-        revenue[key] = revenue.get(key, 0) - credited
-    return revenue
+    return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}

@@ -12,8 +12,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -36,7 +34,6 @@ from marketplace.orders.forms import CartLineForm, CheckoutForm
 from marketplace.orders.messages import error_message
 from marketplace.orders.models import Order
 from marketplace.reference import PROVINCES_BY_CODE
-from marketplace.security import content_security_policy
 from marketplace.site import safe_next
 
 bp = Blueprint("orders", __name__)
@@ -252,7 +249,7 @@ def _after_placing(order: Order):  # noqa: ANN202
         remembered = [ref for ref in session.get(GUEST_ORDERS_KEY, []) if ref != order.reference]
         session[GUEST_ORDERS_KEY] = (remembered + [order.reference])[-20:]
     if order.is_card and order.payment_status == "awaiting_payment":
-        return redirect(order_url("orders.pay", order))
+        return redirect(order_url("payments.pay", order))
     flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
     return redirect(order_url("orders.order", order))
 
@@ -276,7 +273,7 @@ def order_url(endpoint: str, order: Order, **kwargs) -> str:  # noqa: ANN003
     return url_for(endpoint, reference=order.reference, **kwargs)
 
 
-def _viewable_order(reference: str) -> Order:
+def viewable_order(reference: str) -> Order:
     """The order if the visitor may see it: its account, or for a guest order the signed key
     (from the link) or this session having placed it. Anything else: 404."""
     order = services.order_by_reference(reference)
@@ -298,94 +295,6 @@ def _viewable_order(reference: str) -> Order:
 
 
 # ---------------------------------------------------------------------------------------------
-# Card payment
-
-
-def _stripe_origins() -> str:
-    """The origins the payment page's CSP lets stripe.js load from, talk to and frame."""
-    from urllib.parse import urlsplit
-
-    from marketplace.payments.views import stripe_js_url
-
-    def origin(url: str) -> str:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    api_base = current_app.config.get("STRIPE_API_BASE") or ""
-    origins = {origin(stripe_js_url()), origin(api_base) if api_base else "https://api.stripe.com"}
-    if not api_base:
-        origins.add("https://js.stripe.com")
-    return " ".join(sorted(origins))
-
-
-@bp.get("/orders/<reference>/pay")
-def pay(reference: str):
-    order = _viewable_order(reference)
-    if not order.is_card:
-        return redirect(order_url("orders.order", order))
-    intent, problem = None, None
-    if order.payment_status == "awaiting_payment":
-        from marketplace.payments import services as payments
-
-        try:
-            intent = payments.start_card_payment(order)
-        except DomainError as error:
-            problem = error_message(error)
-    response = make_response(
-        render_template(
-            "orders/pay.html",
-            order=order,
-            intent=intent,
-            problem=problem,
-            status_url=order_url("orders.payment_status", order),
-            confirm_url=order_url("orders.confirm_card", order),
-            order_link=order_url("orders.order", order),
-            server_confirms=bool(current_app.config.get("STRIPE_API_BASE")),
-        )
-    )
-    origins = _stripe_origins()
-    # Stripe's 3-D Secure pages open in frames from hooks.stripe.com.
-    frames = origins if current_app.config.get("STRIPE_API_BASE") else origins + " https://hooks.stripe.com"
-    response.headers["Content-Security-Policy"] = content_security_policy(
-        script_src=origins, connect_src=origins, frame_src=frames
-    )
-    return response
-
-
-@bp.get("/orders/<reference>/payment")
-def payment_status(reference: str):
-    order = _viewable_order(reference)
-    return jsonify(
-        reference=order.reference,
-        payment_status=order.payment_status,
-        paid=order.payment_status in ("paid", "partially_refunded", "refunded"),
-        error=order.payment_error,
-    )
-
-
-@bp.post("/orders/<reference>/pay/confirm")
-def confirm_card(reference: str):
-    """Local Stripe stand-in only (its stripe.js cannot confirm a PaymentIntent in the browser):
-    the card tokenised by stripe.js is attached and the PaymentIntent confirmed here. The order
-    still becomes paid only when the webhook arrives. With real Stripe this answers 404."""
-    if not current_app.config.get("STRIPE_API_BASE"):
-        abort(404)
-    order = _viewable_order(reference)
-    from marketplace.payments import services as payments
-
-    sent = request.get_json(silent=True) or {}
-    card = sent.get("payment_method") or request.form.get("payment_method", "")
-    try:
-        outcome = payments.confirm_card_payment(order, str(card))
-    except DomainError as error:
-        message = error_message(error)
-        if error.code == "card_declined" and error.message:
-            message = f"{message} ({error.message})"
-        return jsonify(error={"code": error.code, "message": message}), 402
-    return jsonify(status=outcome)
-
-
-# ---------------------------------------------------------------------------------------------
 # Order pages
 
 
@@ -403,7 +312,7 @@ def history():
 
 @bp.get("/orders/<reference>")
 def order(reference: str):
-    order = _viewable_order(reference)
+    order = viewable_order(reference)
     if order.channel == "supermarket":
         return _bulk_order_page(order)
     return render_template(
@@ -413,13 +322,13 @@ def order(reference: str):
         cancellable=any(po.status in ("placed", "accepted") for po in order.producer_orders),
         empty_form=EmptyForm(),
         cancel_url=order_url("orders.cancel", order),
-        pay_url=order_url("orders.pay", order),
+        pay_url=order_url("payments.pay", order),
     )
 
 
 @bp.route("/orders/<reference>/cancel", methods=["GET", "POST"])
 def cancel(reference: str):
-    order = _viewable_order(reference)
+    order = viewable_order(reference)
     if order.channel == "supermarket":
         return _bulk_order_page(order)
     form = EmptyForm()

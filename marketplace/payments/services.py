@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +15,18 @@ from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import stripe_gateway
 from marketplace.payments.models import ProcessedStripeEvent
 from marketplace.payments.stripe_gateway import PaymentIntent, WebhookEvent
+
+
+def init_app(app: Flask) -> None:
+    """Stripe becomes the order rules' card gateway: refunds of cancelled paid parts and the
+    cancellation of an unpaid order's PaymentIntent (orders never imports payments)."""
+    orders.register_card_gateway(
+        app,
+        orders.CardGateway(
+            refund=lambda **kwargs: stripe_gateway.refund(**kwargs),
+            cancel_payment_intent=lambda intent_id: stripe_gateway.cancel_payment_intent(intent_id),
+        ),
+    )
 
 
 def start_card_payment(

@@ -1,13 +1,21 @@
-"""The Stripe webhook endpoint: signature first, then each event applied once."""
+"""Card payments on the site: an order's payment page (`/orders/<reference>/pay`, which polls
+`/orders/<reference>/payment`), and the Stripe webhook endpoint (signature first, then each event
+applied once)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from urllib.parse import urlsplit
 
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
+
+from marketplace.domain import DomainError
 from marketplace.extensions import csrf
+from marketplace.orders.messages import error_message
+from marketplace.orders.views import order_url, viewable_order
 from marketplace.payments import services, stripe_gateway
+from marketplace.security import content_security_policy
 
-bp = Blueprint("payments", __name__, url_prefix="/payments")
+bp = Blueprint("payments", __name__)
 
 
 def stripe_js_url() -> str:
@@ -20,7 +28,6 @@ def stripe_js_url() -> str:
 @bp.app_context_processor
 def _payment_settings() -> dict:
     """For payment pages: the key stripe.js needs, and whether to say that payments are tests."""
-    api_base = current_app.config.get("STRIPE_API_BASE") or ""
     return {
         "stripe_publishable_key": current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "",
         # localstripe serves a stand-in for stripe.js under its own address
@@ -29,7 +36,7 @@ def _payment_settings() -> dict:
     }
 
 
-@bp.post("/stripe/webhook")
+@bp.post("/payments/stripe/webhook")
 @csrf.exempt  # Stripe cannot send a CSRF token; the signature proves where the request came from
 def stripe_webhook():
     try:
@@ -40,3 +47,83 @@ def stripe_webhook():
     outcome = services.apply_stripe_event(event)
     current_app.logger.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
     return jsonify(received=True, outcome=outcome)
+
+
+# ---------------------------------------------------------------------------------------------
+# The card payment page of an order (consumer or supermarket): the order's own access rules
+
+
+def _stripe_origins() -> str:
+    """The origins the payment page's CSP lets stripe.js load from, talk to and frame."""
+    def origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    api_base = current_app.config.get("STRIPE_API_BASE") or ""
+    origins = {origin(stripe_js_url()), origin(api_base) if api_base else "https://api.stripe.com"}
+    if not api_base:
+        origins.add("https://js.stripe.com")
+    return " ".join(sorted(origins))
+
+
+@bp.get("/orders/<reference>/pay")
+def pay(reference: str):
+    order = viewable_order(reference)
+    if not order.is_card:
+        return redirect(order_url("orders.order", order))
+    intent, problem = None, None
+    if order.payment_status == "awaiting_payment":
+        try:
+            intent = services.start_card_payment(order)
+        except DomainError as error:
+            problem = error_message(error)
+    response = make_response(
+        render_template(
+            "orders/pay.html",
+            order=order,
+            intent=intent,
+            problem=problem,
+            status_url=order_url("payments.payment_status", order),
+            confirm_url=order_url("payments.confirm_card", order),
+            order_link=order_url("orders.order", order),
+            server_confirms=bool(current_app.config.get("STRIPE_API_BASE")),
+        )
+    )
+    origins = _stripe_origins()
+    # Stripe's 3-D Secure pages open in frames from hooks.stripe.com.
+    frames = origins if current_app.config.get("STRIPE_API_BASE") else origins + " https://hooks.stripe.com"
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        script_src=origins, connect_src=origins, frame_src=frames
+    )
+    return response
+
+
+@bp.get("/orders/<reference>/payment")
+def payment_status(reference: str):
+    order = viewable_order(reference)
+    return jsonify(
+        reference=order.reference,
+        payment_status=order.payment_status,
+        paid=order.payment_status in ("paid", "partially_refunded", "refunded"),
+        error=order.payment_error,
+    )
+
+
+@bp.post("/orders/<reference>/pay/confirm")
+def confirm_card(reference: str):
+    """Local Stripe stand-in only (its stripe.js cannot confirm a PaymentIntent in the browser):
+    the card tokenised by stripe.js is attached and the PaymentIntent confirmed here. The order
+    still becomes paid only when the webhook arrives. With real Stripe this answers 404."""
+    if not current_app.config.get("STRIPE_API_BASE"):
+        abort(404)
+    order = viewable_order(reference)
+    sent = request.get_json(silent=True) or {}
+    card = sent.get("payment_method") or request.form.get("payment_method", "")
+    try:
+        outcome = services.confirm_card_payment(order, str(card))
+    except DomainError as error:
+        message = error_message(error)
+        if error.code == "card_declined" and error.message:
+            message = f"{message} ({error.message})"
+        return jsonify(error={"code": error.code, "message": message}), 402
+    return jsonify(status=outcome)

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from marketplace.catalog import services as catalog_services
+from marketplace.catalog.models import Product
 from marketplace.extensions import db
+from marketplace.producers.models import Producer
 from marketplace.search.documents import count_products, load_documents
 from marketplace.search.plan import QueryPlan, WordPlan
-from marketplace.search.query import max_typos, parse_query
+from marketplace.search.query import highlight, max_typos, parse_query
 
 BACKENDS = ("whoosh", "postgres")
 # Matches ranked per query; the catalogue filters and pages them. Ranking all matches would cost
@@ -63,6 +66,10 @@ def init_app(app: Flask) -> None:
     app.extensions["search"] = {}
     sync.install()
     cli.init_app(app)
+    # The catalogue ranks its search results with this engine (it never imports search).
+    catalog_services.register_search_engine(
+        app, catalog_services.SearchEngine(search=search, highlight=highlight)
+    )
 
 
 def backend():
@@ -155,10 +162,6 @@ def _did_you_mean(plan: QueryPlan, engine) -> str | None:  # noqa: ANN001
 
 def suggest(text: str | None, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
     """Visible products whose name starts words with what is being typed ("nuoc m" -> "Nước mắm ...")."""
-    from marketplace.catalog.models import Product
-    from marketplace.catalog.services import visible_condition
-    from marketplace.producers.models import Producer
-
     words = parse_query(text)
     if not words:
         return []
@@ -174,7 +177,7 @@ def suggest(text: str | None, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]
     # clause SQLite (without ANALYZE statistics) walks the status index instead of looking up
     # these few ids by primary key.
     rows = db.session.execute(
-        select(Product.id, Product.slug, Product.name, visible_condition().label("visible"))
+        select(Product.id, Product.slug, Product.name, catalog_services.visible_condition().label("visible"))
         .join(Producer, Producer.id == Product.producer_id)
         .where(Product.id.in_(ids))
     ).all()
@@ -195,10 +198,6 @@ def index_products(product_ids: Iterable[int]) -> None:
         documents = list(load_documents(conn, ids))
     present = {d.product_id for d in documents}
     backend().apply(documents, sorted(ids - present))
-
-
-def remove_products(product_ids: Iterable[int]) -> None:
-    backend().apply([], sorted(set(product_ids)))
 
 
 def _reload(ids: list[int]):

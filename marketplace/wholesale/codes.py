@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product
+from marketplace.catalog.services import visible_condition
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 
@@ -27,15 +28,11 @@ class Resolved:
     problem: str | None = None  # "unknown_code" or "ambiguous_code"
 
 
-def product_code(producer_slug: str, sku: str) -> str:
-    return f"{producer_slug}/{sku}"
-
-
 def _for_sale():  # noqa: ANN202
     return (
         select(Product.id, Product.sku, Producer.slug)
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Product.status == "published", Producer.verification_status == "verified")
+        .where(visible_condition())
     )
 
 

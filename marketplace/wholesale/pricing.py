@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.catalog.models import PriceTier, Product
+from marketplace.catalog.services import visible_condition
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 
@@ -189,8 +190,7 @@ def quote_bulk_order(
         for product, producer in db.session.execute(
             select(Product, Producer)
             .join(Producer, Producer.id == Product.producer_id)
-            .where(Product.id.in_(chunk), Product.status == "published",
-                   Producer.verification_status == "verified")
+            .where(Product.id.in_(chunk), visible_condition())
         ).all():
             found[product.id] = (product, producer)
         for product_id, min_quantity, price in db.session.execute(

@@ -2,36 +2,28 @@
 bulk order (one ProducerOrder per producer, stock taken atomically, credit limit, approval), and
 the owner's approval or rejection.
 
-`place_bulk_order` owns its transaction and commits, like `orders.services.place_order`, whose
-internals (stock UPDATE, events, references, idempotency) it reuses. Every other function that
-changes state leaves the commit to its caller.
+`place_bulk_order` checks the channel's rules, builds a priced `OrderDraft` and hands it to
+`orders.services.place`, which writes it (stock, events, idempotency) and commits, as it does for
+consumer checkout. Every other function that changes state leaves the commit to its caller.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.buyers.models import BuyerOrganisation
-from marketplace.catalog.models import Product
+from marketplace.catalog.models import PriceTier, Product
+from marketplace.catalog.services import visible_condition
 from marketplace.extensions import db
+from marketplace.orders import services as orders
 from marketplace.orders import signals
-from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order, OrderLine, ProducerOrder
-from marketplace.orders.services import (
-    _IDEMPOTENCY_KEY,
-    _give_back_stock,
-    _lock,
-    _move,
-    _record,
-    new_reference,
-    normalise_phone,
-    order_by_idempotency_key,
-    take_stock,
-)
+from marketplace.orders.drafts import DraftLine, DraftPart, OrderDraft
+from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order
+from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam, utcnow
 from marketplace.wholesale import csvfile
 from marketplace.wholesale.codes import resolve_codes
@@ -94,11 +86,9 @@ def _check_quantity(quantity: object) -> int:
 
 
 def _product_for_sale(product_id: int) -> Product:
-    from marketplace.producers.models import Producer
-
     product = db.session.scalar(
-        select(Product).join(Producer, Producer.id == Product.producer_id).where(
-            Product.id == product_id, Product.status == "published", Producer.verification_status == "verified")
+        select(Product).join(Producer, Producer.id == Product.producer_id)
+        .where(Product.id == product_id, visible_condition())
     )
     if product is None:
         raise InvalidLine("This product is not for sale.")
@@ -369,10 +359,10 @@ def place_bulk_order(
     (`InvalidOrderDetails` on "payment_method") above MAX_CARD_CHARGE_VND and for orders that
     need an owner's approval: the payment window would run out while the order waits.
     """
-    existing = order_by_idempotency_key(idempotency_key or "")
+    existing = orders.order_by_idempotency_key(idempotency_key or "")
     if existing is not None:
         return existing
-    if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+    if not orders.valid_idempotency_key(idempotency_key):
         raise InvalidOrderDetails("The order form has expired; please reload the page.",
                                   {"form": ("form_expired", {})})
     now = now or utcnow()
@@ -419,71 +409,47 @@ def place_bulk_order(
             check_credit(organisation, quote.total_vnd)
 
         first_location = quote.parts[0].delivery_location
-        actor = f"buyer {user.id}"
-        order = Order(
-            reference=new_reference(), channel=CHANNEL, customer_id=user.id,
-            buyer_organisation_id=organisation.id, purchase_order_number=po_number or None,
-            payment_terms_days=organisation.payment_terms_days,
-            approval_status="pending" if pending else None,
+        notes: tuple[tuple[str, str], ...] = ()
+        if pending:
+            threshold = organisation.approval_threshold_vnd
+            notes = (("approval_pending", f"above the approval threshold of {threshold} ₫"),)
+        priced = OrderDraft(
+            channel=CHANNEL, idempotency_key=idempotency_key, payment_method=payment_method,
+            payment_status="awaiting_payment" if card else "on_terms",
+            parts=tuple(
+                DraftPart(
+                    producer_id=part.producer_id,
+                    lines=tuple(
+                        DraftLine(ln.product_id, ln.name, ln.sku, ln.unit, ln.unit_price_vnd, ln.quantity,
+                                  retail_unit_price_vnd=ln.retail_unit_price_vnd,
+                                  tier_min_quantity=ln.tier_min_quantity)
+                        for ln in part.lines
+                    ),
+                    delivery_location_id=part.delivery_location.id,
+                    requested_delivery_date=choices[part.producer_id].requested_delivery_date,
+                )
+                for part in quote.parts
+            ),
             contact_email=organisation.contact_email,
             recipient_name=organisation.legal_name[:120],
-            phone=normalise_phone(organisation.contact_phone or "") or "",
+            phone=orders.normalise_phone(organisation.contact_phone or "") or "",
             street=first_location.address[:200], commune=first_location.name[:120],
             province_code=first_location.province_code,
-            payment_method=payment_method, payment_status="awaiting_payment" if card else "on_terms",
-            expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"]) if card else None,
-            items_total_vnd=quote.total_vnd, shipping_total_vnd=0, total_vnd=quote.total_vnd,
-            refunded_vnd=0, idempotency_key=idempotency_key, created_at=now,
+            customer_id=user.id, buyer_organisation_id=organisation.id,
+            purchase_order_number=po_number or None, payment_terms_days=organisation.payment_terms_days,
+            approval_status="pending" if pending else None,
+            payment_note="payment by card" if card
+            else f"payment on terms: {organisation.payment_terms_days} days",
+            notes=notes,
         )
-        db.session.add(order)
-        db.session.flush()  # a concurrent submission with the same key stops here
-        take_stock([(ln.product_id, ln.name, ln.quantity) for ln in quote.lines])
-        status = "pending_approval" if pending else "placed"
-        parts = []
-        for part in quote.parts:
-            producer_order = ProducerOrder(
-                order_id=order.id, producer_id=part.producer_id, status=status,
-                subtotal_vnd=part.subtotal_vnd, shipping_fee_vnd=0, weight_g=0,
-                delivery_location_id=part.delivery_location.id,
-                requested_delivery_date=choices[part.producer_id].requested_delivery_date,
-                created_at=now, updated_at=now,
-                lines=[
-                    OrderLine(
-                        product_id=ln.product_id, product_name=ln.name, sku=ln.sku, unit=ln.unit,
-                        unit_price_vnd=ln.unit_price_vnd, quantity=ln.quantity,
-                        line_total_vnd=ln.line_total_vnd, retail_unit_price_vnd=ln.retail_unit_price_vnd,
-                        tier_min_quantity=ln.tier_min_quantity,
-                    )
-                    for ln in part.lines
-                ],
-            )
-            db.session.add(producer_order)
-            parts.append(producer_order)
-        db.session.flush()  # one flush for every part and line
-        for producer_order in parts:
-            _record(order, producer_order, actor, None, status, now=now)
-        if card:
-            _record(order, None, actor, None, "awaiting_payment", "payment by card", now=now)
-        else:
-            _record(order, None, actor, None, "on_terms",
-                    f"payment on terms: {organisation.payment_terms_days} days", now=now)
-        if pending:
-            _record(order, None, actor, None, "approval_pending",
-                    f"above the approval threshold of {organisation.approval_threshold_vnd} ₫", now=now)
-        else:
-            signals.order_placed.send(current_app._get_current_object(), order=order)
-        db.session.execute(delete(OrderListLine).where(OrderListLine.order_list_id == draft.id))
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = order_by_idempotency_key(idempotency_key)
-        if existing is None:
-            raise
-        return existing
     except BaseException:
         db.session.rollback()
         raise
-    return order
+
+    def empty_the_draft(order: Order) -> None:
+        db.session.execute(delete(OrderListLine).where(OrderListLine.order_list_id == draft.id))
+
+    return orders.place(priced, f"buyer {user.id}", now, in_transaction=empty_the_draft)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,16 +458,16 @@ def place_bulk_order(
 
 def approve_order(order: Order, user, now: datetime | None = None) -> None:  # noqa: ANN001
     """An owner approves: the parts go to their producers."""
-    order = _lock(order)
+    order = orders.lock_order(order)
     if order.approval_status != "pending":
         raise ApprovalNotPending("This order is not waiting for approval.")
     now = now or utcnow()
     actor = f"buyer {user.id}"
     order.approval_status, order.approval_decided_by_id, order.approval_decided_at = "approved", user.id, now
-    _record(order, None, actor, "approval_pending", "approved", now=now)
+    orders.record_event(order, None, actor, "approval_pending", "approved", now=now)
     for part in order.producer_orders:
         if part.status == "pending_approval":
-            _move(part, "placed", actor, "approved", now)
+            orders.transition(part, "placed", actor, "approved", now)
     signals.order_placed.send(current_app._get_current_object(), order=order)
 
 
@@ -510,18 +476,18 @@ def reject_order(order: Order, user, note: str, now: datetime | None = None) -> 
     note = (note or "").strip()
     if not note or len(note) > 1000:
         raise NoteRequired("Say why the order is rejected (at most 1,000 characters).")
-    order = _lock(order)
+    order = orders.lock_order(order)
     if order.approval_status != "pending":
         raise ApprovalNotPending("This order is not waiting for approval.")
     now = now or utcnow()
     actor = f"buyer {user.id}"
     order.approval_status, order.approval_decided_by_id, order.approval_decided_at = "rejected", user.id, now
     order.approval_note, order.cancelled_at = note, now
-    _record(order, None, actor, "approval_pending", "rejected", note, now=now)
+    orders.record_event(order, None, actor, "approval_pending", "rejected", note, now=now)
     parts = [part for part in order.producer_orders if part.status == "pending_approval"]
     for part in parts:
-        _move(part, "cancelled", actor, note, now)
-    _give_back_stock(parts)
+        orders.transition(part, "cancelled", actor, note, now)
+    orders.give_back_stock(parts)
 
 
 def set_approval_threshold(organisation: BuyerOrganisation, amount_vnd: int | None) -> None:
@@ -581,15 +547,13 @@ def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
     minimum order quantity or a case pack. Three queries per page."""
     from sqlalchemy import exists, func, or_
 
-    from marketplace.catalog.models import PriceTier
-    from marketplace.producers.models import Producer
     from marketplace.text import fold
 
     has_tiers = exists().where(PriceTier.product_id == Product.id)
     base = (
         select(Product, Producer)
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Product.status == "published", Producer.verification_status == "verified", Product.stock > 0,
+        .where(visible_condition(), Product.stock > 0,
                or_(has_tiers, Product.min_order_qty > 1, Product.case_pack > 1))
     )
     query = (query or "").strip()[:100]

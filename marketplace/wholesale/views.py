@@ -409,7 +409,7 @@ def place():
         flash(error_text(error), "error")
         return redirect(url_for("wholesale.draft"))
     if order.is_card and order.payment_status == "awaiting_payment":
-        return redirect(url_for("orders.pay", reference=order.reference))
+        return redirect(url_for("payments.pay", reference=order.reference))
     if order.approval_status == "pending":
         flash(_("Order %(ref)s is placed and waits for an owner's approval before it goes to the producers.",
                 ref=order.reference), "success")

@@ -11,7 +11,6 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.orders import services as order_services
 from marketplace.orders.models import Order, OrderLine, ProducerOrder
-from marketplace.orders.services import _record
 from marketplace.timeutil import utcnow
 
 _refs = itertools.count(1)
@@ -92,7 +91,7 @@ def supermarket_order(
         )
         db.session.add(producer_order)
         db.session.flush()
-        _record(order, producer_order, "customer", None, "placed", now=now)
+        order_services.record_event(order, producer_order, "customer", None, "placed", now=now)
         items_total += subtotal
         shipping_total += fee
     order.items_total_vnd, order.shipping_total_vnd = items_total, shipping_total

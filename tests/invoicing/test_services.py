@@ -361,9 +361,9 @@ def test_partly_accepted_line_is_invoiced_at_its_accepted_quantity_and_zero_line
 def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  # noqa: ANN001
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)], [(world["wine"], 2)]])
     tea_part, wine_part = order.producer_orders
-    assert order_services.recognised_revenue_by_producer() == {}
+    assert services.recognised_revenue_by_producer() == {}
     deliver(tea_part)
-    revenue = order_services.recognised_revenue_by_producer("supermarket")
+    revenue = services.recognised_revenue_by_producer("supermarket")
     assert revenue == {(world["producer"].id, "supermarket"): 820_000}
     line_id = tea_part.lines[0].id
     services.confirm_receipt(
@@ -373,7 +373,7 @@ def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  #
         problems={line_id: services.ReceiptProblem(line_id, "damaged", 1, "Móp")},
     )
     db.session.commit()
-    assert order_services.recognised_revenue_by_producer() == {(world["producer"].id, "supermarket"): 738_000}
+    assert services.recognised_revenue_by_producer() == {(world["producer"].id, "supermarket"): 738_000}
 
 
 def test_admin_terms_are_validated_and_saved(world) -> None:  # noqa: ANN001

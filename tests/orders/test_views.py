@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
+from marketplace.invoicing import services as invoicing
 from marketplace.mail import OutboxMessage
 from marketplace.orders import services
 from marketplace.orders.models import CartItem, Order
@@ -264,7 +265,7 @@ def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa:
     assert part.status == "delivered" and part.cod_collected_at is not None
     kinds = db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
     assert kinds == ["order_placed", "order_shipped"]
-    assert services.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
+    assert invoicing.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
 
 
 def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001

@@ -1,4 +1,7 @@
-"""Supermarket chains: registration and delivery locations."""
+"""Supermarket chains' pages (blueprint `buyers`, under /buyer): registration and delivery
+locations. They live in accounts, next to the producer's registration, because they are about
+an account's organisation and use its memberships and permissions; `marketplace.buyers` holds the
+organisation models, below accounts."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -14,7 +17,7 @@ from marketplace.accounts.permissions import (
     get_scoped_or_404,
     login_required,
 )
-from marketplace.buyers.forms import LOCATION_KIND_LABELS, BuyerRegistrationForm, DeliveryLocationForm
+from marketplace.accounts.buyer_forms import LOCATION_KIND_LABELS, BuyerRegistrationForm, DeliveryLocationForm
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 

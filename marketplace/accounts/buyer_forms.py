@@ -1,4 +1,4 @@
-"""Buyer organisation forms."""
+"""Buyer organisation forms (registration, delivery locations)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
