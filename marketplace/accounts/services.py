@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -83,15 +84,38 @@ def create_user(email: str, password: str, display_name: str = "", *, is_admin: 
     return user
 
 
-def sign_up(email: str, password: str, display_name: str, confirm_link_for: LinkFor) -> User:
-    """A new consumer account; a confirmation link goes to the address."""
-    user = create_user(email, password, display_name)
-    send_confirmation(user, confirm_link_for)
-    return user
+def sign_up(email: str, password: str, display_name: str, confirm_link_for: LinkFor, *,
+            account_kind: str = "consumer", sign_in_url: str = "", reset_url: str = "") -> User | None:
+    """A new consumer account with a confirmation link mailed to the address; or, when the address
+    already has an account, a warning mailed to its owner and None.
+
+    The caller answers both alike, so that the form does not tell who has an account (the reset
+    form says nothing either way too). The password rules are checked first and the password is
+    hashed in both cases, so neither the answer nor its timing differs."""
+    email = normalise_email(email)
+    _check_password(password, email)
+    existing = find_user(email)
+    if existing is None:
+        user = create_user(email, password, display_name)
+        send_confirmation(user, confirm_link_for, account_kind=account_kind)
+        return user
+    hash_password(password)  # the same work as for a new account
+    send_mail(
+        existing.email,
+        _("Someone tried to sign up with your address on OCOP Marketplace"),
+        _("Someone tried to create an OCOP Marketplace account with this e-mail address, which "
+          "already has one. If it was you, sign in:")
+        + f"\n\n{sign_in_url}\n\n"
+        + _("or, if you have forgotten your password, reset it:")
+        + f"\n\n{reset_url}\n\n"
+        + _("If it was not you, ignore this message: nothing has changed."),
+        kind="signup_attempt",
+    )
+    return None
 
 
-def send_confirmation(user: User, link_for: LinkFor) -> None:
-    token = _serializer("confirm-email").dumps({"u": user.id, "e": user.email})
+def send_confirmation(user: User, link_for: LinkFor, *, account_kind: str = "consumer") -> None:
+    token = _serializer("confirm-email").dumps({"u": user.id, "e": user.email, "k": account_kind})
     send_mail(
         user.email,
         _("Confirm your e-mail address for OCOP Marketplace"),
@@ -101,7 +125,17 @@ def send_confirmation(user: User, link_for: LinkFor) -> None:
     )
 
 
-def confirm_email(token: str) -> User:
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation link did: `first` is true only the first time, when the link may also
+    sign the new account in (once: a leaked old link signs nobody in)."""
+
+    user: User
+    first: bool
+    account_kind: str
+
+
+def confirm_email(token: str) -> Confirmation:
     """Marks the address in a confirmation link as confirmed (idempotent)."""
     try:
         data = _serializer("confirm-email").loads(token, max_age=7 * 24 * 3600)
@@ -110,9 +144,10 @@ def confirm_email(token: str) -> User:
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("e"):
         raise AccountError("invalid_token")
-    if user.email_confirmed_at is None:
+    first = user.email_confirmed_at is None
+    if first:
         user.email_confirmed_at = utcnow()
-    return user
+    return Confirmation(user, first, data.get("k", "consumer"))
 
 
 def authenticate(email: str, password: str) -> User:
@@ -134,6 +169,13 @@ def _set_password(user: User, new_password: str) -> None:
     _check_password(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()  # every other session of this user ends
+
+
+def end_sessions(user: User) -> None:
+    """Every session of `user` ends, and every copy of its cookie stops working: the cookie names
+    the user by `session_token`, which is replaced. Sign-out does this; to stay signed in on this
+    device the caller signs in again with the new token."""
+    user.session_token = new_session_token()
 
 
 def update_profile(user: User, display_name: str) -> None:

@@ -118,10 +118,29 @@ def login():
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # A copy of this session's cookie (another device, or a stolen one) must not outlive it.
+            services.end_sessions(current_user)
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("You have signed out."), "info")
     return redirect(url_for("catalog.home"))
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if EmptyForm().validate_on_submit():
+        user = current_user._get_current_object()
+        services.end_sessions(user)
+        db.session.commit()
+        sign_in(user)  # this device carries on with the new token
+        flash(_("You have been signed out of all other devices."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+NEXT_PAGE_AFTER_SIGN_UP = {"producer": "accounts.register_producer", "buyer": "buyers.register"}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -129,19 +148,22 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_up(form.email.data, form.password.data, form.display_name.data,
-                                    _link("accounts.confirm_email"))
+            services.sign_up(form.email.data, form.password.data, form.display_name.data,
+                             _link("accounts.confirm_email"), account_kind=form.account_kind.data,
+                             sign_in_url=url_for("accounts.login", _external=True),
+                             reset_url=url_for("accounts.forgot_password", _external=True))
         except services.AccountError as error:
-            field = form.email if error.code == "email_taken" else form.password
-            field.errors.append(error_message(error.code))
+            form.password.errors.append(error_message(error.code))
         else:
             db.session.commit()
-            sign_in(user)
-            flash(_("Welcome! We have sent you a message to confirm your e-mail address."), "success")
-            next_page = {"producer": "accounts.register_producer", "buyer": "buyers.register"}.get(
-                form.account_kind.data, "accounts.profile")
-            return redirect(url_for(next_page))
+            # The same answer whether the address is new or already has an account.
+            return redirect(url_for("accounts.signup_sent"))
     return render_template("accounts/signup.html", form=form)
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    return render_template("accounts/signup_sent.html")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -149,12 +171,17 @@ def confirm_email(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            services.confirm_email(token)
+            confirmation = services.confirm_email(token)
         except services.AccountError as error:
             return render_template("accounts/token_refused.html", message=error_message(error.code)), 400
         db.session.commit()
         flash(_("Thank you: your e-mail address is confirmed."), "success")
-        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+        if current_user.is_authenticated:
+            return redirect(url_for("accounts.profile"))
+        if confirmation.first:
+            sign_in(confirmation.user)
+            return redirect(url_for(NEXT_PAGE_AFTER_SIGN_UP.get(confirmation.account_kind, "accounts.profile")))
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/confirm.html", form=form)
 
 
