@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 
 from config import CONFIGS, INSTANCE_DIR
+from marketplace.ids import BoundedIntConverter
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large is a 404
 
     register_extensions(app)
     register_blueprints(app)
