@@ -32,7 +32,7 @@ from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.mail import send_mail
 from marketplace.producers.models import Producer
-from marketplace.text import slugify
+from marketplace.text import clean_text, slugify
 from marketplace.timeutil import utcnow
 
 LinkFor = Callable[[str], str]
@@ -77,7 +77,7 @@ def create_user(email: str, password: str, display_name: str = "", *, is_admin: 
     if find_user(email) is not None:
         raise AccountError("email_taken")
     _check_password(password, email)
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip(),
+    user = User(email=email, password_hash=hash_password(password), display_name=clean_text(display_name).strip(),
                 is_admin=is_admin)
     db.session.add(user)
     db.session.flush()
@@ -179,7 +179,8 @@ def end_sessions(user: User) -> None:
 
 
 def update_profile(user: User, display_name: str) -> None:
-    user.display_name = display_name.strip()
+    """Raises `text.UnsafeText` for a name with control characters (the form refuses it first)."""
+    user.display_name = clean_text(display_name).strip()
 
 
 # --- password reset -----------------------------------------------------------------------------
@@ -268,8 +269,8 @@ def register_producer(user: User, *, name: str, entity_type: str, tax_code: str,
     if user.producer_membership is not None:
         raise AccountError("already_producer_member")
     producer = Producer(
-        slug=_unique_producer_slug(name), name=name.strip(), entity_type=entity_type,
-        tax_code=tax_code.strip(), province_code=province_code, commune=commune.strip(),
+        slug=_unique_producer_slug(name), name=clean_text(name).strip(), entity_type=entity_type,
+        tax_code=tax_code.strip(), province_code=province_code, commune=clean_text(commune).strip(),
         contact_phone=contact_phone.strip() or None, contact_email=normalise_email(contact_email),
         story="", environment_plan="", circular_practices="", verification_status="pending",
     )
