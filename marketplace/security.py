@@ -34,7 +34,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if hsts_seconds:  # production only: a browser then refuses plain HTTP for this site
-            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains")
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={hsts_seconds}; includeSubDomains")
         if request.endpoint not in SHARED_ENDPOINTS and "Cache-Control" not in response.headers \
                 and _signed_in():
             # A signed-in page shows the account (name, cart, orders): no cache may keep it, nor

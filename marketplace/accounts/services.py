@@ -77,8 +77,8 @@ def create_user(email: str, password: str, display_name: str = "", *, is_admin: 
     if find_user(email) is not None:
         raise AccountError("email_taken")
     _check_password(password, email)
-    user = User(email=email, password_hash=hash_password(password), display_name=clean_text(display_name).strip(),
-                is_admin=is_admin)
+    user = User(email=email, password_hash=hash_password(password),
+                display_name=clean_text(display_name).strip(), is_admin=is_admin)
     db.session.add(user)
     db.session.flush()
     return user

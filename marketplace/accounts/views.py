@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -16,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from marketplace import throttle
 from marketplace.accounts import services
 from marketplace.accounts.forms import (
     ChangePasswordForm,
@@ -37,7 +37,6 @@ from marketplace.accounts.permissions import (
     login_required,
 )
 from marketplace.admin.services import decisions_for
-from marketplace import throttle
 from marketplace.extensions import db
 from marketplace.site import safe_next
 
@@ -74,8 +73,10 @@ THROTTLE_MESSAGES = {
     "LOGIN_FAILURES_PER_ADDRESS": _too_many_attempts,
     "SIGNUPS_PER_ADDRESS": lambda: _("Too many sign-ups from your connection. Please try again in an hour."),
     "SIGNUPS_PER_EMAIL": lambda: _("Too many sign-ups with this address. Please try again in an hour."),
-    "PASSWORD_RESETS_PER_ADDRESS": lambda: _("Too many password reset requests. Please try again in an hour."),
-    "PASSWORD_RESETS_PER_EMAIL": lambda: _("Too many password reset requests. Please try again in an hour."),
+    "PASSWORD_RESETS_PER_ADDRESS": lambda: _("Too many password reset requests. "
+                                             "Please try again in an hour."),
+    "PASSWORD_RESETS_PER_EMAIL": lambda: _("Too many password reset requests. "
+                                           "Please try again in an hour."),
     "INVITATIONS_PER_ADDRESS": lambda: _("Too many invitations sent. Please try again in an hour."),
     "INVITATIONS_PER_ACCOUNT": lambda: _("Too many invitations sent. Please try again in an hour."),
 }
@@ -187,7 +188,8 @@ def confirm_email(token: str):
             return redirect(url_for("accounts.profile"))
         if confirmation.first:
             sign_in(confirmation.user)
-            return redirect(url_for(NEXT_PAGE_AFTER_SIGN_UP.get(confirmation.account_kind, "accounts.profile")))
+            next_page = NEXT_PAGE_AFTER_SIGN_UP.get(confirmation.account_kind, "accounts.profile")
+            return redirect(url_for(next_page))
         return redirect(url_for("accounts.login"))
     return render_template("accounts/confirm.html", form=form)
 

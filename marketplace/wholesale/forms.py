@@ -28,7 +28,8 @@ class SaveListForm(FlaskForm):
 
 
 class PlaceOrderForm(FlaskForm):
-    purchase_order_number = StringField(_l("Your order reference (PO number)"), validators=[Optional(), SafeText(), Length(max=64)])
+    purchase_order_number = StringField(_l("Your order reference (PO number)"),
+                                        validators=[Optional(), SafeText(), Length(max=64)])
     payment_method = RadioField(
         _l("Payment"), default="invoice",
         choices=[SelectChoice("invoice", _l("Invoice on terms")),
@@ -38,7 +39,8 @@ class PlaceOrderForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    note = TextAreaField(_l("Why is the order rejected?"), validators=[InputRequired(), SafeText(multiline=True), Length(max=1000)])
+    note = TextAreaField(_l("Why is the order rejected?"),
+                         validators=[InputRequired(), SafeText(multiline=True), Length(max=1000)])
 
 
 class ThresholdForm(FlaskForm):

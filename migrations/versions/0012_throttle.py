@@ -5,8 +5,8 @@ Revises: 0010_wholesale
 Create Date: 2026-12-05 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_throttle"
