@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import BigInteger, Integer, String, case, delete, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -95,6 +95,8 @@ class DatabaseStore:
         self.counts_since_prune = 0
 
     def _engine(self):  # noqa: ANN202
+        if has_app_context() and current_app._get_current_object() is self.app:
+            return db.engine
         with self.app.app_context():
             return db.engine
 
