@@ -3,6 +3,7 @@ none answers 500 (on SQLite and PostgreSQL), and the cap at the stock still hold
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -18,10 +19,13 @@ def _race(app, tmp_path, user, product_id: int, quantity: int = 1) -> list[int]:
     racers_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
                           SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS, "max_overflow": 0}
                           if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else {})
+    # Read here, in the test's own context: loading it inside racers_app's context would borrow
+    # a connection of racers_app's pool for the test's session, left open after the dispose.
+    signed_in = SimpleNamespace(session_token=user.session_token)
     browsers = []
     with racers_app.app_context():
         for _ in range(RACERS):
-            web = FormClient(racers_app.test_client()).sign_in(user)
+            web = FormClient(racers_app.test_client()).sign_in(signed_in)
             browsers.append((web, csrf_token(web.client)))
     start = threading.Barrier(RACERS)
     statuses: list[int] = []
