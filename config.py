@@ -41,11 +41,22 @@ class Config:
     SESSION_COOKIE_NAME = "ocop_session"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Rate limits: Redis when several servers share them, memory on one machine.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
-    RATELIMIT_KEY_PREFIX = "ocop"
+    # Throttles (marketplace/throttle.py), counted where every worker sees them: in Redis when
+    # REDIS_URL is set, else in the database (`throttle_counters`). "memory" counts per process.
+    THROTTLE_STORAGE = os.environ.get("THROTTLE_STORAGE") or os.environ.get("REDIS_URL") or "database"
+    THROTTLE_KEY_PREFIX = "ocop"
+    THROTTLE_MEMORY_ALLOWED = True
+    # Each "N per <window>": at most N in each fixed window. Sign-in counts failures only.
     LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    SIGNUPS_PER_ADDRESS = "10 per hour"
+    SIGNUPS_PER_EMAIL = "3 per hour"
+    PASSWORD_RESETS_PER_ADDRESS = "10 per hour"
+    PASSWORD_RESETS_PER_EMAIL = "3 per hour"
+    INVITATIONS_PER_ADDRESS = "30 per hour"
+    INVITATIONS_PER_ACCOUNT = "20 per hour"
+    # Strict-Transport-Security max-age in seconds; 0 sends no header (plain HTTP in development).
+    HSTS_SECONDS = 0
     # Outgoing mail: SMTP when MAIL_SERVER is set, else the outbox table (readable at /admin/outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
@@ -82,12 +93,17 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # An in-memory database is one connection: the database store's own transaction would share it.
+    THROTTLE_STORAGE = os.environ.get("THROTTLE_STORAGE") or "memory"
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Limits counted per worker would multiply by the number of workers: refused at start-up.
+    THROTTLE_MEMORY_ALLOWED = False
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
 
 CONFIGS = {

@@ -1,9 +1,7 @@
 """Extension objects, created unbound here and bound to the app in `create_app`."""
 from __future__ import annotations
 
-from flask import request
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,10 +29,3 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
-
-def _remote_address() -> str:
-    return request.remote_addr or "unknown"
-
-
-# No default limits: routes opt in (sign-in, password reset). Storage comes from RATELIMIT_STORAGE_URI.
-limiter = Limiter(key_func=_remote_address)

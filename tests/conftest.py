@@ -19,10 +19,12 @@ from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.catalog import cache
-from marketplace.extensions import db, limiter
+from marketplace import throttle
+from marketplace.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+SESSION_ID = uuid.uuid4().hex[:12]
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 
@@ -77,6 +79,8 @@ def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
         "SEARCH_INDEX_DIR": str(tmp_dir / "search"),
         "WTF_CSRF_ENABLED": True,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheap enough for hundreds of sign-ins
+        # With REDIS_URL set the throttles count in Redis: keep this run's counts apart from others'.
+        "THROTTLE_KEY_PREFIX": f"ocop-test-{SESSION_ID}",
     }
     settings.update(overrides)
     return create_app(settings)
@@ -130,8 +134,7 @@ def _truncate_all(app: Flask) -> None:
 def app(_migrated_app: Flask) -> Iterator[Flask]:
     """The application with an empty database, fresh rate limits and an app context pushed."""
     _truncate_all(_migrated_app)
-    with _migrated_app.app_context():
-        limiter.reset()
+    throttle.reset(_migrated_app)  # the database store was emptied above; Redis is not
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.remove()

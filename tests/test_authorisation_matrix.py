@@ -136,6 +136,7 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("accounts.logout", "POST"): [Rule(url("/account/logout"), everyone(302))],
     ("accounts.signup", "GET"): [Rule(url("/account/signup"), everyone(200))],
     ("accounts.signup", "POST"): [Rule(url("/account/signup"), everyone(200))],
+    ("accounts.signup_sent", "GET"): [Rule(url("/account/signup/sent"), everyone(200))],
     ("accounts.confirm_email", "GET"): [Rule(url("/account/confirm/not-a-token"), everyone(200))],
     ("accounts.confirm_email", "POST"): [Rule(url("/account/confirm/not-a-token"), everyone(400))],
     ("accounts.resend_confirmation", "POST"): [Rule(url("/account/confirm/resend"), signed_in(302))],
@@ -146,6 +147,7 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     # Account pages: anyone signed in, about themselves.
     ("accounts.profile", "GET"): [Rule(url("/account/profile"), signed_in(200))],
     ("accounts.profile", "POST"): [Rule(url("/account/profile"), signed_in(200))],
+    ("accounts.end_other_sessions", "POST"): [Rule(url("/account/sessions/end-others"), signed_in(302))],
     ("accounts.change_password", "GET"): [Rule(url("/account/password"), signed_in(200))],
     ("accounts.change_password", "POST"): [Rule(url("/account/password"), signed_in(200))],
     ("accounts.organisation", "GET"): [Rule(url("/account/organisation"), signed_in(200))],
@@ -518,6 +520,7 @@ def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noq
                 for role in ROLES:
                     web = FormClient(app.test_client())
                     if role != "anonymous":
+                        db.session.refresh(world.users[role])  # signing out replaces the session token
                         web.sign_in(world.users[role])
                     if method == "GET":
                         response = web.get(target)

@@ -8,6 +8,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from marketplace.accounts.models import BUYER_ROLES, PRODUCER_ROLES
 from marketplace.reference import ENTITY_TYPE_LABELS, PROVINCES
+from marketplace.text import SafeText
 
 ROLE_LABELS = {
     "owner": _l("Owner"),
@@ -39,7 +40,7 @@ class LoginForm(FlaskForm):
 
 
 class SignUpForm(FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
+    display_name = StringField(_l("Your name"), validators=[InputRequired(), SafeText(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[InputRequired(), EMAIL_SHAPE, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
     password_again = PasswordField(
@@ -64,18 +65,18 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
+    display_name = StringField(_l("Your name"), validators=[InputRequired(), SafeText(), Length(max=120)])
 
 
 class ProducerRegistrationForm(FlaskForm):
-    name = StringField(_l("Name of the producer"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name of the producer"), validators=[InputRequired(), SafeText(), Length(max=200)])
     entity_type = SelectField(
         _l("Kind of producer"), choices=[SelectChoice(e.value, label) for e, label in ENTITY_TYPE_LABELS.items()]
     )
     tax_code = StringField(_l("Business registration number or tax code"),
                            validators=[InputRequired(), Length(min=6, max=20)])
     province_code = SelectField(_l("Province"), choices=province_choices, validators=[InputRequired()])
-    commune = StringField(_l("Commune or ward"), validators=[InputRequired(), Length(max=120)])
+    commune = StringField(_l("Commune or ward"), validators=[InputRequired(), SafeText(), Length(max=120)])
     contact_phone = StringField(_l("Contact phone"), validators=[InputRequired(), Length(max=32)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[InputRequired(), EMAIL_SHAPE, Length(max=254)])
 

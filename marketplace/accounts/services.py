@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -32,7 +33,7 @@ from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.mail import send_mail
 from marketplace.producers.models import Producer
-from marketplace.text import slugify
+from marketplace.text import clean_text, slugify
 from marketplace.timeutil import utcnow
 
 LinkFor = Callable[[str], str]
@@ -77,22 +78,45 @@ def create_user(email: str, password: str, display_name: str = "", *, is_admin: 
     if find_user(email) is not None:
         raise AccountError("email_taken")
     _check_password(password, email)
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip(),
-                is_admin=is_admin)
+    user = User(email=email, password_hash=hash_password(password),
+                display_name=clean_text(display_name).strip(), is_admin=is_admin)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def sign_up(email: str, password: str, display_name: str, confirm_link_for: LinkFor) -> User:
-    """A new consumer account; a confirmation link goes to the address."""
-    user = create_user(email, password, display_name)
-    send_confirmation(user, confirm_link_for)
-    return user
+def sign_up(email: str, password: str, display_name: str, confirm_link_for: LinkFor, *,
+            account_kind: str = "consumer", sign_in_url: str = "", reset_url: str = "") -> User | None:
+    """A new consumer account with a confirmation link mailed to the address; or, when the address
+    already has an account, a warning mailed to its owner and None.
+
+    The caller answers both alike, so that the form does not tell who has an account (the reset
+    form says nothing either way too). The password rules are checked first and the password is
+    hashed in both cases, so neither the answer nor its timing differs."""
+    email = normalise_email(email)
+    _check_password(password, email)
+    existing = find_user(email)
+    if existing is None:
+        user = create_user(email, password, display_name)
+        send_confirmation(user, confirm_link_for, account_kind=account_kind)
+        return user
+    hash_password(password)  # the same work as for a new account
+    send_mail(
+        existing.email,
+        _("Someone tried to sign up with your address on OCOP Marketplace"),
+        _("Someone tried to create an OCOP Marketplace account with this e-mail address, which "
+          "already has one. If it was you, sign in:")
+        + f"\n\n{sign_in_url}\n\n"
+        + _("or, if you have forgotten your password, reset it:")
+        + f"\n\n{reset_url}\n\n"
+        + _("If it was not you, ignore this message: nothing has changed."),
+        kind="signup_attempt",
+    )
+    return None
 
 
-def send_confirmation(user: User, link_for: LinkFor) -> None:
-    token = _serializer("confirm-email").dumps({"u": user.id, "e": user.email})
+def send_confirmation(user: User, link_for: LinkFor, *, account_kind: str = "consumer") -> None:
+    token = _serializer("confirm-email").dumps({"u": user.id, "e": user.email, "k": account_kind})
     send_mail(
         user.email,
         _("Confirm your e-mail address for OCOP Marketplace"),
@@ -102,7 +126,17 @@ def send_confirmation(user: User, link_for: LinkFor) -> None:
     )
 
 
-def confirm_email(token: str) -> User:
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation link did: `first` is true only the first time, when the link may also
+    sign the new account in (once: a leaked old link signs nobody in)."""
+
+    user: User
+    first: bool
+    account_kind: str
+
+
+def confirm_email(token: str) -> Confirmation:
     """Marks the address in a confirmation link as confirmed (idempotent)."""
     try:
         data = _serializer("confirm-email").loads(token, max_age=7 * 24 * 3600)
@@ -111,9 +145,10 @@ def confirm_email(token: str) -> User:
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("e"):
         raise AccountError("invalid_token")
-    if user.email_confirmed_at is None:
+    first = user.email_confirmed_at is None
+    if first:
         user.email_confirmed_at = utcnow()
-    return user
+    return Confirmation(user, first, data.get("k", "consumer"))
 
 
 def authenticate(email: str, password: str) -> User:
@@ -137,8 +172,16 @@ def _set_password(user: User, new_password: str) -> None:
     user.session_token = new_session_token()  # every other session of this user ends
 
 
+def end_sessions(user: User) -> None:
+    """Every session of `user` ends, and every copy of its cookie stops working: the cookie names
+    the user by `session_token`, which is replaced. Sign-out does this; to stay signed in on this
+    device the caller signs in again with the new token."""
+    user.session_token = new_session_token()
+
+
 def update_profile(user: User, display_name: str) -> None:
-    user.display_name = display_name.strip()
+    """Raises `text.UnsafeText` for a name with control characters (the form refuses it first)."""
+    user.display_name = clean_text(display_name).strip()
 
 
 # --- password reset -----------------------------------------------------------------------------
@@ -227,8 +270,8 @@ def register_producer(user: User, *, name: str, entity_type: str, tax_code: str,
     if user.producer_membership is not None:
         raise AccountError("already_producer_member")
     producer = Producer(
-        slug=_unique_producer_slug(name), name=name.strip(), entity_type=entity_type,
-        tax_code=tax_code.strip(), province_code=province_code, commune=commune.strip(),
+        slug=_unique_producer_slug(name), name=clean_text(name).strip(), entity_type=entity_type,
+        tax_code=tax_code.strip(), province_code=province_code, commune=clean_text(commune).strip(),
         contact_phone=contact_phone.strip() or None, contact_email=normalise_email(contact_email),
         story="", environment_plan="", circular_practices="", verification_status="pending",
     )

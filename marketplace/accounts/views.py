@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -17,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from marketplace import throttle
 from marketplace.accounts import services, signals
 from marketplace.accounts.forms import (
     ChangePasswordForm,
@@ -37,7 +37,7 @@ from marketplace.accounts.permissions import (
     get_scoped_or_404,
     login_required,
 )
-from marketplace.extensions import db, limiter
+from marketplace.extensions import db
 from marketplace.site import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -56,21 +56,8 @@ def sign_in(user: User) -> None:
     db.session.commit()
 
 
-def _login_limit(setting: str):  # noqa: ANN202
-    return lambda: current_app.config[setting]
-
-
-def _failed_login(response) -> bool:  # noqa: ANN001
-    """Only failed attempts count against the sign-in limits."""
-    return bool(g.get("login_failed"))
-
-
-def _account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _address_key() -> str:
-    return "login-address:" + (request.remote_addr or "unknown")
+def _address() -> str:
+    return request.remote_addr or "unknown"
 
 
 def _too_many_attempts() -> str:
@@ -78,9 +65,25 @@ def _too_many_attempts() -> str:
              "or reset your password.")
 
 
-def _too_many_attempts_page(limit):  # noqa: ANN001, ANN202
-    """The 429 page of a throttled sign-in: what happened and what to do."""
-    return make_response(render_template("accounts/too_many_attempts.html", message=_too_many_attempts()), 429)
+THROTTLE_MESSAGES = {
+    "LOGIN_FAILURES_PER_ACCOUNT": _too_many_attempts,
+    "LOGIN_FAILURES_PER_ADDRESS": _too_many_attempts,
+    "SIGNUPS_PER_ADDRESS": lambda: _("Too many sign-ups from your connection. Please try again in an hour."),
+    "SIGNUPS_PER_EMAIL": lambda: _("Too many sign-ups with this address. Please try again in an hour."),
+    "PASSWORD_RESETS_PER_ADDRESS": lambda: _("Too many password reset requests. "
+                                             "Please try again in an hour."),
+    "PASSWORD_RESETS_PER_EMAIL": lambda: _("Too many password reset requests. "
+                                           "Please try again in an hour."),
+    "INVITATIONS_PER_ADDRESS": lambda: _("Too many invitations sent. Please try again in an hour."),
+    "INVITATIONS_PER_ACCOUNT": lambda: _("Too many invitations sent. Please try again in an hour."),
+}
+
+
+def _throttled_page(error: throttle.Throttled):  # noqa: ANN202
+    """The 429 page of a throttled form: what happened and what to do."""
+    message = THROTTLE_MESSAGES[error.setting]()
+    return make_response(render_template("accounts/too_many_attempts.html", message=message,
+                                         sign_in=error.setting.startswith("LOGIN_")), 429)
 
 
 def _link(endpoint: str):  # noqa: ANN202
@@ -88,36 +91,56 @@ def _link(endpoint: str):  # noqa: ANN202
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit("LOGIN_FAILURES_PER_ACCOUNT"), key_func=_account_key, methods=["POST"],
-               deduct_when=_failed_login, error_message=_too_many_attempts, on_breach=_too_many_attempts_page,
-               scope="login-account")
-@limiter.limit(_login_limit("LOGIN_FAILURES_PER_ADDRESS"), key_func=_address_key, methods=["POST"],
-               deduct_when=_failed_login, error_message=_too_many_attempts, on_breach=_too_many_attempts_page,
-               scope="login-address")
 def login():
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
+    if request.method == "POST":
+        # Counted before the password is checked, and given back if it was right: only failures
+        # count, and two workers answering at once cannot both slip under the limit.
         try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.AccountError as error:
-            g.login_failed = True
-            form.password.errors.append(error_message(error.code))
-        else:
-            db.session.commit()
-            sign_in(user)
-            return redirect(safe_next(form.next.data, url_for("accounts.profile")))
-    elif request.method == "POST":
-        g.login_failed = True
+            attempt = throttle.take(
+                ("LOGIN_FAILURES_PER_ACCOUNT", services.normalise_email(request.form.get("email", ""))),
+                ("LOGIN_FAILURES_PER_ADDRESS", _address()))
+        except throttle.Throttled as error:
+            return _throttled_page(error)
+        if form.validate_on_submit():
+            try:
+                user = services.authenticate(form.email.data, form.password.data)
+            except services.AccountError as error:
+                form.password.errors.append(error_message(error.code))
+            else:
+                throttle.give_back(attempt)
+                db.session.commit()
+                sign_in(user)
+                return redirect(safe_next(form.next.data, url_for("accounts.profile")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # A copy of this session's cookie (another device, or a stolen one) must not outlive it.
+            services.end_sessions(current_user)
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("You have signed out."), "info")
     return redirect(url_for("catalog.home"))
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if EmptyForm().validate_on_submit():
+        user = current_user._get_current_object()
+        services.end_sessions(user)
+        db.session.commit()
+        sign_in(user)  # this device carries on with the new token
+        flash(_("You have been signed out of all other devices."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+NEXT_PAGE_AFTER_SIGN_UP = {"producer": "accounts.register_producer", "buyer": "buyers.register"}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -125,19 +148,27 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_up(form.email.data, form.password.data, form.display_name.data,
-                                    _link("accounts.confirm_email"))
+            throttle.take(("SIGNUPS_PER_ADDRESS", _address()),
+                          ("SIGNUPS_PER_EMAIL", services.normalise_email(form.email.data)))
+        except throttle.Throttled as error:
+            return _throttled_page(error)
+        try:
+            services.sign_up(form.email.data, form.password.data, form.display_name.data,
+                             _link("accounts.confirm_email"), account_kind=form.account_kind.data,
+                             sign_in_url=url_for("accounts.login", _external=True),
+                             reset_url=url_for("accounts.forgot_password", _external=True))
         except services.AccountError as error:
-            field = form.email if error.code == "email_taken" else form.password
-            field.errors.append(error_message(error.code))
+            form.password.errors.append(error_message(error.code))
         else:
             db.session.commit()
-            sign_in(user)
-            flash(_("Welcome! We have sent you a message to confirm your e-mail address."), "success")
-            next_page = {"producer": "accounts.register_producer", "buyer": "buyers.register"}.get(
-                form.account_kind.data, "accounts.profile")
-            return redirect(url_for(next_page))
+            # The same answer whether the address is new or already has an account.
+            return redirect(url_for("accounts.signup_sent"))
     return render_template("accounts/signup.html", form=form)
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    return render_template("accounts/signup_sent.html")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -145,12 +176,18 @@ def confirm_email(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            services.confirm_email(token)
+            confirmation = services.confirm_email(token)
         except services.AccountError as error:
             return render_template("accounts/token_refused.html", message=error_message(error.code)), 400
         db.session.commit()
         flash(_("Thank you: your e-mail address is confirmed."), "success")
-        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+        if current_user.is_authenticated:
+            return redirect(url_for("accounts.profile"))
+        if confirmation.first:
+            sign_in(confirmation.user)
+            next_page = NEXT_PAGE_AFTER_SIGN_UP.get(confirmation.account_kind, "accounts.profile")
+            return redirect(url_for(next_page))
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/confirm.html", form=form)
 
 
@@ -165,10 +202,14 @@ def resend_confirmation():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"], scope="password-forgot")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            throttle.take(("PASSWORD_RESETS_PER_ADDRESS", _address()),
+                          ("PASSWORD_RESETS_PER_EMAIL", services.normalise_email(form.email.data)))
+        except throttle.Throttled as error:
+            return _throttled_page(error)
         services.request_password_reset(form.email.data, _link("accounts.reset_password"))
         db.session.commit()
         flash(_("If an account uses this address, a message with a reset link is on its way."), "info")
@@ -302,6 +343,11 @@ def invite(kind: str):
     acting = _owner_membership(kind)
     form = InviteForm(kind)
     if form.validate_on_submit():
+        try:
+            throttle.take(("INVITATIONS_PER_ADDRESS", _address()),
+                          ("INVITATIONS_PER_ACCOUNT", str(current_user.id)))
+        except throttle.Throttled as error:
+            return _throttled_page(error)
         try:
             services.invite_member(acting, form.email.data, form.role.data, _link("accounts.invitation"))
         except services.AccountError as error:

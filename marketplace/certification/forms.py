@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from marketplace.formatting import ISSUING_LEVEL_LABELS, PROTECTION_KIND_LABELS
 from marketplace.reference import STAR_CLASSES
+from marketplace.text import SafeText
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
@@ -52,10 +53,12 @@ class CertificateForm(FlaskForm):
         NumberRange(0, 100, _l("The score is a whole number from 0 to 100.")),
     ])
     certificate_number = StringField(_l("Certificate number"), filters=[_strip],
-                                     validators=[DataRequired(_l("Enter the certificate number.")), Length(max=64)])
+                                     validators=[SafeText(),
+                                                 DataRequired(_l("Enter the certificate number.")), Length(max=64)])
     issuing_level = SelectField(_l("Issuing level"), choices=level_choices, validators=[InputRequired()])
     issuing_decision = StringField(_l("Recognition decision (number and issuer)"), filters=[_strip],
-                                   validators=[DataRequired(_l("Enter the number of the recognition decision.")),
+                                   validators=[SafeText(),
+                                               DataRequired(_l("Enter the number of the recognition decision.")),
                                                Length(max=120)])
     issued_on = IssueDateField(_l("Issue date"), validators=[InputRequired(_l("Enter the issue date."))])
     scan = FileField(SCAN_LABEL, validators=[FileRequired(_l("Attach the scan of the certificate."))])
@@ -65,7 +68,8 @@ class RightForm(FlaskForm):
     protection_id = SelectField(_l("Registered name"), coerce=int, validators=[InputRequired()])
     decision_number = StringField(_l("Decision granting the right to use it (number and issuer)"),
                                   filters=[_strip],
-                                  validators=[DataRequired(_l("Enter the number of the decision granting the right.")),
+                                  validators=[SafeText(),
+                                              DataRequired(_l("Enter the number of the decision granting the right.")),
                                               Length(max=120)])
     scan = FileField(_l("Scan of the decision (PDF, or a JPEG, PNG or WebP picture; up to 10 MB)"),
                      validators=[FileRequired(_l("Attach the scan of the decision."))])
@@ -79,4 +83,5 @@ class RightForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the revocation (sent to the producer)"),
-                           validators=[InputRequired(_l("Give the reason for the revocation.")), Length(max=2000)])
+                           validators=[SafeText(multiline=True),
+                                       InputRequired(_l("Give the reason for the revocation.")), Length(max=2000)])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
 
 from marketplace.accounts import signals as account_signals
 from marketplace.catalog.models import Product
@@ -16,6 +16,7 @@ from marketplace.orders import cart as carts
 from marketplace.orders.cart import SESSION_KEY, Cart
 from marketplace.orders.models import CartItem
 from marketplace.orders.services import MAX_LINE_QUANTITY
+from marketplace.timeutil import utcnow
 
 
 def account_cart(user_id: int) -> Cart:
@@ -40,6 +41,32 @@ def save_account_cart(user_id: int, cart: Cart) -> None:
         else:
             db.session.add(CartItem(user_id=user_id, product_id=product_id, quantity=quantity))
     db.session.flush()
+
+
+def add_to_account_cart(user_id: int, product_id: int, quantity: int) -> int | None:
+    """Adds `quantity` of a product to the account's cart in one atomic statement and returns the
+    line's new quantity, or None (nothing changed) when it would go beyond the stock or the
+    per-line limit.
+
+    `INSERT ... ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = quantity + :n WHERE
+    ... <= cap`: two requests adding at once both count (no lost update) and neither trips the
+    unique constraint, on SQLite and PostgreSQL alike. A new line is checked by the caller
+    against the stock first (`quantity` alone)."""
+    table = CartItem.__table__
+    stock = select(Product.stock).where(Product.id == product_id).scalar_subquery()
+    cap = case((stock < MAX_LINE_QUANTITY, stock), else_=MAX_LINE_QUANTITY)
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    stmt = insert(table).values(user_id=user_id, product_id=product_id, quantity=quantity, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.product_id],
+        set_={"quantity": table.c.quantity + stmt.excluded.quantity, "updated_at": now},
+        where=table.c.quantity + stmt.excluded.quantity <= cap,
+    ).returning(table.c.quantity)
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def clear_account_cart(user_id: int) -> None:

@@ -10,6 +10,7 @@ from wtforms import EmailField, HiddenField, RadioField, SelectChoice, SelectFie
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.accounts.forms import EMAIL_SHAPE, province_choices
+from marketplace.text import SafeText
 
 PAYMENT_CHOICES = [
     SelectChoice("card", _l("Card (Visa, Mastercard, JCB)")),
@@ -25,10 +26,12 @@ class CartLineForm(FlaskForm):
 
 
 class CheckoutForm(FlaskForm):
-    recipient_name = StringField(_l("Recipient"), validators=[InputRequired(), Length(max=120)])
+    recipient_name = StringField(_l("Recipient"), validators=[InputRequired(), SafeText(), Length(max=120)])
     phone = StringField(_l("Phone number"), validators=[InputRequired(), Length(max=30)])
-    street = StringField(_l("House number and street"), validators=[InputRequired(), Length(max=200)])
-    commune = StringField(_l("Commune or ward (xã / phường)"), validators=[InputRequired(), Length(max=120)])
+    street = StringField(_l("House number and street"),
+                         validators=[InputRequired(), SafeText(), Length(max=200)])
+    commune = StringField(_l("Commune or ward (xã / phường)"),
+                          validators=[InputRequired(), SafeText(), Length(max=120)])
     province = SelectField(_l("Province or city"), choices=province_choices, validators=[InputRequired()])
     contact_email = EmailField(
         _l("E-mail for the order confirmation"), validators=[InputRequired(), EMAIL_SHAPE, Length(max=254)]
@@ -38,9 +41,11 @@ class CheckoutForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the buyer sees it)"), validators=[Optional(), Length(max=500)])
+    reason = TextAreaField(_l("Reason (the buyer sees it)"),
+                           validators=[Optional(), SafeText(multiline=True), Length(max=500)])
 
 
 class ShipForm(FlaskForm):
-    carrier = StringField(_l("Carrier"), validators=[InputRequired(), Length(max=80)])
-    tracking_number = StringField(_l("Tracking number"), validators=[InputRequired(), Length(max=80)])
+    carrier = StringField(_l("Carrier"), validators=[InputRequired(), SafeText(), Length(max=80)])
+    tracking_number = StringField(_l("Tracking number"),
+                                  validators=[InputRequired(), SafeText(), Length(max=80)])

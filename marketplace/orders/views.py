@@ -139,10 +139,20 @@ def add_to_cart():
     try:
         cart = carts.add(_load_cart(), form.product_id.data, form.quantity.data)
         _within_stock(cart, form.product_id.data)
+        if _user_id() is None:
+            _save_cart(cart)
+        else:
+            # One atomic upsert: simultaneous adds from the same account all count.
+            line = services.cart_line(form.product_id.data, form.quantity.data)
+            if cart_store.add_to_account_cart(_user_id(), line.product_id, line.quantity) is None:
+                # Another add took the line to the cap meanwhile: say why, as for a single add.
+                _within_stock(carts.add(_load_cart(), line.product_id, line.quantity), line.product_id)
+                raise OutOfStock("Not enough stock.", [])
+            db.session.commit()
     except DomainError as error:
+        db.session.rollback()
         flash(error_message(error), "error")
         return redirect(_back_to(url_for("orders.cart")))
-    _save_cart(cart)
     flash(_("Added to your cart."), "success")
     return redirect(_back_to(url_for("orders.cart")))
 

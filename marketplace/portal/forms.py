@@ -12,6 +12,7 @@ from marketplace.formatting import UNIT_LABELS
 from marketplace.portal import validation as rules
 from marketplace.portal.models import STOCK_REASONS
 from marketplace.reference import PRODUCT_GROUPS, UNITS
+from marketplace.text import SafeText
 
 TIER_ROWS = 4
 STOCK_REASON_LABELS = {
@@ -131,11 +132,11 @@ class PictureForm(FlaskForm):
     picture = FileField(_l("Picture (JPEG, PNG or WebP, up to 8 MB)"),
                         render_kw={"accept": "image/jpeg,image/png,image/webp"})
     alt = StringField(_l("Describe the picture (for people who cannot see it)"),
-                      validators=[Optional(), Length(max=200)])
+                      validators=[Optional(), SafeText(), Length(max=200)])
 
 
 class AltForm(FlaskForm):
-    alt = StringField(_l("Picture description"), validators=[Optional(), Length(max=200)])
+    alt = StringField(_l("Picture description"), validators=[Optional(), SafeText(), Length(max=200)])
 
 
 class MoveForm(FlaskForm):
@@ -146,7 +147,7 @@ class StockForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=[SelectChoice(r, STOCK_REASON_LABELS[r]) for r in STOCK_REASONS])
     quantity = StringField(_l("Quantity (units)"), validators=[_rule(rules.clean_count, minimum=0)],
                            render_kw={"inputmode": "numeric"})
-    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
+    note = StringField(_l("Note (optional)"), validators=[Optional(), SafeText(), Length(max=300)])
 
 
 class ImportForm(FlaskForm):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from marketplace.reference import PRODUCT_GROUPS_BY_CODE, UNITS
+from marketplace.text import UnsafeText, clean_text
 
 MAX_PRICE_VND = 1_000_000_000
 MAX_QUANTITY = 10_000_000
@@ -80,9 +81,17 @@ def clean_optional_net_weight(text: object) -> int | None:
     return clean_count(text, minimum=1, maximum=MAX_NET_WEIGHT_G)
 
 
+def _safe(text: object, *, multiline: bool = False) -> str:
+    try:
+        return clean_text(text or "", multiline=multiline)
+    except UnsafeText as error:
+        raise FieldError(error.message) from error
+
+
 def clean_name(text: object) -> str:
-    """The name as typed, spaces tidied. Any HTML in it is kept as text and escaped on output."""
-    name = " ".join(str(text or "").split())
+    """The name as typed (in NFC), spaces tidied; control characters refused (`text.clean_text`).
+    Any HTML in it is kept as text and escaped on output."""
+    name = " ".join(_safe(text).split())
     low, high = NAME_LENGTH
     if len(name) < low:
         raise FieldError(_l("The name needs at least %(n)d characters.", n=low))
@@ -125,7 +134,7 @@ def clean_unit(text: object) -> str:
 
 
 def clean_description(text: object) -> str:
-    description = str(text or "").replace("\r\n", "\n").strip()
+    description = _safe(text, multiline=True).replace("\r\n", "\n").strip()
     if len(description) > DESCRIPTION_MAX:
         raise FieldError(_l("The description may have at most %(n)d characters.", n=DESCRIPTION_MAX))
     return description

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from marketplace.text import SafeText
 
 PAD_ROWS = 10
 
@@ -23,11 +24,12 @@ class UploadForm(FlaskForm):
 
 
 class SaveListForm(FlaskForm):
-    name = StringField(_l("List name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("List name"), validators=[InputRequired(), SafeText(), Length(max=120)])
 
 
 class PlaceOrderForm(FlaskForm):
-    purchase_order_number = StringField(_l("Your order reference (PO number)"), validators=[Optional(), Length(max=64)])
+    purchase_order_number = StringField(_l("Your order reference (PO number)"),
+                                        validators=[Optional(), SafeText(), Length(max=64)])
     payment_method = RadioField(
         _l("Payment"), default="invoice",
         choices=[SelectChoice("invoice", _l("Invoice on terms")),
@@ -37,7 +39,8 @@ class PlaceOrderForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    note = TextAreaField(_l("Why is the order rejected?"), validators=[InputRequired(), Length(max=1000)])
+    note = TextAreaField(_l("Why is the order rejected?"),
+                         validators=[InputRequired(), SafeText(multiline=True), Length(max=1000)])
 
 
 class ThresholdForm(FlaskForm):

@@ -179,7 +179,8 @@ def quote_bulk_order(
     """Price `lines` for the buyer organisation `organisation_id`.
 
     A part's delivery location is, in order: `part_locations[producer_id]`, the location of the
-    part's first line that names one, the organisation's first location. One ProducerOrder goes
+    part's first line that names one, the organisation's first location; none when
+    `part_locations` names a location of another organisation. One ProducerOrder goes
     to one place, so a line naming another location than its part's is refused.
     """
     part_locations = part_locations or {}
@@ -214,7 +215,11 @@ def quote_bulk_order(
         asked = by_producer[producer_id]
         producer = found[asked[0].product_id][1]
         location_id = part_locations.get(producer_id)
-        if location_id not in locations:
+        if location_id is not None and location_id not in locations:
+            # Another organisation's location: the part has none (placing refuses it with a
+            # message), rather than silently going to this organisation's default one.
+            location_id = None
+        elif location_id is None:
             location_id = next((ln.delivery_location_id for ln in asked if ln.delivery_location_id in locations),
                                default_location.id if default_location else None)
         quoted = []
@@ -234,9 +239,9 @@ def quote_bulk_order(
                 source=line.source, problems=problems,
             ))
         subtotal = sum(q.line_total_vnd for q in quoted)
-        part_problems = ()
+        part_problems: tuple[Problem, ...] = ()
         if subtotal < producer.min_order_value_vnd:
-            part_problems = (Problem("below_producer_minimum", {
+            part_problems += (Problem("below_producer_minimum", {
                 "producer": producer.name, "minimum": producer.min_order_value_vnd, "subtotal": subtotal}),)
         parts.append(ProducerPart(
             producer_id=producer.id, producer_name=producer.name, producer_slug=producer.slug,

@@ -394,7 +394,9 @@ def place_bulk_order(
             elif wanted < today:
                 errors[f"date_{part.producer_id}"] = ("date_in_past", {})
             if part.delivery_location is None:
-                errors[f"location_{part.producer_id}"] = ("location_required", {})
+                foreign = chosen is not None and chosen.delivery_location_id is not None
+                code = "unknown_location" if foreign else "location_required"
+                errors[f"location_{part.producer_id}"] = (code, {})
         pending = needs_approval(organisation, quote.total_vnd)
         card = payment_method == "card"
         if payment_method not in BULK_PAYMENT_METHODS:

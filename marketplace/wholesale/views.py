@@ -20,6 +20,7 @@ from marketplace.accounts.permissions import buyer_member_required, current_buye
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 from marketplace.formatting import format_vnd
+from marketplace.ids import parse_id
 from marketplace.orders.errors import OutOfStock
 from marketplace.orders.models import MAX_CARD_CHARGE_VND
 from marketplace.orders.services import events_of, new_idempotency_key
@@ -97,9 +98,12 @@ def catalogue():
 @verified_buyer_required(*EDITORS)
 def add():
     form = AddToOrderForm()
-    if form.validate_on_submit() and (form.product_id.data or "").isdigit():
+    if form.validate_on_submit():
         try:
-            services.add_to_draft(_org_id(), current_user.id, int(form.product_id.data), form.quantity.data)
+            product_id = parse_id(form.product_id.data)
+            if product_id is None:
+                raise WholesaleError("No such product.")
+            services.add_to_draft(_org_id(), current_user.id, product_id, form.quantity.data)
         except WholesaleError:
             db.session.rollback()
             flash(_("This product could not be added: it is not for sale, or the quantity is too large."), "error")
@@ -143,11 +147,11 @@ def update_draft():
         abort(400)
     quantities = {}
     for name, value in request.form.items():
-        if name.startswith("qty-") and name[4:].isdigit():
-            quantities[int(name[4:])] = value.strip()
+        if name.startswith("qty-") and (product_id := parse_id(name[4:])) is not None:
+            quantities[product_id] = value.strip()
     for name in request.form.getlist("remove"):
-        if name.isdigit():
-            quantities[int(name)] = 0
+        if (product_id := parse_id(name)) is not None:
+            quantities[product_id] = 0
     try:
         services.update_draft(_org_id(), quantities)
     except WholesaleError as error:
@@ -363,15 +367,15 @@ def review():
 
 def _parse_choices() -> dict[int, services.PartChoice]:
     choices = {}
-    producer_ids = {int(name.split("-", 1)[1]) for name in request.form
-                    if name.startswith(("date-", "location-")) and name.split("-", 1)[1].isdigit()}
+    producer_ids = {parse_id(name.split("-", 1)[1]) for name in request.form
+                    if name.startswith(("date-", "location-"))} - {None}
     for pid in producer_ids:
         try:
             wanted = date.fromisoformat(request.form.get(f"date-{pid}", "").strip())
         except ValueError:
             wanted = None
         location = request.form.get(f"location-{pid}", "")
-        choices[pid] = services.PartChoice(int(location) if location.isdigit() else None, wanted)
+        choices[pid] = services.PartChoice(parse_id(location), wanted)
     return choices
 
 

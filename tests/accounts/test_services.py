@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.accounts import services
-from marketplace.accounts.models import PasswordResetToken
+from marketplace.accounts.models import PasswordResetToken, User
 from marketplace.extensions import db
 from marketplace.mail import OutboxMessage
 from tests.factories import PASSWORD, make_buyer_member, make_producer, make_producer_member, make_user
@@ -46,11 +46,14 @@ def test_sign_up_hashes_the_password_with_scrypt_and_mails_a_confirmation(app) -
     assert user.email_confirmed_at is not None
 
 
-def test_sign_up_refuses_an_address_already_used(app) -> None:  # noqa: ANN001
+def test_sign_up_with_an_address_already_used_creates_nothing_and_warns_its_owner(app) -> None:  # noqa: ANN001
     make_user("lan@example.vn")
-    with pytest.raises(services.AccountError) as error:
-        services.sign_up("LAN@example.vn", "tra-tan-cuong-2025", "Lan", link)
-    assert error.value.code == "email_taken"
+    assert services.sign_up("LAN@example.vn", "tra-tan-cuong-2025", "Lan", link,
+                            sign_in_url="https://x/login", reset_url="https://x/forgot") is None
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    message = db.session.scalar(select(OutboxMessage))
+    assert (message.kind, message.to_address) == ("signup_attempt", "lan@example.vn")
+    assert "https://x/login" in message.body and "https://x/forgot" in message.body
 
 
 def test_authenticate_says_the_same_for_a_wrong_address_and_a_wrong_password(app) -> None:  # noqa: ANN001

@@ -133,19 +133,21 @@ def test_security_headers_are_on_account_pages(client) -> None:  # noqa: ANN001
     assert response.headers["Referrer-Policy"]
 
 
-def test_consumer_sign_up_signs_in_and_sends_a_confirmation(web) -> None:  # noqa: ANN001
+def test_consumer_sign_up_sends_a_confirmation_whose_link_signs_in(web) -> None:  # noqa: ANN001
     response = web.post("/account/signup", {
         "display_name": "Lan", "email": "lan@example.vn", "password": "nuoc-mam-phu-quoc",
         "password_again": "nuoc-mam-phu-quoc", "account_kind": "consumer",
     })
-    assert response.status_code == 302 and response.headers["Location"] == "/account/profile"
-    assert _signed_in_email(web) == "lan@example.vn"
+    assert response.status_code == 302 and response.headers["Location"] == "/account/signup/sent"
+    assert _signed_in_email(web) is None
     confirm = _last_link("/account/confirm/")
     assert web.get(confirm).status_code == 200  # a page with a button: GET changes nothing
     assert db.session.scalar(select(User)).email_confirmed_at is None
-    assert web.post(confirm).status_code == 302
+    response = web.post(confirm)
+    assert response.status_code == 302 and response.headers["Location"] == "/account/profile"
     db.session.expire_all()
     assert db.session.scalar(select(User)).email_confirmed_at is not None
+    assert _signed_in_email(web) == "lan@example.vn"
 
 
 def test_sign_up_with_a_common_password_is_refused(web) -> None:  # noqa: ANN001
@@ -164,7 +166,8 @@ def test_sign_up_as_an_organisation_continues_to_its_registration(web, kind, nex
         "display_name": "Minh", "email": "minh@example.vn", "password": "nuoc-mam-phu-quoc",
         "password_again": "nuoc-mam-phu-quoc", "account_kind": kind,
     })
-    assert response.headers["Location"] == next_page
+    assert response.headers["Location"] == "/account/signup/sent"
+    assert web.post(_last_link("/account/confirm/")).headers["Location"] == next_page
 
 
 def test_producer_registration_through_the_form(web) -> None:  # noqa: ANN001
@@ -243,6 +246,7 @@ def test_invitation_by_e_mail_link(app, web) -> None:  # noqa: ANN001
     invited.post("/account/signup", {"display_name": "Hoa", "email": "hoa@example.vn",
                                      "password": "banh-pia-soc-trang", "password_again": "banh-pia-soc-trang",
                                      "account_kind": "consumer"})
+    invited.post("/account/login", {"email": "hoa@example.vn", "password": "banh-pia-soc-trang"})
     assert invited.post(link).status_code == 302
     db.session.expire_all()
     hoa = db.session.scalar(select(User).where(User.email == "hoa@example.vn"))
