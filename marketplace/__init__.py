@@ -81,6 +81,9 @@ def register_extensions(app: Flask) -> None:
     from marketplace.orders import mailing
 
     mailing.init_app(app)
+    from marketplace import reports
+
+    reports.init_app(app)  # the sales ledger subscribes to the order and invoice signals
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
