@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     cache.init_app(app)
     search.init_app(app)
+    from marketplace import reports
     from marketplace.invoicing import services as invoicing
     from marketplace.orders import cart_store, mailing
     from marketplace.payments import services as payments
@@ -84,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     cart_store.init_app(app)  # the signed-out cart merged at sign-in, on the accounts signal
     invoicing.init_app(app)  # invoices at delivery, on the order signals
     payments.init_app(app)  # Stripe as the order rules' card gateway
+    reports.init_app(app)  # the sales ledger subscribes to the order and invoice signals
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).

@@ -47,3 +47,6 @@ def init_app(app: Flask) -> None:
     from marketplace.certification.cli import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from marketplace.reports.cli import ledger_cli
+
+    app.cli.add_command(ledger_cli)

@@ -84,6 +84,20 @@ def resolve_province(name: str | None) -> Province | None:
     return PROVINCES_BY_CODE.get(code) if code else None
 
 
+def sole_former_province_code(code: str) -> str | None:
+    """The code (slug) of the one pre-July-2025 unit that province `code` continues, or None when
+    it was formed from several (Tuyên Quang from Tuyên Quang and Hà Giang: the former unit of an
+    address there cannot be told from today's code alone).
+
+    >>> sole_former_province_code("hue")
+    'thua-thien-hue'
+    """
+    province = PROVINCES_BY_CODE.get(code)
+    if province is None or len(province.former) != 1:
+        return None
+    return slugify(province.former[0])
+
+
 def province_name(code: str) -> str:
     province = PROVINCES_BY_CODE.get(code)
     return province.name if province else code

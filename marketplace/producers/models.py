@@ -27,6 +27,10 @@ class Producer(db.Model):
     entity_type: Mapped[str] = mapped_column(String(32))
     tax_code: Mapped[str | None] = mapped_column(String(20))
     province_code: Mapped[str] = mapped_column(String(40), index=True)
+    # The pre-July-2025 province (its code, a slug of its name) the producer was in, when known:
+    # filled where the current province continues exactly one former unit. Sales reports keep it
+    # so that time series across the 2025 merger stay comparable.
+    former_province_code: Mapped[str | None] = mapped_column(String(40))
     commune: Mapped[str] = mapped_column(String(120))
     craft_village: Mapped[str | None] = mapped_column(String(160))  # làng nghề, if any
     story: Mapped[str] = mapped_column(Text, default="")

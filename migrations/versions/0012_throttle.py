@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_throttle"
-down_revision = "0010_wholesale"
+down_revision = "0011_sales_ledger"
 branch_labels = None
 depends_on = None
 

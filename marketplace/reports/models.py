@@ -1,0 +1,72 @@
+"""The sales ledger: one row per event that changes what a producer sold on the platform.
+
+Rows are appended, never updated or deleted (see `ledger.py` for the rules that write them and
+`ledger.forbid_changes` for the guard); a correction is a new row. Every figure about sales is a
+sum over these rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.extensions import db
+
+# sale: a line counts (card paid, cash collected, invoice issued). refund: a counted card part
+# cancelled, its money given back by card. cancellation: any other counted part cancelled.
+# credit_note: units of an invoiced line credited for a shortfall or damage.
+ENTRY_KINDS = ("sale", "refund", "cancellation", "credit_note")
+# What caused the row, and what `source_id` points at:
+#   card_payment       the order's OrderEvent to "paid"
+#   cash_collection    the part's OrderEvent to "delivered" (cash on delivery)
+#   invoice            the Invoice
+#   part_cancellation  the part's OrderEvent to "cancelled" (or "refunded")
+#   credit_note        the CreditNote
+SOURCE_KINDS = ("card_payment", "cash_collection", "invoice", "part_cancellation", "credit_note")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class SalesEntry(db.Model):
+    """One line's change in what was sold: amount in VND at the order line's price (goods only,
+    shipping and VAT excluded; negative for reversals), units, when it happened (UTC), and the
+    producer's province, product group and star class as they were then."""
+
+    __tablename__ = "sales_entries"
+    __table_args__ = (
+        # Exactly once: one source event writes a line once, however often it is delivered.
+        UniqueConstraint("source_kind", "source_id", "order_line_id", name="uq_sales_entries_source_line"),
+        CheckConstraint(_in("kind", ENTRY_KINDS), name="kind"),
+        CheckConstraint(_in("source_kind", SOURCE_KINDS), name="source_kind"),
+        CheckConstraint(
+            "(kind = 'sale' AND amount_vnd >= 0 AND units >= 0) "
+            "OR (kind <> 'sale' AND amount_vnd <= 0 AND units <= 0)",
+            name="sign_of_kind",
+        ),
+        CheckConstraint("star_class IS NULL OR star_class BETWEEN 3 AND 5", name="star_class"),
+        Index("ix_sales_entries_producer_occurred", "producer_id", "occurred_at"),
+        Index("ix_sales_entries_channel_occurred", "channel", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source_kind: Mapped[str] = mapped_column(String(24))
+    source_id: Mapped[int]
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    producer_order_id: Mapped[int] = mapped_column(ForeignKey("producer_orders.id"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    channel: Mapped[str] = mapped_column(String(32))  # a code of reference.CHANNELS
+    # The producer's province when the row was written: the current code, and the pre-2025 one.
+    province_code: Mapped[str] = mapped_column(String(40))
+    former_province_code: Mapped[str | None] = mapped_column(String(40))
+    group_code: Mapped[str] = mapped_column(String(32))  # the product's OCOP group then
+    star_class: Mapped[int | None] = mapped_column(SmallInteger)  # None: no certificate in force then
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    units: Mapped[int]
+    occurred_at: Mapped[datetime]  # UTC
