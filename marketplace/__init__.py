@@ -43,6 +43,8 @@ def _ensure_secret_key(app: Flask) -> None:
 def _select_locale() -> str:
     if not has_request_context():  # CLI commands, e-mails written outside a request
         return "vi"
+    if request.path.startswith("/api/"):  # API clients read English unless they ask for Vietnamese
+        return request.accept_languages.best_match(["en", "vi"], default="en")
     lang = request.cookies.get("lang")
     return lang if lang in ("vi", "en") else "vi"
 
@@ -86,6 +88,9 @@ def register_extensions(app: Flask) -> None:
     cart_store.init_app(app)  # the signed-out cart merged at sign-in, on the accounts signal
     invoicing.init_app(app)  # invoices at delivery, on the order signals
     payments.init_app(app)  # Stripe as the order rules' card gateway
+    from marketplace.api import webhooks
+
+    webhooks.init_app(app)  # webhook outbox rows on the order and invoicing signals
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -123,6 +128,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(producer_orders_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(wholesale_bp)
+    from marketplace.api.settings_views import bp as api_settings_bp
+
+    app.register_blueprint(api_settings_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

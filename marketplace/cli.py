@@ -47,3 +47,7 @@ def init_app(app: Flask) -> None:
     from marketplace.certification.cli import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from marketplace.api.cli import api_cli, webhooks_cli
+
+    app.cli.add_command(api_cli)
+    app.cli.add_command(webhooks_cli)

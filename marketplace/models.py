@@ -25,3 +25,10 @@ from marketplace.certification.models import CertificateReminder  # noqa: F401
 from marketplace.portal.models import StockAdjustment  # noqa: F401
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment  # noqa: F401
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
+from marketplace.api.models import (  # noqa: F401
+    ApiToken,
+    IdempotencyKey,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
