@@ -239,7 +239,7 @@ def _catalogue_item(item: feed.FeedItem) -> dict:
                                                "expires_on": cert.expires_on},
         protections=[{"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
                      for p in item.protections],
-        updated_at=product.updated_at,
+        updated_at=product.updated_at.replace(tzinfo=timezone.utc),
     ).model_dump(mode="json")
 
 
@@ -276,19 +276,24 @@ def _line(line) -> dict:  # noqa: ANN001
 
 
 def _event(event) -> dict:  # noqa: ANN001
-    return {"at": event.at.isoformat(), "from_status": event.from_status, "to_status": event.to_status,
+    return {"at": _iso(event.at), "from_status": event.from_status, "to_status": event.to_status,
             "note": event.note or ""}
 
 
 def _iso(moment) -> str | None:  # noqa: ANN001
-    return moment.isoformat() if moment else None
+    """Dates as they are; times (stored as naive UTC) in RFC 3339 with their Z."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        return moment.isoformat() + "Z"
+    return moment.isoformat()
 
 
 def order_body(order) -> dict:  # noqa: ANN001
     events = queries.events_by_part(order)
     producers = queries.producers_by_id({part.producer_id for part in order.producer_orders})
     return {
-        "reference": order.reference, "created_at": order.created_at.isoformat(),
+        "reference": order.reference, "created_at": _iso(order.created_at),
         "purchase_order_number": order.purchase_order_number, "payment_method": order.payment_method,
         "payment_status": order.payment_status, "approval_status": order.approval_status,
         "items_total_vnd": order.items_total_vnd, "total_vnd": order.total_vnd,
@@ -374,7 +379,7 @@ def list_orders():
                                        created_since=args.created_since, before_id=_cursor(args.cursor),
                                        limit=args.limit)
     return {"items": [{
-        "reference": o.reference, "created_at": o.created_at.isoformat(),
+        "reference": o.reference, "created_at": _iso(o.created_at),
         "purchase_order_number": o.purchase_order_number, "payment_status": o.payment_status,
         "approval_status": o.approval_status, "total_vnd": o.total_vnd,
         "part_statuses": [p.status for p in o.producer_orders],
@@ -429,7 +434,7 @@ def invoice_body(invoice) -> dict:  # noqa: ANN001
                    "unit_price_vnd": ln.unit_price_vnd, "amount_vnd": ln.amount_vnd,
                    "vat_rate_percent": ln.vat_rate_percent, "vat_vnd": ln.vat_vnd} for ln in invoice.lines],
         "credit_notes": [{"number": cn.number, "kind": cn.kind, "quantity": cn.quantity, "total_vnd": cn.total_vnd,
-                          "created_at": cn.created_at.isoformat()} for cn in invoice.credit_notes],
+                          "created_at": _iso(cn.created_at)} for cn in invoice.credit_notes],
     }
 
 
@@ -511,7 +516,7 @@ def part_body(part) -> dict:  # noqa: ANN001
                                           f"{order.street}, {order.commune}, {province_name(order.province_code)}"),
         "requested_delivery_date": _iso(part.requested_delivery_date),
         "confirmed_delivery_date": _iso(part.confirmed_delivery_date),
-        "carrier": part.carrier, "tracking_number": part.tracking_number, "created_at": part.created_at.isoformat(),
+        "carrier": part.carrier, "tracking_number": part.tracking_number, "created_at": _iso(part.created_at),
         "lines": [_line(line) for line in part.lines],
         "events": [_event(e) for e in queries.part_events(part)],
     }
