@@ -223,7 +223,7 @@ def _require_verified_buyer() -> None:
         raise ApiError("buyer_not_verified")
 
 
-def _catalogue_item(item: feed.FeedItem) -> dict:
+def _catalogue_item(item: feed.FeedItem) -> CatalogueItem:
     product, producer = item.product, item.producer
     cert = item.certificate
     return CatalogueItem(
@@ -240,7 +240,7 @@ def _catalogue_item(item: feed.FeedItem) -> dict:
         protections=[{"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
                      for p in item.protections],
         updated_at=product.updated_at.replace(tzinfo=timezone.utc),
-    ).model_dump(mode="json")
+    )
 
 
 @bp.get("/catalog")
@@ -260,8 +260,9 @@ def catalogue():
     filters = feed.FeedFilters(q=args.q, group=args.group, province=args.province, stars=args.stars, gi=args.gi,
                                min_price=args.min_price, max_price=args.max_price, updated_since=since)
     page = feed.catalogue_feed(filters, after_id=_cursor(args.cursor) or 0, limit=args.limit)
-    return {"items": [_catalogue_item(item) for item in page.items],
-            "next_cursor": str(page.next_cursor) if page.next_cursor else None}
+    # A model instance, not a dict: spectree then serialises it without validating it again.
+    return CataloguePage(items=[_catalogue_item(item) for item in page.items],
+                         next_cursor=str(page.next_cursor) if page.next_cursor else None)
 
 
 # ---------------------------------------------------------------------------------------------

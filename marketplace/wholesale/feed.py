@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import load_only
 
 from marketplace.catalog.models import Certification, PriceTier, Product, Protection, ProtectionRight
 from marketplace.catalog.services import visible_condition
@@ -74,6 +75,11 @@ def catalogue_feed(filters: FeedFilters, *, after_id: int = 0, limit: int = 50,
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     query = (
         select(Product, Producer).join(Producer, Producer.id == Product.producer_id)
+        .options(load_only(Product.id, Product.sku, Product.name, Product.unit, Product.group_code,
+                           Product.price_vnd, Product.min_order_qty, Product.case_pack, Product.stock,
+                           Product.updated_at, Product.producer_id, Product.status, raiseload=True),
+                 load_only(Producer.id, Producer.slug, Producer.name, Producer.province_code,
+                           Producer.min_order_value_vnd, Producer.verification_status, raiseload=True))
         .where(visible_condition(), Product.id > after_id)
     )
     if filters.q.strip():
