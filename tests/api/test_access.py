@@ -107,6 +107,9 @@ def test_past_the_per_token_limit_the_api_answers_429_with_retry_after(app) -> N
 
 
 def test_unknown_paths_and_methods_answer_the_json_error(client) -> None:  # noqa: ANN001
-    assert error_code(client.get("/api/v1/nothing-here")) == "not_found"
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.get_json()["error"] == {"code": "not_found", "message": missing.get_json()["error"]["message"],
+                                           "details": {}}
     response = client.delete("/api/v1/orders")
     assert response.status_code == 405 and error_code(response) == "method_not_allowed"
+    assert response.get_json()["error"]["details"] == {}
