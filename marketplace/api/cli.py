@@ -1,5 +1,6 @@
 """`flask --app wsgi webhooks deliver` (cron, every minute) and
 `flask --app wsgi api purge-idempotency-keys` (cron, daily)."""
+
 from __future__ import annotations
 
 import click

@@ -1,5 +1,6 @@
 """The API's errors: every error answers `{"error": {"code", "message", "details"}}` with a
 stable code from `ERROR_CODES` (the OpenAPI document lists them)."""
+
 from __future__ import annotations
 
 # code -> (HTTP status, what it means). The reference page and the document show this table.
@@ -17,9 +18,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "idempotency_key_reused": (422, "This key was used with another request body."),
     "idempotency_request_in_progress": (409, "A request with this key is still being answered; retry later."),
     "validation_error": (422, "The request does not match the document (`details.errors`, one per field)."),
-    "lines_refused": (422, "Some order lines cannot be ordered (`details.lines`, one entry per refused line, "
-                           "and `details.parts`); the codes are those of the CSV upload."),
-    "invalid_order_details": (422, "Delivery dates, locations, PO number or payment method (`details.fields`)."),
+    "lines_refused": (
+        422,
+        "Some order lines cannot be ordered (`details.lines`, one entry per refused line, "
+        "and `details.parts`); the codes are those of the CSV upload.",
+    ),
+    "invalid_order_details": (
+        422,
+        "Delivery dates, locations, PO number or payment method (`details.fields`).",
+    ),
     "credit_limit_exceeded": (422, "The order would take the open balance above the credit limit."),
     "empty_order": (422, "The order has no lines."),
     "out_of_stock": (409, "The stock ran out while the order was placed (`details.products`)."),
@@ -37,8 +44,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
 class ApiError(Exception):
     """An error the API answers as JSON. `code` must be one of ERROR_CODES."""
 
-    def __init__(self, code: str, message: str = "", details: dict | None = None,
-                 status: int | None = None, headers: dict | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str = "",
+        details: dict | None = None,
+        status: int | None = None,
+        headers: dict | None = None,
+    ) -> None:
         super().__init__(message or ERROR_CODES[code][1])
         self.code = code
         self.message = message or ERROR_CODES[code][1]

@@ -7,6 +7,7 @@ second order. When the work ends its response is stored with the row; an unexpec
 deletes the row, so that the client may retry. Keys are kept at least KEEP_HOURS (24 h);
 `flask --app wsgi api purge-idempotency-keys` deletes older ones.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,17 +49,27 @@ def check_key(key: str | None) -> str:
 def begin(kind: str, organisation_id: int, key: str, fingerprint: str) -> IdempotencyKey | Replay:
     """Claim `key` for this request (committed at once), or say what the earlier request got:
     a `Replay` of its stored response, or an ApiError (another body: 422; still running: 409)."""
-    row = IdempotencyKey(organisation_kind=kind, organisation_id=organisation_id, key=key,
-                         request_hash=fingerprint, status="in_progress", created_at=utcnow())
+    row = IdempotencyKey(
+        organisation_kind=kind,
+        organisation_id=organisation_id,
+        key=key,
+        request_hash=fingerprint,
+        status="in_progress",
+        created_at=utcnow(),
+    )
     db.session.add(row)
     try:
         db.session.commit()
         return row
     except IntegrityError:
         db.session.rollback()
-    earlier = db.session.scalar(select(IdempotencyKey).where(
-        IdempotencyKey.organisation_kind == kind, IdempotencyKey.organisation_id == organisation_id,
-        IdempotencyKey.key == key))
+    earlier = db.session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.organisation_kind == kind,
+            IdempotencyKey.organisation_id == organisation_id,
+            IdempotencyKey.key == key,
+        )
+    )
     if earlier is None:  # deleted meanwhile (the first request failed): the client may retry
         raise ApiError("idempotency_request_in_progress")
     if earlier.request_hash != fingerprint:

@@ -5,6 +5,7 @@ A token belongs to one organisation, a buyer organisation (supermarket chain) or
 of a token is stored (tokens are 256-bit random strings, so a fast hash is enough); the token
 itself is shown once, when it is created.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,8 +35,11 @@ class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_kind: Mapped[str] = mapped_column(String(16))
     buyer_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("buyer_organisations.id", ondelete="CASCADE"), index=True)
-    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id", ondelete="CASCADE"), index=True)
+        ForeignKey("buyer_organisations.id", ondelete="CASCADE"), index=True
+    )
+    producer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("producers.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(80))
     prefix: Mapped[str] = mapped_column(String(16))  # the first characters, shown in the list
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
@@ -62,7 +66,9 @@ class IdempotencyKey(db.Model):
 
     __tablename__ = "api_idempotency_keys"
     __table_args__ = (
-        UniqueConstraint("organisation_kind", "organisation_id", "key", name="uq_api_idempotency_keys_owner_key"),
+        UniqueConstraint(
+            "organisation_kind", "organisation_id", "key", name="uq_api_idempotency_keys_owner_key"
+        ),
         CheckConstraint("status IN ('in_progress', 'done')", name="status"),
         Index("ix_api_idempotency_keys_created_at", "created_at"),
     )
@@ -93,8 +99,11 @@ class WebhookEndpoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_kind: Mapped[str] = mapped_column(String(16))
     buyer_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("buyer_organisations.id", ondelete="CASCADE"), unique=True)
-    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("buyer_organisations.id", ondelete="CASCADE"), unique=True
+    )
+    producer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("producers.id", ondelete="CASCADE"), unique=True
+    )
     url: Mapped[str] = mapped_column(String(500))
     secret: Mapped[str] = mapped_column(String(100))
     enabled: Mapped[bool] = mapped_column(default=True)
@@ -114,7 +123,9 @@ class WebhookDelivery(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
+    )
     message_id: Mapped[str] = mapped_column(String(40), unique=True)  # webhook-id: "msg_..."
     event_type: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)  # the JSON body sent, as signed
@@ -128,7 +139,8 @@ class WebhookDelivery(db.Model):
     delivered_at: Mapped[datetime | None]
 
     attempt_log: Mapped[list[WebhookAttempt]] = relationship(
-        order_by="WebhookAttempt.id", cascade="all, delete-orphan", lazy="selectin")
+        order_by="WebhookAttempt.id", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class WebhookAttempt(db.Model):
@@ -137,7 +149,9 @@ class WebhookAttempt(db.Model):
     __tablename__ = "webhook_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)

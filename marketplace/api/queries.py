@@ -1,5 +1,6 @@
 """What the API reads, always scoped to the token's organisation, in id order with a cursor
 (the id of the last row of the previous page; newest first for orders and invoices)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,11 +22,20 @@ def _page(rows: list, limit: int, key) -> tuple[list, str | None]:  # noqa: ANN0
     return rows, (str(key(rows[-1])) if more and rows else None)
 
 
-def orders_page(organisation_id: int, *, status: str | None, purchase_order_number: str | None,
-                created_since: datetime | None, before_id: int | None, limit: int) -> tuple[list[Order], str | None]:
+def orders_page(
+    organisation_id: int,
+    *,
+    status: str | None,
+    purchase_order_number: str | None,
+    created_since: datetime | None,
+    before_id: int | None,
+    limit: int,
+) -> tuple[list[Order], str | None]:
     query = select(Order).where(Order.buyer_organisation_id == organisation_id)
     if status:
-        query = query.where(exists().where(ProducerOrder.order_id == Order.id, ProducerOrder.status == status))
+        query = query.where(
+            exists().where(ProducerOrder.order_id == Order.id, ProducerOrder.status == status)
+        )
     if purchase_order_number:
         query = query.where(Order.purchase_order_number == purchase_order_number)
     if created_since:
@@ -37,13 +47,16 @@ def orders_page(organisation_id: int, *, status: str | None, purchase_order_numb
 
 
 def order_of(organisation_id: int, reference: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.reference == reference,
-                                                 Order.buyer_organisation_id == organisation_id))
+    return db.session.scalar(
+        select(Order).where(Order.reference == reference, Order.buyer_organisation_id == organisation_id)
+    )
 
 
 def events_by_part(order: Order) -> dict[int | None, list[OrderEvent]]:
     events: dict[int | None, list[OrderEvent]] = {}
-    for item in db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)):
+    for item in db.session.scalars(
+        select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
+    ):
         events.setdefault(item.producer_order_id, []).append(item)
     return events
 
@@ -54,10 +67,12 @@ def producers_by_id(ids: set[int]) -> dict[int, Producer]:
     return {p.id: p for p in db.session.scalars(select(Producer).where(Producer.id.in_(ids)))}
 
 
-def invoices_page(organisation_id: int, *, status: str | None, before_id: int | None,
-                  limit: int) -> tuple[list[Invoice], str | None]:
-    query = status_filter(select(Invoice).where(Invoice.buyer_organisation_id == organisation_id), status,
-                          today_in_vietnam())
+def invoices_page(
+    organisation_id: int, *, status: str | None, before_id: int | None, limit: int
+) -> tuple[list[Invoice], str | None]:
+    query = status_filter(
+        select(Invoice).where(Invoice.buyer_organisation_id == organisation_id), status, today_in_vietnam()
+    )
     if before_id:
         query = query.where(Invoice.id < before_id)
     rows = list(db.session.scalars(query.order_by(Invoice.id.desc()).limit(limit + 1)))
@@ -65,17 +80,22 @@ def invoices_page(organisation_id: int, *, status: str | None, before_id: int | 
 
 
 def invoice_by_number(organisation_id: int, number: str) -> Invoice | None:
-    return db.session.scalar(select(Invoice).where(func.upper(Invoice.number) == number.upper(),
-                                                   Invoice.buyer_organisation_id == organisation_id))
+    return db.session.scalar(
+        select(Invoice).where(
+            func.upper(Invoice.number) == number.upper(), Invoice.buyer_organisation_id == organisation_id
+        )
+    )
 
 
 LISTED = ("placed", "accepted", "shipped", "delivered", "cancelled", "refunded")  # not pending_approval
 
 
-def producer_parts_page(producer_id: int, *, status: str | None, before_id: int | None,
-                        limit: int) -> tuple[list[ProducerOrder], str | None]:
-    query = select(ProducerOrder).where(ProducerOrder.producer_id == producer_id,
-                                        ProducerOrder.status.in_(LISTED))
+def producer_parts_page(
+    producer_id: int, *, status: str | None, before_id: int | None, limit: int
+) -> tuple[list[ProducerOrder], str | None]:
+    query = select(ProducerOrder).where(
+        ProducerOrder.producer_id == producer_id, ProducerOrder.status.in_(LISTED)
+    )
     if status:
         query = query.where(ProducerOrder.status == status)
     if before_id:
@@ -86,30 +106,51 @@ def producer_parts_page(producer_id: int, *, status: str | None, before_id: int 
 
 def producer_part(producer_id: int, part_id: int) -> ProducerOrder | None:
     """The producer's part `part_id` (never one waiting for the buyer's approval), or None."""
-    return db.session.scalar(select(ProducerOrder).where(
-        ProducerOrder.id == part_id, ProducerOrder.producer_id == producer_id, ProducerOrder.status.in_(LISTED)))
+    return db.session.scalar(
+        select(ProducerOrder).where(
+            ProducerOrder.id == part_id,
+            ProducerOrder.producer_id == producer_id,
+            ProducerOrder.status.in_(LISTED),
+        )
+    )
 
 
 def part_events(part: ProducerOrder) -> list[OrderEvent]:
-    return list(db.session.scalars(select(OrderEvent).where(
-        OrderEvent.order_id == part.order_id,
-        (OrderEvent.producer_order_id == part.id) | OrderEvent.producer_order_id.is_(None),
-    ).order_by(OrderEvent.id)))
+    return list(
+        db.session.scalars(
+            select(OrderEvent)
+            .where(
+                OrderEvent.order_id == part.order_id,
+                (OrderEvent.producer_order_id == part.id) | OrderEvent.producer_order_id.is_(None),
+            )
+            .order_by(OrderEvent.id)
+        )
+    )
 
 
 def buyer_names(organisation_ids: set[int]) -> dict[int, str]:
     if not organisation_ids:
         return {}
-    return dict(db.session.execute(select(BuyerOrganisation.id, BuyerOrganisation.legal_name)
-                                   .where(BuyerOrganisation.id.in_(organisation_ids))).all())
+    return dict(
+        db.session.execute(
+            select(BuyerOrganisation.id, BuyerOrganisation.legal_name).where(
+                BuyerOrganisation.id.in_(organisation_ids)
+            )
+        ).all()
+    )
 
 
 def location_addresses(location_ids: set[int]) -> dict[int, str]:
     if not location_ids:
         return {}
-    return {i: f"{name}, {address}" for i, name, address in db.session.execute(
-        select(DeliveryLocation.id, DeliveryLocation.name, DeliveryLocation.address)
-        .where(DeliveryLocation.id.in_(location_ids)))}
+    return {
+        i: f"{name}, {address}"
+        for i, name, address in db.session.execute(
+            select(DeliveryLocation.id, DeliveryLocation.name, DeliveryLocation.address).where(
+                DeliveryLocation.id.in_(location_ids)
+            )
+        )
+    }
 
 
 def organisation(organisation_id: int) -> BuyerOrganisation | None:

@@ -1,5 +1,6 @@
 """Request and response models of API v1 (pydantic v2): spectree validates requests with them
 and generates the OpenAPI 3.1 document from them, so the document cannot drift from the code."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -111,7 +112,9 @@ class ProductDetailOut(ProductItem):
 
 
 class CatalogueQuery(_CatalogueFilters):
-    updated_since: datetime | None = Field(None, description="Only products changed since (ISO 8601, UTC if naive)")
+    updated_since: datetime | None = Field(
+        None, description="Only products changed since (ISO 8601, UTC if naive)"
+    )
     cursor: str | None = Field(None, pattern=CURSOR, description="`next_cursor` of the previous page")
     limit: int = Field(50, ge=1, le=200)
 
@@ -178,15 +181,20 @@ class OrderIn(Strict):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=5000)
     delivery_location_id: int | None = Field(None, ge=1, description="Default for every producer part")
     requested_delivery_date: date | None = Field(None, description="Default for every producer part")
-    deliveries: list[DeliveryIn] = Field(default_factory=list, max_length=500,
-                                         description="Per producer part, overriding the defaults")
+    deliveries: list[DeliveryIn] = Field(
+        default_factory=list, max_length=500, description="Per producer part, overriding the defaults"
+    )
     purchase_order_number: str = Field("", max_length=64)
     payment_method: Literal["invoice", "card"] = "invoice"
 
 
 class IdempotencyHeaders(BaseModel):
-    idempotency_key: str = Field(alias="Idempotency-Key", min_length=8, max_length=255,
-                                 description="Unique per order; kept at least 24 hours")
+    idempotency_key: str = Field(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=255,
+        description="Unique per order; kept at least 24 hours",
+    )
 
 
 class EventOut(BaseModel):
@@ -248,8 +256,10 @@ class OrderSummary(BaseModel):
 
 
 class OrdersQuery(BaseModel):
-    status: Literal["pending_approval", "placed", "accepted", "shipped", "delivered", "cancelled",
-                    "refunded"] | None = Field(None, description="Orders with at least one part in this status")
+    status: (
+        Literal["pending_approval", "placed", "accepted", "shipped", "delivered", "cancelled", "refunded"]
+        | None
+    ) = Field(None, description="Orders with at least one part in this status")
     purchase_order_number: str | None = Field(None, max_length=64)
     created_since: datetime | None = None
     cursor: str | None = Field(None, pattern=CURSOR)

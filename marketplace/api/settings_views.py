@@ -2,9 +2,10 @@
 webhook endpoint with its delivery log (`/buyer/webhooks`, `/portal/webhooks`). Owners of the
 organisation only; every change is a POST with CSRF. A new token or secret is shown once, on the
 page that answers the POST."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -44,13 +45,16 @@ WEBHOOK_ERRORS = {
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=tokens.MAX_NAME_LENGTH)])
-    scopes = SelectMultipleField(_l("Scopes"), option_widget=widgets.CheckboxInput(),
-                                 widget=widgets.ListWidget(prefix_label=False))
+    scopes = SelectMultipleField(
+        _l("Scopes"), option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False)
+    )
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
 
 
 class WebhookForm(FlaskForm):
-    url = URLField(_l("Address (https://…)"), validators=[DataRequired(), Length(max=webhooks.MAX_URL_LENGTH)])
+    url = URLField(
+        _l("Address (https://…)"), validators=[DataRequired(), Length(max=webhooks.MAX_URL_LENGTH)]
+    )
 
 
 def _owner(section: str) -> tuple[str, int]:
@@ -67,11 +71,24 @@ def _token_form(kind: str) -> TokenForm:
     return form
 
 
-def _tokens_page(section: str, kind: str, organisation_id: int, form: TokenForm, secret: str | None = None,
-                 status: int = 200):
-    return render_template("api/tokens.html", section=section, tokens=tokens.tokens_of(kind, organisation_id),
-                           form=form, secret=secret, empty_form=EmptyForm(), scope_labels=SCOPE_LABELS,
-                           now=utcnow()), status
+def _tokens_page(
+    section: str,
+    kind: str,
+    organisation_id: int,
+    form: TokenForm,
+    secret: str | None = None,
+    status: int = 200,
+):
+    return render_template(
+        "api/tokens.html",
+        section=section,
+        tokens=tokens.tokens_of(kind, organisation_id),
+        form=form,
+        secret=secret,
+        empty_form=EmptyForm(),
+        scope_labels=SCOPE_LABELS,
+        now=utcnow(),
+    ), status
 
 
 @bp.get(f"/{SECTION}/api-tokens")
@@ -91,12 +108,18 @@ def create_token(section: str):
     expires_at = None
     if form.expires_on.data:  # the end of that day in Vietnam
         end = datetime.combine(form.expires_on.data + timedelta(days=1), time(0), VIETNAM)
-        expires_at = end.astimezone(timezone.utc).replace(tzinfo=None)
+        expires_at = end.astimezone(UTC).replace(tzinfo=None)
     from flask_login import current_user
 
     try:
-        created = tokens.create_token(kind, organisation_id, name=form.name.data, scopes=form.scopes.data,
-                                      user_id=current_user.id, expires_at=expires_at)
+        created = tokens.create_token(
+            kind,
+            organisation_id,
+            name=form.name.data,
+            scopes=form.scopes.data,
+            user_id=current_user.id,
+            expires_at=expires_at,
+        )
     except tokens.TokenError as error:
         db.session.rollback()
         flash(str(TOKEN_ERRORS.get(error.code, error.message)), "error")
@@ -119,13 +142,24 @@ def revoke_token(section: str, token_id: int):
     return redirect(url_for("api_settings.token_list", section=section))
 
 
-def _webhooks_page(section: str, kind: str, organisation_id: int, form: WebhookForm | None = None,
-                   secret: str | None = None, status: int = 200):
+def _webhooks_page(
+    section: str,
+    kind: str,
+    organisation_id: int,
+    form: WebhookForm | None = None,
+    secret: str | None = None,
+    status: int = 200,
+):
     endpoint = webhooks.endpoint_of(kind, organisation_id)
     form = form or WebhookForm(data={"url": endpoint.url if endpoint else ""})
     return render_template(
-        "api/webhooks.html", section=section, endpoint=endpoint, form=form, secret=secret,
-        deliveries=webhooks.deliveries_of(endpoint) if endpoint else [], empty_form=EmptyForm(),
+        "api/webhooks.html",
+        section=section,
+        endpoint=endpoint,
+        form=form,
+        secret=secret,
+        deliveries=webhooks.deliveries_of(endpoint) if endpoint else [],
+        empty_form=EmptyForm(),
         events=webhooks.BUYER_EVENTS if kind == "buyer" else webhooks.PRODUCER_EVENTS,
         insecure_allowed=current_app.config["WEBHOOK_ALLOW_INSECURE_TARGETS"],
     ), status

@@ -2,6 +2,7 @@
 OpenAPI 3.1), and `operation`, the decorator every API view wears. It authenticates the bearer
 token (401), checks the organisation kind and scope (403), applies the per-token rate limit
 (429) and then lets spectree validate the request against the models (422) — in that order."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -32,8 +33,14 @@ def _raise_validation_error(req, resp, error, instance, model_adapter) -> None: 
         return
     if getattr(error, "title", "") == "IdempotencyHeaders":
         raise ApiError("idempotency_key_required")
-    details = [{"location": ".".join(str(part) for part in e.get("loc", ())), "message": e.get("msg", ""),
-                "type": e.get("type", "")} for e in error.errors(include_url=False, include_context=False)]
+    details = [
+        {
+            "location": ".".join(str(part) for part in e.get("loc", ())),
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in error.errors(include_url=False, include_context=False)
+    ]
     raise ApiError("validation_error", "The request does not match the document.", {"errors": details})
 
 
@@ -53,8 +60,13 @@ spec = SpecTree(
     nested_naming_strategy=lambda _parent, child: child,
 )
 
-_ERRORS = {"HTTP_401": ErrorBody, "HTTP_403": ErrorBody, "HTTP_404": ErrorBody, "HTTP_422": ErrorBody,
-           "HTTP_429": ErrorBody}
+_ERRORS = {
+    "HTTP_401": ErrorBody,
+    "HTTP_403": ErrorBody,
+    "HTTP_404": ErrorBody,
+    "HTTP_422": ErrorBody,
+    "HTTP_429": ErrorBody,
+}
 
 
 def responses(**by_status) -> Response:  # noqa: ANN003
@@ -88,13 +100,27 @@ def authenticate(kind: str, scope: str):  # noqa: ANN201
     return token
 
 
-def operation(*, kind: str | None, scope: str | None, tags: tuple[str, ...], resp: Response,
-              query=None, json=None, headers=None) -> Callable:  # noqa: ANN001
+def operation(
+    *,
+    kind: str | None,
+    scope: str | None,
+    tags: tuple[str, ...],
+    resp: Response,
+    query=None,
+    json=None,
+    headers=None,
+) -> Callable:  # noqa: ANN001
     """Authentication, scope, rate limit and validation for one API view. `kind` None: public."""
 
     def decorate(view: Callable) -> Callable:
-        validated = spec.validate(query=query, json=json, headers=headers, resp=resp, tags=tags,
-                                  security={"bearer": []} if kind else {})(view)
+        validated = spec.validate(
+            query=query,
+            json=json,
+            headers=headers,
+            resp=resp,
+            tags=tags,
+            security={"bearer": []} if kind else {},
+        )(view)
         limited = limiter.shared_limit(_rate_limit, scope="api", key_func=_token_key)(validated)
 
         @wraps(view)

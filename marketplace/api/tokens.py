@@ -5,6 +5,7 @@ the first characters (`prefix`) so that the owner can tell tokens apart in the l
 fixed per kind of organisation (`SCOPES`). Like the other services, these functions flush but
 leave the commit to the caller — except `authenticate`, which records the last use on its own.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,8 +49,16 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(kind: str, organisation_id: int, *, name: str, scopes: list[str], user_id: int | None,
-                 expires_at: datetime | None = None, now: datetime | None = None) -> CreatedToken:
+def create_token(
+    kind: str,
+    organisation_id: int,
+    *,
+    name: str,
+    scopes: list[str],
+    user_id: int | None,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> CreatedToken:
     """A new token for the organisation. Refused: no name or a long one, an unknown scope for this
     kind of organisation, no scope, an expiry in the past or more than two years ahead."""
     now = now or utcnow()
@@ -66,9 +75,13 @@ def create_token(kind: str, organisation_id: int, *, name: str, scopes: list[str
         organisation_kind=kind,
         buyer_organisation_id=organisation_id if kind == "buyer" else None,
         producer_id=organisation_id if kind == "producer" else None,
-        name=name, prefix=secret[:12], token_hash=digest(secret),
+        name=name,
+        prefix=secret[:12],
+        token_hash=digest(secret),
         scopes=" ".join(scope for scope in SCOPES[kind] if scope in wanted),
-        created_by_id=user_id, created_at=now, expires_at=expires_at,
+        created_by_id=user_id,
+        created_at=now,
+        expires_at=expires_at,
     )
     db.session.add(token)
     db.session.flush()
@@ -77,17 +90,23 @@ def create_token(kind: str, organisation_id: int, *, name: str, scopes: list[str
 
 def tokens_of(kind: str, organisation_id: int) -> list[ApiToken]:
     column = ApiToken.buyer_organisation_id if kind == "buyer" else ApiToken.producer_id
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.organisation_kind == kind, column == organisation_id)
-        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.organisation_kind == kind, column == organisation_id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def token_of(kind: str, organisation_id: int, token_id: int) -> ApiToken | None:
     """The organisation's token `token_id`, or None (another organisation's token too)."""
     column = ApiToken.buyer_organisation_id if kind == "buyer" else ApiToken.producer_id
-    return db.session.scalar(select(ApiToken).where(
-        ApiToken.id == token_id, ApiToken.organisation_kind == kind, column == organisation_id))
+    return db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id, ApiToken.organisation_kind == kind, column == organisation_id
+        )
+    )
 
 
 def revoke_token(token: ApiToken, now: datetime | None = None) -> None:
@@ -109,7 +128,11 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiToken:
     if token.expires_at is not None and token.expires_at <= now:
         raise TokenError("token_expired", "The token has expired.")
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_RESOLUTION:
-        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     return token

@@ -2,9 +2,10 @@
 invoices, and the producer's listings and order moves. Each view parses (spectree has validated
 the request against `schemas`), calls one service and shapes the answer; the rules live in the
 services the site uses (wholesale, orders, invoicing, portal)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
@@ -15,9 +16,9 @@ from marketplace.api.errors import ApiError
 from marketplace.api.schemas import (
     AcceptPartIn,
     CatalogueItem,
-    ErrorBody,
     CataloguePage,
     CatalogueQuery,
+    ErrorBody,
     IdempotencyHeaders,
     InvoiceOut,
     InvoicesPage,
@@ -72,8 +73,14 @@ def _rate_limited(error: RateLimitExceeded):
     db.session.rollback()
     limit = limiter.current_limit
     retry_after = max(1, int(limit.reset_at - datetime.now().timestamp())) if limit else 60
-    return _api_error(ApiError("rate_limited", f"At most {error.description} for this token.",
-                               {"limit": error.description}, headers={"Retry-After": str(retry_after)}))
+    return _api_error(
+        ApiError(
+            "rate_limited",
+            f"At most {error.description} for this token.",
+            {"limit": error.description},
+            headers={"Retry-After": str(retry_after)},
+        )
+    )
 
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -91,22 +98,47 @@ def _domain_error(error: DomainError) -> ApiError:
     if isinstance(error, LinesRefused):
         return ApiError("lines_refused", error.message, _refused_lines(error.report))
     if isinstance(error, InvalidOrderDetails):
-        fields = {name: {"code": code, "message": messages.code_text(code, **params), "params": params}
-                  for name, (code, params) in error.errors.items()}
+        fields = {
+            name: {"code": code, "message": messages.code_text(code, **params), "params": params}
+            for name, (code, params) in error.errors.items()
+        }
         return ApiError("invalid_order_details", error.message, {"fields": fields})
     if isinstance(error, OutOfStock):
-        return ApiError("out_of_stock", error.message, {"products": [
-            {"product_id": s.product_id, "requested": s.requested, "available": s.available}
-            for s in error.shortages]})
+        return ApiError(
+            "out_of_stock",
+            error.message,
+            {
+                "products": [
+                    {"product_id": s.product_id, "requested": s.requested, "available": s.available}
+                    for s in error.shortages
+                ]
+            },
+        )
     if isinstance(error, portal.ListingsRefused):
-        return ApiError("listings_refused", error.message, {"rows": [
-            {"row": e.row, "sku": e.sku, "field": e.field, "code": e.code, "message": e.message}
-            for e in error.errors]})
+        return ApiError(
+            "listings_refused",
+            error.message,
+            {
+                "rows": [
+                    {"row": e.row, "sku": e.sku, "field": e.field, "code": e.code, "message": e.message}
+                    for e in error.errors
+                ]
+            },
+        )
     if isinstance(error, InvalidAdjustment):
-        return ApiError("invalid_adjustment", str(error.message),
-                        {"fields": {k: str(v) for k, v in (getattr(error, "errors", None) or {}).items()}})
-    known = {"credit_limit_exceeded", "empty_order", "buyer_not_verified", "transition_not_allowed",
-             "awaiting_payment", "invalid_shipment"}
+        return ApiError(
+            "invalid_adjustment",
+            str(error.message),
+            {"fields": {k: str(v) for k, v in (getattr(error, "errors", None) or {}).items()}},
+        )
+    known = {
+        "credit_limit_exceeded",
+        "empty_order",
+        "buyer_not_verified",
+        "transition_not_allowed",
+        "awaiting_payment",
+        "invalid_shipment",
+    }
     code = error.code if error.code in known else "transition_not_allowed"
     if error.code == "not_an_invoice_order":
         code = "transition_not_allowed"
@@ -114,14 +146,24 @@ def _domain_error(error: DomainError) -> ApiError:
 
 
 def _problem(problem) -> dict:  # noqa: ANN001
-    return {"code": problem.code, "message": messages.problem_text(problem),
-            "params": {k: v for k, v in problem.params.items() if isinstance(v, (int, str))}}
+    return {
+        "code": problem.code,
+        "message": messages.problem_text(problem),
+        "params": {k: v for k, v in problem.params.items() if isinstance(v, (int, str))},
+    }
 
 
 def _refused_lines(report) -> dict:  # noqa: ANN001
     return {
-        "lines": [{"line": line.line_no, "code": line.code, "quantity": line.quantity_text,
-                   "problems": [_problem(p) for p in line.problems]} for line in report.refused],
+        "lines": [
+            {
+                "line": line.line_no,
+                "code": line.code,
+                "quantity": line.quantity_text,
+                "problems": [_problem(p) for p in line.problems],
+            }
+            for line in report.refused
+        ],
         "parts": [_problem(p) for p in report.part_problems],
     }
 
@@ -149,7 +191,9 @@ def reference():
     page = render_template("api/reference.html", spec_url=url_for("api.openapi"))
     # Redoc styles its page with inline <style> elements and searches in a blob: worker.
     policy = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    return Response(page, mimetype="text/html", headers={"Content-Security-Policy": policy + "; worker-src blob:"})
+    return Response(
+        page, mimetype="text/html", headers={"Content-Security-Policy": policy + "; worker-src blob:"}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,32 +202,51 @@ def reference():
 
 def _item(card: catalog.ProductCard, valid_until) -> dict:  # noqa: ANN001
     return {
-        "id": card.id, "slug": card.slug, "name": card.name,
+        "id": card.id,
+        "slug": card.slug,
+        "name": card.name,
         "producer": {"name": card.producer_name, "province": province_name(card.province_code)},
-        "group": card.group_code, "stars": card.stars,
+        "group": card.group_code,
+        "stars": card.stars,
         "certificate_valid_until": valid_until.isoformat() if valid_until else None,
-        "protection": {"kind": card.protection.kind, "name": card.protection.name} if card.protection else None,
-        "price_vnd": card.price_vnd, "unit": card.unit, "in_stock": card.in_stock,
+        "protection": {"kind": card.protection.kind, "name": card.protection.name}
+        if card.protection
+        else None,
+        "price_vnd": card.price_vnd,
+        "unit": card.unit,
+        "in_stock": card.in_stock,
         "url": url_for("catalog.product", slug=card.slug, _external=True),
     }
 
 
 @bp.get("/products")
-@operation(kind=None, scope=None, tags=("products",), query=ProductsQuery, resp=responses(HTTP_200=ProductsPage))
+@operation(
+    kind=None, scope=None, tags=("products",), query=ProductsQuery, resp=responses(HTTP_200=ProductsPage)
+)
 def products():
     """Search the public catalogue (retail prices)
 
     Filters as on the storefront; no token needed."""
     args: ProductsQuery = request.context.query
-    filters = catalog.CatalogFilters(q=args.q.strip(), stars=args.stars, group=args.group, province=args.province,
-                                     protected_only=args.gi, min_price=args.min_price, max_price=args.max_price,
-                                     sort=args.sort, page=args.page)
+    filters = catalog.CatalogFilters(
+        q=args.q.strip(),
+        stars=args.stars,
+        group=args.group,
+        province=args.province,
+        protected_only=args.gi,
+        min_price=args.min_price,
+        max_price=args.max_price,
+        sort=args.sort,
+        page=args.page,
+    )
     page = catalog.catalog_page(filters, page_size=args.per_page)
     valid_until = catalog.certificates_valid_until([c.id for c in page.items])
     facets = page.facets
     body = {
         "items": [_item(c, valid_until.get(c.id)) for c in page.items],
-        "total": page.total, "page": args.page, "per_page": args.per_page,
+        "total": page.total,
+        "page": args.page,
+        "per_page": args.per_page,
         "facets": {
             "stars": {str(f.value): f.count for f in facets.stars},
             "group": {f.value: f.count for f in facets.groups},
@@ -207,9 +270,14 @@ def product(product_id: int):
         raise ApiError("not_found", "No such product.")
     valid_until = detail.certificate.valid_until if detail.certificate else None
     body = _item(detail.card, valid_until)
-    body.update(subgroup=detail.subgroup_code, description_html=str(detail.description_html),
-                protections=[{"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
-                             for p in detail.protections])
+    body.update(
+        subgroup=detail.subgroup_code,
+        description_html=str(detail.description_html),
+        protections=[
+            {"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
+            for p in detail.protections
+        ],
+    )
     return body
 
 
@@ -227,25 +295,48 @@ def _catalogue_item(item: feed.FeedItem) -> CatalogueItem:
     product, producer = item.product, item.producer
     cert = item.certificate
     return CatalogueItem(
-        id=product.id, code=item.code, sku=product.sku, name=product.name, unit=product.unit,
+        id=product.id,
+        code=item.code,
+        sku=product.sku,
+        name=product.name,
+        unit=product.unit,
         group=product.group_code,
-        producer={"slug": producer.slug, "name": producer.name, "province": province_name(producer.province_code),
-                  "min_order_value_vnd": producer.min_order_value_vnd},
+        producer={
+            "slug": producer.slug,
+            "name": producer.name,
+            "province": province_name(producer.province_code),
+            "min_order_value_vnd": producer.min_order_value_vnd,
+        },
         retail_price_vnd=product.price_vnd,
         tiers=[{"min_quantity": q, "unit_price_vnd": p} for q, p in item.tiers],
-        min_order_qty=product.min_order_qty, case_pack=product.case_pack, stock=product.stock,
-        certificate=None if cert is None else {"stars": cert.stars, "number": cert.number,
-                                               "issuing_level": cert.issuing_level, "issued_on": cert.issued_on,
-                                               "expires_on": cert.expires_on},
-        protections=[{"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
-                     for p in item.protections],
-        updated_at=product.updated_at.replace(tzinfo=timezone.utc),
+        min_order_qty=product.min_order_qty,
+        case_pack=product.case_pack,
+        stock=product.stock,
+        certificate=None
+        if cert is None
+        else {
+            "stars": cert.stars,
+            "number": cert.number,
+            "issuing_level": cert.issuing_level,
+            "issued_on": cert.issued_on,
+            "expires_on": cert.expires_on,
+        },
+        protections=[
+            {"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
+            for p in item.protections
+        ],
+        updated_at=product.updated_at.replace(tzinfo=UTC),
     )
 
 
 @bp.get("/catalog")
-@operation(kind="buyer", scope="catalog:read", tags=("buyers",), query=CatalogueQuery,
-           resp=responses(HTTP_200=CataloguePage))
+@operation(
+    kind="buyer",
+    scope="catalog:read",
+    tags=("buyers",),
+    query=CatalogueQuery,
+    resp=responses(HTTP_200=CataloguePage),
+)
 def catalogue():
     """The wholesale catalogue for the token's organisation
 
@@ -256,13 +347,23 @@ def catalogue():
     args: CatalogueQuery = request.context.query
     since = args.updated_since
     if since is not None and since.tzinfo is not None:  # stored as naive UTC
-        since = since.astimezone(timezone.utc).replace(tzinfo=None)
-    filters = feed.FeedFilters(q=args.q, group=args.group, province=args.province, stars=args.stars, gi=args.gi,
-                               min_price=args.min_price, max_price=args.max_price, updated_since=since)
+        since = since.astimezone(UTC).replace(tzinfo=None)
+    filters = feed.FeedFilters(
+        q=args.q,
+        group=args.group,
+        province=args.province,
+        stars=args.stars,
+        gi=args.gi,
+        min_price=args.min_price,
+        max_price=args.max_price,
+        updated_since=since,
+    )
     page = feed.catalogue_feed(filters, after_id=_cursor(args.cursor) or 0, limit=args.limit)
     # A model instance, not a dict: spectree then serialises it without validating it again.
-    return CataloguePage(items=[_catalogue_item(item) for item in page.items],
-                         next_cursor=str(page.next_cursor) if page.next_cursor else None)
+    return CataloguePage(
+        items=[_catalogue_item(item) for item in page.items],
+        next_cursor=str(page.next_cursor) if page.next_cursor else None,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,15 +371,27 @@ def catalogue():
 
 
 def _line(line) -> dict:  # noqa: ANN001
-    return {"id": line.id, "product_id": line.product_id, "sku": line.sku, "name": line.product_name,
-            "unit": line.unit, "unit_price_vnd": line.unit_price_vnd, "quantity": line.quantity,
-            "ordered_quantity": line.ordered_quantity or line.quantity, "line_total_vnd": line.line_total_vnd,
-            "adjustment_reason": line.adjustment_reason}
+    return {
+        "id": line.id,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "name": line.product_name,
+        "unit": line.unit,
+        "unit_price_vnd": line.unit_price_vnd,
+        "quantity": line.quantity,
+        "ordered_quantity": line.ordered_quantity or line.quantity,
+        "line_total_vnd": line.line_total_vnd,
+        "adjustment_reason": line.adjustment_reason,
+    }
 
 
 def _event(event) -> dict:  # noqa: ANN001
-    return {"at": _iso(event.at), "from_status": event.from_status, "to_status": event.to_status,
-            "note": event.note or ""}
+    return {
+        "at": _iso(event.at),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "note": event.note or "",
+    }
 
 
 def _iso(moment) -> str | None:  # noqa: ANN001
@@ -294,28 +407,47 @@ def order_body(order) -> dict:  # noqa: ANN001
     events = queries.events_by_part(order)
     producers = queries.producers_by_id({part.producer_id for part in order.producer_orders})
     return {
-        "reference": order.reference, "created_at": _iso(order.created_at),
-        "purchase_order_number": order.purchase_order_number, "payment_method": order.payment_method,
-        "payment_status": order.payment_status, "approval_status": order.approval_status,
-        "items_total_vnd": order.items_total_vnd, "total_vnd": order.total_vnd,
-        "parts": [{
-            "id": part.id,
-            "producer": {"slug": producers[part.producer_id].slug, "name": producers[part.producer_id].name},
-            "status": part.status, "subtotal_vnd": part.subtotal_vnd,
-            "delivery_location_id": part.delivery_location_id,
-            "requested_delivery_date": _iso(part.requested_delivery_date),
-            "confirmed_delivery_date": _iso(part.confirmed_delivery_date),
-            "carrier": part.carrier, "tracking_number": part.tracking_number,
-            "shipped_at": _iso(part.shipped_at), "delivered_at": _iso(part.delivered_at),
-            "lines": [_line(line) for line in part.lines],
-            "events": [_event(e) for e in events.get(part.id, [])],
-        } for part in order.producer_orders],
+        "reference": order.reference,
+        "created_at": _iso(order.created_at),
+        "purchase_order_number": order.purchase_order_number,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status,
+        "approval_status": order.approval_status,
+        "items_total_vnd": order.items_total_vnd,
+        "total_vnd": order.total_vnd,
+        "parts": [
+            {
+                "id": part.id,
+                "producer": {
+                    "slug": producers[part.producer_id].slug,
+                    "name": producers[part.producer_id].name,
+                },
+                "status": part.status,
+                "subtotal_vnd": part.subtotal_vnd,
+                "delivery_location_id": part.delivery_location_id,
+                "requested_delivery_date": _iso(part.requested_delivery_date),
+                "confirmed_delivery_date": _iso(part.confirmed_delivery_date),
+                "carrier": part.carrier,
+                "tracking_number": part.tracking_number,
+                "shipped_at": _iso(part.shipped_at),
+                "delivered_at": _iso(part.delivered_at),
+                "lines": [_line(line) for line in part.lines],
+                "events": [_event(e) for e in events.get(part.id, [])],
+            }
+            for part in order.producer_orders
+        ],
     }
 
 
 @bp.post("/orders")
-@operation(kind="buyer", scope="orders:write", tags=("buyers",), json=OrderIn, headers=IdempotencyHeaders,
-           resp=responses(HTTP_201=OrderOut, HTTP_400=ErrorBody, HTTP_409=ErrorBody))
+@operation(
+    kind="buyer",
+    scope="orders:write",
+    tags=("buyers",),
+    json=OrderIn,
+    headers=IdempotencyHeaders,
+    resp=responses(HTTP_201=OrderOut, HTTP_400=ErrorBody, HTTP_409=ErrorBody),
+)
 def place_order():
     """Place a bulk order
 
@@ -356,18 +488,28 @@ def _place(token, body: OrderIn, key: str) -> tuple[int, dict]:  # noqa: ANN001
         return 403, ApiError("buyer_not_verified").body()
     user = db.session.get(User, token.created_by_id) if token.created_by_id else None
     if user is None:
-        return 403, ApiError("insufficient_scope", "The token's creator no longer exists: create a new token.",
-                             {"required": "orders:write"}).body()
-    order_key = "api-" + idempotency.request_hash("key", f"{token.organisation_kind}:{organisation.id}", key)[:40]
+        return 403, ApiError(
+            "insufficient_scope",
+            "The token's creator no longer exists: create a new token.",
+            {"required": "orders:write"},
+        ).body()
+    order_key = (
+        "api-" + idempotency.request_hash("key", f"{token.organisation_kind}:{organisation.id}", key)[:40]
+    )
     try:
         order = wholesale.place_order_lines(
-            organisation_id=organisation.id, user=user,
+            organisation_id=organisation.id,
+            user=user,
             lines=[wholesale.LineRequest(line.code, line.quantity) for line in body.lines],
-            deliveries={d.producer: wholesale.PartChoice(d.delivery_location_id, d.requested_delivery_date)
-                        for d in body.deliveries},
+            deliveries={
+                d.producer: wholesale.PartChoice(d.delivery_location_id, d.requested_delivery_date)
+                for d in body.deliveries
+            },
             default=wholesale.PartChoice(body.delivery_location_id, body.requested_delivery_date),
-            purchase_order_number=body.purchase_order_number, idempotency_key=order_key,
-            payment_method=body.payment_method, actor=f"api token {token.id} (user {user.id})",
+            purchase_order_number=body.purchase_order_number,
+            idempotency_key=order_key,
+            payment_method=body.payment_method,
+            actor=f"api token {token.id} (user {user.id})",
         )
     except DomainError as error:
         db.session.rollback()
@@ -377,20 +519,39 @@ def _place(token, body: OrderIn, key: str) -> tuple[int, dict]:  # noqa: ANN001
 
 
 @bp.get("/orders")
-@operation(kind="buyer", scope="orders:read", tags=("buyers",), query=OrdersQuery, resp=responses(HTTP_200=OrdersPage))
+@operation(
+    kind="buyer",
+    scope="orders:read",
+    tags=("buyers",),
+    query=OrdersQuery,
+    resp=responses(HTTP_200=OrdersPage),
+)
 def list_orders():
     """The organisation's orders, newest first"""
     args: OrdersQuery = request.context.query
-    rows, cursor = queries.orders_page(_token().buyer_organisation_id, status=args.status,
-                                       purchase_order_number=args.purchase_order_number,
-                                       created_since=args.created_since, before_id=_cursor(args.cursor),
-                                       limit=args.limit)
-    return {"items": [{
-        "reference": o.reference, "created_at": _iso(o.created_at),
-        "purchase_order_number": o.purchase_order_number, "payment_status": o.payment_status,
-        "approval_status": o.approval_status, "total_vnd": o.total_vnd,
-        "part_statuses": [p.status for p in o.producer_orders],
-    } for o in rows], "next_cursor": cursor}
+    rows, cursor = queries.orders_page(
+        _token().buyer_organisation_id,
+        status=args.status,
+        purchase_order_number=args.purchase_order_number,
+        created_since=args.created_since,
+        before_id=_cursor(args.cursor),
+        limit=args.limit,
+    )
+    return {
+        "items": [
+            {
+                "reference": o.reference,
+                "created_at": _iso(o.created_at),
+                "purchase_order_number": o.purchase_order_number,
+                "payment_status": o.payment_status,
+                "approval_status": o.approval_status,
+                "total_vnd": o.total_vnd,
+                "part_statuses": [p.status for p in o.producer_orders],
+            }
+            for o in rows
+        ],
+        "next_cursor": cursor,
+    }
 
 
 def _own_order(reference: str):  # noqa: ANN202
@@ -408,7 +569,12 @@ def get_order(reference: str):
 
 
 @bp.post("/orders/<reference>/cancel")
-@operation(kind="buyer", scope="orders:write", tags=("buyers",), resp=responses(HTTP_200=OrderOut, HTTP_409=ErrorBody))
+@operation(
+    kind="buyer",
+    scope="orders:write",
+    tags=("buyers",),
+    resp=responses(HTTP_200=OrderOut, HTTP_409=ErrorBody),
+)
 def cancel_order(reference: str):
     """Cancel an order before any producer has accepted its part
 
@@ -430,29 +596,61 @@ def cancel_order(reference: str):
 
 def invoice_body(invoice) -> dict:  # noqa: ANN001
     return {
-        "number": invoice.number, "order_reference": invoice.order_reference,
-        "purchase_order_number": invoice.purchase_order_number, "seller_name": invoice.seller_name,
-        "seller_tax_code": invoice.seller_tax_code, "issue_date": invoice.issue_date.isoformat(),
-        "due_date": invoice.due_date.isoformat(), "status": invoice.status_on(today_in_vietnam()),
-        "subtotal_vnd": invoice.subtotal_vnd, "vat_vnd": invoice.vat_vnd, "total_vnd": invoice.total_vnd,
-        "paid_vnd": invoice.paid_vnd, "credited_vnd": invoice.credited_vnd,
-        "amount_due_vnd": invoice.amount_due_vnd, "payment_reference": invoice.payment_reference,
-        "lines": [{"sku": ln.sku, "product_name": ln.product_name, "unit": ln.unit, "quantity": ln.quantity,
-                   "unit_price_vnd": ln.unit_price_vnd, "amount_vnd": ln.amount_vnd,
-                   "vat_rate_percent": ln.vat_rate_percent, "vat_vnd": ln.vat_vnd} for ln in invoice.lines],
-        "credit_notes": [{"number": cn.number, "kind": cn.kind, "quantity": cn.quantity, "total_vnd": cn.total_vnd,
-                          "created_at": _iso(cn.created_at)} for cn in invoice.credit_notes],
+        "number": invoice.number,
+        "order_reference": invoice.order_reference,
+        "purchase_order_number": invoice.purchase_order_number,
+        "seller_name": invoice.seller_name,
+        "seller_tax_code": invoice.seller_tax_code,
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "status": invoice.status_on(today_in_vietnam()),
+        "subtotal_vnd": invoice.subtotal_vnd,
+        "vat_vnd": invoice.vat_vnd,
+        "total_vnd": invoice.total_vnd,
+        "paid_vnd": invoice.paid_vnd,
+        "credited_vnd": invoice.credited_vnd,
+        "amount_due_vnd": invoice.amount_due_vnd,
+        "payment_reference": invoice.payment_reference,
+        "lines": [
+            {
+                "sku": ln.sku,
+                "product_name": ln.product_name,
+                "unit": ln.unit,
+                "quantity": ln.quantity,
+                "unit_price_vnd": ln.unit_price_vnd,
+                "amount_vnd": ln.amount_vnd,
+                "vat_rate_percent": ln.vat_rate_percent,
+                "vat_vnd": ln.vat_vnd,
+            }
+            for ln in invoice.lines
+        ],
+        "credit_notes": [
+            {
+                "number": cn.number,
+                "kind": cn.kind,
+                "quantity": cn.quantity,
+                "total_vnd": cn.total_vnd,
+                "created_at": _iso(cn.created_at),
+            }
+            for cn in invoice.credit_notes
+        ],
     }
 
 
 @bp.get("/invoices")
-@operation(kind="buyer", scope="invoices:read", tags=("buyers",), query=InvoicesQuery,
-           resp=responses(HTTP_200=InvoicesPage))
+@operation(
+    kind="buyer",
+    scope="invoices:read",
+    tags=("buyers",),
+    query=InvoicesQuery,
+    resp=responses(HTTP_200=InvoicesPage),
+)
 def list_invoices():
     """The organisation's invoices, newest first"""
     args: InvoicesQuery = request.context.query
-    rows, cursor = queries.invoices_page(_token().buyer_organisation_id, status=args.status,
-                                         before_id=_cursor(args.cursor), limit=args.limit)
+    rows, cursor = queries.invoices_page(
+        _token().buyer_organisation_id, status=args.status, before_id=_cursor(args.cursor), limit=args.limit
+    )
     return {"items": [invoice_body(i) for i in rows], "next_cursor": cursor}
 
 
@@ -477,8 +675,11 @@ def get_invoice_pdf(number: str):
     invoice = _own_invoice(number)
     status = invoice.status_on(today_in_vietnam())
     data = invoice_pdf(invoice, status_label=str(STATUS_LABELS[status]), today=today_in_vietnam())
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{invoice.number}.pdf"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{invoice.number}.pdf"'},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,8 +687,13 @@ def get_invoice_pdf(number: str):
 
 
 @bp.patch("/listings")
-@operation(kind="producer", scope="listings:write", tags=("producers",), json=ListingsIn,
-           resp=responses(HTTP_200=ListingsOut))
+@operation(
+    kind="producer",
+    scope="listings:write",
+    tags=("producers",),
+    json=ListingsIn,
+    resp=responses(HTTP_200=ListingsOut),
+)
 def update_listings():
     """Stock and prices by SKU, in bulk
 
@@ -495,20 +701,34 @@ def update_listings():
     changes. A stock value is a stock count; tiers replace the product's tiers."""
     token = _token()
     body: ListingsIn = request.context.json
-    changes = [portal.ListingChange(item.sku, item.stock, item.price_vnd,
-                                    None if item.tiers is None else tuple((t.min_quantity, t.unit_price_vnd)
-                                                                          for t in item.tiers))
-               for item in body.items]
+    changes = [
+        portal.ListingChange(
+            item.sku,
+            item.stock,
+            item.price_vnd,
+            None if item.tiers is None else tuple((t.min_quantity, t.unit_price_vnd) for t in item.tiers),
+        )
+        for item in body.items
+    ]
     try:
-        products = portal.update_listings(token.producer_id, changes, user_id=token.created_by_id,
-                                          note=f"API token {token.id}")
+        products = portal.update_listings(
+            token.producer_id, changes, user_id=token.created_by_id, note=f"API token {token.id}"
+        )
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise _domain_error(error) from None
-    return {"updated": [{"sku": p.sku, "stock": p.stock, "price_vnd": p.price_vnd,
-                         "tiers": [{"min_quantity": q, "unit_price_vnd": v} for q, v in portal.product_tiers(p.id)]}
-                        for p in products]}
+    return {
+        "updated": [
+            {
+                "sku": p.sku,
+                "stock": p.stock,
+                "price_vnd": p.price_vnd,
+                "tiers": [{"min_quantity": q, "unit_price_vnd": v} for q, v in portal.product_tiers(p.id)],
+            }
+            for p in products
+        ]
+    }
 
 
 def part_body(part) -> dict:  # noqa: ANN001
@@ -516,27 +736,41 @@ def part_body(part) -> dict:  # noqa: ANN001
     buyer = queries.buyer_names({order.buyer_organisation_id} - {None})
     addresses = queries.location_addresses({part.delivery_location_id} - {None})
     return {
-        "id": part.id, "order_reference": order.reference, "channel": order.channel, "status": part.status,
+        "id": part.id,
+        "order_reference": order.reference,
+        "channel": order.channel,
+        "status": part.status,
         "buyer_name": buyer.get(order.buyer_organisation_id, order.recipient_name),
-        "purchase_order_number": order.purchase_order_number, "subtotal_vnd": part.subtotal_vnd,
-        "delivery_address": addresses.get(part.delivery_location_id,
-                                          f"{order.street}, {order.commune}, {province_name(order.province_code)}"),
+        "purchase_order_number": order.purchase_order_number,
+        "subtotal_vnd": part.subtotal_vnd,
+        "delivery_address": addresses.get(
+            part.delivery_location_id,
+            f"{order.street}, {order.commune}, {province_name(order.province_code)}",
+        ),
         "requested_delivery_date": _iso(part.requested_delivery_date),
         "confirmed_delivery_date": _iso(part.confirmed_delivery_date),
-        "carrier": part.carrier, "tracking_number": part.tracking_number, "created_at": _iso(part.created_at),
+        "carrier": part.carrier,
+        "tracking_number": part.tracking_number,
+        "created_at": _iso(part.created_at),
         "lines": [_line(line) for line in part.lines],
         "events": [_event(e) for e in queries.part_events(part)],
     }
 
 
 @bp.get("/producer-orders")
-@operation(kind="producer", scope="orders:read", tags=("producers",), query=ProducerOrdersQuery,
-           resp=responses(HTTP_200=ProducerOrdersPage))
+@operation(
+    kind="producer",
+    scope="orders:read",
+    tags=("producers",),
+    query=ProducerOrdersQuery,
+    resp=responses(HTTP_200=ProducerOrdersPage),
+)
 def producer_orders():
     """The producer's parts of orders, newest first (orders waiting for a buyer's approval are not listed)"""
     args: ProducerOrdersQuery = request.context.query
-    rows, cursor = queries.producer_parts_page(_token().producer_id, status=args.status,
-                                               before_id=_cursor(args.cursor), limit=args.limit)
+    rows, cursor = queries.producer_parts_page(
+        _token().producer_id, status=args.status, before_id=_cursor(args.cursor), limit=args.limit
+    )
     return {"items": [part_body(p) for p in rows], "next_cursor": cursor}
 
 
@@ -548,7 +782,9 @@ def _own_part(part_id: int):  # noqa: ANN202
 
 
 @bp.get("/producer-orders/<int:part_id>")
-@operation(kind="producer", scope="orders:read", tags=("producers",), resp=responses(HTTP_200=ProducerPartOut))
+@operation(
+    kind="producer", scope="orders:read", tags=("producers",), resp=responses(HTTP_200=ProducerPartOut)
+)
 def producer_order(part_id: int):
     """One part of an order, with its lines and events"""
     return part_body(_own_part(part_id))
@@ -567,16 +803,25 @@ def _move(part_id: int, action) -> dict:  # noqa: ANN001
 
 
 @bp.post("/producer-orders/<int:part_id>/accept")
-@operation(kind="producer", scope="orders:fulfil", tags=("producers",),
-           resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody))
+@operation(
+    kind="producer",
+    scope="orders:fulfil",
+    tags=("producers",),
+    resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody),
+)
 def accept(part_id: int):
     """Accept the whole part"""
     return _move(part_id, orders.accept_producer_order)
 
 
 @bp.post("/producer-orders/<int:part_id>/accept-part")
-@operation(kind="producer", scope="orders:fulfil", tags=("producers",), json=AcceptPartIn,
-           resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody))
+@operation(
+    kind="producer",
+    scope="orders:fulfil",
+    tags=("producers",),
+    json=AcceptPartIn,
+    resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody),
+)
 def accept_part(part_id: int):
     """Accept with some quantities lowered (never raised), each with a reason the buyer sees"""
     body: AcceptPartIn = request.context.json
@@ -585,18 +830,31 @@ def accept_part(part_id: int):
 
 
 @bp.post("/producer-orders/<int:part_id>/ship")
-@operation(kind="producer", scope="orders:fulfil", tags=("producers",), json=ShipIn,
-           resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody))
+@operation(
+    kind="producer",
+    scope="orders:fulfil",
+    tags=("producers",),
+    json=ShipIn,
+    resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody),
+)
 def ship(part_id: int):
     """Ship the part, with the carrier and tracking number"""
     body: ShipIn = request.context.json
-    return _move(part_id, lambda part, actor: orders.ship_producer_order(
-        part, actor, carrier=body.carrier, tracking_number=body.tracking_number))
+    return _move(
+        part_id,
+        lambda part, actor: orders.ship_producer_order(
+            part, actor, carrier=body.carrier, tracking_number=body.tracking_number
+        ),
+    )
 
 
 @bp.post("/producer-orders/<int:part_id>/deliver")
-@operation(kind="producer", scope="orders:fulfil", tags=("producers",),
-           resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody))
+@operation(
+    kind="producer",
+    scope="orders:fulfil",
+    tags=("producers",),
+    resp=responses(HTTP_200=ProducerPartOut, HTTP_409=ErrorBody),
+)
 def deliver(part_id: int):
     """Mark the part delivered (an invoice is issued for parts paid on terms)"""
     return _move(part_id, orders.mark_delivered)

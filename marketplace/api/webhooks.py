@@ -17,6 +17,7 @@ after DNS resolution, and the connection goes to the address checked). With
 `WEBHOOK_ALLOW_INSECURE_TARGETS` (development and tests) plain http and loopback/private
 addresses are allowed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,7 +30,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -43,13 +44,20 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 # Delay before attempt n+1 after n failed attempts: 1, 2, 4, ... minutes, capped at 6 hours.
-RETRY_DELAYS = tuple(timedelta(minutes=min(2 ** n, 360)) for n in range(12))
+RETRY_DELAYS = tuple(timedelta(minutes=min(2**n, 360)) for n in range(12))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(minutes=5)  # a claimed delivery is not claimed again before this
 MAX_URL_LENGTH = 500
 
-BUYER_EVENTS = ("order.accepted", "order.partly_accepted", "order.shipped", "order.delivered",
-                "invoice.issued", "credit_note.issued", "webhook.test")
+BUYER_EVENTS = (
+    "order.accepted",
+    "order.partly_accepted",
+    "order.shipped",
+    "order.delivered",
+    "invoice.issued",
+    "credit_note.issued",
+    "webhook.test",
+)
 PRODUCER_EVENTS = ("order.created", "webhook.test")
 
 _threads: list[threading.Thread] = []  # the immediate attempts still running (tests join them)
@@ -71,16 +79,24 @@ def new_secret() -> str:
 
 def endpoint_of(kind: str, organisation_id: int) -> WebhookEndpoint | None:
     column = WebhookEndpoint.buyer_organisation_id if kind == "buyer" else WebhookEndpoint.producer_id
-    return db.session.scalar(select(WebhookEndpoint).where(
-        WebhookEndpoint.organisation_kind == kind, column == organisation_id))
+    return db.session.scalar(
+        select(WebhookEndpoint).where(WebhookEndpoint.organisation_kind == kind, column == organisation_id)
+    )
 
 
 def _public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
-                or ip.is_unspecified or not ip.is_global)
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
 
 
 def check_url(url: str, *, allow_insecure: bool) -> str:
@@ -113,7 +129,9 @@ def resolve_target(url: str, *, allow_insecure: bool) -> tuple[str, int, str]:
     if not addresses:
         raise WebhookError("unresolvable_host", "The host name does not resolve.")
     if not allow_insecure and not all(_public_address(a) for a in addresses):
-        raise WebhookError("private_address", "The address resolves to a private, loopback or reserved network.")
+        raise WebhookError(
+            "private_address", "The address resolves to a private, loopback or reserved network."
+        )
     return parts.hostname, port, addresses[0]
 
 
@@ -126,7 +144,10 @@ def save_endpoint(kind: str, organisation_id: int, url: str) -> tuple[WebhookEnd
     if endpoint is None:
         secret = new_secret()
         endpoint = WebhookEndpoint(
-            organisation_kind=kind, url=url, secret=secret, enabled=True,
+            organisation_kind=kind,
+            url=url,
+            secret=secret,
+            enabled=True,
             buyer_organisation_id=organisation_id if kind == "buyer" else None,
             producer_id=organisation_id if kind == "producer" else None,
         )
@@ -149,17 +170,23 @@ def remove_endpoint(endpoint: WebhookEndpoint) -> None:
 
 
 def deliveries_of(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDelivery]:
-    return list(db.session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-        .order_by(WebhookDelivery.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.endpoint_id == endpoint.id)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The outbox
 
 
-def enqueue(kind: str, organisation_id: int | None, event_type: str, data: dict,
-            now: datetime | None = None) -> WebhookDelivery | None:
+def enqueue(
+    kind: str, organisation_id: int | None, event_type: str, data: dict, now: datetime | None = None
+) -> WebhookDelivery | None:
     """Write the event for the organisation's enabled endpoint, in the current transaction."""
     if organisation_id is None:
         return None
@@ -167,19 +194,33 @@ def enqueue(kind: str, organisation_id: int | None, event_type: str, data: dict,
     if endpoint is None or not endpoint.enabled:
         return None
     now = now or utcnow()
-    payload = json.dumps({"type": event_type, "timestamp": now.isoformat(timespec="seconds") + "Z",
-                          "data": data}, ensure_ascii=False, separators=(",", ":"))
-    delivery = WebhookDelivery(endpoint_id=endpoint.id, message_id="msg_" + secrets.token_hex(16),
-                               event_type=event_type, payload=payload, status="pending", attempts=0,
-                               next_attempt_at=now, created_at=now)
+    payload = json.dumps(
+        {"type": event_type, "timestamp": now.isoformat(timespec="seconds") + "Z", "data": data},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        message_id="msg_" + secrets.token_hex(16),
+        event_type=event_type,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     db.session.add(delivery)
     return delivery
 
 
 def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:
     """The "send test event" button: a `webhook.test` delivery (the caller commits)."""
-    return enqueue(endpoint.organisation_kind, endpoint.buyer_organisation_id or endpoint.producer_id,
-                   "webhook.test", {"message": "This is a test event from OCOP Marketplace."})
+    return enqueue(
+        endpoint.organisation_kind,
+        endpoint.buyer_organisation_id or endpoint.producer_id,
+        "webhook.test",
+        {"message": "This is a test event from OCOP Marketplace."},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +257,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 def signed_headers(endpoint: WebhookEndpoint, delivery: WebhookDelivery, at: datetime) -> dict[str, str]:
     return {
         "webhook-id": delivery.message_id,
-        "webhook-timestamp": str(int((at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp())),
+        "webhook-timestamp": str(int((at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp())),
         "webhook-signature": Webhook(endpoint.secret).sign(delivery.message_id, at, delivery.payload),
         "content-type": "application/json",
         "user-agent": "OCOP-Marketplace-Webhooks/1",
@@ -247,9 +288,13 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     """Take the delivery for one attempt (committed), unless another worker has it or it is not due."""
     claimed = db.session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
-               WebhookDelivery.next_attempt_at <= now)
-        .values(next_attempt_at=now + LEASE).execution_options(synchronize_session=False)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == "pending",
+            WebhookDelivery.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return bool(claimed)
@@ -265,15 +310,25 @@ def attempt(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | 
     endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
     config = current_app.config
     started = time.monotonic()
-    answer = post(endpoint.url, delivery.payload, signed_headers(endpoint, delivery, now),
-                  timeout=config["WEBHOOK_TIMEOUT_SECONDS"],
-                  allow_insecure=config["WEBHOOK_ALLOW_INSECURE_TARGETS"])
+    answer = post(
+        endpoint.url,
+        delivery.payload,
+        signed_headers(endpoint, delivery, now),
+        timeout=config["WEBHOOK_TIMEOUT_SECONDS"],
+        allow_insecure=config["WEBHOOK_ALLOW_INSECURE_TARGETS"],
+    )
     finished = utcnow()
     delivery.attempts += 1
     delivery.last_attempt_at = finished
     delivery.last_status_code, delivery.last_error = answer.status_code, answer.error
-    delivery.attempt_log.append(WebhookAttempt(at=finished, status_code=answer.status_code, error=answer.error,
-                                               duration_ms=int((time.monotonic() - started) * 1000)))
+    delivery.attempt_log.append(
+        WebhookAttempt(
+            at=finished,
+            status_code=answer.status_code,
+            error=answer.error,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    )
     if answer.status_code is not None and 200 <= answer.status_code < 300:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = "delivered", finished, None
     elif delivery.attempts >= MAX_ATTEMPTS:
@@ -288,8 +343,10 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
     """Attempt every delivery that is due (the cron command). Returns how many were attempted."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(WebhookDelivery.id).where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
+        select(WebhookDelivery.id)
+        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
     ).all()
     db.session.rollback()
     return sum(1 for delivery_id in due if attempt(delivery_id, now) is not None)
@@ -333,8 +390,10 @@ def _part_data(order, producer_order) -> dict:  # noqa: ANN001
 
 def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, at):  # noqa: ANN001, ANN202
     if to_status == "accepted":
-        partly = any(line.ordered_quantity is not None and line.ordered_quantity != line.quantity
-                     for line in producer_order.lines)
+        partly = any(
+            line.ordered_quantity is not None and line.ordered_quantity != line.quantity
+            for line in producer_order.lines
+        )
         kind = "order.partly_accepted" if partly else "order.accepted"
     elif to_status == "delivered":
         kind = "order.delivered"
@@ -345,29 +404,58 @@ def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, a
 
 def _on_shipped(sender, *, order, producer_order):  # noqa: ANN001, ANN202
     """Sent after the move, once the carrier and tracking number are set."""
-    enqueue("buyer", order.buyer_organisation_id, "order.shipped", {
-        **_part_data(order, producer_order), "carrier": producer_order.carrier,
-        "tracking_number": producer_order.tracking_number})
+    enqueue(
+        "buyer",
+        order.buyer_organisation_id,
+        "order.shipped",
+        {
+            **_part_data(order, producer_order),
+            "carrier": producer_order.carrier,
+            "tracking_number": producer_order.tracking_number,
+        },
+    )
 
 
 def _on_placed(sender, *, order):  # noqa: ANN001, ANN202
     for part in order.producer_orders:
         if part.status == "placed":
-            enqueue("producer", part.producer_id, "order.created", {**_part_data(order, part),
-                                                                     "channel": order.channel})
+            enqueue(
+                "producer",
+                part.producer_id,
+                "order.created",
+                {**_part_data(order, part), "channel": order.channel},
+            )
 
 
 def _on_invoice(sender, *, invoice, producer_order, at):  # noqa: ANN001, ANN202
-    enqueue("buyer", invoice.buyer_organisation_id, "invoice.issued", {
-        "invoice_number": invoice.number, "order_reference": invoice.order_reference,
-        "total_vnd": invoice.total_vnd, "due_date": invoice.due_date.isoformat(),
-        "payment_reference": invoice.payment_reference}, at)
+    enqueue(
+        "buyer",
+        invoice.buyer_organisation_id,
+        "invoice.issued",
+        {
+            "invoice_number": invoice.number,
+            "order_reference": invoice.order_reference,
+            "total_vnd": invoice.total_vnd,
+            "due_date": invoice.due_date.isoformat(),
+            "payment_reference": invoice.payment_reference,
+        },
+        at,
+    )
 
 
 def _on_credit_note(sender, *, credit_note, invoice, producer_order, at):  # noqa: ANN001, ANN202
-    enqueue("buyer", invoice.buyer_organisation_id, "credit_note.issued", {
-        "credit_note_number": credit_note.number, "invoice_number": invoice.number,
-        "total_vnd": credit_note.total_vnd, "kind": credit_note.kind}, at)
+    enqueue(
+        "buyer",
+        invoice.buyer_organisation_id,
+        "credit_note.issued",
+        {
+            "credit_note_number": credit_note.number,
+            "invoice_number": invoice.number,
+            "total_vnd": credit_note.total_vnd,
+            "kind": credit_note.kind,
+        },
+        at,
+    )
 
 
 def _collect_new_ids(session: Session, flush_context) -> None:  # noqa: ANN001

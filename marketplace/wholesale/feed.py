@@ -5,6 +5,7 @@ moment. A page is read in four queries whatever its size.
 
 Only verified buyer organisations may read it (the API checks that before calling).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,23 +70,51 @@ class FeedPage:
     next_cursor: int | None  # the last id of this page when more follow
 
 
-def catalogue_feed(filters: FeedFilters, *, after_id: int = 0, limit: int = 50,
-                   today: date | None = None) -> FeedPage:
+def catalogue_feed(
+    filters: FeedFilters, *, after_id: int = 0, limit: int = 50, today: date | None = None
+) -> FeedPage:
     today = today or today_in_vietnam()
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     query = (
-        select(Product, Producer).join(Producer, Producer.id == Product.producer_id)
-        .options(load_only(Product.id, Product.sku, Product.name, Product.unit, Product.group_code,
-                           Product.price_vnd, Product.min_order_qty, Product.case_pack, Product.stock,
-                           Product.updated_at, Product.producer_id, Product.status, raiseload=True),
-                 load_only(Producer.id, Producer.slug, Producer.name, Producer.province_code,
-                           Producer.min_order_value_vnd, Producer.verification_status, raiseload=True))
+        select(Product, Producer)
+        .join(Producer, Producer.id == Product.producer_id)
+        .options(
+            load_only(
+                Product.id,
+                Product.sku,
+                Product.name,
+                Product.unit,
+                Product.group_code,
+                Product.price_vnd,
+                Product.min_order_qty,
+                Product.case_pack,
+                Product.stock,
+                Product.updated_at,
+                Product.producer_id,
+                Product.status,
+                raiseload=True,
+            ),
+            load_only(
+                Producer.id,
+                Producer.slug,
+                Producer.name,
+                Producer.province_code,
+                Producer.min_order_value_vnd,
+                Producer.verification_status,
+                raiseload=True,
+            ),
+        )
         .where(visible_condition(), Product.id > after_id)
     )
     if filters.q.strip():
         like = f"%{filters.q.strip().lower()}%"
-        query = query.where(or_(func.lower(Product.name).like(like), func.lower(Product.sku).like(like),
-                                func.lower(Producer.name).like(like)))
+        query = query.where(
+            or_(
+                func.lower(Product.name).like(like),
+                func.lower(Product.sku).like(like),
+                func.lower(Producer.name).like(like),
+            )
+        )
     if filters.group:
         query = query.where(Product.group_code == filters.group)
     if filters.province:
@@ -97,14 +126,26 @@ def catalogue_feed(filters: FeedFilters, *, after_id: int = 0, limit: int = 50,
     if filters.updated_since is not None:
         query = query.where(Product.updated_at >= filters.updated_since)
     if filters.gi:
-        query = query.where(select(ProtectionRight.id).where(
-            ProtectionRight.product_id == Product.id, ProtectionRight.status == "verified").exists())
-    in_force = (Certification.status == "verified", Certification.issued_on <= today,
-                Certification.expires_on >= today)
+        query = query.where(
+            select(ProtectionRight.id)
+            .where(ProtectionRight.product_id == Product.id, ProtectionRight.status == "verified")
+            .exists()
+        )
+    in_force = (
+        Certification.status == "verified",
+        Certification.issued_on <= today,
+        Certification.expires_on >= today,
+    )
     if filters.stars:
-        query = query.where(select(Certification.id).where(
-            Certification.product_id == Product.id, Certification.star_class == filters.stars, *in_force,
-        ).exists())
+        query = query.where(
+            select(Certification.id)
+            .where(
+                Certification.product_id == Product.id,
+                Certification.star_class == filters.stars,
+                *in_force,
+            )
+            .exists()
+        )
     rows = db.session.execute(query.order_by(Product.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -115,22 +156,35 @@ def catalogue_feed(filters: FeedFilters, *, after_id: int = 0, limit: int = 50,
     if ids:
         for product_id, quantity, price in db.session.execute(
             select(PriceTier.product_id, PriceTier.min_quantity, PriceTier.unit_price_vnd)
-            .where(PriceTier.product_id.in_(ids)).order_by(PriceTier.min_quantity)
+            .where(PriceTier.product_id.in_(ids))
+            .order_by(PriceTier.min_quantity)
         ):
             tiers.setdefault(product_id, []).append((quantity, price))
         for cert in db.session.scalars(
-            select(Certification).where(Certification.product_id.in_(ids), *in_force)
+            select(Certification)
+            .where(Certification.product_id.in_(ids), *in_force)
             .order_by(Certification.star_class, Certification.expires_on)
         ):  # the highest class, then the latest expiry, wins
-            certificates[cert.product_id] = FeedCertificate(cert.star_class, cert.certificate_number,
-                                                            cert.issuing_level, cert.issued_on, cert.expires_on)
+            certificates[cert.product_id] = FeedCertificate(
+                cert.star_class, cert.certificate_number, cert.issuing_level, cert.issued_on, cert.expires_on
+            )
         for product_id, kind, name, number in db.session.execute(
-            select(ProtectionRight.product_id, Protection.kind, Protection.name, Protection.registration_number)
+            select(
+                ProtectionRight.product_id, Protection.kind, Protection.name, Protection.registration_number
+            )
             .join(Protection, Protection.id == ProtectionRight.protection_id)
             .where(ProtectionRight.product_id.in_(ids), ProtectionRight.status == "verified")
             .order_by(Protection.name)
         ):
             protections.setdefault(product_id, []).append(FeedProtection(kind, name, number))
-    items = [FeedItem(product, producer, tuple(tiers.get(product.id, ())), certificates.get(product.id),
-                      tuple(protections.get(product.id, ()))) for product, producer in rows]
+    items = [
+        FeedItem(
+            product,
+            producer,
+            tuple(tiers.get(product.id, ())),
+            certificates.get(product.id),
+            tuple(protections.get(product.id, ())),
+        )
+        for product, producer in rows
+    ]
     return FeedPage(items, ids[-1] if more and ids else None)

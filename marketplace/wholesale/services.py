@@ -509,7 +509,7 @@ def place_order_lines(
     parts = {part.producer_slug: part.producer_id for part in report.quote.parts}
     own_locations = {location.id for location in organisation_locations(organisation_id)}
     errors: dict[str, tuple[str, dict]] = {}
-    for slug, choice in deliveries.items():
+    for slug in deliveries:
         if slug not in parts:
             errors[f"deliveries.{slug}"] = ("unknown_producer", {"producer": slug})
     for slug, choice in [("", default), *deliveries.items()]:

@@ -1,5 +1,6 @@
 """Builders for API tests: a verified chain with an owner and a token, a producer with a token,
 wholesale products."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,14 @@ def bearer(token: str) -> dict:
 
 
 def token_for(kind: str, organisation_id: int, user_id: int, scopes=None, **fields) -> str:  # noqa: ANN001
-    created = tokens.create_token(kind, organisation_id, name="ERP", scopes=list(scopes or tokens.SCOPES[kind]),
-                                  user_id=user_id, **fields)
+    created = tokens.create_token(
+        kind,
+        organisation_id,
+        name="ERP",
+        scopes=list(scopes or tokens.SCOPES[kind]),
+        user_id=user_id,
+        **fields,
+    )
     db.session.commit()
     return created.secret
 
@@ -39,12 +46,17 @@ def build_world(products: int = 2, **org_fields) -> World:  # noqa: ANN003
     owner, organisation = buyer(**org_fields)
     producer = make_producer(slug="htx-che", verification_status="verified")
     producer_owner = make_producer_member(producer, email="owner@htx.vn")
-    items = [wholesale_product(producer, sku=f"TC-{n}", slug=f"che-{n}", name=f"Chè {n}") for n in range(products)]
+    items = [
+        wholesale_product(producer, sku=f"TC-{n}", slug=f"che-{n}", name=f"Chè {n}") for n in range(products)
+    ]
     db.session.commit()
     return World(
         buyer_token=token_for("buyer", organisation.id, owner.id),
         producer_token=token_for("producer", producer.id, producer_owner.id),
-        organisation=organisation, owner=owner, producer=producer, products=items,
+        organisation=organisation,
+        owner=owner,
+        producer=producer,
+        products=items,
         location_id=organisation_locations(organisation.id)[0].id,
     )
 

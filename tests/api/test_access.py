@@ -1,6 +1,7 @@
 """Tokens: 401 without a valid one (missing, unknown, expired, revoked), 403 for a missing scope or
 the other kind of organisation, the last use recorded, and the per-token rate limit (429 with
 Retry-After and the JSON error)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,11 +19,14 @@ def error_code(response) -> str:  # noqa: ANN001
     return response.get_json()["error"]["code"]
 
 
-@pytest.mark.parametrize("headers, code", [
-    ({}, "token_missing"),
-    ({"Authorization": "Basic abc"}, "token_missing"),
-    ({"Authorization": "Bearer ocop_not-a-token"}, "token_invalid"),
-])
+@pytest.mark.parametrize(
+    "headers, code",
+    [
+        ({}, "token_missing"),
+        ({"Authorization": "Basic abc"}, "token_missing"),
+        ({"Authorization": "Bearer ocop_not-a-token"}, "token_invalid"),
+    ],
+)
 def test_no_valid_token_answers_401(client, headers, code) -> None:  # noqa: ANN001
     response = client.get("/api/v1/catalog", headers=headers)
     assert response.status_code == 401
@@ -76,12 +80,15 @@ def test_the_token_is_stored_hashed_and_its_last_use_recorded(client) -> None:  
     assert token.last_used_at is not None
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"name": ""}, "invalid_name"),
-    ({"scopes": ["listings:write"]}, "invalid_scopes"),
-    ({"scopes": []}, "invalid_scopes"),
-    ({"expires_at": utcnow() - timedelta(days=1)}, "invalid_expiry"),
-])
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"name": ""}, "invalid_name"),
+        ({"scopes": ["listings:write"]}, "invalid_scopes"),
+        ({"scopes": []}, "invalid_scopes"),
+        ({"expires_at": utcnow() - timedelta(days=1)}, "invalid_expiry"),
+    ],
+)
 def test_token_rules(app, fields, code) -> None:  # noqa: ANN001
     world = build_world()
     arguments = {"name": "ERP", "scopes": ["orders:read"], "user_id": world.owner.id, **fields}
@@ -95,7 +102,9 @@ def test_past_the_per_token_limit_the_api_answers_429_with_retry_after(app) -> N
     app.config["API_RATE_LIMIT"] = "3 per minute"
     try:
         client = app.test_client()
-        statuses = [client.get("/api/v1/orders", headers=bearer(world.buyer_token)).status_code for _ in range(3)]
+        statuses = [
+            client.get("/api/v1/orders", headers=bearer(world.buyer_token)).status_code for _ in range(3)
+        ]
         limited = client.get("/api/v1/orders", headers=bearer(world.buyer_token))
         other = client.get("/api/v1/producer-orders", headers=bearer(world.producer_token))
     finally:
@@ -108,8 +117,11 @@ def test_past_the_per_token_limit_the_api_answers_429_with_retry_after(app) -> N
 
 def test_unknown_paths_and_methods_answer_the_json_error(client) -> None:  # noqa: ANN001
     missing = client.get("/api/v1/nothing-here")
-    assert missing.get_json()["error"] == {"code": "not_found", "message": missing.get_json()["error"]["message"],
-                                           "details": {}}
+    assert missing.get_json()["error"] == {
+        "code": "not_found",
+        "message": missing.get_json()["error"]["message"],
+        "details": {},
+    }
     response = client.delete("/api/v1/orders")
     assert response.status_code == 405 and error_code(response) == "method_not_allowed"
     assert response.get_json()["error"]["details"] == {}

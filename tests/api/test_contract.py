@@ -2,6 +2,7 @@
 and calls the app in-process (WSGI), authenticated with real tokens. Every response must be
 documented and match its schema, and none may be a server error. A few examples per operation
 keep `make test` quick."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,12 +32,21 @@ def test_every_operation_answers_as_documented(app, api_world) -> None:  # noqa:
         producer = operation.path.startswith(PRODUCER_PATHS)
         token = api_world.producer_token if producer else api_world.buyer_token
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
-        def check(case) -> None:  # noqa: ANN001
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                                   checks=[not_a_server_error, response_schema_conformance,
-                                           status_code_conformance])
+        check_operation(operation, token)
 
-        check()
+
+def check_operation(operation, token: str) -> None:  # noqa: ANN001
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def check(case) -> None:  # noqa: ANN001
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"},
+            checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+        )
+
+    check()

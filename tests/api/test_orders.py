@@ -1,5 +1,6 @@
 """POST /orders, GET /orders, GET /orders/{reference}, cancel: the site's bulk-order rules through
 the API, idempotency, and another organisation's orders answering 404."""
+
 from __future__ import annotations
 
 import threading
@@ -43,8 +44,12 @@ def test_an_order_is_placed_with_the_wholesale_prices_and_read_back(client) -> N
 def test_every_refused_line_comes_back_at_once_with_the_csv_codes(client) -> None:  # noqa: ANN001
     world = build_world()
     body = order_body(world)
-    body["lines"] = [{"code": "htx-che/TC-0", "quantity": 5_000}, {"code": "NOPE", "quantity": 1},
-                     {"code": "htx-che/TC-1", "quantity": 50}, {"code": "htx-che/TC-1", "quantity": 50}]
+    body["lines"] = [
+        {"code": "htx-che/TC-0", "quantity": 5_000},
+        {"code": "NOPE", "quantity": 1},
+        {"code": "htx-che/TC-1", "quantity": 50},
+        {"code": "htx-che/TC-1", "quantity": 50},
+    ]
     response = post_order(client, world, body)
     assert response.status_code == 422
     error = response.get_json()["error"]
@@ -175,4 +180,8 @@ def test_a_request_body_that_breaks_the_schema_answers_422_with_every_field(clie
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "validation_error"
-    assert {e["location"] for e in error["details"]["errors"]} == {"lines.0.code", "lines.0.quantity", "colour"}
+    assert {e["location"] for e in error["details"]["errors"]} == {
+        "lines.0.code",
+        "lines.0.quantity",
+        "colour",
+    }

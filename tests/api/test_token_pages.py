@@ -1,4 +1,5 @@
 """/buyer/api-tokens and /portal/api-tokens: owners create a token (shown once) and revoke it."""
+
 from __future__ import annotations
 
 from marketplace.extensions import db

@@ -1,9 +1,9 @@
 """Webhooks: written in the change's transaction, sent after the commit, signed (Standard
 Webhooks), retried with backoff against a real local HTTP server that fails then succeeds, logged;
 targets checked after DNS resolution."""
+
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from datetime import timedelta
@@ -62,8 +62,11 @@ def receiver():  # noqa: ANN201
 
 
 def place(client, world, key="order-key-0001"):  # noqa: ANN001, ANN201
-    response = client.post("/api/v1/orders", json=order_body(world),
-                           headers={**bearer(world.buyer_token), "Idempotency-Key": key})
+    response = client.post(
+        "/api/v1/orders",
+        json=order_body(world),
+        headers={**bearer(world.buyer_token), "Idempotency-Key": key},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -76,18 +79,25 @@ def test_events_are_signed_and_sent_after_the_commit(client, receiver) -> None: 
     db.session.commit()
     order = place(client, world)
     webhooks.join_background_attempts()
-    (headers, body), = server.received
+    ((headers, body),) = server.received
     event = Webhook(producer_secret).verify(body, headers)
     assert event["type"] == "order.created" and event["data"]["order_reference"] == order["reference"]
     part_id = order["parts"][0]["id"]
     client.post(f"/api/v1/producer-orders/{part_id}/accept", headers=bearer(world.producer_token))
-    client.post(f"/api/v1/producer-orders/{part_id}/ship", headers=bearer(world.producer_token),
-                json={"carrier": "GHN", "tracking_number": "G1"})
+    client.post(
+        f"/api/v1/producer-orders/{part_id}/ship",
+        headers=bearer(world.producer_token),
+        json={"carrier": "GHN", "tracking_number": "G1"},
+    )
     client.post(f"/api/v1/producer-orders/{part_id}/deliver", headers=bearer(world.producer_token))
     webhooks.join_background_attempts()
     events = [Webhook(buyer_secret).verify(body, headers) for headers, body in server.received[1:]]
-    assert sorted(e["type"] for e in events) == ["invoice.issued", "order.accepted", "order.delivered",
-                                                 "order.shipped"]
+    assert sorted(e["type"] for e in events) == [
+        "invoice.issued",
+        "order.accepted",
+        "order.delivered",
+        "order.shipped",
+    ]
     assert next(e for e in events if e["type"] == "order.shipped")["data"]["tracking_number"] == "G1"
     with pytest.raises(Exception):  # noqa: B017 - another secret does not verify
         Webhook(webhooks.new_secret()).verify(server.received[1][1], server.received[1][0])
@@ -148,15 +158,18 @@ def test_the_backoff_covers_more_than_a_day_then_gives_up(app) -> None:  # noqa:
         app.config["WEBHOOK_ATTEMPT_AFTER_COMMIT"] = True
 
 
-@pytest.mark.parametrize("url, code", [
-    ("http://example.com/hook", "https_required"),
-    ("https://127.0.0.1/hook", "private_address"),
-    ("https://10.1.2.3/hook", "private_address"),
-    ("https://169.254.169.254/latest", "private_address"),
-    ("https://[::1]/hook", "private_address"),
-    ("https://user:pw@example.com/", "invalid_url"),
-    ("ftp://example.com/", "https_required"),
-])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("http://example.com/hook", "https_required"),
+        ("https://127.0.0.1/hook", "private_address"),
+        ("https://10.1.2.3/hook", "private_address"),
+        ("https://169.254.169.254/latest", "private_address"),
+        ("https://[::1]/hook", "private_address"),
+        ("https://user:pw@example.com/", "invalid_url"),
+        ("ftp://example.com/", "https_required"),
+    ],
+)
 def test_production_refuses_http_and_private_targets(url, code) -> None:  # noqa: ANN001
     with pytest.raises(webhooks.WebhookError) as raised:
         webhooks.resolve_target(url, allow_insecure=False)
@@ -172,7 +185,10 @@ def test_a_public_name_that_resolves_to_a_private_address_is_refused(monkeypatch
     with pytest.raises(webhooks.WebhookError):
         webhooks.resolve_target("https://rebind.example/hook", allow_insecure=False)
     assert webhooks.resolve_target("https://shop.example/hook", allow_insecure=False) == (
-        "shop.example", 443, "93.184.216.34")
+        "shop.example",
+        443,
+        "93.184.216.34",
+    )
 
 
 def test_owners_manage_webhooks_send_a_test_event_and_read_the_log(app, receiver) -> None:  # noqa: ANN001
