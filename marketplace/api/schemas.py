@@ -13,6 +13,8 @@ from marketplace.reference import PRODUCT_GROUPS_BY_CODE, resolve_province
 
 GroupCode = Literal[tuple(PRODUCT_GROUPS_BY_CODE)]  # type: ignore[valid-type]
 CURSOR = r"^[0-9]{1,12}$"
+# No control characters (PostgreSQL refuses NUL in text, and no code or name needs them).
+PLAIN = r"^[^\x00-\x1f\x7f]*$"
 
 
 class Strict(BaseModel):
@@ -34,10 +36,10 @@ class ErrorBody(BaseModel):
 
 
 class _CatalogueFilters(BaseModel):
-    q: str = Field("", max_length=MAX_QUERY_LENGTH)
+    q: str = Field("", max_length=MAX_QUERY_LENGTH, pattern=PLAIN)
     stars: int | None = Field(None, ge=3, le=5)
     group: GroupCode | None = None
-    province: str | None = Field(None, max_length=80, description="Current or former name or code")
+    province: str | None = Field(None, max_length=80, pattern=PLAIN, description="Current or former name or code")
     gi: bool = Field(False, description="Only products with a verified GI or mark right")
     min_price: int | None = Field(None, ge=0, le=MAX_PRICE_VND)
     max_price: int | None = Field(None, ge=0, le=MAX_PRICE_VND)
@@ -167,12 +169,12 @@ class CataloguePage(BaseModel):
 
 
 class OrderLineIn(Strict):
-    code: str = Field(min_length=1, max_length=200, description="producer-slug/SKU, a SKU, or #id")
+    code: str = Field(min_length=1, max_length=200, pattern=PLAIN, description="producer-slug/SKU, a SKU, or #id")
     quantity: int = Field(ge=1, le=1_000_000)
 
 
 class DeliveryIn(Strict):
-    producer: str = Field(min_length=1, max_length=160, description="The producer's slug")
+    producer: str = Field(min_length=1, max_length=160, pattern=PLAIN, description="The producer's slug")
     delivery_location_id: int | None = Field(None, ge=1)
     requested_delivery_date: date | None = None
 
@@ -184,7 +186,7 @@ class OrderIn(Strict):
     deliveries: list[DeliveryIn] = Field(
         default_factory=list, max_length=500, description="Per producer part, overriding the defaults"
     )
-    purchase_order_number: str = Field("", max_length=64)
+    purchase_order_number: str = Field("", max_length=64, pattern=PLAIN)
     payment_method: Literal["invoice", "card"] = "invoice"
 
 
@@ -260,7 +262,7 @@ class OrdersQuery(BaseModel):
         Literal["pending_approval", "placed", "accepted", "shipped", "delivered", "cancelled", "refunded"]
         | None
     ) = Field(None, description="Orders with at least one part in this status")
-    purchase_order_number: str | None = Field(None, max_length=64)
+    purchase_order_number: str | None = Field(None, max_length=64, pattern=PLAIN)
     created_since: datetime | None = None
     cursor: str | None = Field(None, pattern=CURSOR)
     limit: int = Field(50, ge=1, le=200)
@@ -330,7 +332,7 @@ class InvoicesPage(BaseModel):
 
 
 class ListingChangeIn(Strict):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: str = Field(min_length=1, max_length=64, pattern=PLAIN)
     stock: int | None = Field(None, ge=0, le=10_000_000)
     price_vnd: int | None = Field(None, ge=1, le=MAX_PRICE_VND)
     tiers: list[Tier] | None = Field(None, max_length=6)
@@ -383,7 +385,7 @@ class ProducerOrdersPage(BaseModel):
 class AcceptLineIn(Strict):
     line_id: int = Field(ge=1)
     quantity: int = Field(ge=0, le=1_000_000)
-    reason: str = Field("", max_length=500)
+    reason: str = Field("", max_length=500, pattern=PLAIN)
 
 
 class AcceptPartIn(Strict):
@@ -391,5 +393,5 @@ class AcceptPartIn(Strict):
 
 
 class ShipIn(Strict):
-    carrier: str = Field(min_length=1, max_length=80)
-    tracking_number: str = Field(min_length=1, max_length=80)
+    carrier: str = Field(min_length=1, max_length=80, pattern=PLAIN)
+    tracking_number: str = Field(min_length=1, max_length=80, pattern=PLAIN)
