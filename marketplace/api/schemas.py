@@ -12,7 +12,7 @@ from marketplace.catalog.services import MAX_PAGE, MAX_PRICE_VND, MAX_QUERY_LENG
 from marketplace.reference import PRODUCT_GROUPS_BY_CODE, resolve_province
 
 GroupCode = Literal[tuple(PRODUCT_GROUPS_BY_CODE)]  # type: ignore[valid-type]
-CURSOR = r"^[0-9]{1,12}$"
+CURSOR = r"^[0-9]{1,9}$"  # ids are 32-bit integers on PostgreSQL
 # No control characters (PostgreSQL refuses NUL in text, and no code or name needs them).
 PLAIN = r"^[^\x00-\x1f\x7f]*$"
 
