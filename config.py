@@ -80,17 +80,26 @@ class Config:
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
     # Orders: how long a card order waits for its payment, and the limits of one checkout.
     ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "30"))
+    # JSON API: the per-token rate limit, counted in the throttle store (see THROTTLE_STORAGE).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    # Webhooks: the timeout of one attempt, the immediate attempt after the commit (in a thread),
+    # and whether http and loopback/private targets are allowed (never in production).
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "3"))
+    WEBHOOK_ATTEMPT_AFTER_COMMIT = _bool("WEBHOOK_ATTEMPT_AFTER_COMMIT", True)
+    WEBHOOK_ALLOW_INSECURE_TARGETS = False
     # Shipping fees: None uses orders.shipping.DEFAULT_SHIPPING_TABLE; see there for the shape.
     SHIPPING_FEE_TABLE: dict | None = None
 
 
 class DevelopmentConfig(Config):
+    WEBHOOK_ALLOW_INSECURE_TARGETS = _bool("WEBHOOK_ALLOW_INSECURE_TARGETS", True)
     # A development machine may run without SECRET_KEY; the key then lives in instance/ (see create_app).
     DEBUG = False
 
 
 class TestingConfig(Config):
     TESTING = True
+    WEBHOOK_ALLOW_INSECURE_TARGETS = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # An in-memory database is one connection: the database store's own transaction would share it.

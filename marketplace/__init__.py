@@ -45,6 +45,8 @@ def _ensure_secret_key(app: Flask) -> None:
 def _select_locale() -> str:
     if not has_request_context():  # CLI commands, e-mails written outside a request
         return "vi"
+    if request.path.startswith("/api/"):  # API clients read English unless they ask for Vietnamese
+        return request.accept_languages.best_match(["en", "vi"], default="en")
     lang = request.cookies.get("lang")
     return lang if lang in ("vi", "en") else "vi"
 
@@ -77,6 +79,7 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     search.init_app(app)
     from marketplace import reports
+    from marketplace.api import webhooks
     from marketplace.invoicing import services as invoicing
     from marketplace.orders import cart_store, mailing
     from marketplace.payments import services as payments
@@ -86,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     invoicing.init_app(app)  # invoices at delivery, on the order signals
     payments.init_app(app)  # Stripe as the order rules' card gateway
     reports.init_app(app)  # the sales ledger subscribes to the order and invoice signals
+    webhooks.init_app(app)  # webhook outbox rows on the order and invoicing signals
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -123,6 +127,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(producer_orders_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(wholesale_bp)
+    from marketplace.api.settings_views import bp as api_settings_bp
+
+    app.register_blueprint(api_settings_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -50,3 +50,7 @@ def init_app(app: Flask) -> None:
     from marketplace.reports.cli import ledger_cli
 
     app.cli.add_command(ledger_cli)
+    from marketplace.api.cli import api_cli, webhooks_cli
+
+    app.cli.add_command(api_cli)
+    app.cli.add_command(webhooks_cli)

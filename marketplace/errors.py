@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
-            return jsonify(error={"code": code, "message": exc.description}), exc.code
+            return jsonify(error={"code": code, "message": exc.description, "details": {}}), exc.code
         if exc.response is not None:
             # The view built its own page for this error (sign-in throttling explains what to do).
             return exc.response
@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
         """A form sent without its token, or with an expired one: say what to do."""
         db.session.rollback()
         if _wants_json():
-            return jsonify(error={"code": "csrf_error", "message": exc.description}), 400
+            return jsonify(error={"code": "csrf_error", "message": exc.description, "details": {}}), 400
         return render_template("errors/csrf.html", error=exc), 400
 
     @app.errorhandler(Exception)
@@ -39,5 +39,5 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error")
         if _wants_json():
-            return jsonify(error={"code": "internal_error", "message": "Internal server error"}), 500
+            return jsonify(error={"code": "internal_error", "message": "Internal server error", "details": {}}), 500
         return render_template("errors/500.html", error=InternalServerError()), 500

@@ -27,3 +27,10 @@ from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, Invoi
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
 from marketplace.throttle import ThrottleCounter  # noqa: F401
 from marketplace.reports.models import SalesEntry  # noqa: F401
+from marketplace.api.models import (  # noqa: F401
+    ApiToken,
+    IdempotencyKey,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -52,10 +52,11 @@ class Throttled(DomainError):
 
     code = "throttled"
 
-    def __init__(self, setting: str, limit: Limit) -> None:
+    def __init__(self, setting: str, limit: Limit, retry_after: int = 1) -> None:
         super().__init__(f"More than {limit.count} attempts in {limit.seconds} seconds ({setting}).")
         self.setting = setting
         self.limit = limit
+        self.retry_after = retry_after  # seconds until the window that was used up ends
 
 
 @dataclass
@@ -213,7 +214,7 @@ def take(*rules: tuple[str, str], now: float | None = None) -> Attempt:
         attempt.counted.append((key, window_start, limit.seconds))
         if count > limit.count:
             give_back(attempt)
-            raise Throttled(setting, limit)
+            raise Throttled(setting, limit, max(1, int(window_start + limit.seconds - now + 0.999)))
     return attempt
 
 

@@ -378,3 +378,104 @@ __all__ = [
     "ListingError", "adjust_stock", "archive", "create_product", "dashboard", "listing_rows", "owned_image",
     "owned_product", "publish", "unpublish", "update_product",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stock and prices by SKU, in bulk (the JSON API)
+
+
+@dataclass(frozen=True)
+class ListingChange:
+    """What a producer's stock system sends for one SKU; None leaves a value as it is."""
+
+    sku: str
+    stock: int | None = None
+    price_vnd: int | None = None
+    tiers: tuple[tuple[int, int], ...] | None = None
+
+
+@dataclass(frozen=True)
+class ChangeError:
+    row: int  # from 1, in the order sent
+    sku: str
+    field: str
+    code: str
+    message: str
+
+
+class ListingsRefused(DomainError):
+    """Some rows break a rule; nothing was changed. `errors` names every one."""
+
+    code = "listings_refused"
+
+    def __init__(self, errors: list[ChangeError]) -> None:
+        super().__init__("Some rows cannot be applied; nothing was changed.")
+        self.errors = errors
+
+
+def update_listings(producer_id: int, changes: list[ListingChange], *, user_id: int | None,
+                    note: str = "API") -> list[Product]:
+    """Set the stock, price and tiers of the producer's products by SKU, all or nothing: every
+    row is checked with the portal's own rules (an unknown SKU, a SKU twice, a stock out of range,
+    a price or tiers the listing form would refuse) before anything changes. A stock change is a
+    "counted" stock adjustment. Flushes; the caller commits, or rolls back on `ListingsRefused`."""
+    from dataclasses import replace
+
+    from marketplace.portal.validation import MAX_QUANTITY, FieldError, clean_price, clean_tiers
+
+    skus = [change.sku for change in changes]
+    products = {p.sku: p for p in db.session.scalars(
+        select(Product).where(Product.producer_id == producer_id, Product.sku.in_(skus)))} if skus else {}
+    errors: list[ChangeError] = []
+    seen: dict[str, int] = {}
+    for number, change in enumerate(changes, start=1):
+        product = products.get(change.sku)
+        if change.sku in seen:
+            errors.append(ChangeError(number, change.sku, "sku", "duplicate_sku",
+                                      f"This SKU is already on row {seen[change.sku]}."))
+            continue
+        seen[change.sku] = number
+        if product is None:
+            errors.append(ChangeError(number, change.sku, "sku", "unknown_sku", "No product of yours has this SKU."))
+            continue
+        if change.stock is None and change.price_vnd is None and change.tiers is None:
+            errors.append(ChangeError(number, change.sku, "", "nothing_to_change",
+                                      "Send stock, price_vnd or tiers."))
+        if change.stock is not None and not 0 <= change.stock <= MAX_QUANTITY:
+            errors.append(ChangeError(number, change.sku, "stock", "invalid_stock",
+                                      f"The stock must be from 0 to {MAX_QUANTITY}."))
+        price = product.price_vnd
+        if change.price_vnd is not None:
+            try:
+                price = clean_price(str(change.price_vnd))
+            except FieldError as error:
+                errors.append(ChangeError(number, change.sku, "price_vnd", "invalid_price", str(error.message)))
+                continue
+        tiers = change.tiers if change.tiers is not None else tuple(product_tiers(product.id))
+        try:
+            clean_tiers([(str(q), str(p)) for q, p in tiers], price)
+        except FieldError as error:
+            errors.append(ChangeError(number, change.sku, "tiers", "invalid_tiers", str(error.message)))
+    if not changes:
+        errors.append(ChangeError(0, "", "", "empty", "Send at least one row."))
+    if errors:
+        raise ListingsRefused(errors)
+    changed = []
+    for change in changes:
+        product = products[change.sku]
+        if change.price_vnd is not None or change.tiers is not None:
+            tiers = change.tiers if change.tiers is not None else tuple(product_tiers(product.id))
+            data = ListingData(
+                sku=product.sku, name=product.name, group_code=product.group_code,
+                subgroup_code=product.subgroup_code, description=product.description, unit=product.unit,
+                net_weight_g=product.net_weight_g, price_vnd=product.price_vnd,
+                min_order_qty=product.min_order_qty, case_pack=product.case_pack,
+                low_stock_threshold=product.low_stock_threshold, tiers=tuple(sorted(tiers)),
+            )
+            if change.price_vnd is not None:
+                data = replace(data, price_vnd=change.price_vnd)
+            update_product(product, data)
+        if change.stock is not None and change.stock != product.stock:
+            adjust_stock(product, "counted", change.stock, note=note, user_id=user_id)
+        changed.append(product)
+    return changed

@@ -40,6 +40,16 @@ class OrderNotValid(WholesaleError):
         self.quote = quote
 
 
+class LinesRefused(WholesaleError):
+    """Some lines sent by code and quantity break a rule; `report` (a CsvReport) names each."""
+
+    code = "lines_refused"
+
+    def __init__(self, message: str, report) -> None:  # noqa: ANN001
+        super().__init__(message)
+        self.report = report
+
+
 class CreditLimitExceeded(WholesaleError):
     code = "credit_limit_exceeded"
 

@@ -47,6 +47,8 @@ def problem_text(problem: Problem) -> str:
         "date_required": lambda: _("Choose a delivery date."),
         "date_in_past": lambda: _("The delivery date cannot be in the past."),
         "location_required": lambda: _("Choose a delivery location."),
+        "unknown_producer": lambda: _("No line of this order is from the producer “%(producer)s”.",
+                                      producer=p.get("producer", "")),
         "form_expired": lambda: _("The order form has expired; please reload the page."),
         "payment_method_unknown": lambda: _("Choose invoice on terms or card."),
         "card_above_limit": lambda: _("Orders above %(max)s cannot be paid by card; choose invoice on terms.",

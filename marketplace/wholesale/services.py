@@ -22,6 +22,7 @@ from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders import signals
 from marketplace.orders.drafts import DraftLine, DraftPart, OrderDraft
+from marketplace.orders.errors import TransitionNotAllowed
 from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam, utcnow
@@ -35,6 +36,7 @@ from marketplace.wholesale.errors import (
     InvalidLine,
     InvalidListName,
     InvalidOrderDetails,
+    LinesRefused,
     NotVerified,
     NoteRequired,
     OrderNotValid,
@@ -261,12 +263,18 @@ def validate_csv(data: bytes, organisation_id: int) -> CsvReport:
     parsed = csvfile.parse_order_csv(data)
     if parsed.error:
         return CsvReport([], None, parsed.error, parsed.error_params)
-    resolved = resolve_codes(row.code for row in parsed.rows)
+    return check_rows(parsed.rows, organisation_id)
+
+
+def check_rows(rows: Sequence[csvfile.CsvRow], organisation_id: int) -> CsvReport:
+    """Check every line of a bulk order as the CSV upload does (codes, quantities, locations by
+    name, duplicates, then the pricing rules), whatever channel sent it; change nothing."""
+    resolved = resolve_codes(row.code for row in rows)
     locations = {csvfile.normalise_name(loc.name): loc.id for loc in organisation_locations(organisation_id)}
     report_lines: list[ReportLine] = []
     first_line_of: dict[int, int] = {}
     asked: list[BulkLine] = []
-    for row in parsed.rows:
+    for row in rows:
         line = ReportLine(row.line_no, row.code, row.quantity_text, row.location_name)
         report_lines.append(line)
         found = resolved.get(row.code.strip()) if row.code.strip() else None
@@ -343,9 +351,12 @@ def place_bulk_order(
     idempotency_key: str,
     payment_method: str = "invoice",
     now: datetime | None = None,
+    lines: Sequence[BulkLine] | None = None,
+    actor: str | None = None,
 ) -> Order:
-    """Place the organisation's draft as one order split by producer, in one transaction that
-    takes the stock, and commit; or change nothing and raise.
+    """Place the organisation's draft (or `lines`, when given: the draft is then left alone) as
+    one order split by producer, in one transaction that takes the stock, and commit; or change
+    nothing and raise.
 
     Refused when a line or part breaks a rule (`OrderNotValid`, with the quote), a part lacks a
     delivery date from today (Vietnam) on or a location (`InvalidOrderDetails`), or the order
@@ -373,8 +384,9 @@ def place_bulk_order(
         ).one()  # one order at a time per organisation: the credit check sees the previous one
         if not organisation.is_verified:
             raise NotVerified("Only verified buyer organisations may place wholesale orders.")
-        draft = draft_of(organisation_id)
-        lines = bulk_lines(draft)
+        draft = draft_of(organisation_id) if lines is None else None
+        if lines is None:
+            lines = bulk_lines(draft)
         if not lines:
             raise EmptyOrder("The draft order is empty.")
         part_locations = {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id}
@@ -451,7 +463,74 @@ def place_bulk_order(
     def empty_the_draft(order: Order) -> None:
         db.session.execute(delete(OrderListLine).where(OrderListLine.order_list_id == draft.id))
 
-    return orders.place(priced, f"buyer {user.id}", now, in_transaction=empty_the_draft)
+    return orders.place(priced, actor or f"buyer {user.id}", now,
+                        in_transaction=empty_the_draft if draft is not None else None)
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One line of an order sent by a purchasing system: a product code and a quantity."""
+
+    code: str
+    quantity: int
+
+
+def place_order_lines(
+    *,
+    organisation_id: int,
+    user,  # noqa: ANN001 - accounts.models.User on whose behalf the order is placed
+    lines: Sequence[LineRequest],
+    deliveries: dict[str, PartChoice],
+    default: PartChoice,
+    purchase_order_number: str,
+    idempotency_key: str,
+    payment_method: str = "invoice",
+    actor: str | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """Place an order from lines given by code and quantity (the JSON API), with the same rules,
+    pricing and codes as the CSV upload and the review page; commit, or change nothing and raise.
+
+    Every refused line (and producer part) is reported at once (`LinesRefused`, with the report).
+    `deliveries` maps a producer's slug to its part's delivery location and date; parts not named
+    take `default`. A location that is not the organisation's, or a producer with no part in the
+    order, is refused (`InvalidOrderDetails`).
+    """
+    existing = orders.order_by_idempotency_key(idempotency_key or "")
+    if existing is not None:
+        return existing
+    rows = [csvfile.CsvRow(number, line.code, str(line.quantity)) for number, line in enumerate(lines, start=1)]
+    if not rows:
+        raise EmptyOrder("The order has no lines.")
+    if len(rows) > MAX_DRAFT_LINES:
+        raise InvalidOrderDetails("Too many lines.", {"lines": ("too_many_lines", {"max": MAX_DRAFT_LINES})})
+    report = check_rows(rows, organisation_id)
+    if not report.ok:
+        db.session.rollback()
+        raise LinesRefused("Some lines cannot be ordered as they are.", report)
+    parts = {part.producer_slug: part.producer_id for part in report.quote.parts}
+    own_locations = {location.id for location in organisation_locations(organisation_id)}
+    errors: dict[str, tuple[str, dict]] = {}
+    for slug in deliveries:
+        if slug not in parts:
+            errors[f"deliveries.{slug}"] = ("unknown_producer", {"producer": slug})
+    for slug, choice in [("", default), *deliveries.items()]:
+        if choice.delivery_location_id is not None and choice.delivery_location_id not in own_locations:
+            errors[f"deliveries.{slug}.delivery_location_id" if slug else "delivery_location_id"] = (
+                "unknown_location", {})
+    if errors:
+        db.session.rollback()
+        raise InvalidOrderDetails("Please correct the order details.", errors)
+    choices = {}
+    for slug, producer_id in parts.items():
+        chosen = deliveries.get(slug, default)
+        choices[producer_id] = PartChoice(chosen.delivery_location_id or default.delivery_location_id,
+                                          chosen.requested_delivery_date or default.requested_delivery_date)
+    return place_bulk_order(
+        organisation_id=organisation_id, user=user, choices=choices,
+        purchase_order_number=purchase_order_number, idempotency_key=idempotency_key,
+        payment_method=payment_method, now=now, lines=report.bulk_lines(), actor=actor,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -490,6 +569,26 @@ def reject_order(order: Order, user, note: str, now: datetime | None = None) -> 
     for part in parts:
         orders.transition(part, "cancelled", actor, note, now)
     orders.give_back_stock(parts)
+
+
+def cancel_before_acceptance(order: Order, actor: str, now: datetime | None = None) -> None:
+    """The buyer cancels an order no producer has accepted yet (every part placed, or waiting for
+    the owner's approval): the stock goes back. Refused (`TransitionNotAllowed`) otherwise. The
+    caller commits."""
+    order = orders.lock_order(order)
+    parts = list(order.producer_orders)
+    if not parts or any(part.status not in ("placed", "pending_approval") for part in parts):
+        raise TransitionNotAllowed("Only an order that no producer has accepted yet can be cancelled.")
+    if order.approval_status == "pending":
+        now = now or utcnow()
+        order.approval_status, order.approval_decided_at = "rejected", now
+        order.approval_note, order.cancelled_at = "cancelled by the buyer", now
+        orders.record_event(order, None, actor, "approval_pending", "rejected", "cancelled by the buyer", now=now)
+        for part in parts:
+            orders.transition(part, "cancelled", actor, "cancelled by the buyer", now)
+        orders.give_back_stock(parts)
+        return
+    orders.cancel_order(order, actor, "cancelled by the buyer", now)
 
 
 def set_approval_threshold(organisation: BuyerOrganisation, amount_vnd: int | None) -> None:

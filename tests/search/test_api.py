@@ -58,11 +58,15 @@ def test_an_expired_certificate_shows_no_stars_in_the_api(search_backend, client
         ("q=" + "x" * 300, "q"),
     ],
 )
-def test_bad_parameters_answer_400_with_a_code_and_message(client, query, parameter) -> None:  # noqa: ANN001
+def test_bad_parameters_answer_422_with_the_api_error_naming_the_parameter(client, query, parameter) -> None:  # noqa: ANN001
+    # API v1 (issue #14): every error is {"error": {"code", "message", "details"}}; a request that
+    # breaks the document answers 422 `validation_error` with one entry per field (was 400
+    # `bad_parameter` with "parameter" before the API took its schemas from pydantic models).
     response = client.get(f"/api/v1/products?{query}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     error = response.get_json()["error"]
-    assert error["code"] == "bad_parameter" and error["parameter"] == parameter and error["message"]
+    assert error["code"] == "validation_error" and error["message"]
+    assert any(e["location"] == parameter or parameter in e["message"] for e in error["details"]["errors"])
 
 
 def test_one_product_by_id_and_404_for_hidden_or_missing(search_backend, client) -> None:  # noqa: ANN001
