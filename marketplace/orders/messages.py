@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.domain import DomainError
-from marketplace.orders.errors import OutOfStock, PricesChanged, UnknownProduct
+from marketplace.formatting import format_vnd
+from marketplace.orders.errors import OutOfStock, PricesChanged, TotalChanged, UnknownProduct
 from marketplace.orders.services import MAX_CART_LINES, MAX_LINE_QUANTITY
 
 ERROR_MESSAGES = {
@@ -39,6 +40,12 @@ def error_message(error: DomainError) -> str:
         return _("Not enough stock: %(names)s.", names=names)
     if isinstance(error, PricesChanged):
         return _("Some prices have changed since you saw them. Please check the new prices before ordering.")
+    if isinstance(error, TotalChanged):
+        return _(
+            "The total is now %(total)s, not the %(shown)s the page showed (shipping to the chosen province "
+            "is included). Nothing was ordered: check the total and place the order again.",
+            total=format_vnd(error.current_vnd), shown=format_vnd(error.shown_vnd or 0),
+        )
     if isinstance(error, UnknownProduct) and len(error.product_ids) > 1:
         return _("Some products in the cart are no longer for sale.")
     message = ERROR_MESSAGES.get(error.code)
