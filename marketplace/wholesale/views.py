@@ -21,6 +21,7 @@ from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 from marketplace.formatting import format_vnd
 from marketplace.orders.errors import OutOfStock
+from marketplace.orders.messages import move_message
 from marketplace.orders.models import MAX_CARD_CHARGE_VND
 from marketplace.orders.services import events_of, new_idempotency_key
 from marketplace.producers.models import Producer
@@ -478,7 +479,7 @@ def approve(reference: str):
             flash(error_text(error), "error")
         else:
             db.session.commit()
-            flash(_("Approved: the order has gone to the producers."), "success")
+            flash(move_message("approved", order), "success")
     return redirect(url_for("wholesale.order", reference=reference))
 
 
@@ -495,7 +496,7 @@ def reject(reference: str):
             flash(error_text(error), "error")
         else:
             db.session.commit()
-            flash(_("Rejected: the order is cancelled and its stock given back."), "success")
+            flash(move_message("rejected_by_buyer", order), "success")
     else:
         flash(_("Say why the order is rejected."), "error")
     return redirect(url_for("wholesale.order", reference=reference))

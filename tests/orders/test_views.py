@@ -88,6 +88,22 @@ def test_cart_add_change_remove_grouped_by_producer(app, web) -> None:  # noqa: 
     assert 'data-cart-count>4<' in page and "htx-sauce" not in page
 
 
+def test_added_to_the_cart_is_shown_once_on_the_page_it_was_added_from(app, web) -> None:  # noqa: ANN001
+    tea, sauce = _two_producers()
+    product_page = f"/products/{tea.slug}"
+    page = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": product_page},
+                    follow_redirects=True).get_data(as_text=True)
+    assert page.count("Added to your cart.") == 1
+    assert "Added to your cart." not in web.get("/cart").get_data(as_text=True)
+
+
+def test_two_adds_before_a_page_shows_messages_say_added_once(app, web) -> None:  # noqa: ANN001
+    tea, sauce = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": "/cart"})
+    web.post("/cart/add", {"product_id": sauce.id, "quantity": "1", "next": "/cart"})
+    assert web.get("/cart").get_data(as_text=True).count("Added to your cart.") == 1
+
+
 @pytest.mark.parametrize("quantity", ["-1", "0", "1001", "99999999999999999999", "abc", "1.5"])
 def test_bad_quantities_are_refused_with_a_message(app, web, quantity) -> None:  # noqa: ANN001
     tea, _ = _two_producers()
@@ -333,6 +349,49 @@ def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa:
     kinds = db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
     assert kinds == ["order_placed", "order_shipped"]
     assert invoicing.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
+
+
+def test_each_producer_move_is_flashed_once_with_the_order_and_the_buyer(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    part = order.producer_orders[0]
+    member = _visitor(app).sign_in(make_producer_member(db.session.get(Producer, tea.producer_id)))
+    db.session.commit()
+    ref = order.reference
+    for action, data, message in [
+        ("accept", {}, f"Accepted order {ref} from Nguyễn Văn An."),
+        ("ship", {"carrier": "Viettel Post", "tracking_number": "VTP123"},
+         f"Order {ref} from Nguyễn Văn An is shipped with Viettel Post, tracking number VTP123."),
+        ("deliver", {}, f"Order {ref} from Nguyễn Văn An is delivered and its cash collected."),
+    ]:
+        page = member.post(f"/portal/orders/{part.id}/{action}", data, follow_redirects=True).get_data(as_text=True)
+        assert page.count(message) == 1, action
+        assert "The order is updated" not in page
+
+
+def test_the_move_is_flashed_in_vietnamese(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    member = FormClient(app.test_client()).sign_in(make_producer_member(db.session.get(Producer, tea.producer_id)))
+    db.session.commit()
+    page = member.post(f"/portal/orders/{order.producer_orders[0].id}/accept", follow_redirects=True)
+    assert f"Đã chấp nhận đơn {order.reference} của Nguyễn Văn An." in page.get_data(as_text=True)
+
+
+def test_rejecting_is_flashed_with_the_order(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    member = _visitor(app).sign_in(make_producer_member(db.session.get(Producer, tea.producer_id)))
+    db.session.commit()
+    page = member.post(f"/portal/orders/{order.producer_orders[0].id}/reject", {"reason": "Hết hàng"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert page.count(f"Rejected order {order.reference} from Nguyễn Văn An") == 1
 
 
 def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001

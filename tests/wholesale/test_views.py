@@ -74,6 +74,34 @@ def test_a_purchaser_adds_from_the_catalogue_reviews_and_places(web) -> None:  #
     assert orders[0].reference in web.get("/buyer/orders").get_data(as_text=True)
 
 
+def test_added_to_the_bulk_order_is_said_once(web) -> None:  # noqa: ANN001
+    user, _ = buyer("purchaser")
+    product = wholesale_product(stock=500)
+    db.session.commit()
+    web.sign_in(user)
+    for _ in range(2):
+        web.post("/wholesale/order/add", {"product_id": product.id, "quantity": 50, "next": "/wholesale/order"})
+    assert web.get("/wholesale/order").get_data(as_text=True).count("Added to your bulk order.") == 1
+
+
+def test_approving_and_rejecting_name_the_order(web) -> None:  # noqa: ANN001
+    user, organisation = buyer("owner", approval_threshold_vnd=1_000_000)
+    product = wholesale_product(stock=500)
+    db.session.commit()
+    placed = []
+    for _ in range(2):
+        fill_draft(organisation, [(product, 50)], user)
+        placed.append(place(user, organisation, [product]))
+    first, second = placed
+    assert first.approval_status == second.approval_status == "pending"
+    web.sign_in(user)
+    page = web.post(f"/buyer/orders/{first.reference}/approve", follow_redirects=True).get_data(as_text=True)
+    assert page.count(f"Approved order {first.reference}: it has gone to the producers.") == 1
+    page = web.post(f"/buyer/orders/{second.reference}/reject", {"note": "Too much"},
+                    follow_redirects=True).get_data(as_text=True)
+    assert page.count(f"Rejected order {second.reference}: it is cancelled and its stock given back.") == 1
+
+
 def test_the_review_refuses_a_past_date_with_a_message_by_the_field(web) -> None:  # noqa: ANN001
     user, organisation = buyer()
     product = wholesale_product()
