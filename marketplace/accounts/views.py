@@ -135,7 +135,9 @@ def signup():
             sign_in(user)
             flash(_("Welcome! We have sent you a message to confirm your e-mail address."), "success")
             next_page = {"producer": "accounts.register_producer", "buyer": "buyers.register"}.get(
-                form.account_kind.data, "accounts.profile")
+                form.account_kind.data)
+            if next_page is None:  # a consumer goes back to the page they came from
+                return redirect(safe_next(request.form.get("next"), url_for("accounts.profile")))
             return redirect(url_for(next_page))
     return render_template("accounts/signup.html", form=form)
 
