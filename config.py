@@ -69,6 +69,8 @@ class Config:
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
     # Orders: how long a card order waits for its payment, and the limits of one checkout.
     ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "30"))
+    # Hours a producer's part may wait for acceptance before its members are reminded (once).
+    PRODUCER_ACCEPTANCE_REMINDER_HOURS = int(os.environ.get("PRODUCER_ACCEPTANCE_REMINDER_HOURS", "24"))
     # Shipping fees: None uses orders.shipping.DEFAULT_SHIPPING_TABLE; see there for the shape.
     SHIPPING_FEE_TABLE: dict | None = None
 

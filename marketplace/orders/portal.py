@@ -11,7 +11,7 @@ from marketplace.accounts.forms import EmptyForm
 from marketplace.accounts.permissions import current_producer_membership, producer_member_required
 from marketplace.domain import DomainError
 from marketplace.extensions import db
-from marketplace.orders import services
+from marketplace.orders import producer_notices, services
 from marketplace.orders.forms import RejectForm, ShipForm
 from marketplace.orders.messages import error_message, move_message
 from marketplace.orders.models import PRODUCER_ORDER_STATUSES, ProducerOrder
@@ -19,6 +19,17 @@ from marketplace.orders.models import PRODUCER_ORDER_STATUSES, ProducerOrder
 bp = Blueprint("producer_orders", __name__, url_prefix="/portal/orders")
 
 LISTED_STATUSES = tuple(s for s in PRODUCER_ORDER_STATUSES if s != "pending_approval")
+
+
+@bp.app_context_processor
+def _waiting_orders() -> dict:
+    """`waiting_orders_count()` for the portal's navigation: called only by the pages that show it."""
+    return {"waiting_orders_count": _waiting_orders_count}
+
+
+def _waiting_orders_count() -> int:
+    membership = current_producer_membership()
+    return producer_notices.waiting_count(membership.producer_id) if membership is not None else 0
 
 
 def _producer_id() -> int:
