@@ -126,6 +126,7 @@ def _draft_page(status: int = 200, **extra):  # noqa: ANN003, ANN202
         "save_form": SaveListForm(),
         "pad_rows": [{"code": "", "quantity": "", "problems": []} for _ in range(PAD_ROWS)],
         "can_edit": _can_edit(),
+        "draft_lines": len(draft.lines) if draft else 0,
         **extra,
     }
     return render_template("wholesale/draft.html", **context), status
@@ -238,16 +239,26 @@ def upload():
     if not data:
         flash(code_text("no_file"), "error")
         return redirect(url_for("wholesale.draft"))
-    report = services.accept_csv(data, _org_id(), current_user.id)
+    draft_lines = services.draft_line_count(_org_id())
+    mode = request.form.get("mode", "") if draft_lines else "replace"
+    if mode not in services.UPLOAD_MODES:
+        # Never the silent default: the lines come back (a file's as text) with the question.
+        form.text.data = data.decode("utf-8-sig", errors="replace") if len(data) <= 2 * 1024 * 1024 else ""
+        return _draft_page(200, upload_form=form, mode_missing=True)
+    report = services.accept_csv(data, _org_id(), current_user.id, mode)
     if report.ok:
         db.session.commit()
-        flash(_("All %(n)d lines were accepted: they are now your bulk order.", n=len(report.lines)), "success")
+        if mode == "add":
+            flash(_("All %(n)d lines were accepted and added to your bulk order.", n=len(report.lines)), "success")
+        else:
+            flash(_("All %(n)d lines were accepted: they are now your bulk order.", n=len(report.lines)),
+                  "success")
         return redirect(url_for("wholesale.draft"))
     db.session.rollback()
     form.text.data = data.decode("utf-8-sig", errors="replace") if report.file_error != "file_too_large" else ""
     file_error_text = code_text(report.file_error, **report.file_error_params) if report.file_error else ""
     return render_template("wholesale/upload_report.html", report=report, upload_form=form,
-                           file_error_text=file_error_text)
+                           file_error_text=file_error_text, draft_lines=draft_lines, mode=mode)
 
 
 # ---------------------------------------------------------------------------------------------
