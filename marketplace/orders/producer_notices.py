@@ -50,7 +50,8 @@ def member_addresses(producer_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def _lines(part: ProducerOrder) -> list[str]:
-    return [f"- {line.product_name} × {line.quantity}: {format_vnd(line.line_total_vnd)}" for line in part.lines]
+    return [f"- {line.product_name} × {line.quantity}: {format_vnd(line.line_total_vnd)}"
+            for line in part.lines]
 
 
 def _send(parts: list[ProducerOrder], kind: str) -> None:
@@ -61,10 +62,12 @@ def _send(parts: list[ProducerOrder], kind: str) -> None:
             ref, buyer = part.order.reference, part.order.recipient_name
             if kind == "new":
                 subject = _("New order %(ref)s from %(buyer)s", ref=ref, buyer=buyer)
-                opening = _("A new order waits for your acceptance: %(ref)s from %(buyer)s.", ref=ref, buyer=buyer)
+                opening = _("A new order waits for your acceptance: %(ref)s from %(buyer)s.",
+                            ref=ref, buyer=buyer)
             else:
                 subject = _("Reminder: order %(ref)s waits for your acceptance", ref=ref)
-                opening = _("Order %(ref)s from %(buyer)s has been waiting for your acceptance since %(since)s.",
+                opening = _("Order %(ref)s from %(buyer)s has been waiting for your acceptance since "
+                            "%(since)s.",
                             ref=ref, buyer=buyer, since=format_date(waiting_since(part.order)))
             body = "\n".join([
                 opening,

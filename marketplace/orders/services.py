@@ -42,10 +42,10 @@ from marketplace.orders.errors import (
     OutOfStock,
     PriceChange,
     PricesChanged,
-    TotalChanged,
     RefundFailed,
     Shortage,
     TooManyLines,
+    TotalChanged,
     TransitionNotAllowed,
     UnknownProduct,
 )

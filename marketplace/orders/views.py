@@ -257,7 +257,7 @@ def checkout_shipping():
         "province": province,
         "groups": [
             {"producer_id": group.producer_id, "shipping_fee_vnd": group.shipping_fee_vnd,
-             "shipping_fee": format_vnd(group.shipping_fee_vnd) if group.shipping_fee_vnd is not None else None}
+             "shipping_fee": None if group.shipping_fee_vnd is None else format_vnd(group.shipping_fee_vnd)}
             for group in priced.groups
         ],
         "total_vnd": priced.total_vnd,

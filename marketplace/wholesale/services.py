@@ -329,7 +329,8 @@ def accept_csv(data: bytes, organisation_id: int, user_id: int | None, mode: str
     if report.ok:
         from_file = report.bulk_lines()
         in_file = {line.product_id for line in from_file}
-        replace_draft(organisation_id, user_id, from_file + [line for line in base if line.product_id not in in_file])
+        kept = [line for line in base if line.product_id not in in_file]
+        replace_draft(organisation_id, user_id, from_file + kept)
     return report
 
 

@@ -11,6 +11,7 @@ import pytest
 from marketplace.extensions import db
 from tests.factories import PASSWORD, make_user
 
+
 def _next_of(link: str) -> str | None:
     return parse_qs(urlsplit(html.unescape(link)).query).get("next", [None])[0]
 
@@ -26,7 +27,8 @@ def test_a_page_that_needs_an_account_sends_to_sign_in_and_back(web) -> None:  #
     assert login == "/account/login?next=%2Forders%3Fpage%3D2"
     page = web.get(login).get_data(as_text=True)
     assert re.search(r'<input id="next" name="next" type="hidden" value="/orders\?page=2">', page)
-    response = web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD, "next": "/orders?page=2"})
+    response = web.post("/account/login",
+                        {"email": "lan@example.vn", "password": PASSWORD, "next": "/orders?page=2"})
     assert response.headers["Location"] == "/orders?page=2"
 
 

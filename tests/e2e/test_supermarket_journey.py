@@ -96,7 +96,8 @@ def ship_and_deliver(page: Page, tracking: str) -> None:
     page.get_by_label("Carrier").fill("Viettel Post")
     page.get_by_label("Tracking number").fill(tracking)
     page.get_by_role("button", name="Mark shipped").click()
-    shipped = re.compile(rf"Order OCOP-\w+ from .+ is shipped with Viettel Post, tracking number {tracking}\.")
+    shipped = re.compile(rf"Order OCOP-\w+ from .+ is shipped with Viettel Post, "
+                         rf"tracking number {tracking}\.")
     expect(page.locator(".flashes")).to_contain_text(shipped)
     expect(page.locator("main")).to_contain_text(tracking)
     page.get_by_role("button", name="Mark delivered").click()

@@ -114,7 +114,8 @@ def test_a_part_waiting_longer_than_the_setting_is_reminded_once(app) -> None:  
     assert producer_notices.remind_producers(now=PLACED_AT + timedelta(days=3)) == []
     assert len(_producer_mail("producer_order_reminder")) == 2
     db.session.expire_all()
-    assert db.session.get(type(tea_part), tea_part.id).acceptance_reminder_sent_at == PLACED_AT + timedelta(hours=24)
+    sent_at = db.session.get(type(tea_part), tea_part.id).acceptance_reminder_sent_at
+    assert sent_at == PLACED_AT + timedelta(hours=24)
 
 
 def test_the_reminder_follows_the_setting_and_runs_from_the_command_line(app) -> None:  # noqa: ANN001

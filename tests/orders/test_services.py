@@ -255,7 +255,8 @@ def test_a_total_other_than_the_one_shown_places_no_order(app, shown) -> None:  
                      payment_method="cod")
     current = services.price_cart(arguments["lines"], address().province_code).total_vnd
     with pytest.raises(errors.TotalChanged) as caught:
-        services.place_order(**arguments, idempotency_key=services.new_idempotency_key(), shown_total_vnd=shown)
+        services.place_order(**arguments, idempotency_key=services.new_idempotency_key(),
+                             shown_total_vnd=shown)
     assert caught.value.code == "total_changed" and caught.value.current_vnd == current
     assert _stock(tea.id) == 5 and _counts() == (0, 0, 0)
     order = services.place_order(**arguments, idempotency_key=services.new_idempotency_key(),

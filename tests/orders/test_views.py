@@ -230,7 +230,8 @@ def test_an_order_costing_more_than_the_page_showed_is_not_placed_and_the_new_to
     assert db.session.scalar(select(Order)).total_vnd == expected.total_vnd
 
 
-@pytest.mark.parametrize("sent", [{"shown_total_vnd": "1000"}, {"shown_total_vnd": "abc"}, {"shown_total_vnd": ""}])
+@pytest.mark.parametrize("sent", [{"shown_total_vnd": "1000"}, {"shown_total_vnd": "abc"},
+                                  {"shown_total_vnd": ""}])
 def test_a_tampered_or_missing_total_places_no_order(app, web, sent) -> None:  # noqa: ANN001
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
@@ -366,7 +367,8 @@ def test_each_producer_move_is_flashed_once_with_the_order_and_the_buyer(app, we
          f"Order {ref} from Nguyễn Văn An is shipped with Viettel Post, tracking number VTP123."),
         ("deliver", {}, f"Order {ref} from Nguyễn Văn An is delivered and its cash collected."),
     ]:
-        page = member.post(f"/portal/orders/{part.id}/{action}", data, follow_redirects=True).get_data(as_text=True)
+        response = member.post(f"/portal/orders/{part.id}/{action}", data, follow_redirects=True)
+        page = response.get_data(as_text=True)
         assert page.count(message) == 1, action
         assert "The order is updated" not in page
 
@@ -376,7 +378,8 @@ def test_the_move_is_flashed_in_vietnamese(app, web) -> None:  # noqa: ANN001
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     _place(web)
     order = db.session.scalar(select(Order))
-    member = FormClient(app.test_client()).sign_in(make_producer_member(db.session.get(Producer, tea.producer_id)))
+    user = make_producer_member(db.session.get(Producer, tea.producer_id))
+    member = FormClient(app.test_client()).sign_in(user)
     db.session.commit()
     page = member.post(f"/portal/orders/{order.producer_orders[0].id}/accept", follow_redirects=True)
     assert f"Đã chấp nhận đơn {order.reference} của Nguyễn Văn An." in page.get_data(as_text=True)

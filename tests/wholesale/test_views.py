@@ -80,7 +80,8 @@ def test_added_to_the_bulk_order_is_said_once(web) -> None:  # noqa: ANN001
     db.session.commit()
     web.sign_in(user)
     for _ in range(2):
-        web.post("/wholesale/order/add", {"product_id": product.id, "quantity": 50, "next": "/wholesale/order"})
+        web.post("/wholesale/order/add",
+                 {"product_id": product.id, "quantity": 50, "next": "/wholesale/order"})
     assert web.get("/wholesale/order").get_data(as_text=True).count("Added to your bulk order.") == 1
 
 
@@ -247,7 +248,8 @@ def test_replace_makes_the_lines_the_draft(web, draft_with_a_line) -> None:  # n
     assert response.status_code == 302 and _draft(organisation) == {tea.id: 50}
 
 
-def test_add_adds_quantities_of_the_same_product_and_keeps_the_other_lines(web, draft_with_a_line) -> None:  # noqa: ANN001
+def test_add_adds_quantities_of_the_same_product_and_keeps_the_other_lines(
+        web, draft_with_a_line) -> None:  # noqa: ANN001
     organisation, sauce, tea = draft_with_a_line
     response = web.post("/wholesale/order/upload", {"text": "NM-500;12\nTC-1;50\n", "mode": "add"},
                         follow_redirects=True)
