@@ -87,6 +87,8 @@ class Config:
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "3"))
     WEBHOOK_ATTEMPT_AFTER_COMMIT = _bool("WEBHOOK_ATTEMPT_AFTER_COMMIT", True)
     WEBHOOK_ALLOW_INSECURE_TARGETS = False
+    # Hours a producer's part may wait for acceptance before its members are reminded (once).
+    PRODUCER_ACCEPTANCE_REMINDER_HOURS = int(os.environ.get("PRODUCER_ACCEPTANCE_REMINDER_HOURS", "24"))
     # Shipping fees: None uses orders.shipping.DEFAULT_SHIPPING_TABLE; see there for the shape.
     SHIPPING_FEE_TABLE: dict | None = None
 

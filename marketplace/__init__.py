@@ -81,10 +81,11 @@ def register_extensions(app: Flask) -> None:
     from marketplace import reports
     from marketplace.api import webhooks
     from marketplace.invoicing import services as invoicing
-    from marketplace.orders import cart_store, mailing
+    from marketplace.orders import cart_store, mailing, producer_notices
     from marketplace.payments import services as payments
 
     mailing.init_app(app)
+    producer_notices.init_app(app)  # producers' members mailed when a part reaches them
     cart_store.init_app(app)  # the signed-out cart merged at sign-in, on the accounts signal
     invoicing.init_app(app)  # invoices at delivery, on the order signals
     payments.init_app(app)  # Stripe as the order rules' card gateway

@@ -294,6 +294,8 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("orders.remove_from_cart", "POST"): [Rule(url("/cart/remove"), everyone(302))],
     ("orders.checkout", "GET"): [Rule(url("/checkout"), everyone(302))],
     ("orders.checkout", "POST"): [Rule(url("/checkout"), everyone(302))],
+    # The checkout's shipping figures for a province: an empty cart has none (404).
+    ("orders.checkout_shipping", "GET"): [Rule(url("/checkout/shipping?province=ha-noi"), everyone(404))],
     # A buyer's orders: only the account that placed it; a guest order only with its signed key.
     ("orders.history", "GET"): [Rule(url("/orders"), signed_in(200))],
     ("orders.order", "GET"): [Rule(url("/orders/{order_ref}"), statuses(404, consumer=200)),

@@ -141,6 +141,7 @@ def end_other_sessions():
 
 
 NEXT_PAGE_AFTER_SIGN_UP = {"producer": "accounts.register_producer", "buyer": "buyers.register"}
+RETURN_AFTER_CONFIRMATION = "return_after_confirmation"  # session key: where a consumer came from
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -161,7 +162,9 @@ def signup():
             form.password.errors.append(error_message(error.code))
         else:
             db.session.commit()
-            # The same answer whether the address is new or already has an account.
+            # The same answer whether the address is new or already has an account. A consumer
+            # who confirms from this browser goes back to the page they came from.
+            session[RETURN_AFTER_CONFIRMATION] = safe_next(request.form.get("next"), "")
             return redirect(url_for("accounts.signup_sent"))
     return render_template("accounts/signup.html", form=form)
 
@@ -184,8 +187,11 @@ def confirm_email(token: str):
         if current_user.is_authenticated:
             return redirect(url_for("accounts.profile"))
         if confirmation.first:
+            return_to = session.get(RETURN_AFTER_CONFIRMATION)
             sign_in(confirmation.user)
-            next_page = NEXT_PAGE_AFTER_SIGN_UP.get(confirmation.account_kind, "accounts.profile")
+            next_page = NEXT_PAGE_AFTER_SIGN_UP.get(confirmation.account_kind)
+            if next_page is None:  # a consumer goes back to the page they came from
+                return redirect(safe_next(return_to, url_for("accounts.profile")))
             return redirect(url_for(next_page))
         return redirect(url_for("accounts.login"))
     return render_template("accounts/confirm.html", form=form)

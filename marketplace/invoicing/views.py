@@ -39,6 +39,7 @@ from marketplace.invoicing.models import Invoice
 from marketplace.invoicing.pdf import invoice_pdf
 from marketplace.orders import services as order_services
 from marketplace.orders.errors import OrderError
+from marketplace.orders.messages import move_message
 from marketplace.orders.models import ProducerOrder
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam
@@ -185,10 +186,7 @@ def accept_part(producer_order_id: int):
         flash(error.message, "error")
         return _render_part(producer_order, line_errors=getattr(error, "errors", {}), status=422)
     db.session.commit()
-    flash(
-        _("The order is accepted with the quantities you set. The buyer sees them and your reasons."),
-        "success",
-    )
+    flash(move_message("accepted_in_part", producer_order.order, producer_order), "success")
     return redirect(url_for("producer_orders.detail", producer_order_id=producer_order.id))
 
 
@@ -210,7 +208,7 @@ def delivery_date(producer_order_id: int):
             form.delivery_date.errors = [error.errors.get("delivery_date", error.message)]
         else:
             db.session.commit()
-            flash(_("The delivery date is confirmed. The buyer sees it."), "success")
+            flash(move_message("delivery_date", producer_order.order, producer_order), "success")
             return redirect(url_for("producer_orders.detail", producer_order_id=producer_order.id))
     return _render_part(producer_order, date_form=form, status=422)
 
@@ -248,12 +246,8 @@ def receipt(reference: str, producer_order_id: int):
             line_errors, status = error.errors, 422
         else:
             db.session.commit()
-            if notes:
-                flash(
-                    _("Receipt confirmed. Credit notes were opened for the problems you reported."), "success"
-                )
-            else:
-                flash(_("Receipt confirmed. Thank you."), "success")
+            move = "received_with_problems" if notes else "received"
+            flash(move_message(move, producer_order.order, producer_order), "success")
             return redirect(
                 url_for("invoicing.receipt", reference=reference, producer_order_id=producer_order.id)
             )

@@ -17,3 +17,13 @@ def expire_command() -> None:
     click.echo(
         f"Expired {len(references)} unpaid card order(s){': ' + ', '.join(references) if references else '.'}"
     )
+
+
+@orders_cli.command("remind-producers")
+def remind_producers_command() -> None:
+    """E-mail producers whose order parts have waited longer than PRODUCER_ACCEPTANCE_REMINDER_HOURS
+    for acceptance (once per part)."""
+    from marketplace.orders.producer_notices import remind_producers
+
+    parts = remind_producers()
+    click.echo(f"Reminded {len(parts)} order part(s){': ' + ', '.join(parts) if parts else '.'}")

@@ -50,6 +50,18 @@ class PricesChanged(OrderError):
         self.changes = changes
 
 
+class TotalChanged(OrderError):
+    """The total the checkout page last showed is not what the order would cost now (the province
+    changed the shipping, or the page was old): show the new total, charge nothing."""
+
+    code = "total_changed"
+
+    def __init__(self, message: str, shown_vnd: int | None, current_vnd: int) -> None:
+        super().__init__(message)
+        self.shown_vnd = shown_vnd
+        self.current_vnd = current_vnd
+
+
 @dataclass(frozen=True)
 class Shortage:
     product_id: int

@@ -40,10 +40,16 @@ def send_order_mail(kind: str, order: Order, producer_order: ProducerOrder | Non
         if link:
             body += "\n\n" + _("Your order: %(link)s", link=link)
         subject = str(message.subject)
+    deliver(message.to, subject, body, f"order_{kind}")
+
+
+def deliver(to: str, subject: str, body: str, kind: str) -> None:
+    """Send one order message with the change that caused it: an outbox row in its transaction,
+    or (with MAIL_SERVER) by SMTP once it has committed."""
     if not current_app.config.get("MAIL_SERVER"):
-        mail.send_mail(message.to, subject, body, kind=f"order_{kind}")
+        mail.send_mail(to, subject, body, kind=kind)
         return
-    db.session.info.setdefault(PENDING_KEY, []).append((message.to, subject, body, f"order_{kind}"))
+    db.session.info.setdefault(PENDING_KEY, []).append((to, subject, body, kind))
 
 
 def _after_commit(session: Session) -> None:

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.domain import DomainError
-from marketplace.orders.errors import OutOfStock, PricesChanged, UnknownProduct
+from marketplace.formatting import format_date, format_vnd
+from marketplace.orders.errors import OutOfStock, PricesChanged, TotalChanged, UnknownProduct
+from marketplace.orders.models import Order, ProducerOrder
 from marketplace.orders.services import MAX_CART_LINES, MAX_LINE_QUANTITY
 
 ERROR_MESSAGES = {
@@ -39,7 +41,54 @@ def error_message(error: DomainError) -> str:
         return _("Not enough stock: %(names)s.", names=names)
     if isinstance(error, PricesChanged):
         return _("Some prices have changed since you saw them. Please check the new prices before ordering.")
+    if isinstance(error, TotalChanged):
+        return _(
+            "The total is now %(total)s, not the %(shown)s the page showed (shipping to the chosen province "
+            "is included). Nothing was ordered: check the total and place the order again.",
+            total=format_vnd(error.current_vnd), shown=format_vnd(error.shown_vnd or 0),
+        )
     if isinstance(error, UnknownProduct) and len(error.product_ids) > 1:
         return _("Some products in the cart are no longer for sale.")
     message = ERROR_MESSAGES.get(error.code)
     return str(message) if message is not None else str(error)
+
+
+def move_message(move: str, order: Order, producer_order: ProducerOrder | None = None) -> str:
+    """What the flash says after a person moved an order: which order, whose, and what became of
+    it ("Đã chấp nhận đơn OCOP-… của …"), never a bare "order updated".
+
+    move: accepted, accepted_in_part, rejected, shipped, delivered, delivery_date (the producer's
+    moves, on `producer_order`), approved, rejected_by_buyer (a supermarket owner's decision),
+    received, received_with_problems (the buyer's receipt of `producer_order`).
+    """
+    ref, buyer = order.reference, order.recipient_name
+    part = producer_order
+    if move == "accepted":
+        return _("Accepted order %(ref)s from %(buyer)s.", ref=ref, buyer=buyer)
+    if move == "accepted_in_part":
+        return _("Accepted order %(ref)s from %(buyer)s with the quantities you set; the buyer sees them "
+                 "and your reasons.", ref=ref, buyer=buyer)
+    if move == "rejected":
+        return _("Rejected order %(ref)s from %(buyer)s: its stock is back and the buyer is told.",
+                 ref=ref, buyer=buyer)
+    if move == "shipped" and part is not None:
+        return _("Order %(ref)s from %(buyer)s is shipped with %(carrier)s, tracking number %(tracking)s.",
+                 ref=ref, buyer=buyer, carrier=part.carrier, tracking=part.tracking_number)
+    if move == "delivered" and part is not None:
+        if order.payment_method == "cod":
+            return _("Order %(ref)s from %(buyer)s is delivered and its cash collected.",
+                     ref=ref, buyer=buyer)
+        return _("Order %(ref)s from %(buyer)s is delivered.", ref=ref, buyer=buyer)
+    if move == "delivery_date" and part is not None:
+        return _("Delivery of order %(ref)s to %(buyer)s is confirmed for %(date)s; the buyer sees it.",
+                 ref=ref, buyer=buyer, date=format_date(part.confirmed_delivery_date))
+    if move == "approved":
+        return _("Approved order %(ref)s: it has gone to the producers.", ref=ref)
+    if move == "rejected_by_buyer":
+        return _("Rejected order %(ref)s: it is cancelled and its stock given back.", ref=ref)
+    if move == "received":
+        return _("Receipt of order %(ref)s confirmed. Thank you.", ref=ref)
+    if move == "received_with_problems":
+        return _("Receipt of order %(ref)s confirmed; credit notes were opened for the problems you "
+                 "reported.", ref=ref)
+    raise ValueError(f"no message for the move {move!r}")

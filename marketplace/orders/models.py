@@ -139,6 +139,8 @@ class ProducerOrder(db.Model):
     requested_delivery_date: Mapped[date | None] = mapped_column(Date)
     confirmed_delivery_date: Mapped[date | None] = mapped_column(Date)
     received_at: Mapped[datetime | None]
+    # When the producer's members were reminded that this part waits for acceptance (sent once).
+    acceptance_reminder_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

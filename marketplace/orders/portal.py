@@ -11,14 +11,25 @@ from marketplace.accounts.forms import EmptyForm
 from marketplace.accounts.permissions import current_producer_membership, producer_member_required
 from marketplace.domain import DomainError
 from marketplace.extensions import db
-from marketplace.orders import services
+from marketplace.orders import producer_notices, services
 from marketplace.orders.forms import RejectForm, ShipForm
-from marketplace.orders.messages import error_message
+from marketplace.orders.messages import error_message, move_message
 from marketplace.orders.models import PRODUCER_ORDER_STATUSES, ProducerOrder
 
 bp = Blueprint("producer_orders", __name__, url_prefix="/portal/orders")
 
 LISTED_STATUSES = tuple(s for s in PRODUCER_ORDER_STATUSES if s != "pending_approval")
+
+
+@bp.app_context_processor
+def _waiting_orders() -> dict:
+    """`waiting_orders_count()` for the portal's navigation: called only by the pages that show it."""
+    return {"waiting_orders_count": _waiting_orders_count}
+
+
+def _waiting_orders_count() -> int:
+    membership = current_producer_membership()
+    return producer_notices.waiting_count(membership.producer_id) if membership is not None else 0
 
 
 def _producer_id() -> int:
@@ -63,7 +74,8 @@ def detail(producer_order_id: int):
     )
 
 
-def _act(producer_order_id: int, action, form=None):  # noqa: ANN001, ANN202
+def _act(producer_order_id: int, move: str, action, form=None):  # noqa: ANN001, ANN202
+    """Run `action` on the member's part; the flash names the order and the `move` made."""
     part = _own_part(producer_order_id)
     form = form or EmptyForm()
     if not form.validate_on_submit():
@@ -76,14 +88,15 @@ def _act(producer_order_id: int, action, form=None):  # noqa: ANN001, ANN202
         db.session.rollback()
         flash(error_message(error), "error")
     else:
-        flash(_("The order is updated."), "success")
+        flash(move_message(move, part.order, part), "success")
     return redirect(url_for("producer_orders.detail", producer_order_id=producer_order_id))
 
 
 @bp.post("/<int:producer_order_id>/accept")
 @producer_member_required()
 def accept(producer_order_id: int):
-    return _act(producer_order_id, lambda part, form: services.accept_producer_order(part, _actor()))
+    return _act(producer_order_id, "accepted",
+                lambda part, form: services.accept_producer_order(part, _actor()))
 
 
 @bp.post("/<int:producer_order_id>/reject")
@@ -91,6 +104,7 @@ def accept(producer_order_id: int):
 def reject(producer_order_id: int):
     return _act(
         producer_order_id,
+        "rejected",
         lambda part, form: services.reject_producer_order(part, _actor(), form.reason.data or ""),
         RejectForm(),
     )
@@ -101,6 +115,7 @@ def reject(producer_order_id: int):
 def ship(producer_order_id: int):
     return _act(
         producer_order_id,
+        "shipped",
         lambda part, form: services.ship_producer_order(
             part, _actor(), carrier=form.carrier.data, tracking_number=form.tracking_number.data
         ),
@@ -111,4 +126,4 @@ def ship(producer_order_id: int):
 @bp.post("/<int:producer_order_id>/deliver")
 @producer_member_required()
 def deliver(producer_order_id: int):
-    return _act(producer_order_id, lambda part, form: services.mark_delivered(part, _actor()))
+    return _act(producer_order_id, "delivered", lambda part, form: services.mark_delivered(part, _actor()))

@@ -45,6 +45,7 @@ from marketplace.orders.errors import (
     RefundFailed,
     Shortage,
     TooManyLines,
+    TotalChanged,
     TransitionNotAllowed,
     UnknownProduct,
 )
@@ -87,6 +88,13 @@ def _as_int(value: object) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", value):
         return int(value)
     return None
+
+
+def shown_total(raw: object) -> int:
+    """The total a checkout form says it showed, from untrusted input; 0 when it sent none (no
+    order costs 0, so an order without a shown total is refused and the total shown instead)."""
+    value = _as_int(raw)
+    return value if value is not None and value > 0 else 0
 
 
 def cart_line(product_id: object, quantity: object, expected_unit_price_vnd: object = None) -> CartLine:
@@ -339,9 +347,14 @@ def place_order(
     channel: str = "online",
     actor: str | None = None,
     now: datetime | None = None,
+    shown_total_vnd: int | None = None,
 ) -> Order:
     """Place a consumer order in one transaction — the order, one ProducerOrder per producer, the
     lines with copied prices, the stock taken — and commit it; or change nothing and raise.
+
+    `shown_total_vnd` is the total the buyer was shown (the checkout page sends it back): an order
+    that would cost anything else is refused with `TotalChanged`, so nobody is charged a total
+    they did not see (e.g. shipping added after the province was chosen). None: no such check.
 
     A second call with the same `idempotency_key` (double click, back button, a retry after a
     timeout) returns the order the first one placed.
@@ -363,6 +376,12 @@ def place_order(
         raise PricesChanged(
             "Some prices have changed since you saw them. Please check the new prices.",
             list(cart.price_changes),
+        )
+    if shown_total_vnd is not None and shown_total_vnd != cart.total_vnd:
+        raise TotalChanged(
+            f"The total is {cart.total_vnd} VND, not the {shown_total_vnd} VND shown.",
+            shown_total_vnd,
+            cart.total_vnd,
         )
     if payment_method == "card" and cart.total_vnd > MAX_CARD_CHARGE_VND:
         raise CardAmountTooLarge(

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -27,6 +28,7 @@ from marketplace.accounts.forms import EmptyForm
 from marketplace.accounts.permissions import login_required
 from marketplace.domain import DomainError
 from marketplace.extensions import db
+from marketplace.formatting import format_vnd
 from marketplace.orders import cart as carts
 from marketplace.orders import cart_store, services
 from marketplace.orders.errors import InvalidAddress, OrderError, OutOfStock, PricesChanged, UnknownProduct
@@ -233,6 +235,7 @@ def checkout():
                 payment_method=form.payment_method.data,
                 idempotency_key=form.idempotency_key.data or "",
                 customer_id=_user_id(),
+                shown_total_vnd=services.shown_total(request.form.get("shown_total_vnd")),
             )
         except InvalidAddress as error:
             for field_name in error.errors:
@@ -248,6 +251,28 @@ def checkout():
         "orders/checkout.html", form=form, priced=priced, province=province, problem=problem,
         price_changes=price_changes,
     )
+
+
+@bp.get("/checkout/shipping")
+def checkout_shipping():
+    """JSON for the checkout page's script: each producer's shipping fee and the total for the
+    province chosen (none: no fees yet), so the page shows what the order will cost as soon as the
+    province changes. The same figures the page itself shows after "Calculate shipping"."""
+    province = request.args.get("province", "")
+    province = province if province in PROVINCES_BY_CODE else None
+    cart, priced = _priced(_load_cart(), province)
+    if priced is None:
+        return jsonify({"error": "empty_cart"}), 404
+    return jsonify({
+        "province": province,
+        "groups": [
+            {"producer_id": group.producer_id, "shipping_fee_vnd": group.shipping_fee_vnd,
+             "shipping_fee": None if group.shipping_fee_vnd is None else format_vnd(group.shipping_fee_vnd)}
+            for group in priced.groups
+        ],
+        "total_vnd": priced.total_vnd,
+        "total": format_vnd(priced.total_vnd),
+    })
 
 
 def _after_placing(order: Order):  # noqa: ANN202

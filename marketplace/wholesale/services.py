@@ -258,17 +258,29 @@ def _line_location(line: ReportLine) -> int | None:
     return line.quoted.delivery_location_id if line.location_name else None
 
 
-def validate_csv(data: bytes, organisation_id: int) -> CsvReport:
-    """Read and check every line of an uploaded order file; change nothing."""
+UPLOAD_MODES = ("replace", "add")  # what an upload does to a draft that already has lines
+
+
+def validate_csv(data: bytes, organisation_id: int, base: Sequence[BulkLine] = ()) -> CsvReport:
+    """Read and check every line of an uploaded order file; change nothing.
+
+    `base`: the draft's lines when the file is added to it. A file line for a product already
+    there is checked at the two quantities added up, and the draft's other lines are quoted with
+    the file, so that every rule (MOQ, case pack, tiers, stock, a producer's minimum) is checked on
+    the order as it would become."""
     parsed = csvfile.parse_order_csv(data)
     if parsed.error:
         return CsvReport([], None, parsed.error, parsed.error_params)
-    return check_rows(parsed.rows, organisation_id)
+    return check_rows(parsed.rows, organisation_id, base)
 
 
-def check_rows(rows: Sequence[csvfile.CsvRow], organisation_id: int) -> CsvReport:
+def check_rows(
+    rows: Sequence[csvfile.CsvRow], organisation_id: int, base: Sequence[BulkLine] = ()
+) -> CsvReport:
     """Check every line of a bulk order as the CSV upload does (codes, quantities, locations by
-    name, duplicates, then the pricing rules), whatever channel sent it; change nothing."""
+    name, duplicates, then the pricing rules), whatever channel sent it; change nothing. `base`:
+    lines already in the draft, as in `validate_csv`."""
+    in_base = {line.product_id: line for line in base}
     resolved = resolve_codes(row.code for row in rows)
     locations = {csvfile.normalise_name(loc.name): loc.id for loc in organisation_locations(organisation_id)}
     report_lines: list[ReportLine] = []
@@ -294,8 +306,16 @@ def check_rows(rows: Sequence[csvfile.CsvRow], organisation_id: int) -> CsvRepor
             else:
                 first_line_of[found.product_id] = row.line_no
                 line.product_id = found.product_id
+                already = in_base.get(found.product_id)
+                if already is not None and quantity is not None:
+                    quantity += already.quantity
+                    location_id = location_id or already.delivery_location_id
+                    if quantity > MAX_BULK_QUANTITY:
+                        line.problems.append(Problem("invalid_quantity", {"max": MAX_BULK_QUANTITY}))
                 if quantity is not None and 1 <= quantity <= MAX_BULK_QUANTITY:
                     asked.append(BulkLine(found.product_id, quantity, location_id, row.line_no))
+    if asked:
+        asked += [line for pid, line in in_base.items() if pid not in first_line_of]
     quote = quote_bulk_order(asked, organisation_id) if asked else None
     part_problems: list[Problem] = []
     if quote is not None:
@@ -309,13 +329,27 @@ def check_rows(rows: Sequence[csvfile.CsvRow], organisation_id: int) -> CsvRepor
     return CsvReport(report_lines, quote, part_problems=part_problems)
 
 
-def accept_csv(data: bytes, organisation_id: int, user_id: int | None) -> CsvReport:
-    """Validate a file; when every line is right, its lines become the draft. Nothing changes
-    otherwise (the caller commits)."""
-    report = validate_csv(data, organisation_id)
+def accept_csv(data: bytes, organisation_id: int, user_id: int | None, mode: str = "replace") -> CsvReport:
+    """Validate a file; when every line is right, its lines become the draft ("replace") or are
+    added to it ("add": quantities of the same product added up, every rule checked on the
+    result). Nothing changes otherwise (the caller commits)."""
+    if mode not in UPLOAD_MODES:
+        raise InvalidLine(f"Choose one of {UPLOAD_MODES} for the uploaded lines.")
+    base = bulk_lines(draft_of(organisation_id)) if mode == "add" else []
+    report = validate_csv(data, organisation_id, base)
     if report.ok:
-        replace_draft(organisation_id, user_id, report.bulk_lines())
+        from_file = report.bulk_lines()
+        in_file = {line.product_id for line in from_file}
+        kept = [line for line in base if line.product_id not in in_file]
+        replace_draft(organisation_id, user_id, from_file + kept)
     return report
+
+
+def draft_line_count(organisation_id: int) -> int:
+    """How many lines the organisation's draft has (an upload onto a non-empty draft must say
+    whether it replaces it or adds to it)."""
+    draft = draft_of(organisation_id)
+    return len(draft.lines) if draft is not None else 0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from marketplace.extensions import db
 from marketplace.formatting import format_vnd
 from marketplace.ids import parse_id
 from marketplace.orders.errors import OutOfStock
+from marketplace.orders.messages import move_message
 from marketplace.orders.models import MAX_CARD_CHARGE_VND
 from marketplace.orders.services import events_of, new_idempotency_key
 from marketplace.producers.models import Producer
@@ -129,6 +130,7 @@ def _draft_page(status: int = 200, **extra):  # noqa: ANN003, ANN202
         "save_form": SaveListForm(),
         "pad_rows": [{"code": "", "quantity": "", "problems": []} for _ in range(PAD_ROWS)],
         "can_edit": _can_edit(),
+        "draft_lines": len(draft.lines) if draft else 0,
         **extra,
     }
     return render_template("wholesale/draft.html", **context), status
@@ -241,16 +243,26 @@ def upload():
     if not data:
         flash(code_text("no_file"), "error")
         return redirect(url_for("wholesale.draft"))
-    report = services.accept_csv(data, _org_id(), current_user.id)
+    draft_lines = services.draft_line_count(_org_id())
+    mode = request.form.get("mode", "") if draft_lines else "replace"
+    if mode not in services.UPLOAD_MODES:
+        # Never the silent default: the lines come back (a file's as text) with the question.
+        form.text.data = data.decode("utf-8-sig", errors="replace") if len(data) <= 2 * 1024 * 1024 else ""
+        return _draft_page(200, upload_form=form, mode_missing=True)
+    report = services.accept_csv(data, _org_id(), current_user.id, mode)
     if report.ok:
         db.session.commit()
-        flash(_("All %(n)d lines were accepted: they are now your bulk order.", n=len(report.lines)), "success")
+        if mode == "add":
+            flash(_("All %(n)d lines were accepted and added to your bulk order.", n=len(report.lines)), "success")
+        else:
+            flash(_("All %(n)d lines were accepted: they are now your bulk order.", n=len(report.lines)),
+                  "success")
         return redirect(url_for("wholesale.draft"))
     db.session.rollback()
     form.text.data = data.decode("utf-8-sig", errors="replace") if report.file_error != "file_too_large" else ""
     file_error_text = code_text(report.file_error, **report.file_error_params) if report.file_error else ""
     return render_template("wholesale/upload_report.html", report=report, upload_form=form,
-                           file_error_text=file_error_text)
+                           file_error_text=file_error_text, draft_lines=draft_lines, mode=mode)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,7 +494,7 @@ def approve(reference: str):
             flash(error_text(error), "error")
         else:
             db.session.commit()
-            flash(_("Approved: the order has gone to the producers."), "success")
+            flash(move_message("approved", order), "success")
     return redirect(url_for("wholesale.order", reference=reference))
 
 
@@ -499,7 +511,7 @@ def reject(reference: str):
             flash(error_text(error), "error")
         else:
             db.session.commit()
-            flash(_("Rejected: the order is cancelled and its stock given back."), "success")
+            flash(move_message("rejected_by_buyer", order), "success")
     else:
         flash(_("Say why the order is rejected."), "error")
     return redirect(url_for("wholesale.order", reference=reference))

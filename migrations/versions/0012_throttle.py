@@ -1,7 +1,7 @@
 """throttle counters: sign-in, sign-up, password reset and invitation limits shared by every worker
 
 Revision ID: 0012_throttle
-Revises: 0010_wholesale
+Revises: 0011_sales_ledger
 Create Date: 2026-12-05 10:00:00.000000
 
 """

@@ -1,7 +1,7 @@
 """api: tokens, idempotency keys, webhook endpoints, webhook deliveries and attempts
 
 Revision ID: 0013_api
-Revises: 0010_wholesale
+Revises: 0012_throttle
 Create Date: 2026-12-04 19:07:44.054842
 
 """

@@ -80,6 +80,7 @@ def test_search_add_two_producers_products_and_pay_by_card(page: Page, shop: str
     page.get_by_label("Số nhà và tên đường").fill("12 Phố Huế")
     page.get_by_label("Xã hoặc phường (xã / phường)").fill("Phường Hai Bà Trưng")
     page.get_by_label("Tỉnh hoặc thành phố").select_option("ha-noi")
+    expect(page.locator("[data-shipping-hint]")).to_be_hidden()  # the total now includes the shipping
     page.get_by_label("E-mail nhận xác nhận đơn hàng").fill("an@example.vn")
     page.locator("input[name=payment_method][value=card]").check()
     page.get_by_role("button", name="Đặt hàng").click()

@@ -96,10 +96,12 @@ def ship_and_deliver(page: Page, tracking: str) -> None:
     page.get_by_label("Carrier").fill("Viettel Post")
     page.get_by_label("Tracking number").fill(tracking)
     page.get_by_role("button", name="Mark shipped").click()
-    expect(page.locator(".flashes")).to_contain_text("The order is updated.")
+    shipped = re.compile(rf"Order OCOP-\w+ from .+ is shipped with Viettel Post, "
+                         rf"tracking number {tracking}\.")
+    expect(page.locator(".flashes")).to_contain_text(shipped)
     expect(page.locator("main")).to_contain_text(tracking)
     page.get_by_role("button", name="Mark delivered").click()
-    expect(page.locator(".flashes")).to_contain_text("The order is updated.")
+    expect(page.locator(".flashes")).to_contain_text(re.compile(r"Order OCOP-\w+ from .+ is delivered\."))
     expect(page.locator("h1 .badge")).to_have_text("Delivered")
     expect(page.locator(".part-panel")).to_contain_text(re.compile(r"Invoice: HD-"))
 
@@ -143,7 +145,7 @@ def test_csv_to_two_producers_to_receipt_and_invoices(page: Page, live_server: s
         part = page.locator(".bulk-part", has_text=producer)
         part.get_by_role("link", name="Confirm receipt or report a problem").click()
         page.get_by_role("button", name="Confirm receipt").click()
-        expect(page.locator(".flashes")).to_contain_text("Receipt confirmed. Thank you.")
+        expect(page.locator(".flashes")).to_have_text(f"Receipt of order {reference} confirmed. Thank you.")
         page.get_by_role("link", name="Back to the order").click()
     expect(page.get_by_role("link", name="Receipt and credit notes")).to_have_count(2)
 

@@ -306,3 +306,21 @@ def test_a_part_waiting_for_the_buyers_approval_is_hidden_from_its_producer(scen
     db.session.commit()
     web.sign_in(scene["producer_user"])
     assert web.get(f"/portal/orders/{part.id}/accept-part").status_code == 404
+
+
+@pytest.mark.parametrize(("who", "prefix", "section"), [
+    ("producer_user", "/portal/invoices", 'aria-label="Producer portal"'),
+    ("buyer", "/buyer/invoices", 'aria-label="Bulk ordering"'),
+])
+def test_invoice_pages_keep_their_sections_navigation(scene, web, who, prefix, section) -> None:  # noqa: ANN001
+    deliver(scene["part"])
+    invoice = db.session.scalars(select(Invoice)).one()
+    web.client.set_cookie("lang", "en")
+    web.sign_in(scene[who])
+    for url in (prefix, f"{prefix}/{invoice.id}"):
+        page = web.get(url).text
+        nav = page.split(section, 1)[1].split("</nav>", 1)[0] if section in page else ""
+        assert nav, url
+        invoices_link = next(item for item in nav.split("<li>") if f'href="{prefix}"' in item)
+        assert 'aria-current="page"' in invoices_link, url
+        assert invoice.number in page

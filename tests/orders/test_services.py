@@ -247,6 +247,23 @@ def test_a_tampered_or_stale_price_places_no_order(app, sent_price) -> None:  # 
         services.cart_line(tea.id, 1, "-5")
 
 
+@pytest.mark.parametrize("shown", [0, 250_000, 250_000 + 16_000 + 1])
+def test_a_total_other_than_the_one_shown_places_no_order(app, shown) -> None:  # noqa: ANN001
+    tea = make_product(price_vnd=250_000, stock=5, net_weight_g=400)
+    db.session.commit()
+    arguments = dict(lines=[CartLine(tea.id, 1, 250_000)], address=address(), contact_email="a@b.vn",
+                     payment_method="cod")
+    current = services.price_cart(arguments["lines"], address().province_code).total_vnd
+    with pytest.raises(errors.TotalChanged) as caught:
+        services.place_order(**arguments, idempotency_key=services.new_idempotency_key(),
+                             shown_total_vnd=shown)
+    assert caught.value.code == "total_changed" and caught.value.current_vnd == current
+    assert _stock(tea.id) == 5 and _counts() == (0, 0, 0)
+    order = services.place_order(**arguments, idempotency_key=services.new_idempotency_key(),
+                                 shown_total_vnd=current)
+    assert order.total_vnd == current and _stock(tea.id) == 4
+
+
 def test_invalid_phone_places_no_order(app) -> None:  # noqa: ANN001
     with pytest.raises(errors.InvalidAddress) as caught:
         address(phone="0123")

@@ -62,9 +62,17 @@ def _hidden(page: str) -> dict:
     for tag in re.findall(r"<input[^>]*>", page):
         name = re.search(r'name="([^"]+)"', tag)
         value = re.search(r'value="([^"]*)"', tag)
-        if name and name.group(1).startswith(("price_", "idempotency_key")):
+        if name and name.group(1).startswith(("price_", "idempotency_key", "shown_total_vnd")):
             found[name.group(1)] = value.group(1) if value else ""
     return found
+
+
+def checkout_form(web: FormClient, **address: str) -> dict:
+    """The checkout page's hidden fields once the delivery province is chosen and "Calculate
+    shipping" pressed (the page without JavaScript), so its total includes the shipping."""
+    first = _hidden(web.get("/checkout").get_data(as_text=True))
+    quoted = web.post("/checkout", {**ADDRESS, **address, **first, "action": "quote"})
+    return _hidden(quoted.get_data(as_text=True))
 
 
 def test_cart_add_change_remove_grouped_by_producer(app, web) -> None:  # noqa: ANN001
@@ -78,6 +86,22 @@ def test_cart_add_change_remove_grouped_by_producer(app, web) -> None:  # noqa: 
     web.post("/cart/remove", {"product_id": sauce.id})
     page = web.get("/cart").get_data(as_text=True)
     assert 'data-cart-count>4<' in page and "htx-sauce" not in page
+
+
+def test_added_to_the_cart_is_shown_once_on_the_page_it_was_added_from(app, web) -> None:  # noqa: ANN001
+    tea, sauce = _two_producers()
+    product_page = f"/products/{tea.slug}"
+    page = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": product_page},
+                    follow_redirects=True).get_data(as_text=True)
+    assert page.count("Added to your cart.") == 1
+    assert "Added to your cart." not in web.get("/cart").get_data(as_text=True)
+
+
+def test_two_adds_before_a_page_shows_messages_say_added_once(app, web) -> None:  # noqa: ANN001
+    tea, sauce = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": "/cart"})
+    web.post("/cart/add", {"product_id": sauce.id, "quantity": "1", "next": "/cart"})
+    assert web.get("/cart").get_data(as_text=True).count("Added to your cart.") == 1
 
 
 @pytest.mark.parametrize("quantity", ["-1", "0", "1001", "99999999999999999999", "abc", "1.5"])
@@ -116,14 +140,14 @@ def test_missing_csrf_token_is_refused_and_changes_nothing(app, client) -> None:
     assert response.status_code == 400 and "The form has expired" in response.get_data(as_text=True)
     web = FormClient(client)
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
-    form = _hidden(web.get("/checkout").get_data(as_text=True))
+    form = checkout_form(web)
     response = client.post("/checkout", data={**ADDRESS, **form, "payment_method": "cod", "action": "place"})
     assert response.status_code == 400 and "Nothing was changed" in response.get_data(as_text=True)
     assert _orders() == 0 and _stock(tea.id) == 10
 
 
 def _place(web: FormClient, **changes) -> tuple:  # noqa: ANN003
-    form = _hidden(web.get("/checkout").get_data(as_text=True))
+    form = checkout_form(web)
     data = {**ADDRESS, **form, "payment_method": "cod", "action": "place", **changes}
     return web.post("/checkout", data), form
 
@@ -177,11 +201,71 @@ def test_a_tampered_price_places_no_order_and_shows_the_real_price(app, web) -> 
 def test_a_price_changed_since_the_checkout_page_is_shown_not_charged(app, web) -> None:  # noqa: ANN001
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
-    form = _hidden(web.get("/checkout").get_data(as_text=True))
+    form = checkout_form(web)
     db.session.get(Product, tea.id).price_vnd = 300_000
     db.session.commit()
     response = web.post("/checkout", {**ADDRESS, **form, "payment_method": "cod", "action": "place"})
     assert "prices have changed" in response.get_data(as_text=True) and _orders() == 0
+
+
+def test_an_order_costing_more_than_the_page_showed_is_not_placed_and_the_new_total_is_shown(app, web) -> None:  # noqa: ANN001, E501
+    # The page without a province shows the products only; placing it with a province would add shipping.
+    tea, sauce = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
+    web.post("/cart/add", {"product_id": sauce.id, "quantity": "1"})
+    first = web.get("/checkout").get_data(as_text=True)
+    form = _hidden(first)
+    assert form["shown_total_vnd"] == "620000"
+    response = web.post("/checkout", {**ADDRESS, **form, "payment_method": "cod", "action": "place"})
+    page = response.get_data(as_text=True)
+    expected = services.price_cart([services.CartLine(tea.id, 2), services.CartLine(sauce.id, 1)], "ha-noi")
+    assert response.status_code == 200 and _orders() == 0 and _stock(tea.id) == 10
+    assert "The total is now" in page and "Nothing was ordered" in page
+    assert f"{expected.total_vnd:,}" in page.replace(".", ",")
+    again = _hidden(page)
+    assert again["shown_total_vnd"] == str(expected.total_vnd)
+    # The page now shows the new total: placed at exactly that.
+    placed = web.post("/checkout", {**ADDRESS, **again, "payment_method": "cod", "action": "place"})
+    assert placed.status_code == 302
+    assert db.session.scalar(select(Order)).total_vnd == expected.total_vnd
+
+
+@pytest.mark.parametrize("sent", [{"shown_total_vnd": "1000"}, {"shown_total_vnd": "abc"},
+                                  {"shown_total_vnd": ""}])
+def test_a_tampered_or_missing_total_places_no_order(app, web, sent) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    response, _ = _place(web, **sent)
+    assert response.status_code == 200 and "The total is now" in response.get_data(as_text=True)
+    assert _orders() == 0 and _stock(tea.id) == 10
+
+
+def test_without_javascript_calculate_shipping_shows_the_fee_and_the_total(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    first = _hidden(web.get("/checkout").get_data(as_text=True))
+    page = web.post("/checkout", {**ADDRESS, **first, "action": "quote"}).get_data(as_text=True)
+    expected = services.price_cart([services.CartLine(tea.id, 1)], "ha-noi")
+    fee = expected.groups[0].shipping_fee_vnd
+    assert f'data-shipping-fee="{tea.producer_id}"' in page and f"{fee:,}" in page.replace(".", ",")
+    assert _hidden(page)["shown_total_vnd"] == str(expected.total_vnd) == str(250_000 + fee)
+    assert _orders() == 0
+
+
+def test_the_shipping_figures_for_a_province_come_as_json(app, web) -> None:  # noqa: ANN001
+    tea, sauce = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
+    web.post("/cart/add", {"product_id": sauce.id, "quantity": "1"})
+    expected = services.price_cart([services.CartLine(tea.id, 2), services.CartLine(sauce.id, 1)], "hue")
+    body = web.get("/checkout/shipping?province=hue").get_json()
+    assert body["province"] == "hue" and body["total_vnd"] == expected.total_vnd
+    assert {g["producer_id"]: g["shipping_fee_vnd"] for g in body["groups"]} == {
+        g.producer_id: g.shipping_fee_vnd for g in expected.groups}
+    assert body["total"].replace(".", ",") == f"{expected.total_vnd:,} ₫"
+    none = web.get("/checkout/shipping?province=atlantis").get_json()
+    assert none["province"] is None and none["total_vnd"] == 620_000
+    assert all(g["shipping_fee_vnd"] is None for g in none["groups"])
+    assert _visitor(app).get("/checkout/shipping?province=hue").status_code == 404  # an empty cart
 
 
 def test_the_signed_out_cart_is_merged_into_the_account_cart_at_sign_in(app, web) -> None:  # noqa: ANN001
@@ -268,6 +352,51 @@ def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa:
     assert invoicing.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
 
 
+def test_each_producer_move_is_flashed_once_with_the_order_and_the_buyer(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    part = order.producer_orders[0]
+    member = _visitor(app).sign_in(make_producer_member(db.session.get(Producer, tea.producer_id)))
+    db.session.commit()
+    ref = order.reference
+    for action, data, message in [
+        ("accept", {}, f"Accepted order {ref} from Nguyễn Văn An."),
+        ("ship", {"carrier": "Viettel Post", "tracking_number": "VTP123"},
+         f"Order {ref} from Nguyễn Văn An is shipped with Viettel Post, tracking number VTP123."),
+        ("deliver", {}, f"Order {ref} from Nguyễn Văn An is delivered and its cash collected."),
+    ]:
+        response = member.post(f"/portal/orders/{part.id}/{action}", data, follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert page.count(message) == 1, action
+        assert "The order is updated" not in page
+
+
+def test_the_move_is_flashed_in_vietnamese(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    user = make_producer_member(db.session.get(Producer, tea.producer_id))
+    member = FormClient(app.test_client()).sign_in(user)
+    db.session.commit()
+    page = member.post(f"/portal/orders/{order.producer_orders[0].id}/accept", follow_redirects=True)
+    assert f"Đã chấp nhận đơn {order.reference} của Nguyễn Văn An." in page.get_data(as_text=True)
+
+
+def test_rejecting_is_flashed_with_the_order(app, web) -> None:  # noqa: ANN001
+    tea, _ = _two_producers()
+    web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
+    _place(web)
+    order = db.session.scalar(select(Order))
+    member = _visitor(app).sign_in(make_producer_member(db.session.get(Producer, tea.producer_id)))
+    db.session.commit()
+    page = member.post(f"/portal/orders/{order.producer_orders[0].id}/reject", {"reason": "Hết hàng"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert page.count(f"Rejected order {order.reference} from Nguyễn Văn An") == 1
+
+
 def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "4"})
@@ -285,7 +414,7 @@ def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001
 def test_an_order_that_fails_leaves_no_email(app, web) -> None:  # noqa: ANN001
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
-    form = _hidden(web.get("/checkout").get_data(as_text=True))
+    form = checkout_form(web)
     db.session.get(Product, tea.id).stock = 1
     db.session.commit()
     response = web.post("/checkout", {**ADDRESS, **form, "payment_method": "cod", "action": "place"})

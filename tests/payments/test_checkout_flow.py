@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order
 from tests.conftest import FormClient
 from tests.factories import make_producer, make_product
-from tests.orders.test_views import ADDRESS, _hidden
+from tests.orders.test_views import ADDRESS, checkout_form
 from tests.payments.test_stripe import DECLINED_CARD, _wait_for
 
 
@@ -38,7 +38,7 @@ def _card_checkout(app) -> tuple[FormClient, Order, str]:  # noqa: ANN001
     db.session.commit()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "2"})
-    form = _hidden(web.get("/checkout").get_data(as_text=True))
+    form = checkout_form(web)
     response = web.post("/checkout", {**ADDRESS, **form, "payment_method": "card", "action": "place"})
     assert response.status_code == 302 and "/pay" in response.headers["Location"]
     order = db.session.scalar(select(Order))

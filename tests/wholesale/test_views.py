@@ -74,6 +74,35 @@ def test_a_purchaser_adds_from_the_catalogue_reviews_and_places(web) -> None:  #
     assert orders[0].reference in web.get("/buyer/orders").get_data(as_text=True)
 
 
+def test_added_to_the_bulk_order_is_said_once(web) -> None:  # noqa: ANN001
+    user, _ = buyer("purchaser")
+    product = wholesale_product(stock=500)
+    db.session.commit()
+    web.sign_in(user)
+    for _ in range(2):
+        web.post("/wholesale/order/add",
+                 {"product_id": product.id, "quantity": 50, "next": "/wholesale/order"})
+    assert web.get("/wholesale/order").get_data(as_text=True).count("Added to your bulk order.") == 1
+
+
+def test_approving_and_rejecting_name_the_order(web) -> None:  # noqa: ANN001
+    user, organisation = buyer("owner", approval_threshold_vnd=1_000_000)
+    product = wholesale_product(stock=500)
+    db.session.commit()
+    placed = []
+    for _ in range(2):
+        fill_draft(organisation, [(product, 50)], user)
+        placed.append(place(user, organisation, [product]))
+    first, second = placed
+    assert first.approval_status == second.approval_status == "pending"
+    web.sign_in(user)
+    page = web.post(f"/buyer/orders/{first.reference}/approve", follow_redirects=True).get_data(as_text=True)
+    assert page.count(f"Approved order {first.reference}: it has gone to the producers.") == 1
+    page = web.post(f"/buyer/orders/{second.reference}/reject", {"note": "Too much"},
+                    follow_redirects=True).get_data(as_text=True)
+    assert page.count(f"Rejected order {second.reference}: it is cancelled and its stock given back.") == 1
+
+
 def test_the_review_refuses_a_past_date_with_a_message_by_the_field(web) -> None:  # noqa: ANN001
     user, organisation = buyer()
     product = wholesale_product()
@@ -178,6 +207,76 @@ def test_a_csv_with_bad_lines_shows_a_report_and_the_fixed_text_is_accepted(web)
     fixed = web.post("/wholesale/order/upload", {"text": "sku;quantity\nNM-500;60\n"})
     assert fixed.status_code == 302
     assert [(ln.quantity) for ln in services.draft_of(organisation.id).lines] == [60]
+
+
+def _draft(organisation) -> dict[str, int]:  # noqa: ANN001
+    db.session.expire_all()
+    draft = services.draft_of(organisation.id)
+    return {ln.product_id: ln.quantity for ln in draft.lines} if draft else {}
+
+
+@pytest.fixture
+def draft_with_a_line(web):  # noqa: ANN001, ANN201
+    """A purchaser whose draft holds 60 of NM-500 (case pack 6); TC-1 is another product."""
+    user, organisation = buyer("purchaser")
+    producer = make_producer(slug="htx-pq")
+    sauce = wholesale_product(producer, sku="NM-500", case_pack=6, min_order_qty=6, stock=500)
+    tea = wholesale_product(producer, sku="TC-1", stock=500)
+    fill_draft(organisation, [(sauce, 60)], user)
+    web.sign_in(user)
+    return organisation, sauce, tea
+
+
+def test_pasting_onto_a_draft_with_lines_without_choosing_changes_nothing_and_keeps_the_lines(
+        web, draft_with_a_line) -> None:  # noqa: ANN001
+    organisation, sauce, _ = draft_with_a_line
+    page = web.post("/wholesale/order/upload", {"text": "sku;quantity\nTC-1;50\n"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and _draft(organisation) == {sauce.id: 60}
+    assert text.count("Nothing was changed: choose whether these lines are added to your bulk order") == 1
+    assert "TC-1;50" in text  # what was pasted is still there
+    assert 'name="mode" value="add" required>' in text and 'value="replace" required>' in text  # no default
+    # an uploaded file comes back as text too
+    page = web.post("/wholesale/order/upload", {"file": (io.BytesIO(b"TC-1;50\n"), "order.csv")},
+                    content_type="multipart/form-data")
+    assert "TC-1;50" in page.get_data(as_text=True) and _draft(organisation) == {sauce.id: 60}
+
+
+def test_replace_makes_the_lines_the_draft(web, draft_with_a_line) -> None:  # noqa: ANN001
+    organisation, _, tea = draft_with_a_line
+    response = web.post("/wholesale/order/upload", {"text": "TC-1;50\n", "mode": "replace"})
+    assert response.status_code == 302 and _draft(organisation) == {tea.id: 50}
+
+
+def test_add_adds_quantities_of_the_same_product_and_keeps_the_other_lines(
+        web, draft_with_a_line) -> None:  # noqa: ANN001
+    organisation, sauce, tea = draft_with_a_line
+    response = web.post("/wholesale/order/upload", {"text": "NM-500;12\nTC-1;50\n", "mode": "add"},
+                        follow_redirects=True)
+    assert "accepted and added to your bulk order" in response.get_data(as_text=True)
+    assert _draft(organisation) == {sauce.id: 72, tea.id: 50}
+
+
+def test_add_checks_every_rule_on_the_quantities_added_up(web, draft_with_a_line) -> None:  # noqa: ANN001
+    organisation, sauce, _ = draft_with_a_line
+    # 6 alone is a whole case; 60 + 4 is not: refused, and the draft is as it was
+    page = web.post("/wholesale/order/upload", {"text": "NM-500;4\n", "mode": "add"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "cannot be ordered as they are" in text
+    assert _draft(organisation) == {sauce.id: 60}
+    assert 'value="add" required checked>' in text  # the choice is kept for the corrected lines
+    page = web.post("/wholesale/order/upload", {"text": "NM-500;1000\n", "mode": "add"})
+    assert _draft(organisation) == {sauce.id: 60}  # 1060 is more than the 500 in stock
+
+
+def test_an_empty_draft_needs_no_choice(web) -> None:  # noqa: ANN001
+    user, organisation = buyer("purchaser")
+    tea = wholesale_product(make_producer(slug="htx-e"), sku="TC-9")
+    db.session.commit()
+    web.sign_in(user)
+    assert 'name="mode"' not in web.get("/wholesale/order").get_data(as_text=True)
+    assert web.post("/wholesale/order/upload", {"text": "TC-9;50\n"}).status_code == 302
+    assert _draft(organisation) == {tea.id: 50}
 
 
 def test_the_quick_order_pad_works_without_javascript_and_checks_as_you_go(web) -> None:  # noqa: ANN001
