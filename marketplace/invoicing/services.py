@@ -463,19 +463,6 @@ def outstanding_invoices_vnd(organisation_id: int) -> int:
     return int(total or 0)
 
 
-def credited_goods_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
-    """Goods value (before VAT) of credit notes per (producer, channel): revenue taken back out."""
-    query = (
-        select(Invoice.producer_id, Order.channel, func.sum(CreditNote.amount_vnd))
-        .join(Invoice, Invoice.id == CreditNote.invoice_id)
-        .join(Order, Order.id == Invoice.order_id)
-        .group_by(Invoice.producer_id, Order.channel)
-    )
-    if channel:
-        query = query.where(Order.channel == channel)
-    return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
-
-
 # ---------------------------------------------------------------------------------------------
 # Payment terms of an organisation (administrators)
 

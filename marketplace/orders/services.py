@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.catalog.cache import bump_catalog_version
@@ -827,35 +827,3 @@ def events_of(order: Order) -> list[OrderEvent]:
     return list(
         db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Revenue by channel
-
-
-def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
-    """Goods revenue (VND, shipping excluded) per (producer, channel): a card part counts once
-    paid, a cash part once collected, a part paid on terms once delivered (when its invoice is
-    issued, less its credit notes), and none once cancelled or refunded."""
-    counted = and_(
-        ProducerOrder.status.notin_(("cancelled", "refunded")),
-        or_(
-            and_(Order.payment_method == "card", Order.payment_status.in_(("paid", "partially_refunded"))),
-            and_(Order.payment_method == "cod", ProducerOrder.cod_collected_at.is_not(None)),
-            and_(Order.payment_method == "invoice", ProducerOrder.status == "delivered"),
-        ),
-    )
-    query = (
-        select(ProducerOrder.producer_id, Order.channel, func.sum(ProducerOrder.subtotal_vnd))
-        .join(Order, Order.id == ProducerOrder.order_id)
-        .where(counted)
-        .group_by(ProducerOrder.producer_id, Order.channel)
-    )
-    if channel:
-        query = query.where(Order.channel == channel)
-    revenue = {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
-    from marketplace.invoicing.services import credited_goods_by_producer
-
-    for key, credited in credited_goods_by_producer(channel).items():
-        revenue[key] = revenue.get(key, 0) - credited
-    return revenue

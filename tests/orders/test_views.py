@@ -13,6 +13,7 @@ from marketplace.mail import OutboxMessage
 from marketplace.orders import services
 from marketplace.orders.models import CartItem, Order
 from marketplace.producers.models import Producer
+from marketplace.reports import ledger
 from tests.conftest import FormClient
 from tests.factories import PASSWORD, make_producer, make_producer_member, make_product, make_user
 
@@ -264,7 +265,7 @@ def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa:
     assert part.status == "delivered" and part.cod_collected_at is not None
     kinds = db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
     assert kinds == ["order_placed", "order_shipped"]
-    assert services.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
+    assert ledger.revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
 
 
 def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001

@@ -15,6 +15,7 @@ order tables and putting the stock back itself. Card refunds
 go to a stand-in (the `refunds` fixture), not to Stripe. Deterministic (`derandomize`, no example
 database) so that CI is stable.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,7 +23,13 @@ from datetime import timedelta
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select, update
 
 from marketplace.accounts.models import User
@@ -51,8 +58,14 @@ lines = st.lists(st.tuples(st.integers(0, len(PRICES) - 1), st.integers(1, 3)), 
 # What each example keeps: the catalogue and the buyer, built once per test (their rows are ORM
 # writes the search index follows; the examples change stock only with UPDATE statements).
 CATALOGUE_TABLES = {
-    "catalog_state", "producers", "products", "price_tiers", "users", "buyer_organisations",
-    "buyer_memberships", "delivery_locations",
+    "catalog_state",
+    "producers",
+    "products",
+    "price_tiers",
+    "users",
+    "buyer_organisations",
+    "buyer_memberships",
+    "delivery_locations",
 }
 
 
@@ -117,8 +130,14 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
 
         def pay_by_card_order(self, order: Order) -> None:
             """Stripe's payment_intent.succeeded, applied as the webhook applies it."""
-            self.attempt(lambda: orders.record_card_payment(
-                order, payment_intent_id=f"pi_{order.reference}", amount_vnd=order.total_vnd, currency="vnd"))
+            self.attempt(
+                lambda: orders.record_card_payment(
+                    order,
+                    payment_intent_id=f"pi_{order.reference}",
+                    amount_vnd=order.total_vnd,
+                    currency="vnd",
+                )
+            )
 
         def receive(self, part: ProducerOrder, quantity: int, kind: str) -> None:
             """The buyer confirms receipt, reporting `quantity` units of the first invoiced line."""
@@ -127,8 +146,11 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
             if invoice is not None and quantity and invoice.lines[0].order_line_id is not None:
                 line_id = invoice.lines[0].order_line_id
                 problems[line_id] = invoicing.ReceiptProblem(line_id, kind, quantity, "hỏng")
-            self.attempt(lambda: invoicing.confirm_receipt(
-                part, actor="buyer", user_id=self.user.id, problems=problems))
+            self.attempt(
+                lambda: invoicing.confirm_receipt(
+                    part, actor="buyer", user_id=self.user.id, problems=problems
+                )
+            )
 
         # -- placing ---------------------------------------------------------------------------
 
@@ -161,9 +183,11 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
             wholesale.fill_draft(self.organisation, chosen, self.user)
             try:
                 order = wholesale_services.place_bulk_order(
-                    organisation_id=self.organisation.id, user=self.user,
+                    organisation_id=self.organisation.id,
+                    user=self.user,
                     choices=wholesale.choices_for(self.organisation, [p for p, _ in chosen]),
-                    purchase_order_number="PO", idempotency_key=orders.new_idempotency_key(),
+                    purchase_order_number="PO",
+                    idempotency_key=orders.new_idempotency_key(),
                     payment_method=method,
                 )
                 self.order_ids.append(order.id)
@@ -210,7 +234,9 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
         def ship(self, i: int) -> None:
             part = self.part(i, "accepted")
             if part is not None:
-                self.attempt(lambda: orders.ship_producer_order(part, "producer", carrier="GHN", tracking_number="1"))
+                self.attempt(
+                    lambda: orders.ship_producer_order(part, "producer", carrier="GHN", tracking_number="1")
+                )
 
         @precondition(lambda self: self.order_ids)
         @rule(i=st.integers(0, 99))
@@ -235,7 +261,9 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
             elif part.status == "placed":
                 self.attempt(lambda: orders.accept_producer_order(part, "producer"))
             elif part.status == "accepted":
-                self.attempt(lambda: orders.ship_producer_order(part, "producer", carrier="GHN", tracking_number="1"))
+                self.attempt(
+                    lambda: orders.ship_producer_order(part, "producer", carrier="GHN", tracking_number="1")
+                )
             elif part.status == "shipped":
                 self.attempt(lambda: orders.mark_delivered(part, "producer"))
             elif part.received_at is None and order.payment_method == "invoice":
@@ -263,7 +291,9 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
                 self.receive(part, 0, "shortfall")
 
         @precondition(lambda self: self.order_ids)
-        @rule(i=st.integers(0, 99), quantity=st.integers(1, 3), kind=st.sampled_from(["shortfall", "damaged"]))
+        @rule(
+            i=st.integers(0, 99), quantity=st.integers(1, 3), kind=st.sampled_from(["shortfall", "damaged"])
+        )
         def receive_with_credit_note(self, i: int, quantity: int, kind: str) -> None:
             part = self.part(i, "delivered")
             if part is not None:
@@ -290,7 +320,9 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
         def stock_is_never_negative_and_adds_up(self) -> None:
             db.session.expire_all()
             stock = dict(
-                db.session.execute(select(Product.id, Product.stock).where(Product.id.in_(self.product_ids))).all()
+                db.session.execute(
+                    select(Product.id, Product.stock).where(Product.id.in_(self.product_ids))
+                ).all()
             )
             assert min(stock.values()) >= 0
             held = dict(
@@ -326,6 +358,9 @@ def test_the_ledger_follows_any_sequence_of_order_events(app, refunds) -> None: 
     )
     # The sequences reached every rule of the ledger (derandomised: the same ones every run).
     assert seen == {
-        ("sale", "card_payment"), ("sale", "cash_collection"), ("sale", "invoice"),
-        ("refund", "part_cancellation"), ("credit_note", "credit_note"),
+        ("sale", "card_payment"),
+        ("sale", "cash_collection"),
+        ("sale", "invoice"),
+        ("refund", "part_cancellation"),
+        ("credit_note", "credit_note"),
     }
