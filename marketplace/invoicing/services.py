@@ -476,29 +476,6 @@ def outstanding_invoices_vnd(organisation_id: int) -> int:
     return int(total or 0)
 
 
-def credited_goods_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
-    """Goods value (before VAT) of credit notes per (producer, channel): revenue taken back out."""
-    query = (
-        select(Invoice.producer_id, Order.channel, func.sum(CreditNote.amount_vnd))
-        .join(Invoice, Invoice.id == CreditNote.invoice_id)
-        .join(Order, Order.id == Invoice.order_id)
-        .group_by(Invoice.producer_id, Order.channel)
-    )
-    if channel:
-        query = query.where(Order.channel == channel)
-    return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}
-
-
-def recognised_revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
-    """Goods revenue (VND, shipping excluded) per (producer, channel): a card part counts once
-    paid, a cash part once collected, a part paid on terms once delivered (when its invoice is
-    issued, less its credit notes), and none once cancelled or refunded."""
-    revenue = order_services.counted_goods_by_producer(channel)
-    for key, credited in credited_goods_by_producer(channel).items():
-        revenue[key] = revenue.get(key, 0) - credited
-    return revenue
-
-
 # ---------------------------------------------------------------------------------------------
 # Payment terms of an organisation (administrators)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.catalog.cache import bump_catalog_version
@@ -967,31 +967,3 @@ def events_of(order: Order) -> list[OrderEvent]:
     return list(
         db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id))
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Revenue by channel
-
-
-def counted_goods_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:
-    """Goods sold (VND, shipping excluded) per (producer, channel) as the order rules count them:
-    a card part once paid, a cash part once collected, a part paid on terms once delivered, none
-    once cancelled or refunded. Credit notes are invoicing's: its `recognised_revenue_by_producer`
-    takes them off."""
-    counted = and_(
-        ProducerOrder.status.notin_(("cancelled", "refunded")),
-        or_(
-            and_(Order.payment_method == "card", Order.payment_status.in_(("paid", "partially_refunded"))),
-            and_(Order.payment_method == "cod", ProducerOrder.cod_collected_at.is_not(None)),
-            and_(Order.payment_method == "invoice", ProducerOrder.status == "delivered"),
-        ),
-    )
-    query = (
-        select(ProducerOrder.producer_id, Order.channel, func.sum(ProducerOrder.subtotal_vnd))
-        .join(Order, Order.id == ProducerOrder.order_id)
-        .where(counted)
-        .group_by(ProducerOrder.producer_id, Order.channel)
-    )
-    if channel:
-        query = query.where(Order.channel == channel)
-    return {(producer_id, ch): int(total) for producer_id, ch, total in db.session.execute(query)}

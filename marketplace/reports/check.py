@@ -100,8 +100,9 @@ def ledger_by_part() -> dict[int, tuple[int, int]]:
     _add(
         held,
         db.session.execute(
-            select(SalesEntry.producer_order_id, func.sum(SalesEntry.amount_vnd), func.sum(SalesEntry.units))
-            .group_by(SalesEntry.producer_order_id)
+            select(
+                SalesEntry.producer_order_id, func.sum(SalesEntry.amount_vnd), func.sum(SalesEntry.units)
+            ).group_by(SalesEntry.producer_order_id)
         ),
     )
     return held
@@ -130,18 +131,27 @@ def _inconsistent_rows() -> list[int]:
 
 def check_ledger() -> LedgerCheck:
     expected, held = expected_by_part(), ledger_by_part()
-    parts = sorted(part_id for part_id in expected.keys() | held.keys()
-                   if expected.get(part_id, (0, 0)) != held.get(part_id, (0, 0)))
-    info = {
-        part_id: (reference, producer_id)
-        for part_id, reference, producer_id in db.session.execute(
-            select(ProducerOrder.id, Order.reference, ProducerOrder.producer_id)
-            .join(Order, Order.id == ProducerOrder.order_id)
-            .where(ProducerOrder.id.in_(parts))
-        )
-    } if parts else {}
+    parts = sorted(
+        part_id
+        for part_id in expected.keys() | held.keys()
+        if expected.get(part_id, (0, 0)) != held.get(part_id, (0, 0))
+    )
+    info = (
+        {
+            part_id: (reference, producer_id)
+            for part_id, reference, producer_id in db.session.execute(
+                select(ProducerOrder.id, Order.reference, ProducerOrder.producer_id)
+                .join(Order, Order.id == ProducerOrder.order_id)
+                .where(ProducerOrder.id.in_(parts))
+            )
+        }
+        if parts
+        else {}
+    )
     differences = [
-        Difference(part_id, *info.get(part_id, ("?", 0)), *expected.get(part_id, (0, 0)), *held.get(part_id, (0, 0)))
+        Difference(
+            part_id, *info.get(part_id, ("?", 0)), *expected.get(part_id, (0, 0)), *held.get(part_id, (0, 0))
+        )
         for part_id in parts
     ]
     rows = db.session.scalar(select(func.count(SalesEntry.id))) or 0

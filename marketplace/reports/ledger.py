@@ -159,7 +159,12 @@ def _sold_line_ids(producer_order: ProducerOrder) -> set[int]:
 
 
 def record_sale(
-    producer_order: ProducerOrder, figures: list[LineFigure], *, source_kind: str, source_id: int, at: datetime
+    producer_order: ProducerOrder,
+    figures: list[LineFigure],
+    *,
+    source_kind: str,
+    source_id: int,
+    at: datetime,
 ) -> list[SalesEntry]:
     """Count the lines of a part that are not counted yet."""
     sold = _sold_line_ids(producer_order)
@@ -180,7 +185,10 @@ def counted_by_line(producer_order_id: int) -> list[LineFigure]:
         .group_by(SalesEntry.order_line_id, SalesEntry.product_id)
         .order_by(SalesEntry.order_line_id)
     ).all()
-    return [LineFigure(line_id, product_id, int(amount), int(units)) for line_id, product_id, amount, units in rows]
+    return [
+        LineFigure(line_id, product_id, int(amount), int(units))
+        for line_id, product_id, amount, units in rows
+    ]
 
 
 def reverse_part(producer_order: ProducerOrder, *, source_id: int, at: datetime) -> list[SalesEntry]:
@@ -261,8 +269,9 @@ def on_producer_order_delivered(  # noqa: ANN003
     if order.payment_method != "cod":
         return
     source_id = _event_id(order, producer_order, "delivered")
-    record_sale(producer_order, _part_lines(producer_order), source_kind="cash_collection", source_id=source_id,
-                at=at)
+    record_sale(
+        producer_order, _part_lines(producer_order), source_kind="cash_collection", source_id=source_id, at=at
+    )
 
 
 def on_invoice_issued(  # noqa: ANN003
@@ -284,10 +293,17 @@ def on_credit_note_issued(  # noqa: ANN003
     if order_line_id is None:  # a credit on the delivery charge takes back no goods
         return
     product_of_line = {line.id: line.product_id for line in producer_order.lines}
-    figure = LineFigure(order_line_id, product_of_line[order_line_id], -credit_note.amount_vnd,
-                        -credit_note.quantity)
-    _append(producer_order, [figure], kind="credit_note", source_kind="credit_note", source_id=credit_note.id,
-            at=at)
+    figure = LineFigure(
+        order_line_id, product_of_line[order_line_id], -credit_note.amount_vnd, -credit_note.quantity
+    )
+    _append(
+        producer_order,
+        [figure],
+        kind="credit_note",
+        source_kind="credit_note",
+        source_id=credit_note.id,
+        at=at,
+    )
 
 
 def forbid_changes(session: Session, flush_context: object, instances: object) -> None:
@@ -347,7 +363,8 @@ def sales_by_month(*, producer_id: int | None = None, channel: str | None = None
     if channel is not None:
         query = query.where(SalesEntry.channel == channel)
     return [
-        MonthlySales(m, int(amount), int(units)) for m, amount, units in db.session.execute(query.order_by(month))
+        MonthlySales(m, int(amount), int(units))
+        for m, amount, units in db.session.execute(query.order_by(month))
     ]
 
 
@@ -367,6 +384,8 @@ def revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int
 def entries_of_part(producer_order_id: int) -> list[SalesEntry]:
     return list(
         db.session.scalars(
-            select(SalesEntry).where(SalesEntry.producer_order_id == producer_order_id).order_by(SalesEntry.id)
+            select(SalesEntry)
+            .where(SalesEntry.producer_order_id == producer_order_id)
+            .order_by(SalesEntry.id)
         )
     )

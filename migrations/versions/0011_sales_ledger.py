@@ -17,6 +17,7 @@ written, dated by the events that caused them:
 Province, group and star class are read as they are now (the database keeps no history of them):
 the star class is that of a verified certificate in force on the row's day in Vietnam.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
@@ -161,7 +162,8 @@ def upgrade():
             "kind IN ('sale', 'refund', 'cancellation', 'credit_note')", name=op.f("ck_sales_entries_kind")
         ),
         sa.CheckConstraint(
-            "source_kind IN ('card_payment', 'cash_collection', 'invoice', 'part_cancellation', 'credit_note')",
+            "source_kind IN ('card_payment', 'cash_collection', 'invoice', 'part_cancellation', "
+            "'credit_note')",
             name=op.f("ck_sales_entries_source_kind"),
         ),
         sa.CheckConstraint(
@@ -188,13 +190,13 @@ def upgrade():
             ["product_id"], ["products.id"], name=op.f("fk_sales_entries_product_id_products")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sales_entries")),
-        sa.UniqueConstraint(
-            "source_kind", "source_id", "order_line_id", name="uq_sales_entries_source_line"
-        ),
+        sa.UniqueConstraint("source_kind", "source_id", "order_line_id", name="uq_sales_entries_source_line"),
     )
     with op.batch_alter_table("sales_entries", schema=None) as batch_op:
         batch_op.create_index("ix_sales_entries_channel_occurred", ["channel", "occurred_at"], unique=False)
-        batch_op.create_index("ix_sales_entries_producer_occurred", ["producer_id", "occurred_at"], unique=False)
+        batch_op.create_index(
+            "ix_sales_entries_producer_occurred", ["producer_id", "occurred_at"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_sales_entries_producer_order_id"), ["producer_order_id"], unique=False
         )
@@ -322,9 +324,17 @@ def _backfill_rows(conn) -> list[dict]:  # noqa: ANN001
                 continue  # cancelled before the payment: never counted
             add(part_id, lines, kind="sale", source_kind="card_payment", source_id=paid_event, at=paid_at)
             if cancel is not None:
-                reversal = [(line_id, product_id, -amount, -units) for line_id, product_id, amount, units in lines]
-                add(part_id, reversal, kind="refund", source_kind="part_cancellation", source_id=cancel[0],
-                    at=cancel[1])
+                reversal = [
+                    (line_id, product_id, -amount, -units) for line_id, product_id, amount, units in lines
+                ]
+                add(
+                    part_id,
+                    reversal,
+                    kind="refund",
+                    source_kind="part_cancellation",
+                    source_id=cancel[0],
+                    at=cancel[1],
+                )
         elif method == "cod" and collected is not None and part_id in delivered:
             event_id, at = delivered[part_id]
             add(part_id, lines, kind="sale", source_kind="cash_collection", source_id=event_id, at=at)
@@ -342,14 +352,22 @@ def _backfill_rows(conn) -> list[dict]:  # noqa: ANN001
     ):
         order_line_of_invoice_line[il_id] = line_id
         if line_id is not None:  # the delivery charge is not a sale
-            goods_of_invoice.setdefault(invoice_id, []).append((line_id, product_of_line[line_id], int(amount), quantity))
+            goods_of_invoice.setdefault(invoice_id, []).append(
+                (line_id, product_of_line[line_id], int(amount), quantity)
+            )
     part_of_invoice = {}
     for invoice_id, part_id, created_at in conn.execute(
         sa.select(invoices.c.id, invoices.c.producer_order_id, invoices.c.created_at).order_by(invoices.c.id)
     ):
         part_of_invoice[invoice_id] = part_id
-        add(part_id, goods_of_invoice.get(invoice_id, []), kind="sale", source_kind="invoice",
-            source_id=invoice_id, at=created_at)
+        add(
+            part_id,
+            goods_of_invoice.get(invoice_id, []),
+            kind="sale",
+            source_kind="invoice",
+            source_id=invoice_id,
+            at=created_at,
+        )
     for note_id, invoice_id, il_id, quantity, amount, created_at in conn.execute(
         sa.select(
             credit_notes.c.id,
@@ -363,8 +381,14 @@ def _backfill_rows(conn) -> list[dict]:  # noqa: ANN001
         line_id = order_line_of_invoice_line.get(il_id)
         if line_id is None:
             continue
-        add(part_of_invoice[invoice_id], [(line_id, product_of_line[line_id], -int(amount), -quantity)],
-            kind="credit_note", source_kind="credit_note", source_id=note_id, at=created_at)
+        add(
+            part_of_invoice[invoice_id],
+            [(line_id, product_of_line[line_id], -int(amount), -quantity)],
+            kind="credit_note",
+            source_kind="credit_note",
+            source_id=note_id,
+            at=created_at,
+        )
 
     rows = [row for row in rows if row["amount_vnd"] or row["units"]]
     rows.sort(key=lambda row: row["occurred_at"])  # stable: same-moment rows keep their order

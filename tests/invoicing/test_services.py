@@ -12,8 +12,8 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.invoicing import errors, fulfilment, services, vat
 from marketplace.invoicing.models import Invoice
-from marketplace.orders import services as order_services
 from marketplace.orders.models import Order, OrderEvent, OrderLine, ProducerOrder
+from marketplace.reports import ledger
 from marketplace.timeutil import today_in_vietnam, utcnow
 from tests.factories import make_buyer_organisation, make_producer, make_product
 from tests.invoicing.helpers import deliver, supermarket_order
@@ -361,9 +361,9 @@ def test_partly_accepted_line_is_invoiced_at_its_accepted_quantity_and_zero_line
 def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  # noqa: ANN001
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)], [(world["wine"], 2)]])
     tea_part, wine_part = order.producer_orders
-    assert services.recognised_revenue_by_producer() == {}
+    assert ledger.revenue_by_producer() == {}
     deliver(tea_part)
-    revenue = services.recognised_revenue_by_producer("supermarket")
+    revenue = ledger.revenue_by_producer("supermarket")
     assert revenue == {(world["producer"].id, "supermarket"): 820_000}
     line_id = tea_part.lines[0].id
     services.confirm_receipt(
@@ -373,7 +373,7 @@ def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  #
         problems={line_id: services.ReceiptProblem(line_id, "damaged", 1, "Móp")},
     )
     db.session.commit()
-    assert services.recognised_revenue_by_producer() == {(world["producer"].id, "supermarket"): 738_000}
+    assert ledger.revenue_by_producer() == {(world["producer"].id, "supermarket"): 738_000}
 
 
 def test_admin_terms_are_validated_and_saved(world) -> None:  # noqa: ANN001

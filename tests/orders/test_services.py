@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import CatalogState, Product
 from marketplace.extensions import db
-from marketplace.invoicing import services as invoicing
 from marketplace.orders import errors, services
 from marketplace.orders.models import Order, OrderEvent, OrderLine, ProducerOrder
 from marketplace.orders.services import CartLine
 from marketplace.orders.shipping import DEFAULT_SHIPPING_TABLE, ShippingTable, distance_class
+from marketplace.reports import ledger
 from marketplace.timeutil import utcnow
 from tests.factories import make_producer, make_product, make_user
 from tests.orders.helpers import address, place
@@ -324,7 +324,7 @@ def test_producer_order_goes_through_its_statuses_with_an_event_for_each(app) ->
         ("accepted", "shipped"),
         ("shipped", "delivered"),
     ]
-    assert invoicing.recognised_revenue_by_producer("online") == {(tea.producer_id, "online"): tea.price_vnd}
+    assert ledger.revenue_by_producer("online") == {(tea.producer_id, "online"): tea.price_vnd}
 
 
 @pytest.mark.parametrize("moves", [("delivered",), ("shipped",), ("accepted", "accepted"), ("refunded",)])
@@ -359,7 +359,7 @@ def test_cancelling_and_rejecting_give_the_stock_back(app) -> None:  # noqa: ANN
     db.session.commit()
     assert (_stock(tea.id), _stock(honey.id)) == (5, 5)
     assert [po.status for po in order.producer_orders] == ["cancelled", "cancelled"] and order.cancelled_at
-    assert invoicing.recognised_revenue_by_producer() == {}
+    assert ledger.revenue_by_producer() == {}
     with pytest.raises(errors.TransitionNotAllowed):
         services.cancel_order(order, "customer 1")
 

@@ -15,12 +15,12 @@ import stripe
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.invoicing import services as invoicing
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import services as payments
 from marketplace.payments import stripe_gateway
 from marketplace.payments.models import ProcessedStripeEvent
+from marketplace.reports import ledger
 from marketplace.timeutil import utcnow
 from tests.factories import make_producer, make_product
 from tests.orders.helpers import place
@@ -97,7 +97,7 @@ def test_a_card_payment_marks_the_order_paid_only_when_the_signed_webhook_arrive
     assert ("awaiting_payment", "paid", "stripe") in _events(order.id)
     assert signalled == [("order_paid", order.reference)]
     assert _processed() == 1
-    assert invoicing.recognised_revenue_by_producer() == {(tea.producer_id, "online"): 500_000}
+    assert ledger.revenue_by_producer() == {(tea.producer_id, "online"): 500_000}
     # One signed delivery from localstripe, applied once.
     assert len(stripe_app.webhook_deliveries) == 1
 
@@ -119,7 +119,7 @@ def test_a_declined_card_leaves_the_order_unpaid_with_a_clear_message(stripe_app
 
     failed = _wait_for(lambda o: o.payment_error is not None, order.id)
     assert failed.payment_status == "awaiting_payment" and "declined" in failed.payment_error.lower()
-    assert failed.paid_at is None and invoicing.recognised_revenue_by_producer() == {}
+    assert failed.paid_at is None and ledger.revenue_by_producer() == {}
     assert _processed() == 1
 
 
@@ -201,7 +201,7 @@ def test_cancelling_a_paid_card_order_refunds_it_through_stripe(stripe_app) -> N
     assert [po.status for po in order.producer_orders] == ["refunded"]
     assert ("cancelled", "refunded", "customer 1") in _events(order.id)
     assert db.session.get(type(tea), tea.id).stock == 5
-    assert invoicing.recognised_revenue_by_producer() == {}
+    assert ledger.revenue_by_producer() == {}
 
 
 def test_rejecting_one_producers_part_refunds_that_part_only(stripe_app) -> None:  # noqa: ANN001
@@ -212,7 +212,7 @@ def test_rejecting_one_producers_part_refunds_that_part_only(stripe_app) -> None
     db.session.commit()
     assert order.payment_status == "partially_refunded" and order.refunded_vnd == honey_part.total_vnd
     assert honey_part.status == "refunded" and tea_part.status == "placed"
-    assert invoicing.recognised_revenue_by_producer() == {(tea.producer_id, "online"): tea.price_vnd}
+    assert ledger.revenue_by_producer() == {(tea.producer_id, "online"): tea.price_vnd}
 
 
 def test_a_payment_arriving_after_the_order_expired_is_refunded(stripe_app) -> None:  # noqa: ANN001

@@ -1,5 +1,6 @@
 """Ledger tests: the Stripe harness for the tests that need a real webhook, and a stand-in for the
 refund call where a test drives card payments directly (as the webhook would) without Stripe."""
+
 from __future__ import annotations
 
 import pytest

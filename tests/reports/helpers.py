@@ -1,4 +1,5 @@
 """Builders and readers for ledger tests."""
+
 from __future__ import annotations
 
 from datetime import datetime

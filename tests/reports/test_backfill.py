@@ -6,6 +6,7 @@ services (which write the ledger as they go); it is then taken down to 0010_whol
 ledger, no former province column) and up again, so the backfill works from the orders, events,
 invoices and credit notes alone and must give back exactly the rows written live.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,10 +27,10 @@ from marketplace.producers.models import Producer
 from marketplace.reports.models import SalesEntry
 from marketplace.timeutil import utcnow
 from tests.conftest import make_app, temporary_database
+from tests.factories import make_buyer_member
 from tests.orders.helpers import place
 from tests.reports.helpers import pay_by_card, ship_and_deliver
 from tests.wholesale import helpers as wholesale
-from tests.factories import make_buyer_member
 
 COLUMNS = [c.name for c in SalesEntry.__table__.columns if c.name != "id"]
 
@@ -96,19 +97,30 @@ def _orders_in_every_state() -> None:
     terms = wholesale.place(user, organisation, [tea, wine])  # on terms: invoiced, then credited
     first, second = terms.producer_orders
     tea_line, jar_line = first.lines
-    fulfilment.accept_part(first, "producer", {tea_line.id: (80, "Còn 80"), jar_line.id: (0, "Hết")}, now=at())
+    fulfilment.accept_part(
+        first, "producer", {tea_line.id: (80, "Còn 80"), jar_line.id: (0, "Hết")}, now=at()
+    )
     db.session.commit()
     ship_and_deliver(first, at())
     invoicing.confirm_receipt(
-        first, actor="buyer", user_id=user.id, now=at(),
-        problems={tea_line.id: invoicing.ReceiptProblem(tea_line.id, "damaged", 3, "Vỡ")})
+        first,
+        actor="buyer",
+        user_id=user.id,
+        now=at(),
+        problems={tea_line.id: invoicing.ReceiptProblem(tea_line.id, "damaged", 3, "Vỡ")},
+    )
     db.session.commit()
     orders.accept_producer_order(second, "producer", at())  # accepted, not delivered yet
     db.session.commit()
     wholesale.fill_draft(organisation, [(wine, 50)], user)
     bulk_card = wholesale.services.place_bulk_order(
-        organisation_id=organisation.id, user=user, choices=wholesale.choices_for(organisation, [wine]),
-        purchase_order_number="PO-C", idempotency_key=orders.new_idempotency_key(), payment_method="card")
+        organisation_id=organisation.id,
+        user=user,
+        choices=wholesale.choices_for(organisation, [wine]),
+        purchase_order_number="PO-C",
+        idempotency_key=orders.new_idempotency_key(),
+        payment_method="card",
+    )
     pay_by_card(bulk_card, at())  # a supermarket card order, paid
 
 
@@ -119,7 +131,9 @@ def no_stripe(monkeypatch) -> None:  # noqa: ANN001
 
 
 def test_the_backfill_writes_the_rows_the_live_rules_wrote_and_ledger_check_agrees(
-    backend, tmp_path, no_stripe  # noqa: ANN001
+    backend,
+    tmp_path,
+    no_stripe,  # noqa: ANN001
 ) -> None:
     with temporary_database(backend, tmp_path) as url:
         app = make_app(url, tmp_path)
@@ -133,8 +147,13 @@ def test_the_backfill_writes_the_rows_the_live_rules_wrote_and_ledger_check_agre
             with db.engine.connect() as conn:
                 live = _ledger_rows(conn)
             kinds = {(row[COLUMNS.index("kind")], row[COLUMNS.index("source_kind")]) for row in live}
-            assert kinds == {("sale", "card_payment"), ("refund", "part_cancellation"),
-                             ("sale", "cash_collection"), ("sale", "invoice"), ("credit_note", "credit_note")}
+            assert kinds == {
+                ("sale", "card_payment"),
+                ("refund", "part_cancellation"),
+                ("sale", "cash_collection"),
+                ("sale", "invoice"),
+                ("credit_note", "credit_note"),
+            }
 
             downgrade(revision="0010_wholesale")
             with db.engine.connect() as conn:

@@ -1,5 +1,6 @@
 """The sales ledger's rules: when a line counts, when it is taken back out, exactly once, and
 dated in UTC but bucketed by Vietnam's calendar."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -62,7 +63,12 @@ def test_a_card_order_counts_each_line_when_the_payment_succeeds_with_what_it_wa
     paid_event = _event(order, "paid")
     assert (first.source_kind, first.source_id, first.occurred_at) == ("card_payment", paid_event.id, paid_at)
     assert (first.producer_id, first.order_id, first.producer_order_id, first.product_id, first.channel) == (
-        producer.id, order.id, order.producer_orders[0].id, tea.id, "online")
+        producer.id,
+        order.id,
+        order.producer_orders[0].id,
+        tea.id,
+        "online",
+    )
     assert (first.province_code, first.former_province_code) == ("hue", "thua-thien-hue")
     assert (first.group_code, first.star_class) == ("food", 4)
     assert (second.group_code, second.star_class) == ("herbal", None)
@@ -90,13 +96,19 @@ def test_a_full_refund_takes_every_line_back_out_when_it_happens(app, refunds) -
     tea_part, honey_part = order.producer_orders
     refunds_written = [r for r in all_rows() if r.kind == "refund"]
     assert [(r.producer_order_id, r.amount_vnd, r.units) for r in refunds_written] == [
-        (tea_part.id, -2 * tea.price_vnd, -2), (honey_part.id, -honey.price_vnd, -1)]
+        (tea_part.id, -2 * tea.price_vnd, -2),
+        (honey_part.id, -honey.price_vnd, -1),
+    ]
     assert {r.occurred_at for r in refunds_written} == {cancelled_at}
     assert {r.source_id for r in refunds_written} == {
-        _event(order, "cancelled", tea_part.id).id, _event(order, "cancelled", honey_part.id).id}
+        _event(order, "cancelled", tea_part.id).id,
+        _event(order, "cancelled", honey_part.id).id,
+    }
     # January keeps its sale; February carries the refund.
     assert [(m.month, m.amount_vnd, m.units) for m in ledger.sales_by_month()] == [
-        ("2026-01", 2 * tea.price_vnd + honey.price_vnd, 3), ("2026-02", -2 * tea.price_vnd - honey.price_vnd, -3)]
+        ("2026-01", 2 * tea.price_vnd + honey.price_vnd, 3),
+        ("2026-02", -2 * tea.price_vnd - honey.price_vnd, -3),
+    ]
     assert ledger.revenue_by_producer() == {} and _agrees()
 
 
@@ -146,8 +158,13 @@ def test_a_supermarket_card_order_counts_when_paid_not_when_delivered(app, refun
     product = wholesale.wholesale_product(stock=500)
     wholesale.fill_draft(organisation, [(product, 50)], user)
     order = wholesale.services.place_bulk_order(
-        organisation_id=organisation.id, user=user, choices=wholesale.choices_for(organisation, [product]),
-        purchase_order_number="PO-9", idempotency_key=orders.new_idempotency_key(), payment_method="card")
+        organisation_id=organisation.id,
+        user=user,
+        choices=wholesale.choices_for(organisation, [product]),
+        purchase_order_number="PO-9",
+        idempotency_key=orders.new_idempotency_key(),
+        payment_method="card",
+    )
     assert entries() == []
     pay_by_card(order)
     line = order.producer_orders[0].lines[0]
@@ -177,7 +194,10 @@ def test_cash_on_delivery_counts_when_the_cash_is_collected(app) -> None:  # noq
     assert entries(order) == [("sale", part.lines[0].id, 450_000, 3)]
     row = all_rows()[0]
     assert (row.source_kind, row.source_id, row.occurred_at) == (
-        "cash_collection", _event(order, "delivered", part.id).id, collected_at)
+        "cash_collection",
+        _event(order, "delivered", part.id).id,
+        collected_at,
+    )
     assert _agrees()
 
 
@@ -224,15 +244,21 @@ def test_a_terms_order_counts_when_invoiced_and_a_credit_note_takes_its_goods_ba
     assert (all_rows()[0].source_kind, all_rows()[0].source_id) == ("invoice", invoice.id)
     credited_at = datetime(2026, 4, 2, 2, 0)
     [note] = invoicing.confirm_receipt(
-        part, actor="buyer", user_id=user.id,
-        problems={tea_line.id: invoicing.ReceiptProblem(tea_line.id, "damaged", 5, "Móp hộp")}, now=credited_at)
+        part,
+        actor="buyer",
+        user_id=user.id,
+        problems={tea_line.id: invoicing.ReceiptProblem(tea_line.id, "damaged", 5, "Móp hộp")},
+        now=credited_at,
+    )
     db.session.commit()
     assert note.amount_vnd == 5 * 78_000 and note.vat_vnd > 0
     assert entries(order)[-1] == ("credit_note", tea_line.id, -5 * 78_000, -5)
     row = all_rows()[-1]
     assert (row.source_kind, row.source_id, row.occurred_at) == ("credit_note", note.id, credited_at)
     assert [(m.month, m.amount_vnd) for m in ledger.sales_by_month(producer_id=producer.id)] == [
-        ("2026-03", 60 * 78_000), ("2026-04", -5 * 78_000)]
+        ("2026-03", 60 * 78_000),
+        ("2026-04", -5 * 78_000),
+    ]
     assert ledger.revenue_by_producer("supermarket") == {(producer.id, "supermarket"): 55 * 78_000}
     assert _agrees()
 
@@ -261,9 +287,15 @@ def test_sales_at_2359_and_0000_vietnam_time_fall_in_their_own_months(app) -> No
     # 31 January 23:59 in Vietnam is 16:59 UTC; 1 February 00:00 is 17:00 UTC on 31 January.
     ship_and_deliver(last_minute.producer_orders[0], datetime(2026, 1, 31, 16, 59))
     ship_and_deliver(first_minute.producer_orders[0], datetime(2026, 1, 31, 17, 0))
-    assert [r.occurred_at for r in all_rows()] == [datetime(2026, 1, 31, 16, 59), datetime(2026, 1, 31, 17, 0)]
+    assert [r.occurred_at for r in all_rows()] == [
+        datetime(2026, 1, 31, 16, 59),
+        datetime(2026, 1, 31, 17, 0),
+    ]
     monthly = ledger.sales_by_month(producer_id=producer.id)
-    assert [(m.month, m.amount_vnd, m.units) for m in monthly] == [("2026-01", 100_000, 1), ("2026-02", 200_000, 2)]
+    assert [(m.month, m.amount_vnd, m.units) for m in monthly] == [
+        ("2026-01", 100_000, 1),
+        ("2026-02", 200_000, 2),
+    ]
     assert ledger.sales_by_month(producer_id=producer.id, channel="supermarket") == []
     assert ledger.sales_by_month(producer_id=make_producer().id) == []
 
@@ -285,7 +317,10 @@ def test_the_former_province_is_the_producers_own_else_the_one_its_province_cont
     for producer in (merged_known, merged_unknown, unchanged):
         ship_and_deliver(place([(make_product(producer, stock=5), 1)]).producer_orders[0])
     assert [(r.province_code, r.former_province_code) for r in all_rows()] == [
-        ("tuyen-quang", "ha-giang"), ("tuyen-quang", None), ("cao-bang", "cao-bang")]
+        ("tuyen-quang", "ha-giang"),
+        ("tuyen-quang", None),
+        ("cao-bang", "cao-bang"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,8 +394,12 @@ def test_ledger_check_counts_credit_notes_from_the_invoice_not_from_the_ledger(a
     part = order.producer_orders[0]
     ship_and_deliver(part)
     line_id = part.lines[0].id
-    invoicing.confirm_receipt(part, actor="buyer", user_id=user.id,
-                              problems={line_id: invoicing.ReceiptProblem(line_id, "shortfall", 2, "Thiếu")})
+    invoicing.confirm_receipt(
+        part,
+        actor="buyer",
+        user_id=user.id,
+        problems={line_id: invoicing.ReceiptProblem(line_id, "shortfall", 2, "Thiếu")},
+    )
     db.session.commit()
     assert _agrees()
     db.session.execute(SalesEntry.__table__.delete().where(SalesEntry.kind == "credit_note"))

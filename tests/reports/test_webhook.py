@@ -1,5 +1,6 @@
 """The ledger behind Stripe's signed webhooks, against a real localstripe process: a delivery
 replayed writes nothing more, and a part refunded through Stripe is taken back out."""
+
 from __future__ import annotations
 
 import json
