@@ -12,7 +12,7 @@ from marketplace.domain import DomainError
 from marketplace.extensions import csrf
 from marketplace.orders.messages import error_message
 from marketplace.orders.views import order_url, viewable_order
-from marketplace.payments import services, stripe_gateway
+from marketplace.payments import services, stripe_gateway, vietqr
 from marketplace.security import content_security_policy
 
 bp = Blueprint("payments", __name__)
@@ -34,6 +34,16 @@ def _payment_settings() -> dict:
         "stripe_js_url": stripe_js_url(),
         "payments_are_test_payments": stripe_gateway.is_test_mode(),
     }
+
+
+@bp.app_template_global("vietqr_transfer")
+def vietqr_transfer(amount_vnd: int, reference: str | None) -> vietqr.TransferDetails | None:
+    """For any page that asks for a transfer (an order waiting for one, an invoice still due):
+    the VietQR code and details, or None when no receiving account is configured. A template
+    global, so that invoicing's pages use it without importing payments."""
+    if not reference:
+        return None
+    return vietqr.transfer_details(amount_vnd=amount_vnd, reference=reference)
 
 
 @bp.post("/payments/stripe/webhook")

@@ -3,7 +3,7 @@ compared with what the ledger holds for it.
 
 The figure is derived here from scratch, without the ledger's rules (`ledger.py`), so that a bug
 in either shows as a difference: a card part counts its line totals and units while its order is
-paid and the part is not cancelled or refunded; a cash-on-delivery part once its cash was
+paid and the part is not cancelled or refunded, and so does a VietQR (bank transfer) part; a cash-on-delivery part once its cash was
 collected; a part on terms its invoice's goods lines less its credit notes; anything else nothing.
 Every row must also agree with its part about the producer, the order and the channel.
 """
@@ -69,7 +69,7 @@ def expected_by_part() -> dict[int, tuple[int, int]]:
         .where(
             NOT_CANCELLED,
             or_(
-                and_(Order.payment_method == "card", Order.payment_status.in_(CARD_MONEY_TAKEN)),
+                and_(Order.payment_method.in_(("card", "vietqr")), Order.payment_status.in_(CARD_MONEY_TAKEN)),
                 and_(Order.payment_method == "cod", ProducerOrder.cod_collected_at.is_not(None)),
             ),
         )
