@@ -927,22 +927,31 @@ def order_by_payment_reference(reference: str) -> Order | None:
 
 
 def record_transfer_payment(
-    order: Order, *, amount_vnd: int, bank_transaction: str, actor: str, now: datetime | None = None
+    order: Order,
+    *,
+    amount_vnd: int,
+    bank_transaction: str,
+    actor: str,
+    now: datetime | None = None,
+    by_hand: bool = False,
 ) -> None:
     """A bank transfer of exactly the order's total arrived for a VietQR order waiting for it:
     the order is paid (the ledger counts it on `payment_status_changed`). Anything else —
     another amount, an order already paid or cancelled — raises `TransferNotApplicable`; the
-    statement matching sends such a line to the queue instead. The caller commits."""
+    statement matching sends such a line to the queue instead. `by_hand`: an administrator
+    accepts a transfer of another amount as the order's payment (the difference is settled
+    outside the site). The caller commits."""
     order = lock_order(order)
     if not order.is_transfer:
         raise TransferNotApplicable("This order is not paid by bank transfer.")
     if order.payment_status != "awaiting_payment":
         raise TransferNotApplicable(f"This order is not waiting for a transfer ({order.payment_status}).")
-    if amount_vnd != order.total_vnd:
+    if amount_vnd != order.total_vnd and not by_hand:
         raise TransferNotApplicable(f"{amount_vnd} ₫ is not the order's total of {order.total_vnd} ₫.")
     now = now or utcnow()
     order.paid_at, order.expires_at, order.payment_error = now, None, None
-    set_payment_status(order, "paid", actor, f"bank transfer {bank_transaction}"[:500], now)
+    note = f"bank transfer {bank_transaction}: {amount_vnd} ₫"
+    set_payment_status(order, "paid", actor, note[:500], now)
     signals.order_paid.send(current_app._get_current_object(), order=order)
 
 

@@ -27,7 +27,9 @@ class ProcessedStripeEvent(db.Model):
 # queued: waits for an administrator (`reason` says why); resolved: applied by hand;
 # dismissed: an administrator decided it pays nothing here (with a note).
 TRANSACTION_STATUSES = ("applied", "queued", "resolved", "dismissed")
-QUEUE_REASONS = ("underpaid", "overpaid", "unknown_reference", "already_paid", "order_cancelled")
+QUEUE_REASONS = (
+    "underpaid", "overpaid", "unknown_reference", "already_paid", "order_cancelled", "not_applicable"
+)
 
 
 class BankStatement(db.Model):

@@ -77,7 +77,7 @@ def upgrade():
         ),
         sa.CheckConstraint(
             "reason IS NULL OR reason IN ('underpaid', 'overpaid', 'unknown_reference', 'already_paid', "
-            "'order_cancelled')",
+            "'order_cancelled', 'not_applicable')",
             name=op.f("ck_bank_transactions_reason"),
         ),
         sa.CheckConstraint(

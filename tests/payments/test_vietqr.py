@@ -83,16 +83,18 @@ def test_payload_refuses_bad_values(changes):
         vietqr.payload(**{**values, **changes})
 
 
-def test_transfer_details_draw_an_svg_with_the_configured_account(app):
-    app.config.update(VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT_NUMBER="0071000123456",
-                      VIETQR_ACCOUNT_NAME="OCOP MARKETPLACE", VIETQR_BANK_NAME="Vietcombank")
+def test_transfer_details_draw_an_svg_with_the_configured_account(app, monkeypatch):
+    for key, value in dict(VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT_NUMBER="0071000123456",
+                           VIETQR_ACCOUNT_NAME="OCOP MARKETPLACE", VIETQR_BANK_NAME="Vietcombank").items():
+        monkeypatch.setitem(app.config, key, value)
     details = vietqr.transfer_details(amount_vnd=99_000, reference="OCOPDH234567")
     assert details.account_number == "0071000123456" and details.bank_name == "Vietcombank"
     assert vietqr.parse(details.payload)["62"] == "0812OCOPDH234567"
     assert details.svg.startswith("<svg") and "<path" in details.svg
 
 
-def test_no_transfer_details_without_a_configured_account(app):
-    app.config.update(VIETQR_BANK_BIN="", VIETQR_ACCOUNT_NUMBER="")
+def test_no_transfer_details_without_a_configured_account(app, monkeypatch):
+    monkeypatch.setitem(app.config, "VIETQR_BANK_BIN", "")
+    monkeypatch.setitem(app.config, "VIETQR_ACCOUNT_NUMBER", "")
     assert not vietqr.configured()
     assert vietqr.transfer_details(amount_vnd=99_000, reference="OCOPDH234567") is None
