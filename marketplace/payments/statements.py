@@ -214,7 +214,8 @@ def parse_statement(data: bytes, layout_code: str) -> tuple[list[StatementLine],
             if len(problems) >= MAX_PROBLEMS_LISTED:
                 break
     except csv.Error as error:
-        problems.append(Problem(reader.line_num, "csv", _("Not a readable CSV line (%(error)s).", error=error)))
+        problems.append(Problem(reader.line_num, "csv",
+                                _("Not a readable CSV line (%(error)s).", error=error)))
     if header is None and not problems:
         problems.append(Problem(0, "no_header", _("The file has no header line.")))
     if problems:
@@ -245,7 +246,8 @@ def _read_row(
     if "amount" in layout:
         amount = parse_amount(cell("amount"))
         if amount is None or amount == 0:
-            return None, _("The amount %(value)r is not a whole number of đồng.", value=cell("amount")), "amount"
+            reason = _("The amount %(value)r is not a whole number of đồng.", value=cell("amount"))
+            return None, reason, "amount"
     else:
         credit_text, debit_text = cell("credit"), cell("debit")
         credit = parse_amount(credit_text) if credit_text else 0
@@ -260,7 +262,8 @@ def _read_row(
     if "balance" in layout and cell("balance"):
         balance = parse_amount(cell("balance"))
         if balance is None:
-            return None, _("The balance %(value)r is not a whole number of đồng.", value=cell("balance")), "balance"
+            reason = _("The balance %(value)r is not a whole number of đồng.", value=cell("balance"))
+            return None, reason, "balance"
     transaction_id = cell("transaction_id") or None
     if "transaction_id" in layout and not transaction_id:
         return None, _("The transaction id is missing."), "transaction_id"
@@ -369,7 +372,8 @@ def _match(transaction: BankTransaction, actor_id: int | None, now: datetime) ->
         if order.payment_status != "awaiting_payment":
             return _queue(transaction, "already_paid")
         if transaction.amount_vnd != order.total_vnd:
-            return _queue(transaction, "underpaid" if transaction.amount_vnd < order.total_vnd else "overpaid")
+            short = transaction.amount_vnd < order.total_vnd
+            return _queue(transaction, "underpaid" if short else "overpaid")
         orders.record_transfer_payment(
             order, amount_vnd=transaction.amount_vnd, bank_transaction=_bank_reference(transaction),
             actor=_actor(actor_id), now=now,
@@ -478,7 +482,8 @@ def _apply_by_hand(transaction: BankTransaction, reference: str, note: str, admi
             payment = _record_invoice_payment(invoice, transaction, admin_id, now)
         except DomainError as error:
             raise ResolutionRefused(error.message) from error
-        transaction.invoice_id, transaction.order_id, transaction.invoice_payment_id = invoice.id, None, payment.id
+        transaction.invoice_id, transaction.order_id = invoice.id, None
+        transaction.invoice_payment_id = payment.id
         return
     raise ResolutionRefused(_("No order or invoice has the payment reference %(ref)s.", ref=reference or "—"))
 

@@ -23,7 +23,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.accounts.permissions import admin_required
-
 from marketplace.domain import DomainError
 from marketplace.extensions import csrf
 from marketplace.orders.messages import error_message

@@ -73,7 +73,8 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("amount_vnd > 0", name=op.f("ck_bank_transactions_amount_positive")),
         sa.CheckConstraint(
-            "status IN ('applied', 'queued', 'resolved', 'dismissed')", name=op.f("ck_bank_transactions_status")
+            "status IN ('applied', 'queued', 'resolved', 'dismissed')",
+            name=op.f("ck_bank_transactions_status"),
         ),
         sa.CheckConstraint(
             "reason IS NULL OR reason IN ('underpaid', 'overpaid', 'unknown_reference', 'already_paid', "
@@ -81,12 +82,16 @@ def upgrade():
             name=op.f("ck_bank_transactions_reason"),
         ),
         sa.CheckConstraint(
-            "NOT (order_id IS NOT NULL AND invoice_id IS NOT NULL)", name=op.f("ck_bank_transactions_one_target")
+            "NOT (order_id IS NOT NULL AND invoice_id IS NOT NULL)",
+            name=op.f("ck_bank_transactions_one_target"),
         ),
         sa.ForeignKeyConstraint(
-            ["statement_id"], ["bank_statements.id"], name=op.f("fk_bank_transactions_statement_id_bank_statements")
+            ["statement_id"], ["bank_statements.id"],
+            name=op.f("fk_bank_transactions_statement_id_bank_statements"),
         ),
-        sa.ForeignKeyConstraint(["order_id"], ["orders.id"], name=op.f("fk_bank_transactions_order_id_orders")),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_bank_transactions_order_id_orders")
+        ),
         sa.ForeignKeyConstraint(
             ["invoice_id"], ["invoices.id"], name=op.f("fk_bank_transactions_invoice_id_invoices")
         ),

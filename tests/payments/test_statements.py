@@ -31,7 +31,8 @@ def _today() -> str:
 
 def plain(*lines: tuple[int, str, str]) -> bytes:
     """A plain-layout statement: (amount, description, transaction id) per line, dated today."""
-    return (HEADER + "".join(f'{_today()},{amount},"{text}",{txid}\n' for amount, text, txid in lines)).encode()
+    body = "".join(f'{_today()},{amount},"{text}",{txid}\n' for amount, text, txid in lines)
+    return (HEADER + body).encode()
 
 
 def upload(data: bytes, layout: str = "plain", admin_id: int | None = None) -> statements.ImportResult:
@@ -132,7 +133,8 @@ def test_the_same_statement_uploaded_again_applies_nothing_twice(app):
     assert result.already_seen == 2 and len(result.applied) == 1 and result.applied[0].order_id == second.id
     assert len(rows()) == 3
     assert db.session.scalar(select(func.count(SalesEntry.id))) == 2
-    assert [s.lines_new for s in db.session.scalars(select(BankStatement).order_by(BankStatement.id))] == [2, 0, 1]
+    uploads = db.session.scalars(select(BankStatement).order_by(BankStatement.id))
+    assert [s.lines_new for s in uploads] == [2, 0, 1]
     assert check_ledger().ok
 
 
@@ -225,7 +227,8 @@ def test_an_unknown_reference_is_applied_to_the_order_the_admin_names(app):
     [line] = upload(plain((order.total_vnd, "chuyen khoan don hang", "FT031"))).queued
     with pytest.raises(statements.ResolutionRefused):
         statements.resolve(line.id, action="apply", reference="OCOPDH999999", resolved_by_id=admin.id)
-    statements.resolve(line.id, action="apply", reference=order.payment_reference.lower(), resolved_by_id=admin.id)
+    statements.resolve(line.id, action="apply", reference=order.payment_reference.lower(),
+                       resolved_by_id=admin.id)
     db.session.refresh(order)
     assert order.payment_status == "paid" and line.order_id == order.id
 
@@ -240,7 +243,8 @@ def test_the_vietcombank_layout_reads_credits_and_skips_debits(app):
     today = today_in_vietnam().strftime("%d/%m/%Y")
     data = (
         "STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Mô tả\n"
-        f'1,{today},5243.65937,,"{total:,}","1,000,000","MBVCB.4525077405.{order.payment_reference}.CT tu 0351"\n'
+        f'1,{today},5243.65937,,"{total:,}","1,000,000",'
+        f'"MBVCB.4525077405.{order.payment_reference}.CT tu 0351"\n'
         f'2,{today},9920.28,"26,338,000",,"974,000",CHI LUONG\n'
     ).encode("utf-8-sig")
     result = upload(data, "vietcombank")
@@ -279,7 +283,7 @@ def test_a_file_with_bad_lines_names_each_and_applies_nothing(app):
         HEADER
         + f"{_today()},{order.total_vnd},{order.payment_reference},FT040\n"  # good, yet not applied
         + f"{_today()},12.5,x,FT041\n"
-        + f"31/02/2026,1000,x,FT042\n"
+        + "31/02/2026,1000,x,FT042\n"
         + f"{_today()},abc,x,FT043\n"
         + f"{_today()},1000,x,\n"
         + f"{_today()},1000,x\n"

@@ -40,7 +40,8 @@ def _checkout_vietqr(web: FormClient):  # noqa: ANN202
 
 
 def _statement(amount: int, description: str, txid: str) -> bytes:
-    return f'date,amount,description,transaction_id\n{today_in_vietnam()},{amount},"{description}",{txid}\n'.encode()
+    line = f'{today_in_vietnam()},{amount},"{description}",{txid}\n'
+    return ("date,amount,description,transaction_id\n" + line).encode()
 
 
 def _upload(web: FormClient, data: bytes, layout: str = "plain"):  # noqa: ANN202
