@@ -387,7 +387,7 @@ def test_nothing_sold_later_moves_an_earlier_month(app, refunds) -> None:  # noq
 # Bank transfers (VietQR)
 
 
-def test_a_vietqr_order_counts_when_its_transfer_is_matched_and_a_cancellation_takes_it_out(app) -> None:  # noqa: ANN001
+def test_a_vietqr_order_counts_when_its_transfer_is_matched_and_a_cancellation_takes_it_out(app) -> None:  # noqa: ANN001, E501
     tea = make_product(stock=5, price_vnd=150_000)
     order = place([(tea, 2)], method="vietqr")
     db.session.commit()
