@@ -138,6 +138,21 @@ def test_the_same_statement_uploaded_again_applies_nothing_twice(app):
     assert check_ledger().ok
 
 
+def test_an_upload_racing_another_with_the_same_transactions_applies_nothing(app, monkeypatch):
+    """Two uploads at once both find the transactions new; the UNIQUE fingerprint stops the
+    second, which is rolled back whole."""
+    first, second = vietqr_order(), vietqr_order()
+    upload(plain((first.total_vnd, first.payment_reference, "FT050")))
+    monkeypatch.setattr(statements, "_known_fingerprints", lambda fingerprints: set())
+    with pytest.raises(statements.StatementConflict):
+        upload(plain((second.total_vnd, second.payment_reference, "FT051"),
+                     (first.total_vnd, first.payment_reference, "FT050")))
+    db.session.refresh(second)
+    assert second.payment_status == "awaiting_payment" and len(rows()) == 1
+    assert db.session.scalar(select(func.count(BankStatement.id))) == 1
+    assert ledger_total(first) == first.items_total_vnd and ledger_total(second) == 0
+
+
 def test_a_transfer_after_the_order_expired_is_queued_as_cancelled(app):
     order = vietqr_order()
     product_id = order.producer_orders[0].lines[0].product_id
