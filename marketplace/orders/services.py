@@ -333,10 +333,11 @@ def new_payment_reference() -> str:
 
 
 def transfer_payments_enabled() -> bool:
-    """VietQR is offered only when the platform's receiving account is configured."""
+    """VietQR is offered only when the platform's receiving account is configured (the same
+    test as `payments.vietqr.configured`, which orders cannot import)."""
     config = current_app.config
     return bool(re.fullmatch(r"\d{6}", config.get("VIETQR_BANK_BIN") or "")) and bool(
-        config.get("VIETQR_ACCOUNT_NUMBER")
+        re.fullmatch(r"[0-9A-Za-z]{1,19}", config.get("VIETQR_ACCOUNT_NUMBER") or "")
     )
 
 

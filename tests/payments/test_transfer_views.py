@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
+from marketplace.mail import OutboxMessage
 from marketplace.invoicing import services as invoicing
 from marketplace.orders.models import Order
 from marketplace.payments import vietqr
@@ -68,6 +69,8 @@ def test_the_order_page_shows_the_code_and_the_typed_out_transfer(app, web) -> N
     amount = re.search(r"data-vietqr-amount>([^<]+)<", page).group(1)
     assert amount.replace(",", "").replace(".", "").replace(" ₫", "") == str(order.total_vnd)
     assert "Pay by card" not in page
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "order_placed"))
+    assert order.payment_reference in mail.body and "VietQR" in mail.body
 
 
 def test_an_admin_uploads_a_statement_and_the_order_is_paid(app, web) -> None:  # noqa: ANN001
