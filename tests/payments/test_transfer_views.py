@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.mail import OutboxMessage
 from marketplace.invoicing import services as invoicing
+from marketplace.mail import OutboxMessage
 from marketplace.orders.models import Order
 from marketplace.payments import vietqr
 from marketplace.payments.models import BankTransaction
