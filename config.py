@@ -89,14 +89,39 @@ class Config:
     WEBHOOK_ALLOW_INSECURE_TARGETS = False
     # Hours a producer's part may wait for acceptance before its members are reminded (once).
     PRODUCER_ACCEPTANCE_REMINDER_HOURS = int(os.environ.get("PRODUCER_ACCEPTANCE_REMINDER_HOURS", "24"))
+    # Bank transfers (VietQR): a transfer order waits this long for its money (banks settle
+    # NAPAS 247 transfers at once, but a buyer may pay the next morning).
+    TRANSFER_PAYMENT_WINDOW_HOURS = int(os.environ.get("TRANSFER_PAYMENT_WINDOW_HOURS", "48"))
+    # The platform's receiving account. Without a 6-digit BIN and an account number VietQR is
+    # not offered (production has no default: set them, or buyers see card and cash only).
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "")
+    VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER", "")
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "")
+    VIETQR_BANK_NAME = os.environ.get("VIETQR_BANK_NAME", "")
+    # A bank statement upload (CSV) is refused above this size or this many lines.
+    STATEMENT_MAX_BYTES = 2 * 1024 * 1024
+    STATEMENT_MAX_LINES = 20_000
     # Shipping fees: None uses orders.shipping.DEFAULT_SHIPPING_TABLE; see there for the shape.
     SHIPPING_FEE_TABLE: dict | None = None
+
+
+# A demo receiving account for development and tests (not a real account: never pay into it).
+_DEMO_VIETQR = {
+    "VIETQR_BANK_BIN": "970436",
+    "VIETQR_ACCOUNT_NUMBER": "0071000999999",
+    "VIETQR_ACCOUNT_NAME": "OCOP MARKETPLACE DEMO",
+    "VIETQR_BANK_NAME": "Vietcombank",
+}
 
 
 class DevelopmentConfig(Config):
     WEBHOOK_ALLOW_INSECURE_TARGETS = _bool("WEBHOOK_ALLOW_INSECURE_TARGETS", True)
     # A development machine may run without SECRET_KEY; the key then lives in instance/ (see create_app).
     DEBUG = False
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", _DEMO_VIETQR["VIETQR_BANK_BIN"])
+    VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER", _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"])
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"])
+    VIETQR_BANK_NAME = os.environ.get("VIETQR_BANK_NAME", _DEMO_VIETQR["VIETQR_BANK_NAME"])
 
 
 class TestingConfig(Config):
@@ -106,6 +131,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # An in-memory database is one connection: the database store's own transaction would share it.
     THROTTLE_STORAGE = os.environ.get("THROTTLE_STORAGE") or "memory"
+    VIETQR_BANK_BIN = _DEMO_VIETQR["VIETQR_BANK_BIN"]
+    VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
+    VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+    VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
 
 
 class ProductionConfig(Config):

@@ -10,7 +10,7 @@ from marketplace.catalog.models import (  # noqa: F401
 )
 from marketplace.producers.models import Producer  # noqa: F401
 from marketplace.orders.models import CartItem, Order, OrderEvent, OrderLine, ProducerOrder  # noqa: F401
-from marketplace.payments.models import ProcessedStripeEvent  # noqa: F401
+from marketplace.payments.models import BankStatement, BankTransaction, ProcessedStripeEvent  # noqa: F401
 from marketplace.accounts.models import (  # noqa: F401
     BuyerMembership,
     Invitation,

@@ -350,6 +350,13 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("invoicing.admin_invoice_pdf", "GET"): [Rule(url("/admin/invoices/{invoice_a}.pdf"), admin_only())],
     ("invoicing.record_payment", "POST"): [
         Rule(url("/admin/invoices/{invoice_a}/payments"), admin_only(422))],
+    # Bank statements and the queue of transfers to resolve: administrators only. An empty upload
+    # comes back with its message; resolving an unknown line says so and returns to the queue.
+    ("payments.admin_statements", "GET"): [Rule(url("/admin/payments/statements"), admin_only())],
+    ("payments.admin_statements", "POST"): [Rule(url("/admin/payments/statements"), admin_only(422))],
+    ("payments.admin_queue", "GET"): [Rule(url("/admin/payments/queue"), admin_only())],
+    ("payments.admin_resolve", "POST"): [
+        Rule(url("/admin/payments/queue/999999"), admin_only(303), {"action": "dismiss", "note": "x"})],
     ("invoicing.admin_buyers", "GET"): [Rule(url("/admin/buyers"), admin_only())],
     ("invoicing.admin_terms", "GET"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only())],
     ("invoicing.admin_terms", "POST"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only(422))],

@@ -112,3 +112,7 @@ class InvalidShipment(OrderError):
 
 class RefundFailed(OrderError):
     code = "refund_failed"
+
+
+class TransferNotApplicable(OrderError):
+    code = "transfer_not_applicable"

@@ -15,6 +15,7 @@ from marketplace.text import SafeText
 PAYMENT_CHOICES = [
     SelectChoice("card", _l("Card (Visa, Mastercard, JCB)")),
     SelectChoice("cod", _l("Cash on delivery")),
+    SelectChoice("vietqr", _l("Bank transfer (VietQR)")),
 ]
 
 

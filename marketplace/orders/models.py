@@ -12,8 +12,11 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 # invoice: a verified supermarket buyer pays each delivered ProducerOrder's invoice on its terms.
-PAYMENT_METHODS = ("card", "cod", "invoice")
-# awaiting_payment: a card order whose PaymentIntent has not succeeded yet.
+# vietqr: a consumer pays the whole order by bank transfer (a VietQR code carrying the order's
+# payment reference), settled when an uploaded bank statement shows the transfer.
+PAYMENT_METHODS = ("card", "cod", "invoice", "vietqr")
+# awaiting_payment: a card order whose PaymentIntent has not succeeded yet, or a VietQR order
+# whose transfer has not been matched yet (both expire the same way, on their own windows).
 # cash_on_delivery: each producer collects its part at delivery (ProducerOrder.cod_collected_at).
 # voided: a card order cancelled before any money was taken.
 PAYMENT_STATUSES = (
@@ -87,6 +90,9 @@ class Order(db.Model):
     payment_status: Mapped[str] = mapped_column(String(24))
     payment_error: Mapped[str | None] = mapped_column(Text)  # the last decline, in the card network's words
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # VietQR orders: what the buyer writes in the transfer's description ("OCOPDH" + 6 characters
+    # of an alphabet without look-alikes); a bank statement line is matched to the order by it.
+    payment_reference: Mapped[str | None] = mapped_column(String(16), unique=True)
     items_total_vnd: Mapped[int] = mapped_column(BigInteger)
     shipping_total_vnd: Mapped[int] = mapped_column(BigInteger)
     total_vnd: Mapped[int] = mapped_column(BigInteger)
@@ -95,7 +101,7 @@ class Order(db.Model):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
-    expires_at: Mapped[datetime | None]  # card orders not paid by then are cancelled
+    expires_at: Mapped[datetime | None]  # card and VietQR orders not paid by then are cancelled
     cancelled_at: Mapped[datetime | None]
 
     producer_orders: Mapped[list[ProducerOrder]] = relationship(
@@ -108,6 +114,10 @@ class Order(db.Model):
     @property
     def is_card(self) -> bool:
         return self.payment_method == "card"
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.payment_method == "vietqr"
 
 
 class ProducerOrder(db.Model):

@@ -22,11 +22,17 @@ def compose(kind: str, order: Order, producer_order: ProducerOrder | None = None
     """kind: placed, paid, shipped or cancelled."""
     ref = order.reference
     if kind == "placed":
-        payment = (
-            _("Please complete the card payment within 30 minutes.")
-            if order.is_card
-            else _("You pay each producer in cash on delivery.")
-        )
+        if order.is_card:
+            payment = _("Please complete the card payment within 30 minutes.")
+        elif order.is_transfer:
+            payment = _(
+                "Please pay %(amount)s by bank transfer (VietQR) with the payment reference %(reference)s "
+                "in the description; the order page shows the code and the account.",
+                amount=format_vnd(order.total_vnd),
+                reference=order.payment_reference,
+            )
+        else:
+            payment = _("You pay each producer in cash on delivery.")
         lines = [
             f"- {line.product_name} × {line.quantity}: {format_vnd(line.line_total_vnd)}"
             for po in order.producer_orders

@@ -46,6 +46,7 @@ from marketplace.orders.errors import (
     Shortage,
     TooManyLines,
     TotalChanged,
+    TransferNotApplicable,
     TransitionNotAllowed,
     UnknownProduct,
 )
@@ -322,6 +323,32 @@ def new_reference() -> str:
     return "OCOP-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
+# Payment references of transfer orders. The same shape as invoices' (`invoicing.services`:
+# "OCOPHD" + 6 of this alphabet, no 0/1/I/L/O look-alikes); the prefix keeps the two apart, so a
+# bank statement line names one order or one invoice.
+PAYMENT_REFERENCE_PREFIX = "OCOPDH"
+PAYMENT_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_payment_reference() -> str:
+    """A payment reference no order has yet."""
+    while True:
+        reference = PAYMENT_REFERENCE_PREFIX + "".join(
+            secrets.choice(PAYMENT_REFERENCE_ALPHABET) for _ in range(6)
+        )
+        if db.session.scalar(select(Order.id).where(Order.payment_reference == reference)) is None:
+            return reference
+
+
+def transfer_payments_enabled() -> bool:
+    """VietQR is offered only when the platform's receiving account is configured (the same
+    test as `payments.vietqr.configured`, which orders cannot import)."""
+    config = current_app.config
+    return bool(re.fullmatch(r"\d{6}", config.get("VIETQR_BANK_BIN") or "")) and bool(
+        re.fullmatch(r"[0-9A-Za-z]{1,19}", config.get("VIETQR_ACCOUNT_NUMBER") or "")
+    )
+
+
 def new_idempotency_key() -> str:
     """A key for one checkout form; the form sends it back with every submission."""
     return secrets.token_urlsafe(24)
@@ -364,7 +391,9 @@ def place_order(
         return existing
     if not valid_idempotency_key(idempotency_key):
         raise InvalidCheckout("The checkout form has expired; please reload the page.")
-    if payment_method not in PAYMENT_METHODS:
+    if payment_method not in ("card", "cod", "vietqr") or (
+        payment_method == "vietqr" and not transfer_payments_enabled()
+    ):
         raise InvalidCheckout("Choose card or cash on delivery.")
     _check_channel(channel)
     contact_email = (contact_email or "").strip()
@@ -391,7 +420,7 @@ def place_order(
         channel=channel,
         idempotency_key=idempotency_key,
         payment_method=payment_method,
-        payment_status="awaiting_payment" if payment_method == "card" else "cash_on_delivery",
+        payment_status="cash_on_delivery" if payment_method == "cod" else "awaiting_payment",
         parts=tuple(
             DraftPart(
                 producer_id=group.producer_id,
@@ -434,7 +463,8 @@ def place(
     approval is pending), the lines at the draft's prices, the stock taken (`take_stock`: every
     short product named in `OutOfStock`), the first events (each part, the payment status, the
     draft's notes) and `order_placed` (unless approval is pending: it is sent on approval). Card
-    orders get the payment window. `in_transaction(order)` runs just before the commit, for the
+    orders get the payment window, VietQR orders a payment reference and the longer transfer
+    window. `in_transaction(order)` runs just before the commit, for the
     channel's own bookkeeping (e.g. emptying a draft list).
 
     Idempotent: an order with the draft's key already placed is returned as it is, also when a
@@ -452,7 +482,13 @@ def place(
         if not draft.parts or not all(part.lines for part in draft.parts):
             raise EmptyCart("The order has no lines.")
         now = now or utcnow()
-        card = draft.payment_status == "awaiting_payment"
+        waits = draft.payment_status == "awaiting_payment"
+        transfer = draft.payment_method == "vietqr"
+        window = (
+            timedelta(hours=current_app.config["TRANSFER_PAYMENT_WINDOW_HOURS"])
+            if transfer
+            else timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"])
+        )
         order = Order(
             reference=new_reference(),
             channel=draft.channel,
@@ -475,9 +511,8 @@ def place(
             refunded_vnd=0,
             idempotency_key=draft.idempotency_key,
             created_at=now,
-            expires_at=now + timedelta(minutes=current_app.config["ORDER_PAYMENT_WINDOW_MINUTES"])
-            if card
-            else None,
+            expires_at=now + window if waits else None,
+            payment_reference=new_payment_reference() if transfer else None,
         )
         db.session.add(order)
         db.session.flush()  # a concurrent submission with the same key stops here
@@ -843,8 +878,8 @@ def _cancel_payment_intent(order: Order) -> None:
 
 
 def expire_unpaid_orders(now: datetime | None = None) -> list[str]:
-    """Cancel the card orders whose payment window has passed, giving their stock back; one
-    transaction per order. Returns their references."""
+    """Cancel the card and VietQR orders whose payment window has passed, giving their stock
+    back; one transaction per order. Returns their references."""
     now = now or utcnow()
     ids = db.session.scalars(
         select(Order.id)
@@ -905,6 +940,39 @@ def record_card_payment(
         _refund_cancelled_parts(order, actor, now)
         return "refunded: the order had been cancelled"
     return f"nothing to do: payment status is {order.payment_status}"
+
+
+def order_by_payment_reference(reference: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.payment_reference == reference))
+
+
+def record_transfer_payment(
+    order: Order,
+    *,
+    amount_vnd: int,
+    bank_transaction: str,
+    actor: str,
+    now: datetime | None = None,
+    by_hand: bool = False,
+) -> None:
+    """A bank transfer of exactly the order's total arrived for a VietQR order waiting for it:
+    the order is paid (the ledger counts it on `payment_status_changed`). Anything else —
+    another amount, an order already paid or cancelled — raises `TransferNotApplicable`; the
+    statement matching sends such a line to the queue instead. `by_hand`: an administrator
+    accepts a transfer of another amount as the order's payment (the difference is settled
+    outside the site). The caller commits."""
+    order = lock_order(order)
+    if not order.is_transfer:
+        raise TransferNotApplicable("This order is not paid by bank transfer.")
+    if order.payment_status != "awaiting_payment":
+        raise TransferNotApplicable(f"This order is not waiting for a transfer ({order.payment_status}).")
+    if amount_vnd != order.total_vnd and not by_hand:
+        raise TransferNotApplicable(f"{amount_vnd} ₫ is not the order's total of {order.total_vnd} ₫.")
+    now = now or utcnow()
+    order.paid_at, order.expires_at, order.payment_error = now, None, None
+    note = f"bank transfer {bank_transaction}: {amount_vnd} ₫"
+    set_payment_status(order, "paid", actor, note[:500], now)
+    signals.order_paid.send(current_app._get_current_object(), order=order)
 
 
 def record_card_failure(

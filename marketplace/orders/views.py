@@ -68,9 +68,24 @@ PAYMENT_STATUS_LABELS = {
 }
 
 
+# A VietQR order uses the same statuses as a card order; the buyer reads what it means for a transfer.
+TRANSFER_PAYMENT_STATUS_LABELS = {
+    "awaiting_payment": _l("Waiting for the bank transfer"),
+    "paid": _l("Paid by bank transfer"),
+}
+
+
+def payment_label(order: Order) -> str:
+    """The payment status of `order` in words, for its payment method."""
+    if order.is_transfer and order.payment_status in TRANSFER_PAYMENT_STATUS_LABELS:
+        return str(TRANSFER_PAYMENT_STATUS_LABELS[order.payment_status])
+    return str(PAYMENT_STATUS_LABELS.get(order.payment_status, order.payment_status))
+
+
 @bp.app_context_processor
 def _order_labels() -> dict:
     return {
+        "payment_label": payment_label,
         "cart_count": _cart_count,
         "producer_status_labels": PRODUCER_STATUS_LABELS,
         "payment_status_labels": PAYMENT_STATUS_LABELS,
@@ -209,6 +224,8 @@ def checkout():
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders.cart"))
     form = CheckoutForm()
+    if not services.transfer_payments_enabled():  # no receiving account configured
+        form.payment_method.choices = [c for c in form.payment_method.choices if c.value != "vietqr"]
     if not form.is_submitted():
         form.idempotency_key.data = services.new_idempotency_key()
         if current_user.is_authenticated:
@@ -286,6 +303,7 @@ def _after_placing(order: Order):  # noqa: ANN202
     if order.is_card and order.payment_status == "awaiting_payment":
         return redirect(order_url("payments.pay", order))
     flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
+    # A VietQR order's page shows the code and the transfer details.
     return redirect(order_url("orders.order", order))
 
 

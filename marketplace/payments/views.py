@@ -6,13 +6,29 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from marketplace.accounts.permissions import admin_required
 from marketplace.domain import DomainError
 from marketplace.extensions import csrf
 from marketplace.orders.messages import error_message
 from marketplace.orders.views import order_url, viewable_order
-from marketplace.payments import services, stripe_gateway
+from marketplace.payments import services, statements, stripe_gateway, vietqr
+from marketplace.payments.forms import ResolveForm, StatementUploadForm
 from marketplace.security import content_security_policy
 
 bp = Blueprint("payments", __name__)
@@ -34,6 +50,16 @@ def _payment_settings() -> dict:
         "stripe_js_url": stripe_js_url(),
         "payments_are_test_payments": stripe_gateway.is_test_mode(),
     }
+
+
+@bp.app_template_global("vietqr_transfer")
+def vietqr_transfer(amount_vnd: int, reference: str | None) -> vietqr.TransferDetails | None:
+    """For any page that asks for a transfer (an order waiting for one, an invoice still due):
+    the VietQR code and details, or None when no receiving account is configured. A template
+    global, so that invoicing's pages use it without importing payments."""
+    if not reference:
+        return None
+    return vietqr.transfer_details(amount_vnd=amount_vnd, reference=reference)
 
 
 @bp.post("/payments/stripe/webhook")
@@ -127,3 +153,84 @@ def confirm_card(reference: str):
             message = f"{message} ({error.message})"
         return jsonify(error={"code": error.code, "message": message}), 402
     return jsonify(status=outcome)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bank statements (administrators): upload, and the queue of lines to resolve by hand
+
+
+QUEUE_REASON_LABELS = {
+    "underpaid": _l("Less than is due"),
+    "overpaid": _l("More than is due"),
+    "unknown_reference": _l("No known payment reference"),
+    "already_paid": _l("Already paid"),
+    "order_cancelled": _l("The order was cancelled"),
+    "not_applicable": _l("Cannot be applied"),
+}
+
+
+def _upload_form() -> StatementUploadForm:
+    form = StatementUploadForm()
+    form.layout.choices = statements.layout_choices()
+    return form
+
+
+@bp.route("/admin/payments/statements", methods=["GET", "POST"])
+@admin_required
+def admin_statements():
+    form = _upload_form()
+    problems, status = None, 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = statements.import_statement(
+                upload.read(current_app.config["STATEMENT_MAX_BYTES"] + 1),
+                layout=form.layout.data,
+                filename=upload.filename or "",
+                uploaded_by_id=current_user.id,
+            )
+        except statements.StatementRefused as refused:
+            problems, status = refused.problems, 422
+        except DomainError as error:
+            flash(error.message, "error")
+            status = 409
+        else:
+            flash(_("Statement read: %(applied)s applied, %(queued)s to resolve by hand, %(seen)s seen "
+                    "before, %(outgoing)s outgoing lines ignored.", applied=len(result.applied),
+                    queued=len(result.queued), seen=result.already_seen, outgoing=result.outgoing), "success")
+            return redirect(url_for("payments.admin_statements"))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "payments/admin_statements.html", form=form, problems=problems,
+        statements=statements.recent_statements(), queue_size=statements.queue_size(),
+        layouts=statements.LAYOUTS,
+    ), status
+
+
+@bp.get("/admin/payments/queue")
+@admin_required
+def admin_queue():
+    return render_template(
+        "payments/admin_queue.html", queued=statements.queued_transactions(),
+        settled=statements.recent_transactions(), form=ResolveForm(), reasons=QUEUE_REASON_LABELS,
+    )
+
+
+@bp.post("/admin/payments/queue/<int:transaction_id>")
+@admin_required
+def admin_resolve(transaction_id: int):
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        flash(_("Choose to apply or to dismiss the line."), "error")
+        return redirect(url_for("payments.admin_queue"), 303)
+    try:
+        statements.resolve(
+            transaction_id, action=form.action.data, reference=form.reference.data or "",
+            note=form.note.data or "", resolved_by_id=current_user.id,
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The line is resolved."), "success")
+    return redirect(url_for("payments.admin_queue"), 303)

@@ -6,6 +6,8 @@ When a line counts (a `sale` row, + its line total and units):
   status becomes `paid`; every part not cancelled by then counts. A payment that arrives after
   the order was cancelled (`voided` → `paid`, refunded at once) finds no part to count and writes
   nothing;
+- a VietQR (bank transfer) consumer order the same way, when its transfer is matched on a bank
+  statement (`payments.statements`): the payment status becomes `paid`;
 - cash on delivery when the cash was collected: the part is marked delivered;
 - a supermarket order on terms when its invoice is issued (the part delivered): the invoice's
   goods lines (at the accepted quantities; lines declined in full are not invoiced).
@@ -59,6 +61,8 @@ from marketplace.reports.models import SalesEntry
 from marketplace.timeutil import VIETNAM
 
 UNCOUNTED_PART_STATUSES = ("cancelled", "refunded")
+# Paid before delivery, counted when the payment status becomes paid: card, and bank transfer.
+PAID_UP_FRONT = ("card", "vietqr")
 
 
 class LedgerIsAppendOnly(DomainError):
@@ -237,14 +241,15 @@ def _event_id(order: Order, producer_order: ProducerOrder | None, to_status: str
 def on_payment_status_changed(  # noqa: ANN003
     sender: object, *, order: Order, from_status: str, to_status: str, at: datetime, **kwargs
 ) -> None:
-    if order.payment_method != "card" or to_status != "paid":
+    if order.payment_method not in PAID_UP_FRONT or to_status != "paid":
         return
     parts = [po for po in order.producer_orders if po.status not in UNCOUNTED_PART_STATUSES]
     if not parts:  # paid after the order was cancelled: refunded at once, nothing sold
         return
     source_id = _event_id(order, None, "paid")
     for part in parts:
-        record_sale(part, _part_lines(part), source_kind="card_payment", source_id=source_id, at=at)
+        source_kind = "card_payment" if order.payment_method == "card" else "transfer_payment"
+        record_sale(part, _part_lines(part), source_kind=source_kind, source_id=source_id, at=at)
 
 
 def on_producer_order_moved(  # noqa: ANN003

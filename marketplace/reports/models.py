@@ -20,11 +20,14 @@ from marketplace.extensions import db
 ENTRY_KINDS = ("sale", "refund", "cancellation", "credit_note")
 # What caused the row, and what `source_id` points at:
 #   card_payment       the order's OrderEvent to "paid"
+#   transfer_payment   the order's OrderEvent to "paid" (VietQR: the transfer matched on a statement)
 #   cash_collection    the part's OrderEvent to "delivered" (cash on delivery)
 #   invoice            the Invoice
 #   part_cancellation  the part's OrderEvent to "cancelled" (or "refunded")
 #   credit_note        the CreditNote
-SOURCE_KINDS = ("card_payment", "cash_collection", "invoice", "part_cancellation", "credit_note")
+SOURCE_KINDS = (
+    "card_payment", "transfer_payment", "cash_collection", "invoice", "part_cancellation", "credit_note"
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

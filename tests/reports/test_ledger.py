@@ -420,3 +420,38 @@ def test_nothing_sold_later_moves_an_earlier_month(app, refunds) -> None:  # noq
     after = ledger.sales_by_month(producer_id=producer.id)
     assert after[0] == before[0] and [m.month for m in after] == ["2026-04", "2026-05"]
     assert after[1].amount_vnd == -90_000 and after[0].amount_vnd + after[1].amount_vnd == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Bank transfers (VietQR)
+
+
+def test_a_vietqr_order_counts_when_its_transfer_is_matched_and_a_cancellation_takes_it_out(app) -> None:  # noqa: ANN001, E501
+    tea = make_product(stock=5, price_vnd=150_000)
+    order = place([(tea, 2)], method="vietqr")
+    db.session.commit()
+    assert entries() == [] and _agrees()  # waiting for the transfer: nothing sold
+    paid_at = utcnow()
+    orders.record_transfer_payment(order, amount_vnd=order.total_vnd, bank_transaction="FT1", actor="admin 1",
+                                   now=paid_at)
+    db.session.commit()
+    line = order.producer_orders[0].lines[0]
+    assert entries(order) == [("sale", line.id, 300_000, 2)]
+    row = all_rows()[0]
+    assert (row.source_kind, row.source_id, row.occurred_at) == ("transfer_payment", _event(order, "paid").id,
+                                                                 paid_at)
+    assert _agrees()
+    orders.cancel_order(order, "customer")
+    db.session.commit()
+    assert entries(order)[-1] == ("cancellation", line.id, -300_000, -2)
+    assert _agrees()
+
+
+def test_ledger_check_expects_a_paid_vietqr_order_to_be_counted(app) -> None:  # noqa: ANN001
+    order = place([(make_product(stock=5, price_vnd=90_000), 1)], method="vietqr")
+    db.session.commit()
+    # Paid without the ledger's receiver having run (as a bug would): the check sees it.
+    db.session.execute(update(Order).where(Order.id == order.id).values(payment_status="paid"))
+    db.session.commit()
+    result = check_ledger()
+    assert not result.ok and [(d.expected_vnd, d.ledger_vnd) for d in result.differences] == [(90_000, 0)]
