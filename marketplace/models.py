@@ -25,3 +25,4 @@ from marketplace.certification.models import CertificateReminder  # noqa: F401
 from marketplace.portal.models import StockAdjustment  # noqa: F401
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment  # noqa: F401
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
+from marketplace.traceability.models import Batch, BatchStockReceipt, OrderLineBatch  # noqa: F401

@@ -43,7 +43,7 @@ from marketplace.wholesale.forms import (
     ThresholdForm,
     UploadForm,
 )
-from marketplace.wholesale.messages import code_text, error_text, problem_text
+from marketplace.wholesale.messages import CAPACITY_CODES, code_text, error_text, problem_text
 from marketplace.wholesale.models import OrderList
 from marketplace.wholesale.pricing import organisation_locations, quote_bulk_order
 
@@ -399,7 +399,13 @@ def place():
                 "this order %(order)s.", limit=format_vnd(error.limit_vnd), open=format_vnd(error.open_vnd),
                 order=format_vnd(error.order_vnd)), "error")
         return _review_page(form, choices)
-    except OrderNotValid:
+    except OrderNotValid as error:
+        beyond = [(line.name, problem) for line in error.quote.lines for problem in line.problems
+                  if problem.code in CAPACITY_CODES]
+        if beyond:  # the chosen delivery months: say which lines, with the figures, on this page
+            for name, problem in beyond:
+                flash(f"{name}: {problem_text(problem)}", "error")
+            return _review_page(form, choices, status=422)
         flash(_("Some lines cannot be ordered as they are: please correct them first."), "error")
         return redirect(url_for("wholesale.draft"))
     except OutOfStock:  # taken by another order since the check
