@@ -86,6 +86,9 @@ def register_extensions(app: Flask) -> None:
     cart_store.init_app(app)  # the signed-out cart merged at sign-in, on the accounts signal
     invoicing.init_app(app)  # invoices at delivery, on the order signals
     payments.init_app(app)  # Stripe as the order rules' card gateway
+    from marketplace.traceability import services as traceability
+
+    traceability.init_app(app)  # recall warnings on the product pages
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -123,6 +126,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(producer_orders_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(wholesale_bp)
+    from marketplace.traceability.views import bp as traceability_bp
+
+    app.register_blueprint(traceability_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
