@@ -166,7 +166,7 @@ def label(batch_id: int):
     url = _public_url(batch)
     count = request.args.get("count", type=int) or LABELS_PER_SHEET
     return render_template("traceability/label.html", batch=batch, product=product, public_url=url,
-                           qr=Markup(labels.qr_svg_inline(url)), count=max(1, min(count, 96)),
+                           qr=Markup(labels.qr_svg_inline(url)), label_count=max(1, min(count, 96)),
                            display_gtin=display_gtin)
 
 
