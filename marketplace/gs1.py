@@ -6,6 +6,7 @@ the traceability pages build and parse Digital Link paths with them. A refused v
 `GS1Error` with a stable `code`; the caller turns the code into a message in the reader's
 language.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """GS1 identifiers: GTIN check digits, lot codes (AI 10), Digital Link paths."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,13 +14,16 @@ from marketplace.gs1 import (
 )
 
 
-@pytest.mark.parametrize("gtin", [
-    "73513537",  # GTIN-8
-    "036000291452",  # GTIN-12 (UPC-A)
-    "9506000134352",  # GTIN-13, GS1's own example
-    "4006381333931",  # GTIN-13 on a retail product
-    "10614141000415",  # GTIN-14 (a case)
-])
+@pytest.mark.parametrize(
+    "gtin",
+    [
+        "73513537",  # GTIN-8
+        "036000291452",  # GTIN-12 (UPC-A)
+        "9506000134352",  # GTIN-13, GS1's own example
+        "4006381333931",  # GTIN-13 on a retail product
+        "10614141000415",  # GTIN-14 (a case)
+    ],
+)
 def test_valid_gtins_of_every_length_are_kept_in_their_14_digit_form(gtin: str) -> None:
     assert normalise_gtin(gtin) == gtin.rjust(14, "0")
     assert gtin_check_digit(gtin[:-1]) == int(gtin[-1])
@@ -29,16 +33,19 @@ def test_spaces_between_digit_groups_are_ignored() -> None:
     assert normalise_gtin(" 950 6000 134352 ") == "09506000134352"
 
 
-@pytest.mark.parametrize("gtin, code", [
-    ("9506000134353", "gtin_check_digit"),  # last digit off by one
-    ("9506000134325", "gtin_check_digit"),  # two digits swapped
-    ("73513538", "gtin_check_digit"),
-    ("95060001343", "gtin_length"),
-    ("950600013435200", "gtin_length"),
-    ("95060001343S2", "gtin_not_digits"),
-    ("９５０６０００１３４３５２", "gtin_not_digits"),  # full-width digits
-    ("", "gtin_not_digits"),
-])
+@pytest.mark.parametrize(
+    "gtin, code",
+    [
+        ("9506000134353", "gtin_check_digit"),  # last digit off by one
+        ("9506000134325", "gtin_check_digit"),  # two digits swapped
+        ("73513538", "gtin_check_digit"),
+        ("95060001343", "gtin_length"),
+        ("950600013435200", "gtin_length"),
+        ("95060001343S2", "gtin_not_digits"),
+        ("９５０６０００１３４３５２", "gtin_not_digits"),  # full-width digits
+        ("", "gtin_not_digits"),
+    ],
+)
 def test_wrong_gtins_are_refused_with_their_reason(gtin: str, code: str) -> None:
     with pytest.raises(GS1Error) as refused:
         normalise_gtin(gtin)
@@ -55,25 +62,28 @@ def test_safe_lot_codes_are_kept_as_typed(lot: str) -> None:
     assert clean_lot_code(f"  {lot} ") == lot
 
 
-@pytest.mark.parametrize("lot, code", [
-    ("", "lot_required"),
-    ("   ", "lot_required"),
-    ("L1/2026", "lot_slash"),
-    ("../admin", "lot_slash"),
-    ("L1\\2026", "lot_slash"),
-    ("LÔ-01", "lot_not_ascii"),
-    ("Lô1", "lot_not_ascii"),
-    ("A" * 21, "lot_too_long"),
-    ("X" * 500, "lot_too_long"),
-    ("L 01", "lot_characters"),
-    ("L%2F01", "lot_characters"),
-    ("L?01", "lot_characters"),
-    ("L#01", "lot_characters"),
-    (".hidden", "lot_characters"),
-    ("..", "lot_characters"),
-    ("-A", "lot_characters"),
-    ("L\n01", "lot_characters"),
-])
+@pytest.mark.parametrize(
+    "lot, code",
+    [
+        ("", "lot_required"),
+        ("   ", "lot_required"),
+        ("L1/2026", "lot_slash"),
+        ("../admin", "lot_slash"),
+        ("L1\\2026", "lot_slash"),
+        ("LÔ-01", "lot_not_ascii"),
+        ("Lô1", "lot_not_ascii"),
+        ("A" * 21, "lot_too_long"),
+        ("X" * 500, "lot_too_long"),
+        ("L 01", "lot_characters"),
+        ("L%2F01", "lot_characters"),
+        ("L?01", "lot_characters"),
+        ("L#01", "lot_characters"),
+        (".hidden", "lot_characters"),
+        ("..", "lot_characters"),
+        ("-A", "lot_characters"),
+        ("L\n01", "lot_characters"),
+    ],
+)
 def test_hostile_lot_codes_are_refused_with_their_reason(lot: str, code: str) -> None:
     with pytest.raises(GS1Error) as refused:
         clean_lot_code(lot)

@@ -39,7 +39,9 @@ class Product(db.Model):
         CheckConstraint("min_order_qty >= 1", name="min_order_qty_positive"),
         CheckConstraint("case_pack >= 1", name="case_pack_positive"),
         CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
-        CheckConstraint("monthly_capacity IS NULL OR monthly_capacity >= 0", name="monthly_capacity_not_negative"),
+        CheckConstraint(
+            "monthly_capacity IS NULL OR monthly_capacity >= 0", name="monthly_capacity_not_negative"
+        ),
         CheckConstraint("season_months BETWEEN 1 AND 4095", name="season_months_range"),
         CheckConstraint(_in("status", PRODUCT_STATUSES), name="status"),
         Index("ix_products_status_group", "status", "group_code"),

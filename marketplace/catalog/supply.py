@@ -1,5 +1,6 @@
 """A product's season: the months of the year it is available, kept as a 12-bit mask on
 `Product.season_months` (bit 0 = January ... bit 11 = December)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

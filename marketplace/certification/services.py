@@ -380,7 +380,9 @@ def certificate_in_force(product: Product | int, on: date | None = None) -> Cert
     return None
 
 
-def rights_in_force(product: Product | int, on: date | None = None) -> list[tuple[ProtectionRight, Protection]]:
+def rights_in_force(
+    product: Product | int, on: date | None = None
+) -> list[tuple[ProtectionRight, Protection]]:
     """The rights to use a GI or mark that `product` held on the day `on`, with their protections.
 
     A right has no start date of its own on the site: it counts from the day an administrator

@@ -190,7 +190,9 @@ def format_tiers(tiers: list[tuple[int, int]]) -> str:
 _GTIN_MESSAGES = {
     "gtin_not_digits": _l("A GTIN is made of digits only (the number under the barcode)."),
     "gtin_length": _l("A GTIN has 8, 12, 13 or 14 digits."),
-    "gtin_check_digit": _l("The last digit of this GTIN is not its check digit: check the number under the barcode."),
+    "gtin_check_digit": _l(
+        "The last digit of this GTIN is not its check digit: check the number under the barcode."
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """Traceability forms (Flask-WTF: every form carries a CSRF token). Shapes only: the rules (lot
 codes, dates, quantities, who may recall) are the services'."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -18,8 +19,10 @@ class BatchForm(FlaskForm):
     origin = TextAreaField(_l("Where the raw materials come from"), render_kw={"rows": 3})
     origin_commune = StringField(_l("Commune of the raw materials"))
     notes = TextAreaField(_l("Notes (optional)"), render_kw={"rows": 3})
-    picture = FileField(_l("Picture (optional; JPEG, PNG or WebP, up to 8 MB)"),
-                        render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    picture = FileField(
+        _l("Picture (optional; JPEG, PNG or WebP, up to 8 MB)"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
     add_to_stock = BooleanField(_l("Add this quantity to the shop's stock now"))
 
 
@@ -28,8 +31,11 @@ class ReceiveForm(FlaskForm):
 
 
 class RecallForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for the recall (buyers receive it)"),
-                           validators=[Optional(), Length(max=1000)], render_kw={"rows": 3})
+    reason = TextAreaField(
+        _l("Reason for the recall (buyers receive it)"),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 3},
+    )
 
 
 class ShipmentForm(FlaskForm):

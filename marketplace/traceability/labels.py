@@ -1,5 +1,6 @@
 """QR codes of a batch's public page (segno): inline SVG for the label sheet, SVG and PNG files in
 print sizes. The QR code holds only the page's absolute URL on the site's own domain."""
+
 from __future__ import annotations
 
 import io

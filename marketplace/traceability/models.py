@@ -1,4 +1,5 @@
 """Batches (lots) of a product, the stock received from them, the order lines shipped from them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -18,7 +19,9 @@ class Batch(db.Model):
     __table_args__ = (
         UniqueConstraint("product_id", "lot_code", name="uq_batches_product_lot"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("best_before IS NULL OR best_before >= production_date", name="best_before_after_production"),
+        CheckConstraint(
+            "best_before IS NULL OR best_before >= production_date", name="best_before_after_production"
+        ),
         CheckConstraint("(recalled_at IS NULL) = (recall_reason IS NULL)", name="recall_has_reason"),
         Index("ix_batches_producer_product", "producer_id", "product_id"),
     )

@@ -11,11 +11,12 @@ the part first, then records the lines' batches in the same transaction), `porta
 (`certificate_in_force`, `rights_in_force` on the production date). Nothing below imports it:
 the catalogue's product page asks it for recall notices through `register_notice_source`.
 """
+
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask_babel import force_locale
@@ -37,9 +38,9 @@ from marketplace.mail import send_mail
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderLine, ProducerOrder
 from marketplace.portal import services as portal
+from marketplace.portal.models import StockAdjustment
 from marketplace.portal.pictures import decode_picture
 from marketplace.portal.services import ListingError
-from marketplace.portal.models import StockAdjustment
 from marketplace.producers.models import Producer
 from marketplace.timeutil import VIETNAM, today_in_vietnam, utcnow
 from marketplace.traceability.models import Batch, BatchStockReceipt, OrderLineBatch
@@ -128,8 +129,15 @@ def _whole_number(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def create_batch(producer_id: int, data: BatchInput, *, user_id: int | None, picture: bytes | None = None,
-                 add_to_stock: bool = False, today: date | None = None) -> Batch:
+def create_batch(
+    producer_id: int,
+    data: BatchInput,
+    *,
+    user_id: int | None,
+    picture: bytes | None = None,
+    add_to_stock: bool = False,
+    today: date | None = None,
+) -> Batch:
     """Record a batch of one of the producer's products. Every rule broken is reported at once
     (`InvalidBatch`, by field); then nothing is stored. With `add_to_stock` the batch's quantity
     is also received into the shop's stock, tied to the batch."""
@@ -143,21 +151,33 @@ def create_batch(producer_id: int, data: BatchInput, *, user_id: int | None, pic
         lot_code = clean_lot_code(data.lot_code)
     except GS1Error as error:
         errors["lot_code"] = (error.code, {"max": 20})
-    if lot_code and product is not None and db.session.scalar(
-        select(Batch.id).where(Batch.product_id == product.id, Batch.lot_code == lot_code)
-    ) is not None:
+    if (
+        lot_code
+        and product is not None
+        and db.session.scalar(
+            select(Batch.id).where(Batch.product_id == product.id, Batch.lot_code == lot_code)
+        )
+        is not None
+    ):
         errors["lot_code"] = ("lot_taken", {})
     if data.production_date is None:
         errors["production_date"] = ("date_required", {})
     elif data.production_date > today:
         errors["production_date"] = ("production_in_future", {})
-    if data.best_before is not None and data.production_date is not None and data.best_before < data.production_date:
+    if (
+        data.best_before is not None
+        and data.production_date is not None
+        and data.best_before < data.production_date
+    ):
         errors["best_before"] = ("best_before_before_production", {})
     quantity = _whole_number(data.quantity)
     if quantity is None or not 1 <= quantity <= MAX_BATCH_QUANTITY:
         errors["quantity"] = ("invalid_quantity", {"max": MAX_BATCH_QUANTITY})
-    origin, commune, notes = (data.origin or "").strip(), " ".join((data.origin_commune or "").split()), \
-        (data.notes or "").strip()
+    origin, commune, notes = (
+        (data.origin or "").strip(),
+        " ".join((data.origin_commune or "").split()),
+        (data.notes or "").strip(),
+    )
     if len(origin) > MAX_TEXT:
         errors["origin"] = ("too_long", {"max": MAX_TEXT})
     if len(commune) > MAX_COMMUNE:
@@ -177,9 +197,17 @@ def create_batch(producer_id: int, data: BatchInput, *, user_id: int | None, pic
         picture_key = f"batches/{producer_id}/{secrets.token_hex(8)}"
         storage.save_image(picture_key, image)
     batch = Batch(
-        producer_id=producer_id, product_id=product.id, lot_code=lot_code, production_date=data.production_date,
-        best_before=data.best_before, quantity=quantity, origin=origin, origin_commune=commune, notes=notes,
-        picture_key=picture_key, created_by_id=user_id,
+        producer_id=producer_id,
+        product_id=product.id,
+        lot_code=lot_code,
+        production_date=data.production_date,
+        best_before=data.best_before,
+        quantity=quantity,
+        origin=origin,
+        origin_commune=commune,
+        notes=notes,
+        picture_key=picture_key,
+        created_by_id=user_id,
     )
     db.session.add(batch)
     db.session.flush()
@@ -204,11 +232,14 @@ def receive_stock(batch: Batch, quantity: object, *, user_id: int | None) -> int
 
 
 def received_units(batch_id: int) -> int:
-    return int(db.session.scalar(
-        select(func.coalesce(func.sum(StockAdjustment.delta), 0))
-        .join(BatchStockReceipt, BatchStockReceipt.stock_adjustment_id == StockAdjustment.id)
-        .where(BatchStockReceipt.batch_id == batch_id)
-    ) or 0)
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(StockAdjustment.delta), 0))
+            .join(BatchStockReceipt, BatchStockReceipt.stock_adjustment_id == StockAdjustment.id)
+            .where(BatchStockReceipt.batch_id == batch_id)
+        )
+        or 0
+    )
 
 
 def batch_of_producer(producer_id: int, batch_id: int) -> Batch | None:
@@ -245,9 +276,7 @@ def producer_batches(producer_id: int | None, *, lot_query: str = "", limit: int
     lot_query = (lot_query or "").strip()[:20]
     if lot_query:
         stmt = stmt.where(func.lower(Batch.lot_code).like(f"%{lot_query.lower()}%"))
-    rows = db.session.execute(
-        stmt.order_by(Batch.production_date.desc(), Batch.id.desc()).limit(limit)
-    ).all()
+    rows = db.session.execute(stmt.order_by(Batch.production_date.desc(), Batch.id.desc()).limit(limit)).all()
     shipped = _shipped_units([batch.id for batch, _p in rows])
     return [BatchRow(batch, product, shipped.get(batch.id, 0)) for batch, product in rows]
 
@@ -255,20 +284,26 @@ def producer_batches(producer_id: int | None, *, lot_query: str = "", limit: int
 def _shipped_units(batch_ids: list[int]) -> dict[int, int]:
     if not batch_ids:
         return {}
-    return {batch_id: int(units) for batch_id, units in db.session.execute(
-        select(OrderLineBatch.batch_id, func.sum(OrderLine.quantity))
-        .join(OrderLine, OrderLine.id == OrderLineBatch.order_line_id)
-        .where(OrderLineBatch.batch_id.in_(batch_ids))
-        .group_by(OrderLineBatch.batch_id)
-    )}
+    return {
+        batch_id: int(units)
+        for batch_id, units in db.session.execute(
+            select(OrderLineBatch.batch_id, func.sum(OrderLine.quantity))
+            .join(OrderLine, OrderLine.id == OrderLineBatch.order_line_id)
+            .where(OrderLineBatch.batch_id.in_(batch_ids))
+            .group_by(OrderLineBatch.batch_id)
+        )
+    }
 
 
 def producer_products(producer_id: int) -> list[Product]:
     """The products a batch may be recorded for: the producer's, archived ones left out."""
-    return list(db.session.scalars(
-        select(Product).where(Product.producer_id == producer_id, Product.status != "archived")
-        .order_by(Product.name, Product.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.producer_id == producer_id, Product.status != "archived")
+            .order_by(Product.name, Product.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -294,8 +329,17 @@ def batch_recipients(batch: Batch) -> list[Recipient]:
         .where(OrderLineBatch.batch_id == batch.id)
         .order_by(ProducerOrder.shipped_at.desc(), OrderLine.id)
     ).all()
-    return [Recipient(order.reference, organisation_name or order.recipient_name, order.channel, line.quantity,
-                      part.status, part.shipped_at) for order, part, line, organisation_name in rows]
+    return [
+        Recipient(
+            order.reference,
+            organisation_name or order.recipient_name,
+            order.channel,
+            line.quantity,
+            part.status,
+            part.shipped_at,
+        )
+        for order, part, line, organisation_name in rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,25 +359,40 @@ def shipment_choices(part: ProducerOrder) -> list[LineBatchChoice]:
     batches: dict[int, list[Batch]] = {}
     if product_ids:
         for batch in db.session.scalars(
-            select(Batch).where(Batch.producer_id == part.producer_id, Batch.product_id.in_(product_ids))
+            select(Batch)
+            .where(Batch.producer_id == part.producer_id, Batch.product_id.in_(product_ids))
             .order_by(Batch.production_date.desc(), Batch.id.desc())
         ):
             batches.setdefault(batch.product_id, []).append(batch)
     recorded = _recorded_batches([line.id for line in part.lines])
-    return [LineBatchChoice(line, tuple(batches.get(line.product_id, ())), recorded.get(line.id))
-            for line in part.lines]
+    return [
+        LineBatchChoice(line, tuple(batches.get(line.product_id, ())), recorded.get(line.id))
+        for line in part.lines
+    ]
 
 
 def _recorded_batches(line_ids: list[int]) -> dict[int, int]:
     if not line_ids:
         return {}
-    return dict(db.session.execute(
-        select(OrderLineBatch.order_line_id, OrderLineBatch.batch_id).where(OrderLineBatch.order_line_id.in_(line_ids))
-    ).all())
+    return dict(
+        db.session.execute(
+            select(OrderLineBatch.order_line_id, OrderLineBatch.batch_id).where(
+                OrderLineBatch.order_line_id.in_(line_ids)
+            )
+        ).all()
+    )
 
 
-def record_shipment(part: ProducerOrder, batch_ids: dict[int, int | None], *, actor: str, user_id: int | None,
-                    carrier: str = "", tracking_number: str = "", now: datetime | None = None) -> None:
+def record_shipment(
+    part: ProducerOrder,
+    batch_ids: dict[int, int | None],
+    *,
+    actor: str,
+    user_id: int | None,
+    carrier: str = "",
+    tracking_number: str = "",
+    now: datetime | None = None,
+) -> None:
     """Ship an accepted part (carrier and tracking number, through `orders.services`) and record the
     batch each line came from; or, for a part already shipped or delivered, record or correct the
     batches only. `batch_ids` maps order line ids to batch ids (None or missing: no batch
@@ -342,18 +401,28 @@ def record_shipment(part: ProducerOrder, batch_ids: dict[int, int | None], *, ac
         raise PartNotShippable("Batches are recorded when the order is shipped.")
     lines = {line.id: line for line in part.lines}
     wanted = {line_id: batch_id for line_id, batch_id in batch_ids.items() if line_id in lines and batch_id}
-    found = {batch.id: batch for batch in db.session.scalars(
-        select(Batch).where(Batch.id.in_(set(wanted.values())), Batch.producer_id == part.producer_id)
-    )} if wanted else {}
+    found = (
+        {
+            batch.id: batch
+            for batch in db.session.scalars(
+                select(Batch).where(Batch.id.in_(set(wanted.values())), Batch.producer_id == part.producer_id)
+            )
+        }
+        if wanted
+        else {}
+    )
     for line_id, batch_id in wanted.items():
         batch = found.get(batch_id)
         if batch is None or batch.product_id != lines[line_id].product_id:
             raise WrongBatch("A line was given a batch of another product.")
     if part.status in SHIPPABLE:
         orders.ship_producer_order(part, actor, carrier=carrier, tracking_number=tracking_number, now=now)
-    existing = {row.order_line_id: row for row in db.session.scalars(
-        select(OrderLineBatch).where(OrderLineBatch.order_line_id.in_(list(lines)))
-    )}
+    existing = {
+        row.order_line_id: row
+        for row in db.session.scalars(
+            select(OrderLineBatch).where(OrderLineBatch.order_line_id.in_(list(lines)))
+        )
+    }
     now = now or utcnow()
     for line_id in lines:
         batch_id = wanted.get(line_id)
@@ -362,8 +431,11 @@ def record_shipment(part: ProducerOrder, batch_ids: dict[int, int | None], *, ac
             if row is not None:
                 db.session.delete(row)
         elif row is None:
-            db.session.add(OrderLineBatch(order_line_id=line_id, batch_id=batch_id, recorded_by_id=user_id,
-                                          recorded_at=now))
+            db.session.add(
+                OrderLineBatch(
+                    order_line_id=line_id, batch_id=batch_id, recorded_by_id=user_id, recorded_at=now
+                )
+            )
         elif row.batch_id != batch_id:
             row.batch_id, row.recorded_by_id, row.recorded_at = batch_id, user_id, now
     db.session.flush()
@@ -398,10 +470,21 @@ def received_batches(organisation_id: int) -> list[ReceivedBatch]:
         .where(Order.buyer_organisation_id == organisation_id)
         .order_by(Order.created_at.desc(), OrderLine.id)
     ).all()
-    return [ReceivedBatch(reference, line.product_name, producer_name, line.quantity, line.unit, batch.lot_code,
-                          batch.production_date, batch.best_before, batch.recalled_at,
-                          trace_path(product, batch.lot_code))
-            for reference, line, batch, product, producer_name in rows]
+    return [
+        ReceivedBatch(
+            reference,
+            line.product_name,
+            producer_name,
+            line.quantity,
+            line.unit,
+            batch.lot_code,
+            batch.production_date,
+            batch.best_before,
+            batch.recalled_at,
+            trace_path(product, batch.lot_code),
+        )
+        for reference, line, batch, product, producer_name in rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,7 +518,7 @@ class TracePage:
 
 
 def _vietnam_day(moment: datetime | None) -> date | None:
-    return None if moment is None else moment.replace(tzinfo=timezone.utc).astimezone(VIETNAM).date()
+    return None if moment is None else moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()
 
 
 def _public_batch(product: Product | None, lot: str) -> tuple[Batch, Product, Producer] | None:
@@ -448,8 +531,9 @@ def _public_batch(product: Product | None, lot: str) -> tuple[Batch, Product, Pr
     return (batch, product, producer) if batch is not None else None
 
 
-def find_public_batch(*, gtin: str | None = None, slug: str | None = None, lot: str) -> tuple[Batch, Product,
-                                                                                               Producer] | None:
+def find_public_batch(
+    *, gtin: str | None = None, slug: str | None = None, lot: str
+) -> tuple[Batch, Product, Producer] | None:
     """The batch a public traceability URL names (by GTIN or product slug, and lot), or None.
     Only batches of verified producers are public; a lot code that could not have been recorded
     (slashes, Unicode, too long) finds nothing."""
@@ -499,7 +583,9 @@ def can_recall(user: User, batch: Batch) -> bool:
     if user.is_admin:
         return True
     membership = user.producer_membership
-    return membership is not None and membership.producer_id == batch.producer_id and membership.role == "owner"
+    return (
+        membership is not None and membership.producer_id == batch.producer_id and membership.role == "owner"
+    )
 
 
 def recall_recipients(batch: Batch) -> list[str]:
@@ -517,16 +603,20 @@ def recall_recipients(batch: Batch) -> list[str]:
     organisations = sorted({org_id for _id, org_id, _email in orders_rows if org_id is not None})
     addresses = [email for _id, org_id, email in orders_rows if org_id is None and email]
     if organisations:
-        addresses += list(db.session.scalars(
-            select(User.email).join(BuyerMembership, BuyerMembership.user_id == User.id)
-            .where(BuyerMembership.buyer_organisation_id.in_(organisations))
-            .order_by(BuyerMembership.buyer_organisation_id, User.id)
-        ))
+        addresses += list(
+            db.session.scalars(
+                select(User.email)
+                .join(BuyerMembership, BuyerMembership.user_id == User.id)
+                .where(BuyerMembership.buyer_organisation_id.in_(organisations))
+                .order_by(BuyerMembership.buyer_organisation_id, User.id)
+            )
+        )
     return list(dict.fromkeys(addresses))
 
 
-def recall_batch(batch: Batch, *, reason: str, user: User, page_url: str = "",
-                 now: datetime | None = None) -> list[str]:
+def recall_batch(
+    batch: Batch, *, reason: str, user: User, page_url: str = "", now: datetime | None = None
+) -> list[str]:
     """Mark the batch recalled, with the reason; e-mail everyone who received it (see
     `recall_recipients`) in the same transaction; raise the catalogue version so that the product
     page's warning shows at once. Returns the addresses written to."""
@@ -545,9 +635,14 @@ def recall_batch(batch: Batch, *, reason: str, user: User, page_url: str = "",
     with force_locale("vi"):
         subject = _("Recall: batch %(lot)s of %(product)s", lot=batch.lot_code, product=product.name)
         parts = [
-            _("%(producer)s has recalled batch %(lot)s of %(product)s (produced on %(date)s), which you received.",
-              producer=producer.name, lot=batch.lot_code, product=product.name,
-              date=format_date(batch.production_date)),
+            _(
+                "%(producer)s has recalled batch %(lot)s of %(product)s (produced on %(date)s), "
+                "which you received.",
+                producer=producer.name,
+                lot=batch.lot_code,
+                product=product.name,
+                date=format_date(batch.production_date),
+            ),
             _("Reason: %(reason)s", reason=reason),
             _("Please take the units of this batch off sale and contact the producer."),
         ]
@@ -565,9 +660,18 @@ def recall_notices(product_id: int) -> tuple[ProductNotice, ...]:
     """The product page's warnings: one per recalled batch of the product (the catalogue's notice
     source; cached with the page, whose version `recall_batch` raises)."""
     rows = db.session.execute(
-        select(Batch, Product).join(Product, Product.id == Batch.product_id)
+        select(Batch, Product)
+        .join(Product, Product.id == Batch.product_id)
         .where(Batch.product_id == product_id, Batch.recalled_at.is_not(None))
         .order_by(Batch.recalled_at.desc(), Batch.id.desc())
     ).all()
-    return tuple(ProductNotice("recall", batch.lot_code, batch.recall_reason or "", _vietnam_day(batch.recalled_at),
-                               trace_path(product, batch.lot_code)) for batch, product in rows)
+    return tuple(
+        ProductNotice(
+            "recall",
+            batch.lot_code,
+            batch.recall_reason or "",
+            _vietnam_day(batch.recalled_at),
+            trace_path(product, batch.lot_code),
+        )
+        for batch, product in rows
+    )

@@ -4,6 +4,7 @@ page at its GS1 Digital Link address, and the administrators' recall.
 
 Producers reach only their own batches and order parts (another producer's answers 404), buyers
 only their organisation's orders; the public page shows batches of verified producers."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -71,7 +72,9 @@ def batches():
 def new_batch():
     form = BatchForm()
     products = services.producer_products(_producer_id())
-    form.product_id.choices = [("", _("Choose a product"))] + [(str(p.id), f"{p.name} ({p.sku})") for p in products]
+    form.product_id.choices = [("", _("Choose a product"))] + [
+        (str(p.id), f"{p.name} ({p.sku})") for p in products
+    ]
     if not form.is_submitted() and request.args.get("product", "").isdigit():
         form.product_id.data = request.args["product"]
     status = 200
@@ -80,14 +83,19 @@ def new_batch():
             upload = request.files.get("picture")
             data = services.BatchInput(
                 product_id=int(form.product_id.data) if (form.product_id.data or "").isdigit() else None,
-                lot_code=form.lot_code.data or "", production_date=form.production_date.data,
-                best_before=form.best_before.data, quantity=form.quantity.data,
-                origin=form.origin.data or "", origin_commune=form.origin_commune.data or "",
+                lot_code=form.lot_code.data or "",
+                production_date=form.production_date.data,
+                best_before=form.best_before.data,
+                quantity=form.quantity.data,
+                origin=form.origin.data or "",
+                origin_commune=form.origin_commune.data or "",
                 notes=form.notes.data or "",
             )
             try:
                 batch = services.create_batch(
-                    _producer_id(), data, user_id=current_user.id,
+                    _producer_id(),
+                    data,
+                    user_id=current_user.id,
                     picture=upload.read() if upload and upload.filename else None,
                     add_to_stock=bool(form.add_to_stock.data),
                 )
@@ -97,7 +105,10 @@ def new_batch():
                     getattr(form, name).errors = [field_text(code, params)]
             else:
                 db.session.commit()
-                flash(_("Batch %(lot)s is recorded. Print its labels from this page.", lot=batch.lot_code), "success")
+                flash(
+                    _("Batch %(lot)s is recorded. Print its labels from this page.", lot=batch.lot_code),
+                    "success",
+                )
                 return redirect(url_for("traceability.batch", batch_id=batch.id))
         status = 422
     return render_template("traceability/batch_form.html", form=form), status
@@ -109,10 +120,16 @@ def batch(batch_id: int):
     batch = _own_batch(batch_id)
     product = services.batch_product(batch)
     return render_template(
-        "traceability/batch.html", batch=batch, product=product, public_url=_public_url(batch),
-        recipients=services.batch_recipients(batch), received=services.received_units(batch.id),
-        receive_form=ReceiveForm(), recall_form=RecallForm(),
-        can_recall=services.can_recall(current_user, batch), display_gtin=display_gtin,
+        "traceability/batch.html",
+        batch=batch,
+        product=product,
+        public_url=_public_url(batch),
+        recipients=services.batch_recipients(batch),
+        received=services.received_units(batch.id),
+        receive_form=ReceiveForm(),
+        recall_form=RecallForm(),
+        can_recall=services.can_recall(current_user, batch),
+        display_gtin=display_gtin,
     )
 
 
@@ -139,15 +156,18 @@ def _recall(batch: Batch, back: str):  # noqa: ANN202
         flash(_("Say why the batch is recalled (at most 1,000 characters)."), "error")
         return redirect(back)
     try:
-        told = services.recall_batch(batch, reason=form.reason.data or "", user=current_user,
-                                     page_url=_public_url(batch))
+        told = services.recall_batch(
+            batch, reason=form.reason.data or "", user=current_user, page_url=_public_url(batch)
+        )
     except DomainError as error:
         db.session.rollback()
         flash(_message(error), "error")
     else:
         db.session.commit()
-        flash(_("Batch %(lot)s is recalled; %(n)d buyers have been e-mailed.", lot=batch.lot_code, n=len(told)),
-              "success")
+        flash(
+            _("Batch %(lot)s is recalled; %(n)d buyers have been e-mailed.", lot=batch.lot_code, n=len(told)),
+            "success",
+        )
     return redirect(back)
 
 
@@ -165,9 +185,15 @@ def label(batch_id: int):
     product = services.batch_product(batch)
     url = _public_url(batch)
     count = request.args.get("count", type=int) or LABELS_PER_SHEET
-    return render_template("traceability/label.html", batch=batch, product=product, public_url=url,
-                           qr=Markup(labels.qr_svg_inline(url)), label_count=max(1, min(count, 96)),
-                           display_gtin=display_gtin)
+    return render_template(
+        "traceability/label.html",
+        batch=batch,
+        product=product,
+        public_url=url,
+        qr=Markup(labels.qr_svg_inline(url)),
+        label_count=max(1, min(count, 96)),
+        display_gtin=display_gtin,
+    )
 
 
 @bp.get("/portal/batches/<int:batch_id>/qr.<kind>")
@@ -198,8 +224,11 @@ def shipment(producer_order_id: int):
             membership = current_producer_membership()
             try:
                 services.record_shipment(
-                    part, chosen, actor=f"producer {membership.producer_id} (user {membership.user_id})",
-                    user_id=current_user.id, carrier=form.carrier.data or "",
+                    part,
+                    chosen,
+                    actor=f"producer {membership.producer_id} (user {membership.user_id})",
+                    user_id=current_user.id,
+                    carrier=form.carrier.data or "",
                     tracking_number=form.tracking_number.data or "",
                 )
             except DomainError as error:
@@ -210,8 +239,13 @@ def shipment(producer_order_id: int):
                 flash(_("The order is updated."), "success")
                 return redirect(url_for("producer_orders.detail", producer_order_id=part.id))
         status = 422
-    return render_template("traceability/shipment.html", part=part, order=part.order, form=form,
-                           choices=services.shipment_choices(part)), status
+    return render_template(
+        "traceability/shipment.html",
+        part=part,
+        order=part.order,
+        form=form,
+        choices=services.shipment_choices(part),
+    ), status
 
 
 def _batch_field(name: str) -> int | None:
@@ -238,8 +272,12 @@ def _render_trace(found):  # noqa: ANN001, ANN202
     if found is None:
         abort(404)
     page = services.trace_page(*found)
-    return render_template("traceability/trace.html", page=page, display_gtin=display_gtin,
-                           qr=Markup(labels.qr_svg_inline(request.host_url.rstrip("/") + page.path)))
+    return render_template(
+        "traceability/trace.html",
+        page=page,
+        display_gtin=display_gtin,
+        qr=Markup(labels.qr_svg_inline(request.host_url.rstrip("/") + page.path)),
+    )
 
 
 @bp.get("/01/<gtin>/10/<lot>")
@@ -264,8 +302,13 @@ def trace_product(slug: str, lot: str):
 @admin_required
 def admin_batches():
     rows = services.producer_batches(None, lot_query=request.args.get("q", ""), limit=200)
-    return render_template("traceability/admin_batches.html", rows=rows, query=request.args.get("q", ""),
-                           recall_form=RecallForm(), empty_form=EmptyForm())
+    return render_template(
+        "traceability/admin_batches.html",
+        rows=rows,
+        query=request.args.get("q", ""),
+        recall_form=RecallForm(),
+        empty_form=EmptyForm(),
+    )
 
 
 @bp.post("/admin/batches/<int:batch_id>/recall")

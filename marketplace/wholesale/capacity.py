@@ -13,6 +13,7 @@ This module is the one place the rule is written: the bulk-order pricing refuses
 would go beyond the month's remaining capacity (`capacity_problems`), the wholesale catalogue
 shows the figures, and the JSON API calls `supply_capacity` for the same figures.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -98,8 +99,9 @@ def committed_units(product_ids: Iterable[int], months: Sequence[Month]) -> dict
     return committed
 
 
-def supply_capacity(products: Iterable[Product], months: Sequence[Month] | None = None
-                    ) -> dict[int, tuple[MonthCapacity, ...]]:
+def supply_capacity(
+    products: Iterable[Product], months: Sequence[Month] | None = None
+) -> dict[int, tuple[MonthCapacity, ...]]:
     """Per product, its capacity, season and committed units in each of `months` (default: this
     month in Vietnam and the next two). The figures the wholesale catalogue and the API show."""
     products = list(products)
@@ -107,15 +109,23 @@ def supply_capacity(products: Iterable[Product], months: Sequence[Month] | None 
     committed = committed_units((p.id for p in products), months)
     return {
         product.id: tuple(
-            MonthCapacity(product.id, year, month, product.monthly_capacity,
-                          in_season(product.season_months, month), committed.get((product.id, year, month), 0))
+            MonthCapacity(
+                product.id,
+                year,
+                month,
+                product.monthly_capacity,
+                in_season(product.season_months, month),
+                committed.get((product.id, year, month), 0),
+            )
             for year, month in months
         )
         for product in products
     }
 
 
-def capacity_problem(product: Product, quantity: int, month: Month, committed: int) -> tuple[str, dict] | None:
+def capacity_problem(
+    product: Product, quantity: int, month: Month, committed: int
+) -> tuple[str, dict] | None:
     """Why `quantity` more units of `product` cannot be promised for delivery in `month`, as a
     (code, figures) pair, or None. `out_of_season`: the month is not in the product's season;
     `over_capacity`: committed + quantity would exceed the monthly capacity (exactly reaching
@@ -124,9 +134,16 @@ def capacity_problem(product: Product, quantity: int, month: Month, committed: i
     if not in_season(product.season_months, number):
         return ("out_of_season", {"month": number, "year": year, "season": months_of(product.season_months)})
     if product.monthly_capacity is not None and committed + quantity > product.monthly_capacity:
-        return ("over_capacity", {
-            "capacity": product.monthly_capacity, "committed": committed, "asked": quantity,
-            "remaining": max(0, product.monthly_capacity - committed), "month": number, "year": year,
-            "unit": product.unit,
-        })
+        return (
+            "over_capacity",
+            {
+                "capacity": product.monthly_capacity,
+                "committed": committed,
+                "asked": quantity,
+                "remaining": max(0, product.monthly_capacity - committed),
+                "month": number,
+                "year": year,
+                "unit": product.unit,
+            },
+        )
     return None

@@ -46,10 +46,11 @@ def problem_text(problem: Problem) -> str:
                                        producer=p.get("producer", "")),
         "duplicate_line": lambda: _("This product is already on line %(line)d.", line=p["line"]),
         "over_capacity": lambda: _(
-            "Beyond the producer's supply capacity for %(month)02d/%(year)d: capacity %(capacity)s %(unit)s a month, "
-            "%(committed)s already committed in open orders, %(asked)s asked (%(remaining)s left).",
-            month=p["month"], year=p["year"], capacity=_count(p["capacity"]), committed=_count(p["committed"]),
-            asked=_count(p["asked"]), remaining=_count(p["remaining"]), unit=_unit(p)),
+            "Beyond the producer's supply capacity for %(month)02d/%(year)d: capacity %(capacity)s %(unit)s "
+            "a month, %(committed)s already committed in open orders, %(asked)s asked (%(remaining)s left).",
+            month=p["month"], year=p["year"], capacity=_count(p["capacity"]),
+            committed=_count(p["committed"]), asked=_count(p["asked"]), remaining=_count(p["remaining"]),
+            unit=_unit(p)),
         "out_of_season": lambda: _(
             "Not available in %(month)02d/%(year)d: the producer supplies it in months %(season)s only.",
             month=p["month"], year=p["year"], season=", ".join(str(m) for m in p["season"])),

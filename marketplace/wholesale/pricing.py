@@ -216,7 +216,8 @@ def quote_bulk_order(
         chosen = part_dates.get(producer_id)
         return month_of(chosen) if chosen else this_month
 
-    limited = [p for p, _producer in found.values() if p.monthly_capacity is not None or p.season_months != ALL_YEAR]
+    limited = [p for p, _producer in found.values()
+               if p.monthly_capacity is not None or p.season_months != ALL_YEAR]
     committed = committed_units(
         (p.id for p in limited), sorted({month_for(p.producer_id) for p in limited})
     ) if limited else {}

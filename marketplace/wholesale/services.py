@@ -380,7 +380,8 @@ def place_bulk_order(
         if not lines:
             raise EmptyOrder("The draft order is empty.")
         part_locations = {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id}
-        part_dates = {pid: c.requested_delivery_date for pid, c in choices.items() if c.requested_delivery_date}
+        part_dates = {pid: c.requested_delivery_date for pid, c in choices.items()
+                      if c.requested_delivery_date}
         quote = quote_bulk_order(lines, organisation_id, part_locations, part_dates)
         if not quote.ok:
             raise OrderNotValid("Some lines cannot be ordered as they are.", quote)

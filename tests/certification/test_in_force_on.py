@@ -1,5 +1,6 @@
 """`certificate_in_force(product, on)` and `rights_in_force`: what was in force on a given day,
 not today, across an expiry, a revocation and a newer certificate."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -69,8 +70,11 @@ def test_another_products_certificate_does_not_count(app) -> None:  # noqa: ANN0
 
 
 def _decision(right, outcome: str, at: datetime) -> None:  # noqa: ANN001
-    db.session.add(VerificationDecision(subject_type="protection_right", subject_id=right.id, outcome=outcome,
-                                        reason="", decided_at=at))
+    db.session.add(
+        VerificationDecision(
+            subject_type="protection_right", subject_id=right.id, outcome=outcome, reason="", decided_at=at
+        )
+    )
     db.session.flush()
 
 
@@ -82,7 +86,9 @@ def test_a_right_counts_from_its_verification_until_its_revocation(app) -> None:
     assert rights_in_force(product, on=date(2025, 2, 28)) == []
     assert rights_in_force(product, on=date(2025, 3, 1)) == [(right, protection)]
     revoke_right(right, reason="Hết quyền", administrator=make_user(is_admin=True))
-    revocation = db.session.query(VerificationDecision).filter_by(subject_id=right.id, outcome="revoked").one()
+    revocation = (
+        db.session.query(VerificationDecision).filter_by(subject_id=right.id, outcome="revoked").one()
+    )
     revocation.decided_at = datetime(2026, 1, 10, 2, 0)
     db.session.flush()
     assert rights_in_force(product, on=date(2026, 1, 9)) == [(right, protection)]

@@ -1,5 +1,6 @@
 """A producer records a batch in the portal, prints its label sheet, and the QR code on the sheet,
 read back from a screenshot with a QR reader (zxing-cpp), opens the public traceability page."""
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_producer_records_a_batch_prints_its_label_and_the_qr_code_opens_its_page(
-        page: Page, live_server: str) -> None:
-    producer = make_producer(name="HTX Chè Tân Cương", slug="htx-che-tan-cuong", verification_status="verified")
+    page: Page, live_server: str
+) -> None:
+    producer = make_producer(
+        name="HTX Chè Tân Cương", slug="htx-che-tan-cuong", verification_status="verified"
+    )
     owner = make_producer_member(producer, email="owner@htx-che.vn")
     product = make_product(producer, name="Chè Tân Cương thượng hạng", gtin="09506000134352")
     make_certificate(product, 4, certificate_number="OCOP-TN-2025-017")

@@ -1,4 +1,5 @@
 """Traceability pages are read in English in these tests (the texts they look for)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The public batch page at its GS1 Digital Link address, and its QR code: the certificate and GI
 right in force on the production date, with a notice of what has changed since."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,10 @@ def test_a_product_with_a_gtin_has_its_batches_at_the_digital_link_address(web) 
     # The product address keeps working; both pages' QR code holds the Digital Link address.
     by_slug = _page(web, f"/t/{product.slug}/L2026-01")
     assert "Batch L2026-01" in by_slug
-    assert f"<title>http://localhost/01/{GTIN}/10/L2026-01</title>" in page and \
-        f"<title>http://localhost/01/{GTIN}/10/L2026-01</title>" in by_slug
+    assert (
+        f"<title>http://localhost/01/{GTIN}/10/L2026-01</title>" in page
+        and f"<title>http://localhost/01/{GTIN}/10/L2026-01</title>" in by_slug
+    )
 
 
 def test_a_shorter_gtin_form_redirects_to_the_14_digit_address(web) -> None:  # noqa: ANN001
@@ -57,10 +60,19 @@ def test_a_product_without_a_gtin_has_its_batches_under_t(web) -> None:  # noqa:
     assert "Batch L1" in _page(web, f"/t/{product.slug}/L1")
 
 
-@pytest.mark.parametrize("path", [
-    "/01/{gtin}/10/NOPE", "/01/09506000134353/10/L1", "/01/123/10/L1", "/t/{slug}/l1", "/t/{slug}/L1%2F..",
-    "/t/{slug}/L%C3%941", "/t/{slug}/" + "L" * 300, "/t/no-such-product/L1",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/01/{gtin}/10/NOPE",
+        "/01/09506000134353/10/L1",
+        "/01/123/10/L1",
+        "/t/{slug}/l1",
+        "/t/{slug}/L1%2F..",
+        "/t/{slug}/L%C3%941",
+        "/t/{slug}/" + "L" * 300,
+        "/t/no-such-product/L1",
+    ],
+)
 def test_unknown_and_hostile_addresses_answer_404(web, path: str) -> None:  # noqa: ANN001
     product = make_product(gtin=GTIN)
     batch(product, "L1")
@@ -77,8 +89,14 @@ def test_batches_of_an_unverified_producer_are_not_public(web) -> None:  # noqa:
 
 def test_the_page_shows_the_certificate_in_force_on_the_production_date_across_an_expiry(web) -> None:  # noqa: ANN001
     product = make_product()
-    make_certificate(product, 4, issued_on=date(2022, 1, 10), expires_on=date(2025, 1, 10),
-                     certificate_number="OCOP-OLD", status="superseded")
+    make_certificate(
+        product,
+        4,
+        issued_on=date(2022, 1, 10),
+        expires_on=date(2025, 1, 10),
+        certificate_number="OCOP-OLD",
+        status="superseded",
+    )
     make_certificate(product, 3, issued_on=date(2025, 3, 1), certificate_number="OCOP-NEW")
     batch(product, "BEFORE", produced=date(2024, 12, 1))  # the old certificate was in force
     batch(product, "GAP", produced=date(2025, 2, 1))  # none: the old one had expired
@@ -122,7 +140,11 @@ def test_the_label_sheets_qr_code_reads_back_as_the_public_address(web) -> None:
     db.session.commit()
     web.sign_in(owner)
     sheet = _page(web, f"/portal/batches/{recorded.id}/label")
-    assert sheet.count('class="batch-label"') == 24 and sheet.count('class="segno"') == 24 and f"http://localhost/01/{GTIN}/10/L2026-01" in sheet
+    assert (
+        sheet.count('class="batch-label"') == 24
+        and sheet.count('class="segno"') == 24
+        and f"http://localhost/01/{GTIN}/10/L2026-01" in sheet
+    )
     for size, millimetres in (("s", 20), ("m", 30), ("l", 50)):
         png = web.get(f"/portal/batches/{recorded.id}/qr.png?size={size}")
         image = Image.open(io.BytesIO(png.get_data()))

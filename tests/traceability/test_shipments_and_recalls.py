@@ -1,5 +1,6 @@
 """The batch of each shipped line, the buyer's received batches, and recalls: e-mails to exactly
 the buyers who received the batch, the product page's warning at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,14 @@ from marketplace.extensions import db
 from marketplace.mail import OutboxMessage
 from marketplace.orders import services as orders
 from marketplace.traceability import services
-from tests.factories import make_buyer_member, make_buyer_organisation, make_producer, make_producer_member, \
-    make_product, make_user
+from tests.factories import (
+    make_buyer_member,
+    make_buyer_organisation,
+    make_producer,
+    make_producer_member,
+    make_product,
+    make_user,
+)
 from tests.invoicing.helpers import supermarket_order
 from tests.traceability.helpers import batch
 
@@ -24,8 +31,14 @@ def _accepted(organisation, product, quantity=10):  # noqa: ANN001, ANN202
 
 
 def _ship(part, recorded):  # noqa: ANN001, ANN202
-    services.record_shipment(part, {part.lines[0].id: recorded.id if recorded else None}, actor="producer",
-                             user_id=None, carrier="Viettel Post", tracking_number="VTP1")
+    services.record_shipment(
+        part,
+        {part.lines[0].id: recorded.id if recorded else None},
+        actor="producer",
+        user_id=None,
+        carrier="Viettel Post",
+        tracking_number="VTP1",
+    )
     db.session.commit()
 
 
@@ -59,8 +72,10 @@ def test_a_batch_is_optional_and_can_be_recorded_after_shipping(app) -> None:  #
     part = _accepted(make_buyer_organisation(), product)
     _ship(part, None)
     assert part.status == "shipped" and services.batch_recipients(batch(product, "L1")) == []
-    recorded = services.batch_of_producer(product.producer_id, db.session.scalar(
-        select(services.Batch.id).where(services.Batch.lot_code == "L1")))
+    recorded = services.batch_of_producer(
+        product.producer_id,
+        db.session.scalar(select(services.Batch.id).where(services.Batch.lot_code == "L1")),
+    )
     _ship(part, recorded)
     assert len(services.batch_recipients(recorded)) == 1
 
@@ -78,20 +93,28 @@ def test_a_recall_emails_exactly_the_members_of_the_chains_that_received_the_bat
     product = make_product(producer, stock=1000)
     recalled, other_batch = batch(product, "BAD"), batch(product, "GOOD")
     x, y, z = (make_buyer_organisation() for _ in range(3))
-    x_members = [make_buyer_member(x, email="x1@sieuthi.vn"), make_buyer_member(x, role="viewer",
-                                                                                 email="x2@sieuthi.vn")]
+    x_members = [
+        make_buyer_member(x, email="x1@sieuthi.vn"),
+        make_buyer_member(x, role="viewer", email="x2@sieuthi.vn"),
+    ]
     make_buyer_member(y, email="y1@sieuthi.vn")
     make_buyer_member(z, email="z1@sieuthi.vn")
     _ship(_accepted(x, product), recalled)
     _ship(_accepted(x, product), recalled)  # two orders: one e-mail each still
     _ship(_accepted(y, product), other_batch)  # same product, another batch
     _accepted(z, product)  # not shipped yet
-    told = services.recall_batch(recalled, reason="Độ ẩm vượt ngưỡng", user=owner, page_url="https://ocop.vn/x")
+    told = services.recall_batch(
+        recalled, reason="Độ ẩm vượt ngưỡng", user=owner, page_url="https://ocop.vn/x"
+    )
     db.session.commit()
     assert sorted(told) == sorted(m.email for m in x_members)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "batch_recall")).all()
     assert sorted(m.to_address for m in mails) == ["x1@sieuthi.vn", "x2@sieuthi.vn"]
-    assert "BAD" in mails[0].subject and "Độ ẩm vượt ngưỡng" in mails[0].body and "https://ocop.vn/x" in mails[0].body
+    assert (
+        "BAD" in mails[0].subject
+        and "Độ ẩm vượt ngưỡng" in mails[0].body
+        and "https://ocop.vn/x" in mails[0].body
+    )
     assert recalled.is_recalled and not other_batch.is_recalled
 
 
@@ -100,9 +123,17 @@ def test_consumers_who_received_the_batch_are_told_too(app) -> None:  # noqa: AN
     recorded = batch(product, "L1")
     order = orders.place_order(
         lines=[orders.CartLine(product.id, 1, product.price_vnd)],
-        address=orders.validate_address(recipient_name="An", phone="0912345678", street="1 Phố Huế",
-                                        commune="Hai Bà Trưng", province="ha-noi"),
-        contact_email="an@example.vn", payment_method="cod", idempotency_key=orders.new_idempotency_key())
+        address=orders.validate_address(
+            recipient_name="An",
+            phone="0912345678",
+            street="1 Phố Huế",
+            commune="Hai Bà Trưng",
+            province="ha-noi",
+        ),
+        contact_email="an@example.vn",
+        payment_method="cod",
+        idempotency_key=orders.new_idempotency_key(),
+    )
     orders.accept_producer_order(order.producer_orders[0], "producer")
     _ship(order.producer_orders[0], recorded)
     assert services.recall_recipients(recorded) == ["an@example.vn"]
@@ -150,7 +181,9 @@ def test_a_recall_through_the_portal_tells_the_buyers(web) -> None:  # noqa: ANN
     _ship(_accepted(organisation, product), recorded)
     response = web.sign_in(owner).post(f"/portal/batches/{recorded.id}/recall", {"reason": "Bao bì hở"})
     assert response.status_code == 302
-    assert db.session.scalar(select(OutboxMessage.to_address).where(OutboxMessage.kind == "batch_recall")) == \
-        member.email
+    assert (
+        db.session.scalar(select(OutboxMessage.to_address).where(OutboxMessage.kind == "batch_recall"))
+        == member.email
+    )
     buyer_page = web.sign_in(member).get("/buyer/batches").get_data(as_text=True)
     assert "L1" in buyer_page and "Recalled" in buyer_page
