@@ -41,7 +41,9 @@ SEED_DEMO_DIGESTS: dict[str, str] = {
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
     "producers": "d687bcfcb916fefc8444adcbcd1aa0e561c1b51fb31482591ee8f9b6ac1afd66",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "937a21c1a314669d359a865dd7f184312d5bd5c75e2b686f435e54ffa44951d3",
+    # 0015_traceability: products gained gtin, monthly_capacity and season_months (None, None, 4095 in the
+    # demo); without those three columns the rows give the digest pinned before.
+    "products": "ae1489e2b402698d95a902a5d9e3527c8f61ceac37f0ac9f6de9507a830fc358",
     "protection_rights": "976bb3ead0a22ad825f3e22c08a2a7daec52609ea0309902e26d245358aa569d",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",
@@ -56,7 +58,7 @@ SEED_DEMO_GENERATED_DIGESTS: dict[str, str] = {
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
     "producers": "6f213e627d73438e57df0e7f7b1558317e36e12ad0c64814ecb8aa94c78b0a64",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "4f03c3aa594c0ae2b47be5061260968aa7bf726f2add07c200b7bf8f589ebf45",
+    "products": "c83aa0c9ab5c9426f8978710509335d7baf6b2bc94f298402ee6182a436e1054",  # 0015_traceability
     "protection_rights": "c7ce41d5f7c915927949b7438643f306e749e67e605d6f788db06785dc3af8af",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",
