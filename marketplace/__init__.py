@@ -83,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.invoicing import services as invoicing
     from marketplace.orders import cart_store, mailing, producer_notices
     from marketplace.payments import services as payments
+    from marketplace.traceability import services as traceability
 
     mailing.init_app(app)
     producer_notices.init_app(app)  # producers' members mailed when a part reaches them
@@ -91,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     payments.init_app(app)  # Stripe as the order rules' card gateway
     reports.init_app(app)  # the sales ledger subscribes to the order and invoice signals
     webhooks.init_app(app)  # webhook outbox rows on the order and invoicing signals
+    traceability.init_app(app)  # recall warnings on the product pages
     # The locale is chosen per request; an app context that outlives a request must not keep it.
     app.teardown_request(lambda exc: flask_babel.refresh())
     # Make every model known to SQLAlchemy (and to Alembic's autogenerate).
@@ -131,6 +133,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api.settings_views import bp as api_settings_bp
 
     app.register_blueprint(api_settings_bp)
+    from marketplace.traceability.views import bp as traceability_bp
+
+    app.register_blueprint(traceability_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -34,3 +34,4 @@ from marketplace.api.models import (  # noqa: F401
     WebhookDelivery,
     WebhookEndpoint,
 )
+from marketplace.traceability.models import Batch, BatchStockReceipt, OrderLineBatch  # noqa: F401

@@ -390,6 +390,30 @@ RULES: dict[tuple[str, str], list[Rule]] = {
              {"note": "Không cần"})],
     ("wholesale.settings", "GET"): [Rule(url("/buyer/settings"), buyer_members(200))],
     ("wholesale.settings", "POST"): [Rule(url("/buyer/settings"), buyer_members(302))],
+    # Traceability: a producer's batches are its own (another producer's answer 404, as if they did
+    # not exist); a chain sees the batches of what it received; the batch page is public.
+    ("traceability.batches", "GET"): [Rule(url("/portal/batches"), producer_members(200))],
+    ("traceability.new_batch", "GET"): [Rule(url("/portal/batches/new"), producer_members(200))],
+    ("traceability.new_batch", "POST"): [Rule(url("/portal/batches/new"), producer_members(422))],
+    ("traceability.batch", "GET"): [Rule(url("/portal/batches/{batch_a}"), producer_a_only(200))],
+    ("traceability.receive", "POST"): [Rule(url("/portal/batches/{batch_a}/stock"), producer_a_only(302))],
+    ("traceability.label", "GET"): [Rule(url("/portal/batches/{batch_a}/label"), producer_a_only(200))],
+    ("traceability.qr", "GET"): [Rule(url("/portal/batches/{batch_a}/qr.svg?size=s"), producer_a_only(200)),
+                                 Rule(url("/portal/batches/{batch_a}/qr.png?size=l"), producer_a_only(200)),
+                                 Rule(url("/portal/batches/{batch_a}/qr.gif"), producer_a_only(404))],
+    ("traceability.recall", "POST"): [Rule(url("/portal/batches/{batch_a_to_recall}/recall"), producer_a_only(302),
+                                           {"reason": "Nhiễm ẩm"})],
+    ("traceability.shipment", "GET"): [Rule(url("/portal/orders/{producer_a_part}/batches"), producer_part(200))],
+    # The consumer's part is only placed: nothing to ship yet, the page comes back with a message.
+    ("traceability.shipment", "POST"): [Rule(url("/portal/orders/{producer_a_part}/batches"), producer_part(422))],
+    ("traceability.received", "GET"): [Rule(url("/buyer/batches"), buyer_members(200))],
+    ("traceability.trace_gtin", "GET"): [Rule(url("/01/{gtin_a}/10/{lot_a}"), everyone(200)),
+                                         Rule(url("/01/{gtin_a}/10/NO-SUCH-LOT"), everyone(404))],
+    ("traceability.trace_product", "GET"): [Rule(url("/t/{product_b_slug}/{lot_b}"), everyone(200)),
+                                            Rule(url("/t/{product_b_slug}/..%2Fadmin"), everyone(404))],
+    ("traceability.admin_batches", "GET"): [Rule(url("/admin/batches"), admin_only())],
+    ("traceability.admin_recall", "POST"): [Rule(url("/admin/batches/{batch_b_to_recall}/recall"), admin_only(302),
+                                                 {"reason": "Kiểm nghiệm không đạt"})],
 }
 
 
@@ -479,6 +503,19 @@ def build_world(app: Flask) -> World:
 
     buyer_x_token = create_token("buyer", x.id, name="ERP", scopes=["orders:read"], user_id=users["buyer_x"].id)
     db.session.commit()
+    from datetime import date
+
+    from marketplace.traceability.services import BatchInput, create_batch
+
+    product.gtin = "09506000134352"
+
+    def batch_of(item, lot):  # noqa: ANN001, ANN202
+        return create_batch(item.producer_id, BatchInput(item.id, lot, date(2026, 1, 5), None, 100),
+                            user_id=None)
+
+    batch_a, batch_a_to_recall = batch_of(product, "L-A1"), batch_of(product, "L-A2")
+    batch_b, batch_b_to_recall = batch_of(product_b, "L-B1"), batch_of(product_b, "L-B2")
+    db.session.commit()
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
     (upload_dir / "matrix").mkdir(parents=True, exist_ok=True)
@@ -527,6 +564,13 @@ def build_world(app: Flask) -> World:
             "invoice_a": invoice_a.id,
             "buyer_x_id": x.id,
             "buyer_x_token": buyer_x_token.token.id,
+            "batch_a": batch_a.id,
+            "batch_a_to_recall": batch_a_to_recall.id,
+            "batch_b_to_recall": batch_b_to_recall.id,
+            "gtin_a": product.gtin,
+            "lot_a": batch_a.lot_code,
+            "product_b_slug": product_b.slug,
+            "lot_b": batch_b.lot_code,
             **wholesale_ids,
         },
     )

@@ -41,7 +41,9 @@ SEED_DEMO_DIGESTS: dict[str, str] = {
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
     "producers": "4f4c68e21646520aca003be8ef5fa32b43876f479e7c1cb464388a9f53918bb7",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "937a21c1a314669d359a865dd7f184312d5bd5c75e2b686f435e54ffa44951d3",
+    # 0016_traceability: products gained gtin, monthly_capacity and season_months (None, None, 4095 in the
+    # demo); without those three columns the rows give the digest pinned before.
+    "products": "ae1489e2b402698d95a902a5d9e3527c8f61ceac37f0ac9f6de9507a830fc358",
     "protection_rights": "976bb3ead0a22ad825f3e22c08a2a7daec52609ea0309902e26d245358aa569d",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",
@@ -56,7 +58,7 @@ SEED_DEMO_GENERATED_DIGESTS: dict[str, str] = {
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
     "producers": "43bb5c77d5bbf5f8eaaf32281995e780d1228b5ca95de32b7f88a5810b186cb1",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "4f03c3aa594c0ae2b47be5061260968aa7bf726f2add07c200b7bf8f589ebf45",
+    "products": "c83aa0c9ab5c9426f8978710509335d7baf6b2bc94f298402ee6182a436e1054",  # 0016_traceability
     "protection_rights": "c7ce41d5f7c915927949b7438643f306e749e67e605d6f788db06785dc3af8af",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",

@@ -39,6 +39,10 @@ class Product(db.Model):
         CheckConstraint("min_order_qty >= 1", name="min_order_qty_positive"),
         CheckConstraint("case_pack >= 1", name="case_pack_positive"),
         CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
+        CheckConstraint(
+            "monthly_capacity IS NULL OR monthly_capacity >= 0", name="monthly_capacity_not_negative"
+        ),
+        CheckConstraint("season_months BETWEEN 1 AND 4095", name="season_months_range"),
         CheckConstraint(_in("status", PRODUCT_STATUSES), name="status"),
         Index("ix_products_status_group", "status", "group_code"),
         Index("ix_products_status_price", "status", "price_vnd"),
@@ -61,6 +65,14 @@ class Product(db.Model):
     case_pack: Mapped[int] = mapped_column(default=1)  # wholesale quantities are multiples of it
     # The producer's portal warns when stock falls to this level or below (0: no warning).
     low_stock_threshold: Mapped[int] = mapped_column(default=5, server_default="5")
+    # GS1 trade item number, stored as GTIN-14 (zero-padded); the traceability pages use it in
+    # their Digital Link path. Unique: one GTIN names one trade item.
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
+    # Supply capacity for supermarket planning: units the producer can supply per calendar month
+    # (None: not declared, no limit), and the months of the year it is available, as a bit mask
+    # (bit 0 = January ... bit 11 = December; 4095 = all year). See `wholesale.capacity`.
+    monthly_capacity: Mapped[int | None]
+    season_months: Mapped[int] = mapped_column(SmallInteger, default=4095, server_default="4095")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

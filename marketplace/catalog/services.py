@@ -565,6 +565,32 @@ class ProductDetail:
     protections: tuple[ProtectionBadge, ...]
     producer: ProducerCard
     more_from_producer: tuple[ProductCard, ...] = field(default=())
+    notices: tuple[ProductNotice, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ProductNotice:
+    """A warning the product page shows above everything else, such as a recalled batch. Plain
+    data (the template writes the words), so that it can be cached for every language."""
+
+    kind: str  # "recall"
+    lot_code: str
+    reason: str
+    since: date
+    link: str  # the batch's public traceability page
+
+
+def register_notice_source(app: Flask, source: Callable[[int], Iterable[ProductNotice]]) -> None:
+    """Let a domain above the catalogue add notices to product pages (`traceability` registers its
+    recalls at app start, so the catalogue never imports it). A source is called with a product id
+    inside the cached page computation: whatever changes its answer must raise the catalogue
+    version in the same transaction (`catalog.cache.bump_catalog_version`)."""
+    app.extensions.setdefault("catalog.notice_sources", []).append(source)
+
+
+def _notices(product_id: int) -> tuple[ProductNotice, ...]:
+    sources = current_app.extensions.get("catalog.notice_sources", ())
+    return tuple(notice for source in sources for notice in source(product_id))
 
 
 def _producer_card(producer: Producer) -> ProducerCard:
@@ -641,6 +667,7 @@ def product_detail(slug: str) -> ProductDetail | None:
             protections=tuple(_protection_badge(p) for p in protections),
             producer=_producer_card(producer),
             more_from_producer=more,
+            notices=_notices(product.id),
         )
 
     return cached(("product", slug), compute)

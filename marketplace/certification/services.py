@@ -10,7 +10,7 @@ pages change at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from marketplace.formatting import format_date
 from marketplace.mail import send_mail
 from marketplace.producers.models import Producer
 from marketplace.reference import CERTIFICATE_VALIDITY_MONTHS, ISSUING_LEVELS, STAR_CLASSES, STAR_SCORE_RANGES
-from marketplace.timeutil import add_months, today_in_vietnam, utcnow
+from marketplace.timeutil import VIETNAM, add_months, today_in_vietnam, utcnow
 
 # Decision 1489/QĐ-TTg: districts were abolished on 1 July 2025; since then the province
 # recognises 3★ and 4★ products.
@@ -337,6 +337,91 @@ def producer_addresses(producer_id: int) -> list[str]:
 def subject_producer_addresses(subject) -> list[str]:  # noqa: ANN001
     product = db.session.get(Product, subject.product_id)
     return producer_addresses(product.producer_id)
+
+
+def _vietnam_date(moment: datetime | None) -> date | None:
+    return None if moment is None else moment.replace(tzinfo=timezone.utc).astimezone(VIETNAM).date()
+
+
+# A certificate that carried the badge at some time: verified now, replaced by a newer one, or
+# withdrawn (until the day it was revoked). Pending and rejected certificates never did.
+_ONCE_VERIFIED = ("verified", "superseded", "revoked")
+
+
+def certificate_in_force(product: Product | int, on: date | None = None) -> Certification | None:
+    """The OCOP certificate of `product` that was in force on the day `on` (today in Vietnam
+    when not given), or None.
+
+    In force on a day: verified at some time (verified, superseded or revoked), issued on or
+    before that day and expiring on or after it; a revoked certificate only before the day in
+    Vietnam it was revoked. Of several, the one issued last (then the higher star class) is the
+    one in force. A batch's traceability page asks about its production date, so a certificate
+    that has since expired or been revoked still shows as in force then; the caller says what
+    has changed since (`status`, `expires_on`).
+
+    The storefront's badge (`catalog.services.certificate_in_force(cert, today)`) is today's
+    special case of this rule: verified and within its dates."""
+    on = on or today_in_vietnam()
+    product_id = product if isinstance(product, int) else product.id
+    candidates = db.session.scalars(
+        select(Certification).where(
+            Certification.product_id == product_id,
+            Certification.status.in_(_ONCE_VERIFIED),
+            Certification.issued_on <= on,
+            Certification.expires_on >= on,
+        ).order_by(Certification.issued_on.desc(), Certification.star_class.desc(), Certification.id.desc())
+    ).all()
+    for certificate in candidates:
+        if certificate.status == "revoked":
+            revoked_on = _vietnam_date(certificate.decided_at)
+            if revoked_on is not None and on >= revoked_on:
+                continue
+        return certificate
+    return None
+
+
+def rights_in_force(
+    product: Product | int, on: date | None = None
+) -> list[tuple[ProtectionRight, Protection]]:
+    """The rights to use a GI or mark that `product` held on the day `on`, with their protections.
+
+    A right has no start date of its own on the site: it counts from the day an administrator
+    verified it (its decisions, in Vietnam's calendar) until the day one revoked it. The history
+    is read from its VerificationDecisions; a right verified without any recorded decision (older
+    data) counts as verified since always, and a revoked one as in force until `decided_at`."""
+    on = on or today_in_vietnam()
+    product_id = product if isinstance(product, int) else product.id
+    rows = db.session.execute(
+        select(ProtectionRight, Protection)
+        .join(Protection, Protection.id == ProtectionRight.protection_id)
+        .where(ProtectionRight.product_id == product_id, ProtectionRight.status.in_(("verified", "revoked")))
+        .order_by(ProtectionRight.id)
+    ).all()
+    if not rows:
+        return []
+    history: dict[int, list[tuple[date, str]]] = {}
+    for subject_id, outcome, decided_at in db.session.execute(
+        select(VerificationDecision.subject_id, VerificationDecision.outcome, VerificationDecision.decided_at)
+        .where(VerificationDecision.subject_type == RIGHT_SUBJECT,
+               VerificationDecision.subject_id.in_([right.id for right, _p in rows]))
+        .order_by(VerificationDecision.decided_at, VerificationDecision.id)
+    ):
+        history.setdefault(subject_id, []).append((_vietnam_date(decided_at), outcome))
+    held = []
+    for right, protection in rows:
+        decisions = history.get(right.id)
+        if decisions:
+            before = [outcome for day, outcome in decisions if day <= on]
+            # A revocation takes effect from its day on: the last decision up to that day decides.
+            in_force = bool(before) and before[-1] == "verified"
+        elif right.status == "verified":
+            in_force = True
+        else:
+            revoked_on = _vietnam_date(right.decided_at)
+            in_force = revoked_on is not None and on < revoked_on
+        if in_force:
+            held.append((right, protection))
+    return held
 
 
 @dataclass(frozen=True)

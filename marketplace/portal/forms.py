@@ -5,9 +5,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import Length, Optional, ValidationError
 
+from marketplace.catalog.supply import ALL_YEAR, MONTHS, months_of
 from marketplace.formatting import UNIT_LABELS
 from marketplace.portal import validation as rules
 from marketplace.portal.models import STOCK_REASONS
@@ -49,6 +60,17 @@ def unit_choices() -> list[SelectChoice]:
     return [SelectChoice(unit, UNIT_LABELS.get(unit, unit)) for unit in UNITS]
 
 
+def month_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(month), _l("Month %(n)d", n=month)) for month in MONTHS]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices ticked at once, as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 class TierForm(Form):
     min_quantity = StringField(_l("From (units)"), render_kw={"inputmode": "numeric"})
     unit_price = StringField(_l("Price per unit (₫)"), render_kw={"inputmode": "numeric"})
@@ -77,6 +99,13 @@ class ListingForm(FlaskForm):
                                       validators=[_rule(rules.clean_count, minimum=0)],
                                       render_kw={"inputmode": "numeric"})
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=rules.MAX_TIERS)
+    gtin = StringField(_l("GTIN (barcode number, optional)"), validators=[_rule(rules.clean_gtin)],
+                       render_kw={"inputmode": "numeric"})
+    monthly_capacity = StringField(_l("Supply capacity per month (units, optional)"),
+                                   validators=[_rule(rules.clean_optional_capacity)],
+                                   render_kw={"inputmode": "numeric"})
+    season = CheckboxesField(_l("Available in"), choices=month_choices, validate_choice=False,
+                             validators=[_rule(rules.clean_season)])
 
     def __init__(self, *args, with_stock: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -107,7 +136,13 @@ class ListingForm(FlaskForm):
             description=self.description.clean, unit=self.unit.clean, net_weight_g=self.net_weight.clean,
             price_vnd=self.price.clean, min_order_qty=self.min_order_qty.clean, case_pack=self.case_pack.clean,
             low_stock_threshold=self.low_stock_threshold.clean, tiers=tuple(self.tiers.clean),
+            supply=rules.SupplyFacts(gtin=self.gtin.clean, monthly_capacity=self.monthly_capacity.clean,
+                                     season_months=self.season.clean),
         )
+
+    def fill_new(self) -> None:
+        """A new listing's defaults: available all year."""
+        self.season.data = [str(month) for month in months_of(ALL_YEAR)]
 
     def fill_from(self, product, tiers: list[tuple[int, int]]) -> None:  # noqa: ANN001
         self.sku.data = product.sku
@@ -121,6 +156,9 @@ class ListingForm(FlaskForm):
         self.min_order_qty.data = str(product.min_order_qty)
         self.case_pack.data = str(product.case_pack)
         self.low_stock_threshold.data = str(product.low_stock_threshold)
+        self.gtin.data = product.gtin or ""
+        self.monthly_capacity.data = "" if product.monthly_capacity is None else str(product.monthly_capacity)
+        self.season.data = [str(month) for month in months_of(product.season_months)]
         while len(self.tiers) < max(TIER_ROWS, len(tiers)):
             self.tiers.append_entry()
         for row, (quantity, price) in zip(self.tiers, tiers):

@@ -99,10 +99,27 @@ def _duplicate_sku() -> ListingError:
     return ListingError("duplicate_sku", _l("You already have a product with this code (SKU)."), "sku")
 
 
+def _gtin_taken(gtin: str | None, except_id: int | None = None) -> bool:
+    if gtin is None:
+        return False
+    stmt = select(Product.id).where(Product.gtin == gtin)
+    if except_id is not None:
+        stmt = stmt.where(Product.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _duplicate_gtin() -> ListingError:
+    return ListingError("duplicate_gtin", _l("Another product already carries this GTIN."), "gtin")
+
+
 def _apply(product: Product, data: ListingData) -> None:
     for name in ("sku", "name", "group_code", "subgroup_code", "description", "unit", "net_weight_g",
                  "price_vnd", "min_order_qty", "case_pack", "low_stock_threshold"):
         setattr(product, name, getattr(data, name))
+    if data.supply is not None:
+        product.gtin = data.supply.gtin
+        product.monthly_capacity = data.supply.monthly_capacity
+        product.season_months = data.supply.season_months
 
 
 def _replace_tiers(product_id: int, tiers: tuple[tuple[int, int], ...]) -> None:
@@ -118,6 +135,8 @@ def create_product(producer_id: int, data: ListingData, *, stock: int, user_id: 
     """A new draft listing with its tiers and opening stock (recorded as a stock count)."""
     if _sku_taken(producer_id, data.sku):
         raise _duplicate_sku()
+    if data.supply is not None and _gtin_taken(data.supply.gtin):
+        raise _duplicate_gtin()
     product = Product(producer_id=producer_id, slug=_unique_slug(data.name), status="draft", stock=stock)
     _apply(product, data)
     db.session.add(product)
@@ -134,6 +153,8 @@ def update_product(product: Product, data: ListingData) -> None:
     """Save the listing's fields and tiers. Stock changes go through `adjust_stock`."""
     if _sku_taken(product.producer_id, data.sku, except_id=product.id):
         raise _duplicate_sku()
+    if data.supply is not None and _gtin_taken(data.supply.gtin, except_id=product.id):
+        raise _duplicate_gtin()
     _apply(product, data)
     _flush_or_duplicate()
     _replace_tiers(product.id, data.tiers)
@@ -144,6 +165,8 @@ def _flush_or_duplicate() -> None:
     try:
         db.session.flush()
     except IntegrityError as error:  # two requests raced past `_sku_taken`; the caller rolls back
+        if "gtin" in str(error.orig).lower():
+            raise _duplicate_gtin() from error
         raise _duplicate_sku() from error
 
 
@@ -174,6 +197,7 @@ def archive(product: Product) -> None:
 class StockChange:
     delta: int
     stock_after: int
+    adjustment_id: int | None = None  # the StockAdjustment recorded (traceability ties it to a batch)
 
 
 def adjust_stock(product: Product, reason: str, quantity: int, *, note: str = "",
@@ -208,11 +232,12 @@ def adjust_stock(product: Product, reason: str, quantity: int, *, note: str = ""
         if not done:
             raise ListingError("stock_below_zero", _l("There is not that much in stock."), "quantity")
     stock_after = db.session.scalar(select(Product.stock).where(Product.id == product.id))
-    db.session.add(StockAdjustment(product_id=product.id, delta=delta, reason=reason, note=note.strip(),
-                                   stock_after=stock_after, user_id=user_id))
+    adjustment = StockAdjustment(product_id=product.id, delta=delta, reason=reason, note=note.strip(),
+                                 stock_after=stock_after, user_id=user_id)
+    db.session.add(adjustment)
     db.session.flush()
     db.session.expire(product, ["stock"])
-    return StockChange(delta=delta, stock_after=stock_after)
+    return StockChange(delta=delta, stock_after=stock_after, adjustment_id=adjustment.id)
 
 
 def stock_history(product_id: int, limit: int = 100) -> list[StockAdjustment]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace.catalog.supply import ALL_YEAR, mask_of
+from marketplace.gs1 import GS1Error, normalise_gtin
 from marketplace.reference import PRODUCT_GROUPS_BY_CODE, UNITS
 from marketplace.text import UnsafeText, clean_text
 
@@ -194,6 +196,52 @@ def format_tiers(tiers: list[tuple[int, int]]) -> str:
     return "|".join(f"{quantity}:{price}" for quantity, price in tiers)
 
 
+_GTIN_MESSAGES = {
+    "gtin_not_digits": _l("A GTIN is made of digits only (the number under the barcode)."),
+    "gtin_length": _l("A GTIN has 8, 12, 13 or 14 digits."),
+    "gtin_check_digit": _l(
+        "The last digit of this GTIN is not its check digit: check the number under the barcode."
+    ),
+}
+
+
+def clean_gtin(text: object) -> str | None:
+    """An optional GTIN-8/12/13/14, stored in its GTIN-14 form; its check digit must be right."""
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return normalise_gtin(text)
+    except GS1Error as error:
+        raise FieldError(_GTIN_MESSAGES[error.code]) from error
+
+
+def clean_optional_capacity(text: object) -> int | None:
+    """Units a month the producer can supply to supermarkets; empty: not declared (no limit)."""
+    if text is None or str(text).strip() == "":
+        return None
+    return clean_count(text, minimum=0)
+
+
+def clean_season(months: object) -> int:
+    """The months ticked (1-12) as `Product.season_months`; none ticked means all year (a product
+    that is never available would simply not be listed)."""
+    try:
+        mask = mask_of(int(m) for m in (months or ()))
+    except (TypeError, ValueError) as error:
+        raise FieldError(_l("Tick the months in which the product is available.")) from error
+    return mask or ALL_YEAR
+
+
+@dataclass(frozen=True)
+class SupplyFacts:
+    """A listing's GTIN and supply capacity, edited in the portal's form (the CSV file leaves them
+    as they are)."""
+
+    gtin: str | None
+    monthly_capacity: int | None
+    season_months: int
+
+
 @dataclass(frozen=True)
 class ListingData:
     """A listing's validated fields, as the services store them."""
@@ -210,3 +258,4 @@ class ListingData:
     case_pack: int
     low_stock_threshold: int
     tiers: tuple[tuple[int, int], ...]
+    supply: SupplyFacts | None = None  # None: leave the product's GTIN and capacity as they are

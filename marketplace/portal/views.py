@@ -69,6 +69,7 @@ def new_product():
     if not form.is_submitted():
         form.min_order_qty.data, form.case_pack.data, form.low_stock_threshold.data = "1", "1", "5"
         form.stock.data = "0"
+        form.fill_new()
     if form.validate_on_submit():
         try:
             product = services.create_product(_producer().id, form.listing_data(), stock=form.stock.clean,

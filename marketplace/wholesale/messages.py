@@ -13,6 +13,18 @@ def _unit(params: dict) -> str:
     return str(UNIT_LABELS.get(params.get("unit", ""), params.get("unit", "")))
 
 
+def _count(n: int) -> str:
+    """A whole number with thousands grouped as the reader writes them (1.000 / 1,000)."""
+    from flask_babel import get_locale
+
+    grouped = f"{n:,}"
+    return grouped.replace(",", ".") if str(get_locale() or "vi") == "vi" else grouped
+
+
+# Supply-capacity codes (`wholesale.capacity`): placing reports them on the review page.
+CAPACITY_CODES = ("over_capacity", "out_of_season")
+
+
 def problem_text(problem: Problem) -> str:
     p = problem.params
     texts = {
@@ -33,6 +45,15 @@ def problem_text(problem: Problem) -> str:
                                        "this line names another location than the other lines of %(producer)s.",
                                        producer=p.get("producer", "")),
         "duplicate_line": lambda: _("This product is already on line %(line)d.", line=p["line"]),
+        "over_capacity": lambda: _(
+            "Beyond the producer's supply capacity for %(month)02d/%(year)d: capacity %(capacity)s %(unit)s "
+            "a month, %(committed)s already committed in open orders, %(asked)s asked (%(remaining)s left).",
+            month=p["month"], year=p["year"], capacity=_count(p["capacity"]),
+            committed=_count(p["committed"]), asked=_count(p["asked"]), remaining=_count(p["remaining"]),
+            unit=_unit(p)),
+        "out_of_season": lambda: _(
+            "Not available in %(month)02d/%(year)d: the producer supplies it in months %(season)s only.",
+            month=p["month"], year=p["year"], season=", ".join(str(m) for m in p["season"])),
         "below_producer_minimum": lambda: _(
             "%(producer)s accepts orders from %(minimum)s; this part comes to %(subtotal)s.",
             producer=p["producer"], minimum=format_vnd(p["minimum"]), subtotal=format_vnd(p["subtotal"])),

@@ -15,14 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.catalog.models import PriceTier, Product
+from marketplace.catalog.supply import ALL_YEAR
 from marketplace.catalog.services import visible_condition
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
+from marketplace.timeutil import today_in_vietnam
+from marketplace.wholesale.capacity import capacity_problem, committed_units, month_of
 
 MAX_BULK_QUANTITY = 1_000_000  # units of one product in one bulk order
 _CHUNK = 500  # ids per IN (...) list
@@ -175,6 +179,7 @@ def quote_bulk_order(
     lines: Sequence[BulkLine],
     organisation_id: int,
     part_locations: dict[int, int] | None = None,
+    part_dates: dict[int, date] | None = None,
 ) -> BulkQuote:
     """Price `lines` for the buyer organisation `organisation_id`.
 
@@ -182,8 +187,13 @@ def quote_bulk_order(
     part's first line that names one, the organisation's first location; none when
     `part_locations` names a location of another organisation. One ProducerOrder goes
     to one place, so a line naming another location than its part's is refused.
+
+    Supply capacity (`wholesale.capacity`) is checked for the month of the part's requested
+    delivery date (`part_dates[producer_id]`), or this month in Vietnam while no date is chosen
+    yet (the draft, the quick-order pad, a CSV file); placing checks again with the chosen dates.
     """
     part_locations = part_locations or {}
+    part_dates = part_dates or {}
     ids = sorted({line.product_id for line in lines})
     found: dict[int, tuple[Product, Producer]] = {}
     tiers: dict[int, list[tuple[int, int]]] = {}
@@ -201,6 +211,17 @@ def quote_bulk_order(
             tiers.setdefault(product_id, []).append((min_quantity, price))
     locations = {loc.id: loc for loc in organisation_locations(organisation_id)}
     default_location = next(iter(locations.values()), None)
+    this_month = month_of(today_in_vietnam())
+
+    def month_for(producer_id: int) -> tuple[int, int]:
+        chosen = part_dates.get(producer_id)
+        return month_of(chosen) if chosen else this_month
+
+    limited = [p for p, _producer in found.values()
+               if p.monthly_capacity is not None or p.season_months != ALL_YEAR]
+    committed = committed_units(
+        (p.id for p in limited), sorted({month_for(p.producer_id) for p in limited})
+    ) if limited else {}
 
     by_producer: dict[int, list[BulkLine]] = {}
     unknown = []
@@ -227,6 +248,10 @@ def quote_bulk_order(
             product = found[line.product_id][0]
             tier_min, price = tier_for(line.quantity, tiers.get(product.id, ()), product.price_vnd)
             problems = line_problems(product, line.quantity, product.stock)
+            month = month_for(producer.id)
+            over = capacity_problem(product, line.quantity, month, committed.get((product.id, *month), 0))
+            if over is not None and 1 <= line.quantity <= MAX_BULK_QUANTITY:
+                problems += (Problem(*over),)
             if line.delivery_location_id is not None and line.delivery_location_id not in locations:
                 problems += (Problem("unknown_location", {}),)
             elif line.delivery_location_id is not None and line.delivery_location_id != location_id:

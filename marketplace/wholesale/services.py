@@ -26,7 +26,9 @@ from marketplace.orders.errors import TransitionNotAllowed
 from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam, utcnow
+from marketplace.catalog.supply import ALL_YEAR
 from marketplace.wholesale import csvfile
+from marketplace.wholesale.capacity import MonthCapacity, supply_capacity
 from marketplace.wholesale.codes import resolve_codes
 from marketplace.wholesale.credit import open_balance_vnd
 from marketplace.wholesale.errors import (
@@ -424,7 +426,9 @@ def place_bulk_order(
         if not lines:
             raise EmptyOrder("The draft order is empty.")
         part_locations = {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id}
-        quote = quote_bulk_order(lines, organisation_id, part_locations)
+        part_dates = {pid: c.requested_delivery_date for pid, c in choices.items()
+                      if c.requested_delivery_date}
+        quote = quote_bulk_order(lines, organisation_id, part_locations, part_dates)
         if not quote.ok:
             raise OrderNotValid("Some lines cannot be ordered as they are.", quote)
         po_number = (purchase_order_number or "").strip()
@@ -662,6 +666,13 @@ class CatalogueItem:
     producer_slug: str
     producer_min_order_value_vnd: int
     tiers: tuple[tuple[int, int], ...]
+    # This month and the next two: capacity, season and units already committed (wholesale.capacity).
+    supply: tuple[MonthCapacity, ...] = ()
+
+    @property
+    def limited_supply(self) -> bool:
+        """Whether the producer declared a capacity or a season (otherwise the figures say nothing)."""
+        return self.product.monthly_capacity is not None or self.product.season_months != ALL_YEAR
 
     @property
     def code(self) -> str:
@@ -679,7 +690,7 @@ class CataloguePage:
 
 def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
     """Wholesale-ready products: published by a verified producer, in stock, with price tiers, a
-    minimum order quantity or a case pack. Three queries per page."""
+    minimum order quantity or a case pack. Four queries per page (the fourth: committed supply)."""
     from sqlalchemy import exists, func, or_
 
     from marketplace.text import fold
@@ -711,8 +722,10 @@ def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
             .where(PriceTier.product_id.in_(ids)).order_by(PriceTier.min_quantity)
         ):
             tiers.setdefault(product_id, []).append((min_quantity, price))
+    supply = supply_capacity([product for product, _ in rows])
     items = [CatalogueItem(product, producer.name, producer.slug, producer.min_order_value_vnd,
-                           tuple(tiers.get(product.id, ()))) for product, producer in rows]
+                           tuple(tiers.get(product.id, ())), supply.get(product.id, ()))
+             for product, producer in rows]
     return CataloguePage(items, page, pages, total, query)
 
 

@@ -45,7 +45,7 @@ from marketplace.wholesale.forms import (
     ThresholdForm,
     UploadForm,
 )
-from marketplace.wholesale.messages import code_text, error_text, problem_text
+from marketplace.wholesale.messages import CAPACITY_CODES, code_text, error_text, problem_text
 from marketplace.wholesale.models import OrderList
 from marketplace.wholesale.pricing import organisation_locations, quote_bulk_order
 
@@ -358,10 +358,17 @@ def _review_page(form: PlaceOrderForm, choices: dict, errors: dict | None = None
         flash(_("Your bulk order is empty."), "error")
         return redirect(url_for("wholesale.draft"))
     part_locations = {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id}
-    quote = quote_bulk_order(lines, _org_id(), part_locations)
-    if not quote.ok:
+    part_dates = {pid: c.requested_delivery_date for pid, c in choices.items() if c.requested_delivery_date}
+    quote = quote_bulk_order(lines, _org_id(), part_locations, part_dates)
+    beyond = [(line.name, p) for line in quote.lines for p in line.problems if p.code in CAPACITY_CODES]
+    other_problems = bool(quote.unknown) or any(part.problems for part in quote.parts) or any(
+        p.code not in CAPACITY_CODES for line in quote.lines for p in line.problems)
+    if not quote.parts or other_problems:
         flash(_("Some lines cannot be ordered as they are: please correct them first."), "error")
         return redirect(url_for("wholesale.draft"))
+    # Supply capacity depends on the delivery month chosen here: say which lines, with the figures.
+    for name, problem in beyond:
+        flash(f"{name}: {problem_text(problem)}", "error")
     return render_template(
         "wholesale/review.html", quote=quote, form=form, choices=choices, errors=errors or {},
         locations=organisation_locations(_org_id()), today=today_in_vietnam(),
@@ -415,7 +422,9 @@ def place():
                 "this order %(order)s.", limit=format_vnd(error.limit_vnd), open=format_vnd(error.open_vnd),
                 order=format_vnd(error.order_vnd)), "error")
         return _review_page(form, choices)
-    except OrderNotValid:
+    except OrderNotValid as error:
+        if any(p.code in CAPACITY_CODES for line in error.quote.lines for p in line.problems):
+            return _review_page(form, choices, status=422)  # it names the lines beyond capacity
         flash(_("Some lines cannot be ordered as they are: please correct them first."), "error")
         return redirect(url_for("wholesale.draft"))
     except OutOfStock:  # taken by another order since the check

@@ -160,7 +160,8 @@ def test_each_page_runs_the_same_number_of_statements_for_1_or_48_products(clien
         path = f"/products/{slug}" if page == "product" else page
         counts.append(_statements(client, count_queries, path))
     assert counts[0] == counts[1]
-    assert counts[1] <= 12
+    # The product page: 13 since traceability's recall notices (one statement, on a cache miss only).
+    assert counts[1] <= (13 if page == "product" else 12)
 
 
 def test_a_cached_page_costs_one_statement(client, tea, count_queries) -> None:  # noqa: ANN001
