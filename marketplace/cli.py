@@ -50,3 +50,6 @@ def init_app(app: Flask) -> None:
     from marketplace.reports.cli import ledger_cli
 
     app.cli.add_command(ledger_cli)
+    from marketplace.payouts.cli import payouts_cli
+
+    app.cli.add_command(payouts_cli)
