@@ -10,7 +10,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.accounts.permissions import admin_required, current_producer_membership, producer_member_required
+from marketplace.accounts.permissions import (
+    admin_required,
+    current_producer_membership,
+    producer_member_required,
+)
 from marketplace.extensions import db
 from marketplace.payouts import services
 from marketplace.payouts.forms import STATUS_LABELS, AccountForm, PaidForm, RunForm

@@ -11,7 +11,6 @@ from alembic import op
 
 from marketplace.payouts.rates import seed_commission_rates, seed_withholding_rates
 
-
 # revision identifiers, used by Alembic.
 revision = '0019_payouts'
 down_revision = '0012_throttle'
