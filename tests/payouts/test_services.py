@@ -186,3 +186,16 @@ def test_the_withholding_report_in_csv_and_xlsx_has_its_cells_neutralised(app, r
     sheet = load_workbook(io.BytesIO(payouts.withholding_xlsx("2026-05"))).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
         list(payouts.WITHHOLDING_HEADER), ["8000000001", "'=HYPERLINK(\"x\")", 100_000, 1_000, 500]]
+
+
+def test_the_cron_command_runs_a_period_end_once(app, rates) -> None:  # noqa: ANN001
+    ship_and_deliver(place([(make_product(price_vnd=120_000, stock=5), 1)]).producer_orders[0],
+                     datetime(2026, 3, 1, 3, 0))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["payouts", "run", "--period-end", "2026-03-08"])
+    assert first.exit_code == 0 and "1 statement(s), 120000 VND due" in first.output
+    again = runner.invoke(args=["payouts", "run", "--period-end", "2026-03-08"])
+    assert again.exit_code == 0 and again.output.split(":")[0] == first.output.split(":")[0]
+    assert len(db.session.scalars(select(PayoutLine)).all()) == 1
+    future = runner.invoke(args=["payouts", "run", "--period-end", "2999-01-01"])
+    assert future.exit_code == 1 and "cannot end after today" in future.output
