@@ -100,3 +100,34 @@ def test_the_administrator_runs_payouts_marks_one_paid_and_exports(app, rates, w
     xlsx = web.get("/admin/payouts/withholding.xlsx?month=2026-03")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert today_in_vietnam() >= date(2026, 3, 8)
+
+
+def test_the_payout_pages_take_a_fixed_number_of_queries(app, rates, web, count_queries) -> None:  # noqa: ANN001
+    admin = make_user("admin@example.vn", is_admin=True)
+
+    def pages() -> list[int]:
+        counts = []
+        web.sign_in(admin)
+        for url in ("/admin/payouts", f"/admin/payouts/runs/{run_id}"):
+            with count_queries() as counter:
+                assert web.get(url).status_code == 200
+            counts.append(counter.count)
+        web.sign_in(owner)
+        with count_queries() as counter:
+            assert web.get("/portal/payouts").status_code == 200
+        counts.append(counter.count)
+        return counts
+
+    household, owner = _household_with_sale()
+    run_id = payouts.run_payouts(date(2026, 3, 8), actor="admin").id
+    db.session.commit()
+    one = pages()
+    for _ in range(3):  # more producers, statements and runs: the same number of queries
+        producer = make_producer()
+        ship_and_deliver(place([(make_product(producer, stock=5), 1)]).producer_orders[0],
+                         datetime(2026, 3, 3, 3, 0))
+    ship_and_deliver(place([(make_product(household, stock=5), 1)]).producer_orders[0], datetime(2026, 3, 9, 3, 0))
+    payouts.run_payouts(date(2026, 3, 9), actor="admin")
+    db.session.commit()
+    run_id = payouts.runs()[0].id
+    assert pages() == one
