@@ -11,7 +11,12 @@ payouts_cli = AppGroup("payouts", help="Producer payouts.")
 
 
 @payouts_cli.command("run")
-@click.option("--period-end", "period_end", default=None, help="Last day included (YYYY-MM-DD); default: yesterday in Vietnam.")
+@click.option(
+    "--period-end",
+    "period_end",
+    default=None,
+    help="Last day included (YYYY-MM-DD); default: yesterday in Vietnam.",
+)
 def run_command(period_end: str | None) -> None:
     """Make the payout run for a period end (idempotent: an existing run is reported, not redone)."""
     from marketplace.extensions import db
@@ -26,4 +31,7 @@ def run_command(period_end: str | None) -> None:
     db.session.commit()
     run = services.run_or_none(run.id)
     due = sum(s.net_vnd for s in run.statements if s.status == "due")
-    click.echo(f"Payout run {run.id} to {run.period_end.isoformat()}: {len(run.statements)} statement(s), {due} VND due.")
+    click.echo(
+        f"Payout run {run.id} to {run.period_end.isoformat()}: "
+        f"{len(run.statements)} statement(s), {due} VND due."
+    )

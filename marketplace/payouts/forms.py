@@ -15,7 +15,9 @@ STATUS_LABELS = {
 
 
 class RunForm(FlaskForm):
-    period_end = DateField(_l("Period end (last day included)"), validators=[InputRequired(_l("Enter a date."))])
+    period_end = DateField(
+        _l("Period end (last day included)"), validators=[InputRequired(_l("Enter a date."))]
+    )
 
 
 class PaidForm(FlaskForm):

@@ -12,8 +12,12 @@ from marketplace.invoicing.pdf import BRAND, FONT, FONT_DIR, INK, LINE, MUTED
 from marketplace.payouts.models import PayoutStatement
 from marketplace.producers.models import Producer
 
-KIND_LABELS = {"sale": _l("Sale"), "refund": _l("Refund"), "cancellation": _l("Cancellation"),
-               "credit_note": _l("Credit note")}
+KIND_LABELS = {
+    "sale": _l("Sale"),
+    "refund": _l("Refund"),
+    "cancellation": _l("Cancellation"),
+    "credit_note": _l("Credit note"),
+}
 
 
 def statement_pdf(statement: PayoutStatement, producer: Producer, *, status_label: str) -> bytes:
@@ -58,9 +62,14 @@ def statement_pdf(statement: PayoutStatement, producer: Producer, *, status_labe
     pdf.set_font(FONT, size=8.5)
     pdf.set_draw_color(*LINE)
     for line in statement.lines:
-        cells = [format_date(line.business_date), f"{KIND_LABELS[line.kind]} · {line.channel} · #{line.order_id}",
-                 format_vnd(line.gross_vnd), format_vnd(line.commission_vnd),
-                 format_vnd(line.vat_vnd + line.pit_vnd), format_vnd(line.net_vnd)]
+        cells = [
+            format_date(line.business_date),
+            f"{KIND_LABELS[line.kind]} · {line.channel} · #{line.order_id}",
+            format_vnd(line.gross_vnd),
+            format_vnd(line.commission_vnd),
+            format_vnd(line.vat_vnd + line.pit_vnd),
+            format_vnd(line.net_vnd),
+        ]
         for index, (text, w) in enumerate(zip(cells, widths, strict=True)):
             pdf.cell(w, 6, text, border="B", align="L" if index < 2 else "R")
         pdf.ln()

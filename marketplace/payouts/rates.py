@@ -45,8 +45,13 @@ def seed_commission_rates() -> list[dict]:
     """The shipped commission rates (data/commission_rates.csv) as table rows."""
     with (DATA_DIR / "commission_rates.csv").open(encoding="utf-8", newline="") as handle:
         return [
-            {"channel": r["channel"], "rate_bp": int(r["rate_bp"]), "valid_from": _day(r["valid_from"]),
-             "valid_to": _day(r["valid_to"]), "note": r["note"]}
+            {
+                "channel": r["channel"],
+                "rate_bp": int(r["rate_bp"]),
+                "valid_from": _day(r["valid_from"]),
+                "valid_to": _day(r["valid_to"]),
+                "note": r["note"],
+            }
             for r in csv.DictReader(handle)
         ]
 
@@ -55,9 +60,14 @@ def seed_withholding_rates() -> list[dict]:
     """The shipped withholding rates (data/withholding_rates.csv) as table rows."""
     with (DATA_DIR / "withholding_rates.csv").open(encoding="utf-8", newline="") as handle:
         return [
-            {"entity_type": r["entity_type"], "tax_kind": r["tax_kind"], "rate_bp": int(r["rate_bp"]),
-             "valid_from": _day(r["valid_from"]), "valid_to": _day(r["valid_to"]),
-             "legal_source": r["legal_source"]}
+            {
+                "entity_type": r["entity_type"],
+                "tax_kind": r["tax_kind"],
+                "rate_bp": int(r["rate_bp"]),
+                "valid_from": _day(r["valid_from"]),
+                "valid_to": _day(r["valid_to"]),
+                "legal_source": r["legal_source"],
+            }
             for r in csv.DictReader(handle)
         ]
 
@@ -108,6 +118,16 @@ class RateBook:
 def rates_in_force(day: date) -> tuple[list[CommissionRate], list[WithholdingRate]]:
     """The rates valid on `day`, for the pages that show them."""
     return (
-        list(db.session.scalars(select(CommissionRate).where(_valid_on(CommissionRate, day)).order_by(CommissionRate.channel))),
-        list(db.session.scalars(select(WithholdingRate).where(_valid_on(WithholdingRate, day)).order_by(WithholdingRate.tax_kind))),
+        list(
+            db.session.scalars(
+                select(CommissionRate).where(_valid_on(CommissionRate, day)).order_by(CommissionRate.channel)
+            )
+        ),
+        list(
+            db.session.scalars(
+                select(WithholdingRate)
+                .where(_valid_on(WithholdingRate, day))
+                .order_by(WithholdingRate.tax_kind)
+            )
+        ),
     )

@@ -107,19 +107,25 @@ def run_payouts(period_end: date, *, actor: str, today: date | None = None) -> P
     db.session.add(run)
     db.session.flush()
     paid_out = select(PayoutLine.sales_entry_id)
-    entries = list(db.session.scalars(
-        select(SalesEntry)
-        .where(SalesEntry.occurred_at < end_of_vietnam_day_utc(period_end), SalesEntry.id.not_in(paid_out))
-        .order_by(SalesEntry.producer_id, SalesEntry.occurred_at, SalesEntry.id)
-    ))
+    entries = list(
+        db.session.scalars(
+            select(SalesEntry)
+            .where(
+                SalesEntry.occurred_at < end_of_vietnam_day_utc(period_end), SalesEntry.id.not_in(paid_out)
+            )
+            .order_by(SalesEntry.producer_id, SalesEntry.occurred_at, SalesEntry.id)
+        )
+    )
     by_producer: dict[int, list[SalesEntry]] = defaultdict(list)
     for entry in entries:
         by_producer[entry.producer_id].append(entry)
     if not by_producer:
         return run
-    entity_types = dict(db.session.execute(
-        select(Producer.id, Producer.entity_type).where(Producer.id.in_(by_producer))
-    ).all())
+    entity_types = dict(
+        db.session.execute(
+            select(Producer.id, Producer.entity_type).where(Producer.id.in_(by_producer))
+        ).all()
+    )
     carried = defaultdict(list)
     for earlier in db.session.scalars(
         select(PayoutStatement).where(
@@ -152,11 +158,20 @@ def run_payouts(period_end: date, *, actor: str, today: date | None = None) -> P
             earlier.carried_into_id = statement.id
         db.session.add_all(
             PayoutLine(
-                statement_id=statement.id, sales_entry_id=row.id, producer_id=producer_id, kind=row.kind,
-                channel=row.channel, order_id=row.order_id, business_date=vietnam_day(row.occurred_at),
-                month=vietnam_day(row.occurred_at).strftime("%Y-%m"), gross_vnd=f.gross_vnd,
-                commission_bp=f.commission_bp, commission_vnd=f.commission_vnd, vat_vnd=f.vat_vnd,
-                pit_vnd=f.pit_vnd, net_vnd=f.net_vnd,
+                statement_id=statement.id,
+                sales_entry_id=row.id,
+                producer_id=producer_id,
+                kind=row.kind,
+                channel=row.channel,
+                order_id=row.order_id,
+                business_date=vietnam_day(row.occurred_at),
+                month=vietnam_day(row.occurred_at).strftime("%Y-%m"),
+                gross_vnd=f.gross_vnd,
+                commission_bp=f.commission_bp,
+                commission_vnd=f.commission_vnd,
+                vat_vnd=f.vat_vnd,
+                pit_vnd=f.pit_vnd,
+                net_vnd=f.net_vnd,
             )
             for row, f in figures
         )
@@ -193,8 +208,10 @@ def run_or_none(run_id: int) -> PayoutRun | None:
 
 def statement_or_none(statement_id: int, *, producer_id: int | None = None) -> PayoutStatement | None:
     """A statement with its lines and run; scoped to `producer_id` when given (None otherwise)."""
-    query = select(PayoutStatement).where(PayoutStatement.id == statement_id).options(
-        selectinload(PayoutStatement.lines), selectinload(PayoutStatement.run)
+    query = (
+        select(PayoutStatement)
+        .where(PayoutStatement.id == statement_id)
+        .options(selectinload(PayoutStatement.lines), selectinload(PayoutStatement.run))
     )
     if producer_id is not None:
         query = query.where(PayoutStatement.producer_id == producer_id)
@@ -203,7 +220,9 @@ def statement_or_none(statement_id: int, *, producer_id: int | None = None) -> P
 
 def statements(producer_id: int | None = None) -> list[PayoutStatement]:
     """Statements, newest first (one producer's, or all)."""
-    query = select(PayoutStatement).options(selectinload(PayoutStatement.run)).order_by(PayoutStatement.id.desc())
+    query = (
+        select(PayoutStatement).options(selectinload(PayoutStatement.run)).order_by(PayoutStatement.id.desc())
+    )
     if producer_id is not None:
         query = query.where(PayoutStatement.producer_id == producer_id)
     return list(db.session.scalars(query))
@@ -227,7 +246,12 @@ class WithheldMonth:
 def withheld_by_month(producer_id: int) -> list[WithheldMonth]:
     """What was withheld from one producer, per month of the ledger rows (newest first)."""
     rows = db.session.execute(
-        select(PayoutLine.month, func.sum(PayoutLine.gross_vnd), func.sum(PayoutLine.vat_vnd), func.sum(PayoutLine.pit_vnd))
+        select(
+            PayoutLine.month,
+            func.sum(PayoutLine.gross_vnd),
+            func.sum(PayoutLine.vat_vnd),
+            func.sum(PayoutLine.pit_vnd),
+        )
         .where(PayoutLine.producer_id == producer_id, (PayoutLine.vat_vnd != 0) | (PayoutLine.pit_vnd != 0))
         .group_by(PayoutLine.month)
         .order_by(PayoutLine.month.desc())
@@ -246,7 +270,12 @@ class CommissionIncome:
 def commission_income() -> list[CommissionIncome]:
     """The platform's commission per month (of the ledger rows) and channel, newest first."""
     rows = db.session.execute(
-        select(PayoutLine.month, PayoutLine.channel, func.sum(PayoutLine.gross_vnd), func.sum(PayoutLine.commission_vnd))
+        select(
+            PayoutLine.month,
+            PayoutLine.channel,
+            func.sum(PayoutLine.gross_vnd),
+            func.sum(PayoutLine.commission_vnd),
+        )
         .group_by(PayoutLine.month, PayoutLine.channel)
         .order_by(PayoutLine.month.desc(), PayoutLine.channel)
     ).all()
@@ -267,8 +296,14 @@ def withholding_report(month: str) -> list[WithholdingRow]:
     """Per household business, for the tax declaration of `month` (YYYY-MM): revenue and the VAT
     and PIT withheld on the ledger rows of that month that are in a payout run."""
     rows = db.session.execute(
-        select(Producer.id, Producer.name, Producer.tax_code, func.sum(PayoutLine.gross_vnd),
-               func.sum(PayoutLine.vat_vnd), func.sum(PayoutLine.pit_vnd))
+        select(
+            Producer.id,
+            Producer.name,
+            Producer.tax_code,
+            func.sum(PayoutLine.gross_vnd),
+            func.sum(PayoutLine.vat_vnd),
+            func.sum(PayoutLine.pit_vnd),
+        )
         .join(Producer, Producer.id == PayoutLine.producer_id)
         .where(PayoutLine.month == month, Producer.entity_type == EntityType.HOUSEHOLD.value)
         .group_by(Producer.id, Producer.name, Producer.tax_code)
@@ -281,7 +316,10 @@ WITHHOLDING_HEADER = ("tax_code", "household_business", "revenue_vnd", "vat_with
 
 
 def _withholding_cells(rows: list[WithholdingRow]) -> list[list[object]]:
-    return [[spreadsheet_safe(r.tax_code), spreadsheet_safe(r.name), r.revenue_vnd, r.vat_vnd, r.pit_vnd] for r in rows]
+    return [
+        [spreadsheet_safe(r.tax_code), spreadsheet_safe(r.name), r.revenue_vnd, r.vat_vnd, r.pit_vnd]
+        for r in rows
+    ]
 
 
 def withholding_csv(month: str) -> bytes:
@@ -314,7 +352,9 @@ def account(producer_id: int) -> PayoutAccount | None:
     return db.session.get(PayoutAccount, producer_id)
 
 
-def save_account(producer_id: int, *, bank_name: str, account_number: str, account_holder: str) -> PayoutAccount:
+def save_account(
+    producer_id: int, *, bank_name: str, account_number: str, account_holder: str
+) -> PayoutAccount:
     """Set the producer's payout account (the caller commits)."""
     bank_name, account_holder = bank_name.strip(), account_holder.strip()
     account_number = account_number.replace(" ", "").strip()
@@ -346,9 +386,16 @@ def bank_batch(run: PayoutRun) -> list[BatchLine]:
     """The run's due statements with their producer and account (None: pending, no account)."""
     due = [s for s in run.statements if s.status == "due"]
     producers = producers_by_id(s.producer_id for s in due)
-    accounts = {a.producer_id: a for a in db.session.scalars(
-        select(PayoutAccount).where(PayoutAccount.producer_id.in_([s.producer_id for s in due]))
-    )} if due else {}
+    accounts = (
+        {
+            a.producer_id: a
+            for a in db.session.scalars(
+                select(PayoutAccount).where(PayoutAccount.producer_id.in_([s.producer_id for s in due]))
+            )
+        }
+        if due
+        else {}
+    )
     return [BatchLine(s, producers[s.producer_id], accounts.get(s.producer_id)) for s in due]
 
 
@@ -360,6 +407,13 @@ def bank_batch_csv(run: PayoutRun) -> bytes:
     for line in bank_batch(run):
         if line.account is None:
             continue
-        writer.writerow((spreadsheet_safe(line.account.bank_name), line.account.account_number,
-                         spreadsheet_safe(line.account.account_holder), line.statement.net_vnd, line.transfer_note))
+        writer.writerow(
+            (
+                spreadsheet_safe(line.account.bank_name),
+                line.account.account_number,
+                spreadsheet_safe(line.account.account_holder),
+                line.statement.net_vnd,
+                line.transfer_note,
+            )
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -53,14 +53,22 @@ def _any_statement_or_404(statement_id: int) -> PayoutStatement:
 def _pdf(statement: PayoutStatement) -> Response:
     producer = services.producers_by_id([statement.producer_id])[statement.producer_id]
     data = statement_pdf(statement, producer, status_label=str(STATUS_LABELS[statement.status]))
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="payout-{statement.id}.pdf"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="payout-{statement.id}.pdf"'},
+    )
 
 
 def _statement_page(statement: PayoutStatement, scope: str, form: PaidForm | None = None, status: int = 200):  # noqa: ANN202
     producer = services.producers_by_id([statement.producer_id])[statement.producer_id]
-    return render_template("payouts/statement.html", statement=statement, producer=producer, scope=scope,
-                           paid_form=form or PaidForm(formdata=None, paid_on=today_in_vietnam())), status
+    return render_template(
+        "payouts/statement.html",
+        statement=statement,
+        producer=producer,
+        scope=scope,
+        paid_form=form or PaidForm(formdata=None, paid_on=today_in_vietnam()),
+    ), status
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,8 +79,13 @@ def _statement_page(statement: PayoutStatement, scope: str, form: PaidForm | Non
 @producer_member_required()
 def producer_statements():
     producer = _producer()
-    return render_template("payouts/portal.html", producer=producer, statements=services.statements(producer.id),
-                           withheld=services.withheld_by_month(producer.id), account=services.account(producer.id))
+    return render_template(
+        "payouts/portal.html",
+        producer=producer,
+        statements=services.statements(producer.id),
+        withheld=services.withheld_by_month(producer.id),
+        account=services.account(producer.id),
+    )
 
 
 @bp.get("/portal/payouts/<int:statement_id>")
@@ -95,15 +108,21 @@ def producer_account():
     form = AccountForm(obj=account)
     if form.validate_on_submit():
         try:
-            services.save_account(producer.id, bank_name=form.bank_name.data, account_number=form.account_number.data,
-                                  account_holder=form.account_holder.data)
+            services.save_account(
+                producer.id,
+                bank_name=form.bank_name.data,
+                account_number=form.account_number.data,
+                account_holder=form.account_holder.data,
+            )
         except services.AccountIncomplete:
             form.account_number.errors.append(_("Enter the account number in digits."))
         else:
             db.session.commit()
             flash(_("Bank account saved."), "success")
             return redirect(url_for("payouts.producer_statements"))
-    return render_template("payouts/account.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+    return render_template(
+        "payouts/account.html", form=form
+    ), 200 if request.method == "GET" or not form.errors else 400
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,10 +133,14 @@ def producer_account():
 @admin_required
 def admin_index():
     statements = services.statements()
-    return render_template("payouts/admin.html", runs=services.runs(), statements=statements,
-                           producers=services.producers_by_id(s.producer_id for s in statements),
-                           income=services.commission_income(),
-                           run_form=RunForm(formdata=None, period_end=today_in_vietnam()))
+    return render_template(
+        "payouts/admin.html",
+        runs=services.runs(),
+        statements=statements,
+        producers=services.producers_by_id(s.producer_id for s in statements),
+        income=services.commission_income(),
+        run_form=RunForm(formdata=None, period_end=today_in_vietnam()),
+    )
 
 
 @bp.post("/admin/payouts/runs")
@@ -146,8 +169,12 @@ def admin_run_detail(run_id: int):
     if run is None:
         abort(404)
     batch = services.bank_batch(run)
-    return render_template("payouts/run.html", run=run, batch=batch,
-                           producers=services.producers_by_id(s.producer_id for s in run.statements))
+    return render_template(
+        "payouts/run.html",
+        run=run,
+        batch=batch,
+        producers=services.producers_by_id(s.producer_id for s in run.statements),
+    )
 
 
 @bp.get("/admin/payouts/runs/<int:run_id>/bank-batch.csv")
@@ -156,8 +183,11 @@ def admin_bank_batch(run_id: int):
     run = services.run_or_none(run_id)
     if run is None:
         abort(404)
-    return Response(services.bank_batch_csv(run), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="payouts-{run.period_end.isoformat()}.csv"'})
+    return Response(
+        services.bank_batch_csv(run),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="payouts-{run.period_end.isoformat()}.csv"'},
+    )
 
 
 @bp.get("/admin/payouts/statements/<int:statement_id>")
@@ -210,14 +240,19 @@ def admin_withholding():
 @admin_required
 def admin_withholding_csv():
     month = _month()
-    return Response(services.withholding_csv(month), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="withholding-{month}.csv"'})
+    return Response(
+        services.withholding_csv(month),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="withholding-{month}.csv"'},
+    )
 
 
 @bp.get("/admin/payouts/withholding.xlsx")
 @admin_required
 def admin_withholding_xlsx():
     month = _month()
-    return Response(services.withholding_xlsx(month),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="withholding-{month}.xlsx"'})
+    return Response(
+        services.withholding_xlsx(month),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="withholding-{month}.xlsx"'},
+    )

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.e2e
 
 def test_a_run_marked_paid_and_the_households_statement(page: Page, live_server: str, app) -> None:  # noqa: ANN001
     install_seed_rates()
-    household = make_producer(entity_type="household", name="Hộ kinh doanh Mật ong Bà Lan", tax_code="8012345678")
+    household = make_producer(
+        entity_type="household", name="Hộ kinh doanh Mật ong Bà Lan", tax_code="8012345678"
+    )
     make_producer_member(household, email="ho@example.vn")
     make_user("quantri@example.vn", is_admin=True)
     honey = make_product(household, price_vnd=98_765, stock=10)

@@ -1,5 +1,6 @@
 """Payout tests: the shipped rates installed (the test database is emptied between tests), and
 the card refund stand-in of the ledger tests."""
+
 from __future__ import annotations
 
 import pytest

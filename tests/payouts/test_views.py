@@ -1,5 +1,6 @@
 """Payout pages: the producer's own statements and withheld tax, the administrator's run, mark
 paid, bank batch and exports — each figure as shown, to the đồng."""
+
 from __future__ import annotations
 
 import re
@@ -25,16 +26,20 @@ def _in_english(web) -> None:  # noqa: ANN001
 def _household_with_sale() -> tuple:
     household = make_producer(entity_type="household", tax_code="8012345678", name="Hộ Nguyễn")
     owner = make_producer_member(household, email="owner@example.vn")
-    ship_and_deliver(place([(make_product(household, price_vnd=98_765, stock=5), 2)]).producer_orders[0],
-                     datetime(2026, 3, 2, 3, 0))
+    ship_and_deliver(
+        place([(make_product(household, price_vnd=98_765, stock=5), 2)]).producer_orders[0],
+        datetime(2026, 3, 2, 3, 0),
+    )
     return household, owner
 
 
 def test_the_producer_sees_its_own_statement_and_withheld_tax_and_not_anothers(app, rates, web) -> None:  # noqa: ANN001
     household, owner = _household_with_sale()
     other = make_producer()
-    ship_and_deliver(place([(make_product(other, price_vnd=50_000, stock=5), 1)]).producer_orders[0],
-                     datetime(2026, 3, 2, 3, 0))
+    ship_and_deliver(
+        place([(make_product(other, price_vnd=50_000, stock=5), 1)]).producer_orders[0],
+        datetime(2026, 3, 2, 3, 0),
+    )
     run = payouts.run_payouts(date(2026, 3, 8), actor="admin")
     db.session.commit()
     mine, theirs = sorted(payouts.run_or_none(run.id).statements, key=lambda s: s.producer_id != household.id)
@@ -56,11 +61,15 @@ def test_the_producer_saves_its_bank_account(app, rates, web) -> None:  # noqa: 
     household, owner = _household_with_sale()
     db.session.commit()
     web.sign_in(owner)
-    refused = web.post("/portal/payouts/account", data={"bank_name": "BIDV", "account_number": "12-ab",
-                                                        "account_holder": "Hộ Nguyễn"})
+    refused = web.post(
+        "/portal/payouts/account",
+        data={"bank_name": "BIDV", "account_number": "12-ab", "account_holder": "Hộ Nguyễn"},
+    )
     assert refused.status_code == 400 and payouts.account(household.id) is None
-    saved = web.post("/portal/payouts/account", data={"bank_name": "BIDV", "account_number": "1234 5678",
-                                                      "account_holder": "Hộ Nguyễn"})
+    saved = web.post(
+        "/portal/payouts/account",
+        data={"bank_name": "BIDV", "account_number": "1234 5678", "account_holder": "Hộ Nguyễn"},
+    )
     assert saved.status_code == 302
     db.session.expire_all()
     assert payouts.account(household.id).account_number == "12345678"
@@ -84,13 +93,22 @@ def test_the_administrator_runs_payouts_marks_one_paid_and_exports(app, rates, w
     statement = db.session.query(PayoutStatement).one()
     batch = web.get(run_url + "/bank-batch.csv").get_data(as_text=True)
     assert batch.splitlines()[1:] == []  # no account: pending, not in the batch
-    assert web.post(f"/admin/payouts/statements/{statement.id}/paid", data={"paid_on": "2026-03-09"}).status_code == 400
-    paid = web.post(f"/admin/payouts/statements/{statement.id}/paid",
-                    data={"paid_on": "2026-03-09", "bank_reference": "FT26068"})
+    assert (
+        web.post(f"/admin/payouts/statements/{statement.id}/paid", data={"paid_on": "2026-03-09"}).status_code
+        == 400
+    )
+    paid = web.post(
+        f"/admin/payouts/statements/{statement.id}/paid",
+        data={"paid_on": "2026-03-09", "bank_reference": "FT26068"},
+    )
     assert paid.status_code == 302
     db.session.expire_all()
     statement = db.session.get(PayoutStatement, statement.id)
-    assert (statement.status, statement.paid_on, statement.bank_reference) == ("paid", date(2026, 3, 9), "FT26068")
+    assert (statement.status, statement.paid_on, statement.bank_reference) == (
+        "paid",
+        date(2026, 3, 9),
+        "FT26068",
+    )
     index = _text(web.get("/admin/payouts"))
     assert "Hộ Nguyễn" in index and "197,530 ₫" in index  # commission income table: gross of March
     report = _text(web.get("/admin/payouts/withholding?month=2026-03"))
@@ -124,9 +142,12 @@ def test_the_payout_pages_take_a_fixed_number_of_queries(app, rates, web, count_
     one = pages()
     for _ in range(3):  # more producers, statements and runs: the same number of queries
         producer = make_producer()
-        ship_and_deliver(place([(make_product(producer, stock=5), 1)]).producer_orders[0],
-                         datetime(2026, 3, 3, 3, 0))
-    ship_and_deliver(place([(make_product(household, stock=5), 1)]).producer_orders[0], datetime(2026, 3, 9, 3, 0))
+        ship_and_deliver(
+            place([(make_product(producer, stock=5), 1)]).producer_orders[0], datetime(2026, 3, 3, 3, 0)
+        )
+    ship_and_deliver(
+        place([(make_product(household, stock=5), 1)]).producer_orders[0], datetime(2026, 3, 9, 3, 0)
+    )
     payouts.run_payouts(date(2026, 3, 9), actor="admin")
     db.session.commit()
     run_id = payouts.runs()[0].id
