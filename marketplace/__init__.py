@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.invoicing.views import bp as invoicing_bp
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.payouts.views import bp as payouts_bp
     from marketplace.portal.views import bp as portal_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.traceability.views import bp as traceability_bp
 
     app.register_blueprint(traceability_bp)
+    app.register_blueprint(payouts_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

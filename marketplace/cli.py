@@ -54,3 +54,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(api_cli)
     app.cli.add_command(webhooks_cli)
+    from marketplace.payouts.cli import payouts_cli
+
+    app.cli.add_command(payouts_cli)

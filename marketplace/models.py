@@ -35,3 +35,4 @@ from marketplace.api.models import (  # noqa: F401
     WebhookEndpoint,
 )
 from marketplace.traceability.models import Batch, BatchStockReceipt, OrderLineBatch  # noqa: F401
+from marketplace.payouts.models import CommissionRate, PayoutAccount, PayoutLine, PayoutRun, PayoutStatement, WithholdingRate  # noqa: F401

@@ -360,6 +360,25 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("invoicing.admin_buyers", "GET"): [Rule(url("/admin/buyers"), admin_only())],
     ("invoicing.admin_terms", "GET"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only())],
     ("invoicing.admin_terms", "POST"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only(422))],
+    # Payouts: a producer sees its own statements (another's answer 404), the administrator all.
+    ("payouts.producer_statements", "GET"): [Rule(url("/portal/payouts"), producer_owners(200))],
+    ("payouts.producer_statement", "GET"): [Rule(url("/portal/payouts/{statement_a}"), producer_part(200))],
+    ("payouts.producer_statement_pdf", "GET"): [Rule(url("/portal/payouts/{statement_a}.pdf"), producer_part(200))],
+    ("payouts.producer_account", "GET"): [Rule(url("/portal/payouts/account"), producer_owners(200))],
+    ("payouts.producer_account", "POST"): [Rule(url("/portal/payouts/account"), producer_owners(400))],
+    ("payouts.admin_index", "GET"): [Rule(url("/admin/payouts"), admin_only())],
+    ("payouts.admin_run", "POST"): [Rule(url("/admin/payouts/runs"), admin_only(302))],
+    ("payouts.admin_run_detail", "GET"): [Rule(url("/admin/payouts/runs/{payout_run}"), admin_only()),
+                                          Rule(url("/admin/payouts/runs/999999"), admin_only(404))],
+    ("payouts.admin_bank_batch", "GET"): [Rule(url("/admin/payouts/runs/{payout_run}/bank-batch.csv"), admin_only())],
+    ("payouts.admin_statement", "GET"): [Rule(url("/admin/payouts/statements/{statement_a}"), admin_only()),
+                                         Rule(url("/admin/payouts/statements/999999"), admin_only(404))],
+    ("payouts.admin_statement_pdf", "GET"): [Rule(url("/admin/payouts/statements/{statement_a}.pdf"), admin_only())],
+    ("payouts.admin_mark_paid", "POST"): [Rule(url("/admin/payouts/statements/{statement_a}/paid"), admin_only(400))],
+    ("payouts.admin_withholding", "GET"): [Rule(url("/admin/payouts/withholding?month=2026-03"), admin_only()),
+                                           Rule(url("/admin/payouts/withholding?month=2026-13"), admin_only(400))],
+    ("payouts.admin_withholding_csv", "GET"): [Rule(url("/admin/payouts/withholding.csv?month=2026-03"), admin_only())],
+    ("payouts.admin_withholding_xlsx", "GET"): [Rule(url("/admin/payouts/withholding.xlsx?month=2026-03"), admin_only())],
     # Bulk ordering: members of verified buyer organisations, each inside its own organisation
     # (buyer_x and buyer_y are owners; buyer_x has lists, orders and a draft, buyer_y none).
     ("wholesale.catalogue", "GET"): [Rule(url("/wholesale/products"), buyer_members(200))],
@@ -515,6 +534,13 @@ def build_world(app: Flask) -> World:
 
     batch_a, batch_a_to_recall = batch_of(product, "L-A1"), batch_of(product, "L-A2")
     batch_b, batch_b_to_recall = batch_of(product_b, "L-B1"), batch_of(product_b, "L-B2")
+    from marketplace.payouts import services as payouts
+    from marketplace.payouts.rates import install_seed_rates
+    from marketplace.timeutil import today_in_vietnam
+
+    install_seed_rates()
+    payout_run = payouts.run_payouts(today_in_vietnam(), actor="matrix")
+    statement_a = next(s for s in payouts.run_or_none(payout_run.id).statements if s.producer_id == producer_a.id)
     db.session.commit()
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
@@ -551,6 +577,8 @@ def build_world(app: Flask) -> World:
             "producer_a_invitation": invitation.id,
             "outbox_message": message.id,
             "certificate_a": certificate_a.id,
+            "payout_run": payout_run.id,
+            "statement_a": statement_a.id,
             "right_a": right_a.id,
             "order_ref": consumer_order.reference,
             "guest_order_ref": guest_order.reference,
