@@ -244,6 +244,8 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("portal.picture_delete", "POST"): [
         Rule(url("/portal/products/{product_id}/pictures/{product_spare_picture}/delete"), producer_a_only(302))],
     ("portal.stock", "GET"): [Rule(url("/portal/stock"), producer_members(200))],
+    ("portal.tax_code", "GET"): [Rule(url("/portal/tax-code"), producer_members(200))],
+    ("portal.tax_code", "POST"): [Rule(url("/portal/tax-code"), producer_members(200), {"tax_code": "x"})],
     ("portal.product_stock", "GET"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
     ("portal.product_stock", "POST"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
     ("portal.import_export", "GET"): [Rule(url("/portal/import-export"), producer_members(200))],

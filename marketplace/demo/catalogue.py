@@ -237,7 +237,8 @@ def _build_producer(spec: ProducerSpec, index: int) -> Producer:
         slug=slug,
         name=spec.name,
         entity_type=spec.entity_type,
-        tax_code=None,  # invented producers get no tax code that could belong to a real firm
+        code=spec.code,
+        tax_code=spec.tax_code,  # invented: 99… is no province's prefix, so never a real firm's
         province_code=spec.province_code,
         commune=spec.commune,
         craft_village=spec.craft_village,

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from marketplace.formatting import UNIT_LABELS
 from marketplace.portal import validation as rules
@@ -147,6 +147,11 @@ class StockForm(FlaskForm):
     quantity = StringField(_l("Quantity (units)"), validators=[_rule(rules.clean_count, minimum=0)],
                            render_kw={"inputmode": "numeric"})
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class TaxCodeForm(FlaskForm):
+    tax_code = StringField(_l("Tax code"), validators=[InputRequired(), Length(max=20)],
+                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
 class ImportForm(FlaskForm):
