@@ -72,6 +72,15 @@ def entity_label(code: str) -> object:
         return code
 
 
+def in_locale(vietnamese: str, english: str | None) -> str:
+    """The English text in the English interface when there is one, else the Vietnamese (a
+    product's English name and description are optional)."""
+    locale = get_locale()
+    if english and locale is not None and locale.language == "en":
+        return english
+    return vietnamese
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vnd=format_vnd,
@@ -89,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         subgroup_label=subgroup_label,
         get_locale=get_locale,
+        in_locale=in_locale,
         image_url=image_url,
         today_in_vietnam=today_in_vietnam,
     )

@@ -30,7 +30,8 @@ NATURAL_KEYS = {
 # Random on every run, so only their presence is compared.
 VOLATILE_COLUMNS = {("users", "password_hash"), ("users", "session_token")}
 
-# Table -> SHA-256 of its rows, as written by the code before the demo became data files.
+# Table -> SHA-256 of its rows, as written by the code before the demo became data files; then
+# changed on purpose (issue #15): producers got a short code and a tax code, products an English name.
 SEED_DEMO_DIGESTS: dict[str, str] = {
     "buyer_memberships": "b69c85b87434c99a5c59912bc136160294b42bc61a53b9c14e001f997311dd60",
     "buyer_organisations": "a161ca680618bd865df0df990e43de900cf4388edad286d29f3b03f6052455f2",
@@ -39,9 +40,9 @@ SEED_DEMO_DIGESTS: dict[str, str] = {
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "1f0fa1a0f0663a21569a2ef9ba13f34abc2e9331912bad1a8899d1fe2216e181",
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
-    "producers": "d687bcfcb916fefc8444adcbcd1aa0e561c1b51fb31482591ee8f9b6ac1afd66",
+    "producers": "076a5d7e82f0735ca9d2992192e409ad0de8c4b0bf512d2f1fd8ede78fe691bb",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "937a21c1a314669d359a865dd7f184312d5bd5c75e2b686f435e54ffa44951d3",
+    "products": "70d651fa1ae0d864e8483eb3f3a2410086fdeab9a4a083f4ee7b5c9d34251124",
     "protection_rights": "976bb3ead0a22ad825f3e22c08a2a7daec52609ea0309902e26d245358aa569d",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",
@@ -54,9 +55,9 @@ SEED_DEMO_GENERATED_DIGESTS: dict[str, str] = {
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "6f7abc5986862434fa9f841352749d5ceaeeab5da86173fbe4bc2e6bae5d9e69",
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
-    "producers": "6f213e627d73438e57df0e7f7b1558317e36e12ad0c64814ecb8aa94c78b0a64",
+    "producers": "acd3a23d77cb441099c7507f4815a4559bfdf8e097e71a486e12d0be9eaa9814",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "4f03c3aa594c0ae2b47be5061260968aa7bf726f2add07c200b7bf8f589ebf45",
+    "products": "7974d5fb3b8791aa545ab9b7546b583d1ff31f3e9f00d208bf9ae42afec6f228",
     "protection_rights": "c7ce41d5f7c915927949b7438643f306e749e67e605d6f788db06785dc3af8af",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",

@@ -202,6 +202,7 @@ class ProductCard:
     green: bool
     image_key: str | None
     image_alt: str
+    name_en: str | None = None  # shown in the English interface when set (`in_locale`)
 
     @property
     def in_stock(self) -> bool:
@@ -367,6 +368,7 @@ def _cards(rows, today: date) -> tuple[ProductCard, ...]:
                 green=bool(green),
                 image_key=cover.storage_key if cover else None,
                 image_alt=(cover.alt or product.name) if cover else product.name,
+                name_en=product.name_en or None,
             )
         )
     return tuple(cards)
@@ -565,6 +567,7 @@ class ProductDetail:
     protections: tuple[ProtectionBadge, ...]
     producer: ProducerCard
     more_from_producer: tuple[ProductCard, ...] = field(default=())
+    description_en_html: Markup = Markup("")  # the English description, when the producer wrote one
 
 
 def _producer_card(producer: Producer) -> ProducerCard:
@@ -632,6 +635,7 @@ def product_detail(slug: str) -> ProductDetail | None:
             sku=product.sku,
             subgroup_code=product.subgroup_code,
             description_html=render_markdown(product.description),
+            description_en_html=render_markdown(product.description_en) if product.description_en else Markup(""),
             net_weight_g=product.net_weight_g,
             min_order_qty=product.min_order_qty,
             case_pack=product.case_pack,

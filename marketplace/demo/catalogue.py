@@ -269,6 +269,7 @@ def _build_product(
         sku=f"{sku_prefix}-{index + 1:03d}",
         slug=_unique_slug(slugify(spec.name), taken_slugs),
         name=spec.name,
+        name_en=spec.name_en,
         group_code=spec.group,
         subgroup_code=spec.subgroup,
         description=spec.description,

@@ -89,6 +89,7 @@ class ProductSpec:
     price_vnd: int
     stock: int
     net_weight_g: int | None = None
+    name_en: str | None = None  # shown in the English interface
     status: str = "published"
     min_order_qty: int = 1
     case_pack: int = 1
@@ -261,7 +262,7 @@ def _right(row: dict[str, str]) -> RightSpec:
 
 def _product(row: dict[str, str]) -> ProductSpec:
     return ProductSpec(
-        name=row["name"], group=row["group"], subgroup=row["subgroup"], description=_text(row["description"]),
+        name=row["name"], name_en=_optional(row.get("name_en", "")), group=row["group"], subgroup=row["subgroup"], description=_text(row["description"]),
         unit=row["unit"], price_vnd=_int(row["price_vnd"]), stock=_int(row["stock"]),
         net_weight_g=_optional_int(row["net_weight_g"]), status=row["status"],
         min_order_qty=_int(row["min_order_qty"]), case_pack=_int(row["case_pack"]),

@@ -60,6 +60,9 @@ class ListingForm(FlaskForm):
     subgroup = SelectField(_l("Sub-group"), choices=subgroup_choices, validate_choice=False)
     description = TextAreaField(_l("Description"), validators=[_rule(rules.clean_description)],
                                 render_kw={"rows": 10})
+    name_en = StringField(_l("Name in English (optional)"), validators=[_rule(rules.clean_optional_name)])
+    description_en = TextAreaField(_l("Description in English (optional)"),
+                                   validators=[_rule(rules.clean_description)], render_kw={"rows": 5})
     unit = SelectField(_l("Sold by"), choices=unit_choices, validate_choice=False,
                        validators=[_rule(rules.clean_unit)])
     net_weight = StringField(_l("Net weight (grams)"), validators=[_rule(rules.clean_optional_net_weight)],
@@ -106,6 +109,7 @@ class ListingForm(FlaskForm):
             description=self.description.clean, unit=self.unit.clean, net_weight_g=self.net_weight.clean,
             price_vnd=self.price.clean, min_order_qty=self.min_order_qty.clean, case_pack=self.case_pack.clean,
             low_stock_threshold=self.low_stock_threshold.clean, tiers=tuple(self.tiers.clean),
+            name_en=self.name_en.clean, description_en=self.description_en.clean,
         )
 
     def fill_from(self, product, tiers: list[tuple[int, int]]) -> None:  # noqa: ANN001
@@ -114,6 +118,8 @@ class ListingForm(FlaskForm):
         self.group.data = product.group_code
         self.subgroup.data = product.subgroup_code
         self.description.data = product.description
+        self.name_en.data = product.name_en or ""
+        self.description_en.data = product.description_en
         self.unit.data = product.unit
         self.net_weight.data = "" if product.net_weight_g is None else str(product.net_weight_g)
         self.price.data = str(product.price_vnd)

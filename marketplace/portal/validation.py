@@ -124,6 +124,11 @@ def clean_unit(text: object) -> str:
     return unit
 
 
+def clean_optional_name(text: object) -> str | None:
+    """An optional name (the English one): empty is none, otherwise the rules of a name."""
+    return clean_name(text) if str(text or "").strip() else None
+
+
 def clean_description(text: object) -> str:
     description = str(text or "").replace("\r\n", "\n").strip()
     if len(description) > DESCRIPTION_MAX:
@@ -201,3 +206,5 @@ class ListingData:
     case_pack: int
     low_stock_threshold: int
     tiers: tuple[tuple[int, int], ...]
+    name_en: str | None = None  # optional English name and description, for the English interface
+    description_en: str = ""
