@@ -116,6 +116,7 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("site.set_language", "POST"): [Rule(url("/language"), everyone(302), {"lang": "en", "next": "/"})],
     # The storefront is public.
     ("catalog.home", "GET"): [Rule(url("/"), everyone(200))],
+    ("catalog.green", "GET"): [Rule(url("/about/green"), everyone(200))],
     ("catalog.catalog", "GET"): [Rule(url("/products"), everyone(200))],
     ("catalog.product", "GET"): [Rule(url("/products/{product_slug}"), everyone(200)),
                                  Rule(url("/products/{pending_product_slug}"), everyone(404))],
