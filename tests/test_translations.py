@@ -19,7 +19,6 @@ from tests.factories import (
     make_certificate,
     make_producer,
     make_producer_member,
-    make_product,
     make_user,
 )
 from tests.invoicing.helpers import deliver
@@ -99,11 +98,13 @@ def world(app):  # noqa: ANN001, ANN201
     producer = make_producer(name="HTX Chè Tân Cương", slug="htx-tan-cuong", green_verified=True,
                              environment_plan="Ủ bã chè.", tax_code="4600123456")
     producer_user = make_producer_member(producer, email="producer@example.vn")
-    tea = wholesale_product(producer, slug="che-tan-cuong", name="Chè Tân Cương", stock=1_000, min_order_qty=10)
+    tea = wholesale_product(producer, slug="che-tan-cuong", name="Chè Tân Cương", stock=1_000,
+                            min_order_qty=10)
     add_image(tea)
     make_certificate(tea, 4)
     db.session.add_all([
-        StockAdjustment(product_id=tea.id, delta=1_000, reason="received", note="opening stock", stock_after=1_000),
+        StockAdjustment(product_id=tea.id, delta=1_000, reason="received", note="opening stock",
+                        stock_after=1_000),
         StockAdjustment(product_id=tea.id, delta=0, reason="counted", note="CSV import", stock_after=1_000),
     ])
     consumer = make_user("consumer@example.vn")
@@ -148,13 +149,15 @@ def _pages(client, world) -> dict[str, str]:  # noqa: ANN001
     web.sign_in(world["producer_user"])
     tea, invoice = world["tea"], world["invoice"]
     for url in ("/portal/", "/portal/products", f"/portal/products/{tea.id}/edit", "/portal/stock",
-                f"/portal/products/{tea.id}/stock", "/portal/orders", f"/portal/orders/{world['cash_part'].id}",
+                f"/portal/products/{tea.id}/stock", "/portal/orders",
+                f"/portal/orders/{world['cash_part'].id}",
                 f"/portal/orders/{world['terms_order'].producer_orders[0].id}", "/portal/invoices",
                 f"/portal/invoices/{invoice.id}", "/portal/tax-code"):
         read(url)
     web.sign_in(world["buyer"])
     for url in ("/wholesale/products", "/wholesale/order", "/wholesale/order/review", "/buyer/orders",
-                f"/buyer/orders/{world['terms_order'].reference}", "/buyer/invoices", f"/buyer/invoices/{invoice.id}"):
+                f"/buyer/orders/{world['terms_order'].reference}", "/buyer/invoices",
+                f"/buyer/invoices/{invoice.id}"):
         read(url)
     return pages
 

@@ -135,7 +135,7 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "true", "on", "yes"}
 
 
-def parse_filters(args: "dict[str, str] | object", wholesale: bool = False) -> CatalogFilters:
+def parse_filters(args: dict[str, str] | object, wholesale: bool = False) -> CatalogFilters:
     """Filters from request arguments. A value that makes no sense (page=-1, stars=9, an unknown
     province) is ignored rather than answered with an error page. The wholesale catalogue also
     filters by producer (`producer`, its id)."""
@@ -661,7 +661,9 @@ def product_detail(slug: str) -> ProductDetail | None:
             sku=product.sku,
             subgroup_code=product.subgroup_code,
             description_html=render_markdown(product.description),
-            description_en_html=render_markdown(product.description_en) if product.description_en else Markup(""),
+            description_en_html=(
+                render_markdown(product.description_en) if product.description_en else Markup("")
+            ),
             net_weight_g=product.net_weight_g,
             min_order_qty=product.min_order_qty,
             case_pack=product.case_pack,

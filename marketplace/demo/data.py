@@ -14,7 +14,8 @@ The files sit in `data/` next to this module and are read with the standard libr
 In CSV cells an empty value means "none", `yes`/`no` are booleans, dates are ISO (2024-05-20) and
 `\\n` is a line break (Markdown descriptions keep their paragraphs on one line of the file).
 The producers are invented (no telephone number; e-mail on the reserved ".example" domain; tax
-codes start with 99, which no province's tax office issues), as are certificate and decision numbers; the specialities, places and protections are
+codes start with 99, which no province's tax office issues), as are certificate and decision
+numbers; the specialities, places and protections are
 real. Dates are fixed (never "today"), so that the demo is the same on every machine.
 
 Certificate issuing levels are not written in the files: `marketplace.demo.rules` derives them from
@@ -262,7 +263,8 @@ def _right(row: dict[str, str]) -> RightSpec:
 
 def _product(row: dict[str, str]) -> ProductSpec:
     return ProductSpec(
-        name=row["name"], name_en=_optional(row.get("name_en", "")), group=row["group"], subgroup=row["subgroup"], description=_text(row["description"]),
+        name=row["name"], name_en=_optional(row.get("name_en", "")), group=row["group"],
+        subgroup=row["subgroup"], description=_text(row["description"]),
         unit=row["unit"], price_vnd=_int(row["price_vnd"]), stock=_int(row["stock"]),
         net_weight_g=_optional_int(row["net_weight_g"]), status=row["status"],
         min_order_qty=_int(row["min_order_qty"]), case_pack=_int(row["case_pack"]),

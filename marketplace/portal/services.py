@@ -102,7 +102,8 @@ def _duplicate_sku() -> ListingError:
 
 def _apply(product: Product, data: ListingData) -> None:
     for name in ("sku", "name", "group_code", "subgroup_code", "description", "unit", "net_weight_g",
-                 "price_vnd", "min_order_qty", "case_pack", "low_stock_threshold", "name_en", "description_en"):
+                 "price_vnd", "min_order_qty", "case_pack", "low_stock_threshold", "name_en",
+                 "description_en"):
         setattr(product, name, getattr(data, name))
 
 

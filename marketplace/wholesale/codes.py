@@ -39,7 +39,8 @@ def product_code(producer_code: str | None, producer_slug: str, sku: str) -> str
     if not producer_code:
         return f"{producer_slug}/{sku}"
     prefix = f"{producer_code}-"
-    rest = sku[len(prefix):] if sku.casefold().startswith(prefix.casefold()) and len(sku) > len(prefix) else sku
+    repeated = sku.casefold().startswith(prefix.casefold()) and len(sku) > len(prefix)
+    rest = sku[len(prefix):] if repeated else sku
     return f"{producer_code}/{rest}"
 
 
@@ -63,7 +64,8 @@ def _hits(code: str, matches: dict[str, list[tuple[int, str, str | None]]]) -> l
     if "/" not in code:
         return [pid for pid, _, _ in matches.get(code.casefold(), [])]
     owner, sku = (part.strip().casefold() for part in code.rsplit("/", 1))
-    exact = [pid for pid, slug, pcode in matches.get(sku, []) if owner in (slug.casefold(), (pcode or "").casefold())]
+    exact = [pid for pid, slug, pcode in matches.get(sku, [])
+             if owner in (slug.casefold(), (pcode or "").casefold())]
     if exact:
         return exact
     return [pid for pid, _, pcode in matches.get(f"{owner}-{sku}", []) if (pcode or "").casefold() == owner]

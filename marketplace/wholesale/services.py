@@ -571,7 +571,8 @@ def wholesale_catalogue(args: Mapping[str, str] | None = None) -> CataloguePage:
     rows = {
         product.id: (product, producer)
         for product, producer in db.session.execute(
-            select(Product, Producer).join(Producer, Producer.id == Product.producer_id).where(Product.id.in_(ids))
+            select(Product, Producer).join(Producer, Producer.id == Product.producer_id)
+            .where(Product.id.in_(ids))
         )
     } if ids else {}
     tiers: dict[int, list[tuple[int, int]]] = {}

@@ -17,7 +17,8 @@ GREEN_VI = "Cơ sở xanh đã xác minh"
 def green_shop(app):  # noqa: ANN001, ANN201
     producer = make_producer(name="HTX Chè Xanh", slug="htx-che-xanh", green_verified=True,
                              environment_plan="Ủ bã chè làm phân.", province_code="thai-nguyen")
-    other = make_producer(name="HTX Quế Xanh", slug="htx-que-xanh", green_verified=True, province_code="thai-nguyen")
+    other = make_producer(name="HTX Quế Xanh", slug="htx-que-xanh", green_verified=True,
+                          province_code="thai-nguyen")
     tea = make_product(producer, slug="che-xanh", name="Chè xanh Tân Cương")
     make_certificate(tea, 4)
     lapsed = make_product(producer, slug="che-cu", name="Chè cũ")

@@ -8,7 +8,8 @@ from tests.factories import add_image, make_product
 
 
 def _product(**fields) -> Product:
-    product = make_product(slug="nuoc-mam", name="Nước mắm Phú Quốc 40 độ đạm", description="Ủ chượp *cá cơm*.",
+    product = make_product(slug="nuoc-mam", name="Nước mắm Phú Quốc 40 độ đạm",
+                           description="Ủ chượp *cá cơm*.",
                            **fields)
     add_image(product)
     db.session.commit()

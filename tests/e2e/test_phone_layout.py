@@ -35,7 +35,8 @@ CUT_TEXT = """() => {
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden' || !el.textContent.trim()) continue;
     if (el.closest('.visually-hidden') || el.clientWidth <= 1) continue;
-    const hides = ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    const hides = ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX)
+      || style.textOverflow === 'ellipsis';
     if (hides && el.scrollWidth > el.clientWidth + 1) {
       cut.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.scrollWidth} > ${el.clientWidth}: ` +
                el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60));
@@ -52,7 +53,8 @@ def shop(app):  # noqa: ANN001, ANN201
     producer = make_producer(name="Công ty TNHH Chè Cao Nguyên Mộc Châu", slug="che-moc-chau", code="CCNM",
                              tax_code="4600123456", green_verified=True)
     make_producer_member(producer, email="htx@example.vn")
-    tea = wholesale_product(producer, slug="tra-shan-tuyet", name="Trà Shan Tuyết cổ thụ Hoàng Su Phì túi 200 g",
+    tea = wholesale_product(producer, slug="tra-shan-tuyet",
+                            name="Trà Shan Tuyết cổ thụ Hoàng Su Phì túi 200 g",
                             sku="CCNM-014", price_vnd=1_320_000, stock=900, min_order_qty=10, case_pack=10)
     add_image(tea)
     make_certificate(tea, 4)
@@ -98,7 +100,8 @@ def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_se
 
     sign_in(page, live_server, "htx@example.vn")
     problems += _check(page, live_server, "/portal/", cut=False)
-    for path in (f"/portal/orders/{shop['cash_part'].id}", f"/portal/orders/{shop['terms'].producer_orders[0].id}",
+    for path in (f"/portal/orders/{shop['cash_part'].id}",
+                 f"/portal/orders/{shop['terms'].producer_orders[0].id}",
                  f"/portal/invoices/{shop['invoice'].id}"):
         problems += _check(page, live_server, path, cut=True)
 
@@ -111,7 +114,9 @@ def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_se
 
 
 @pytest.mark.parametrize("who", ["shopper", "producer"])
-def test_on_a_phone_the_header_is_under_120_px_and_its_menu_opens(browser, live_server: str, shop, who) -> None:  # noqa: ANN001
+def test_on_a_phone_the_header_is_under_120_px_and_its_menu_opens(
+    browser, live_server: str, shop, who  # noqa: ANN001
+) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     if who == "producer":

@@ -11,7 +11,13 @@ from marketplace.orders import services as order_services
 from marketplace.producers.models import Producer
 from marketplace.producers.tax_codes import InvalidTaxCode, normalise_tax_code
 from tests.conftest import FormClient
-from tests.factories import make_buyer_member, make_buyer_organisation, make_producer, make_producer_member, make_product
+from tests.factories import (
+    make_buyer_member,
+    make_buyer_organisation,
+    make_producer,
+    make_producer_member,
+    make_product,
+)
 from tests.invoicing.helpers import supermarket_order
 
 

@@ -19,7 +19,8 @@ from tests.wholesale.helpers import buyer, fill_draft, place, wholesale_product
 
 def test_a_verified_buyer_sees_tiers_moq_case_pack_stock_and_the_producers_minimum(web) -> None:  # noqa: ANN001
     user, _ = buyer("viewer")
-    producer = make_producer(name="HTX Chè Tân Cương", slug="htx-tc", code="CTC", min_order_value_vnd=3_000_000)
+    producer = make_producer(name="HTX Chè Tân Cương", slug="htx-tc", code="CTC",
+                             min_order_value_vnd=3_000_000)
     wholesale_product(producer, sku="TC-200", name="Chè búp", min_order_qty=24, case_pack=12, stock=480,
                       unit="box")
     wholesale_product(producer, sku="RETAIL", name="Chỉ bán lẻ", tiers=())  # not wholesale-ready
