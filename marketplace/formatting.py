@@ -1,10 +1,13 @@
 """Template filters: money in VND, dates in Vietnam's time zone, labels of reference codes."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.reference import (
@@ -72,6 +75,72 @@ def entity_label(code: str) -> object:
         return code
 
 
+# Notes that services store with events and stock changes are written in one fixed English form
+# (OrderEvent.note, StockAdjustment.note: they are records, read in either language); pages show
+# them in the reader's language through this table. What a person typed (a reason, a carrier and
+# tracking number) matches no form and is shown as written.
+NOTE_TEXTS = {
+    "cash collected": _l("cash collected"),
+    "rejected by the producer": _l("rejected by the producer"),
+    "cancelled by the buyer": _l("cancelled by the buyer"),
+    "not paid within the payment window": _l("not paid within the payment window"),
+    "payment arrived after cancellation": _l("payment arrived after cancellation"),
+    "payment by card": _l("payment by card"),
+    "approved": _l("approved"),
+    "receipt confirmed": _l("receipt confirmed"),
+    "opening stock": _l("opening stock"),
+    "CSV import": _l("CSV import"),
+}
+_PROBLEM_KINDS = {"short": _l("short"), "damaged": _l("damaged")}
+
+
+def _receipt_problems(summary: str) -> str:
+    parts = []
+    for part in summary.split("; "):
+        match = re.match(r"^(short|damaged) (\d+) × (.+?): (.*)$", part)
+        parts.append(f"{_PROBLEM_KINDS[match[1]]} {match[2]} × {match[3]}: {match[4]}" if match else part)
+    return "; ".join(parts)
+
+
+NOTE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"^payment on terms: (\d+) days$"), lambda m: _("payment on terms: %(n)s days", n=int(m[1]))),
+    (re.compile(r"^(\d+) ₫ refunded by card$"),
+     lambda m: _("%(amount)s refunded by card", amount=format_vnd(int(m[1])))),
+    (re.compile(r"^above the approval threshold of (\d+) ₫$"),
+     lambda m: _("above the approval threshold of %(amount)s", amount=format_vnd(int(m[1])))),
+    (re.compile(r"^delivery date confirmed: (\d{4}-\d{2}-\d{2})$"),
+     lambda m: _("delivery date confirmed: %(date)s", date=format_date(date.fromisoformat(m[1])))),
+    (re.compile(r"^accepted in part: (.*)$", re.S),
+     lambda m: _("accepted in part: %(changes)s", changes=m[1])),
+    (re.compile(r"^receipt confirmed with problems: (.*)$", re.S),
+     lambda m: _("receipt confirmed with problems: %(problems)s", problems=_receipt_problems(m[1]))),
+    (re.compile(r"^payment failed: (.*)$", re.S), lambda m: _("payment failed: %(reason)s", reason=m[1])),
+)
+
+
+def note_text(note: str | None) -> str:
+    """A stored note in the reader's language (see NOTE_TEXTS); anything else as written."""
+    if not note:
+        return ""
+    known = NOTE_TEXTS.get(note)
+    if known is not None:
+        return str(known)
+    for pattern, render in NOTE_FORMS:
+        match = pattern.match(note)
+        if match:
+            return render(match)
+    return note
+
+
+def in_locale(vietnamese: str, english: str | None) -> str:
+    """The English text in the English interface when there is one, else the Vietnamese (a
+    product's English name and description are optional)."""
+    locale = get_locale()
+    if english and locale is not None and locale.language == "en":
+        return english
+    return vietnamese
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vnd=format_vnd,
@@ -82,6 +151,7 @@ def init_app(app: Flask) -> None:
         protection_kind=lambda kind: PROTECTION_KIND_LABELS.get(kind, kind),
         issuing_level=lambda level: ISSUING_LEVEL_LABELS.get(level, level),
         unit_label=lambda unit: UNIT_LABELS.get(unit, unit),
+        note_text=note_text,
     )
     from marketplace.storage import image_url
 
@@ -89,6 +159,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         subgroup_label=subgroup_label,
         get_locale=get_locale,
+        in_locale=in_locale,
         image_url=image_url,
         today_in_vietnam=today_in_vietnam,
     )

@@ -25,6 +25,8 @@ def make_producer(**fields) -> Producer:
         "commune": "Tân Cương",
         "story": "",
         "verification_status": "verified",
+        "tax_code": f"46{n:08d}",  # invoices need one (a 10-digit enterprise code)
+        "code": f"T{n}",
     }
     values.update(fields)
     producer = Producer(**values)

@@ -116,6 +116,7 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("site.set_language", "POST"): [Rule(url("/language"), everyone(302), {"lang": "en", "next": "/"})],
     # The storefront is public.
     ("catalog.home", "GET"): [Rule(url("/"), everyone(200))],
+    ("catalog.green", "GET"): [Rule(url("/about/green"), everyone(200))],
     ("catalog.catalog", "GET"): [Rule(url("/products"), everyone(200))],
     ("catalog.product", "GET"): [Rule(url("/products/{product_slug}"), everyone(200)),
                                  Rule(url("/products/{pending_product_slug}"), everyone(404))],
@@ -282,6 +283,8 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("portal.picture_delete", "POST"): [
         Rule(url("/portal/products/{product_id}/pictures/{product_spare_picture}/delete"), producer_a_only(302))],
     ("portal.stock", "GET"): [Rule(url("/portal/stock"), producer_members(200))],
+    ("portal.tax_code", "GET"): [Rule(url("/portal/tax-code"), producer_members(200))],
+    ("portal.tax_code", "POST"): [Rule(url("/portal/tax-code"), producer_members(200), {"tax_code": "x"})],
     ("portal.product_stock", "GET"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
     ("portal.product_stock", "POST"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
     ("portal.import_export", "GET"): [Rule(url("/portal/import-export"), producer_members(200))],

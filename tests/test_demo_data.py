@@ -11,7 +11,8 @@ from marketplace import demo
 from marketplace.demo.data import DATA_DIRECTORY, DemoDataError, catalogue, read_catalogue
 
 NEW_PRODUCT = (
-    "htx-che-tan-cuong-xanh,Chè búp Tân Cương túi lọc,food,tea,box,50,60000,30,published,1,1,,1,"
+    "htx-che-tan-cuong-xanh,Chè búp Tân Cương túi lọc,Tan Cuong tea bags,"
+    "food,tea,box,50,60000,30,published,1,1,,1,"
     '"Trà túi lọc từ búp chè Tân Cương.\\n\\n- 25 túi, 2 g mỗi túi"\n'
 )
 

@@ -30,7 +30,8 @@ NATURAL_KEYS = {
 # Random on every run, so only their presence is compared.
 VOLATILE_COLUMNS = {("users", "password_hash"), ("users", "session_token")}
 
-# Table -> SHA-256 of its rows, as written by the code before the demo became data files.
+# Table -> SHA-256 of its rows, as written by the code before the demo became data files; then
+# changed on purpose (issue #15): producers got a short code and a tax code, products an English name.
 SEED_DEMO_DIGESTS: dict[str, str] = {
     "buyer_memberships": "b69c85b87434c99a5c59912bc136160294b42bc61a53b9c14e001f997311dd60",
     "buyer_organisations": "a161ca680618bd865df0df990e43de900cf4388edad286d29f3b03f6052455f2",
@@ -39,11 +40,12 @@ SEED_DEMO_DIGESTS: dict[str, str] = {
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "1f0fa1a0f0663a21569a2ef9ba13f34abc2e9331912bad1a8899d1fe2216e181",
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
-    "producers": "4f4c68e21646520aca003be8ef5fa32b43876f479e7c1cb464388a9f53918bb7",
+    "producers": "b18a8ead8acfa55ccee1fe34038fb1645f2d28e20220852aa0a721a3402a2ac0",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
     # 0016_traceability: products gained gtin, monthly_capacity and season_months (None, None, 4095 in the
-    # demo); without those three columns the rows give the digest pinned before.
-    "products": "ae1489e2b402698d95a902a5d9e3527c8f61ceac37f0ac9f6de9507a830fc358",
+    # demo); 0018_english_names: name_en and description_en. Without those columns the rows give the
+    # digest pinned before.
+    "products": "a690baadb80f914518cbdcf8a4eed1b96ff71dde5a825fe339e5de92c16ae443",
     "protection_rights": "976bb3ead0a22ad825f3e22c08a2a7daec52609ea0309902e26d245358aa569d",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",
@@ -56,9 +58,9 @@ SEED_DEMO_GENERATED_DIGESTS: dict[str, str] = {
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "6f7abc5986862434fa9f841352749d5ceaeeab5da86173fbe4bc2e6bae5d9e69",
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
-    "producers": "43bb5c77d5bbf5f8eaaf32281995e780d1228b5ca95de32b7f88a5810b186cb1",
+    "producers": "8c5bae1715c71260c7ba3ecd33324b03ae7053c5dad7d9b1329851977803e1bc",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
-    "products": "c83aa0c9ab5c9426f8978710509335d7baf6b2bc94f298402ee6182a436e1054",  # 0016_traceability
+    "products": "acf34c5795be60c89a400dd21fc08274e98af02c3414ea980f1d5c4a4ec6fc58",  # 0016, 0018: as above
     "protection_rights": "c7ce41d5f7c915927949b7438643f306e749e67e605d6f788db06785dc3af8af",
     "protections": "0f2e01597840eecb162bc8aa81f615c794029c68f232c8ecf0f2e8eb776acc75",
     "users": "5e32846e55d1788320440ab0ff1bd24cc18ee799d7a0e5510f02dece8ec6b1ec",

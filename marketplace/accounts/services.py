@@ -32,6 +32,7 @@ from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
 from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.mail import send_mail
+from marketplace.producers.codes import new_producer_code
 from marketplace.producers.models import Producer
 from marketplace.text import clean_text, slugify
 from marketplace.timeutil import utcnow
@@ -264,6 +265,10 @@ def _unique_producer_slug(name: str) -> str:
     return slug
 
 
+def _producer_code_taken(code: str) -> bool:
+    return db.session.scalar(select(func.count(Producer.id)).where(Producer.code == code)) > 0
+
+
 def register_producer(user: User, *, name: str, entity_type: str, tax_code: str, province_code: str,
                       commune: str, contact_phone: str, contact_email: str) -> Producer:
     """A new producer, pending verification, with `user` as its owner."""
@@ -271,6 +276,7 @@ def register_producer(user: User, *, name: str, entity_type: str, tax_code: str,
         raise AccountError("already_producer_member")
     producer = Producer(
         slug=_unique_producer_slug(name), name=clean_text(name).strip(), entity_type=entity_type,
+        code=new_producer_code(clean_text(name).strip(), _producer_code_taken),
         tax_code=tax_code.strip(), province_code=province_code, commune=clean_text(commune).strip(),
         contact_phone=contact_phone.strip() or None, contact_email=normalise_email(contact_email),
         story="", environment_plan="", circular_practices="", verification_status="pending",

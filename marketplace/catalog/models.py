@@ -56,6 +56,9 @@ class Product(db.Model):
     group_code: Mapped[str] = mapped_column(String(32))
     subgroup_code: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
+    # Optional English name and description for the English interface (the Vietnamese otherwise).
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     unit: Mapped[str] = mapped_column(String(16))
     net_weight_g: Mapped[int | None]
     price_vnd: Mapped[int] = mapped_column(BigInteger)

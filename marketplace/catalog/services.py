@@ -13,7 +13,7 @@ from typing import Protocol
 
 from flask import Flask, current_app
 from markupsafe import Markup
-from sqlalchemy import Integer, Select, and_, any_, case, exists, func, literal, select
+from sqlalchemy import Integer, Select, and_, any_, case, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -78,6 +78,8 @@ class CatalogFilters:
     page: int = 1
     q: str = ""  # a search query; `catalog_page` turns it into `ids`
     ids: tuple[int, ...] | None = None  # only these products (search matches, best first)
+    # The wholesale catalogue: in stock, with price tiers, a minimum order or a case pack.
+    wholesale_only: bool = False
 
     def without(self, facet: str) -> "CatalogFilters":
         """These filters minus one facet (for that facet's own counts), on page 1."""
@@ -88,6 +90,7 @@ class CatalogFilters:
             "protected": {"protected_only": False},
             "green": {"green_only": False},
             "price": {"min_price": None, "max_price": None},
+            "producer": {"producer_id": None},
         }[facet]
         return replace(self, page=1, **cleared)
 
@@ -104,6 +107,7 @@ class CatalogFilters:
             "sort": None if self.sort in ("featured", "relevance") else self.sort,
             "page": None if self.page == 1 else self.page,
             "q": self.q or None,
+            "producer": self.producer_id if self.wholesale_only else None,
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, False, "")}
@@ -112,7 +116,7 @@ class CatalogFilters:
     def active(self) -> bool:
         return any(
             (self.stars, self.group, self.province, self.protected_only, self.green_only,
-             self.min_price is not None,
+             self.wholesale_only and self.producer_id is not None, self.min_price is not None,
              self.max_price is not None)
         )
 
@@ -131,9 +135,10 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "true", "on", "yes"}
 
 
-def parse_filters(args: "dict[str, str] | object") -> CatalogFilters:
+def parse_filters(args: dict[str, str] | object, wholesale: bool = False) -> CatalogFilters:
     """Filters from request arguments. A value that makes no sense (page=-1, stars=9, an unknown
-    province) is ignored rather than answered with an error page."""
+    province) is ignored rather than answered with an error page. The wholesale catalogue also
+    filters by producer (`producer`, its id)."""
     get = args.get  # type: ignore[attr-defined]
     stars = _int_arg(get("stars"), 3, 5)
     group = get("group") if get("group") in PRODUCT_GROUPS_BY_CODE else None
@@ -158,6 +163,8 @@ def parse_filters(args: "dict[str, str] | object") -> CatalogFilters:
         max_price=max_price,
         sort=sort,
         page=_int_arg(get("page"), 1, MAX_PAGE) or 1,
+        producer_id=_int_arg(get("producer"), 1, 2**31 - 1) if wholesale else None,
+        wholesale_only=wholesale,
     )
 
 
@@ -202,6 +209,7 @@ class ProductCard:
     green: bool
     image_key: str | None
     image_alt: str
+    name_en: str | None = None  # shown in the English interface when set (`in_locale`)
 
     @property
     def in_stock(self) -> bool:
@@ -222,6 +230,8 @@ class Facets:
     protected: int
     green: int
     prices: tuple[FacetValue, ...]
+    # Only in the wholesale catalogue: (producer id, name) values, by name.
+    producers: tuple[FacetValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -298,7 +308,16 @@ def _filtered(stmt: Select, filters: CatalogFilters, stars_sq) -> Select:
         stmt = stmt.where(Product.producer_id == filters.producer_id)
     if filters.ids is not None:
         stmt = stmt.where(_among(Product.id, filters.ids))
+    if filters.wholesale_only:
+        stmt = stmt.where(wholesale_ready_condition())
     return stmt
+
+
+def wholesale_ready_condition() -> ColumnElement[bool]:
+    """Products a supermarket can order in bulk: in stock, with price tiers, a minimum order
+    quantity or a case pack (with `visible_condition`)."""
+    return and_(Product.stock > 0, or_(exists().where(PriceTier.product_id == Product.id),
+                                       Product.min_order_qty > 1, Product.case_pack > 1))
 
 
 def _among(column, ids: tuple[int, ...]) -> ColumnElement[bool]:  # noqa: ANN001
@@ -367,6 +386,7 @@ def _cards(rows, today: date) -> tuple[ProductCard, ...]:
                 green=bool(green),
                 image_key=cover.storage_key if cover else None,
                 image_alt=(cover.alt or product.name) if cover else product.name,
+                name_en=product.name_en or None,
             )
         )
     return tuple(cards)
@@ -456,6 +476,13 @@ def compute_facets(filters: CatalogFilters, today: date) -> Facets:
     protected = _count(replace(filters.without("protected"), protected_only=True), today)
     green = _count(replace(filters.without("green"), green_only=True), today)
     prices = _price_counts(filters.without("price"), today)
+    producers: tuple[FacetValue, ...] = ()
+    if filters.wholesale_only:
+        stars_sq = _stars_in_force(today)
+        stmt = _filtered(_from_products(select(Producer.id, Producer.name, func.count(Product.id)), stars_sq),
+                         filters.without("producer"), stars_sq)
+        producers = tuple(FacetValue((pid, name), count) for pid, name, count in db.session.execute(
+            stmt.group_by(Producer.id, Producer.name).order_by(Producer.name, Producer.id)))
     return Facets(
         stars=tuple(FacetValue(s, stars.get(s, 0)) for s in sorted(STAR_CLASSES, reverse=True)),
         groups=tuple(FacetValue(code, groups.get(code, 0)) for code in PRODUCT_GROUPS_BY_CODE),
@@ -463,6 +490,7 @@ def compute_facets(filters: CatalogFilters, today: date) -> Facets:
         protected=protected,
         green=green,
         prices=tuple(FacetValue(code, prices[code]) for code, _, _ in PRICE_BUCKETS),
+        producers=producers,
     )
 
 
@@ -566,6 +594,7 @@ class ProductDetail:
     producer: ProducerCard
     more_from_producer: tuple[ProductCard, ...] = field(default=())
     notices: tuple[ProductNotice, ...] = field(default=())
+    description_en_html: Markup = Markup("")  # the English description, when the producer wrote one
 
 
 @dataclass(frozen=True)
@@ -658,6 +687,9 @@ def product_detail(slug: str) -> ProductDetail | None:
             sku=product.sku,
             subgroup_code=product.subgroup_code,
             description_html=render_markdown(product.description),
+            description_en_html=(
+                render_markdown(product.description_en) if product.description_en else Markup("")
+            ),
             net_weight_g=product.net_weight_g,
             min_order_qty=product.min_order_qty,
             case_pack=product.case_pack,

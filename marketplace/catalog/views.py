@@ -67,3 +67,9 @@ def province(code: str):
 def media(key: str):
     response = send_from_directory(current_app.config["UPLOAD_DIR"], key, max_age=31536000)
     return response
+
+
+@bp.get("/about/green")
+def green():
+    """What the green mark means and how the marketplace verifies it (the mark links here)."""
+    return render_template("catalog/green.html")

@@ -237,7 +237,8 @@ def _build_producer(spec: ProducerSpec, index: int) -> Producer:
         slug=slug,
         name=spec.name,
         entity_type=spec.entity_type,
-        tax_code=None,  # invented producers get no tax code that could belong to a real firm
+        code=spec.code,
+        tax_code=spec.tax_code,  # invented: 99… is no province's prefix, so never a real firm's
         province_code=spec.province_code,
         commune=spec.commune,
         craft_village=spec.craft_village,
@@ -268,6 +269,7 @@ def _build_product(
         sku=f"{sku_prefix}-{index + 1:03d}",
         slug=_unique_slug(slugify(spec.name), taken_slugs),
         name=spec.name,
+        name_en=spec.name_en,
         group_code=spec.group,
         subgroup_code=spec.subgroup,
         description=spec.description,

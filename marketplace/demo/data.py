@@ -13,8 +13,9 @@ The files sit in `data/` next to this module and are read with the standard libr
 
 In CSV cells an empty value means "none", `yes`/`no` are booleans, dates are ISO (2024-05-20) and
 `\\n` is a line break (Markdown descriptions keep their paragraphs on one line of the file).
-The producers are invented (no tax code or telephone number; e-mail on the reserved ".example"
-domain), as are certificate and decision numbers; the specialities, places and protections are
+The producers are invented (no telephone number; e-mail on the reserved ".example" domain; tax
+codes start with 99, which no province's tax office issues), as are certificate and decision
+numbers; the specialities, places and protections are
 real. Dates are fixed (never "today"), so that the demo is the same on every machine.
 
 Certificate issuing levels are not written in the files: `marketplace.demo.rules` derives them from
@@ -89,6 +90,7 @@ class ProductSpec:
     price_vnd: int
     stock: int
     net_weight_g: int | None = None
+    name_en: str | None = None  # shown in the English interface
     status: str = "published"
     min_order_qty: int = 1
     case_pack: int = 1
@@ -103,6 +105,8 @@ class ProducerSpec:
     slug: str
     name: str
     entity_type: str
+    code: str  # the short code wholesale product codes start with ("CCNM")
+    tax_code: str  # invented, never a real firm's: 99… (10 digits), 999… for households (12)
     province_code: str  # a current (2025) province code
     commune: str  # a post-2025 commune, ward or special zone
     story: str
@@ -259,7 +263,8 @@ def _right(row: dict[str, str]) -> RightSpec:
 
 def _product(row: dict[str, str]) -> ProductSpec:
     return ProductSpec(
-        name=row["name"], group=row["group"], subgroup=row["subgroup"], description=_text(row["description"]),
+        name=row["name"], name_en=_optional(row.get("name_en", "")), group=row["group"],
+        subgroup=row["subgroup"], description=_text(row["description"]),
         unit=row["unit"], price_vnd=_int(row["price_vnd"]), stock=_int(row["stock"]),
         net_weight_g=_optional_int(row["net_weight_g"]), status=row["status"],
         min_order_qty=_int(row["min_order_qty"]), case_pack=_int(row["case_pack"]),
@@ -269,7 +274,8 @@ def _product(row: dict[str, str]) -> ProductSpec:
 
 def _producer(row: dict[str, str]) -> ProducerSpec:
     return ProducerSpec(
-        slug=row["slug"], name=row["name"], entity_type=row["entity_type"],
+        slug=row["slug"], name=row["name"], entity_type=row["entity_type"], code=row["code"],
+        tax_code=row["tax_code"],
         province_code=row["province_code"], commune=row["commune"], story=_text(row["story"]), products=(),
         former_province=_optional(row["former_province"]), former_district=_optional(row["former_district"]),
         craft_village=_optional(row["craft_village"]), environment_plan=_text(row["environment_plan"]),

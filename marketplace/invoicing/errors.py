@@ -18,6 +18,12 @@ class NotAnInvoiceOrder(InvoicingError):
     code = "not_an_invoice_order"
 
 
+class SellerTaxCodeMissing(InvoicingError):
+    """The producer has no tax code yet: its invoice could not carry one, so none is issued."""
+
+    code = "seller_tax_code_missing"
+
+
 class InvalidAdjustment(InvoicingError):
     """Accepting part of an order: a quantity raised, a reason missing, nothing left."""
 

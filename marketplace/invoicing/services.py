@@ -43,6 +43,7 @@ from marketplace.invoicing.errors import (
     InvalidTerms,
     NotAnInvoiceOrder,
     Overpayment,
+    SellerTaxCodeMissing,
 )
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment
 from marketplace.orders import services as order_services
@@ -104,6 +105,10 @@ def issue_invoice(producer_order: ProducerOrder, now: datetime | None = None) ->
     now = now or utcnow()
     issue_date = _vietnam_date(now)
     producer = db.session.get(Producer, producer_order.producer_id)
+    if not producer.tax_code:
+        raise SellerTaxCodeMissing(_(
+            "Enter your organisation's tax code (Producer portal, Dashboard) before this order is delivered: "
+            "its invoice must carry it."))
     organisation = db.session.get(BuyerOrganisation, order.buyer_organisation_id)
     terms = (
         order.payment_terms_days if order.payment_terms_days is not None else organisation.payment_terms_days

@@ -66,6 +66,12 @@ PAYMENT_STATUS_LABELS = {
     "voided": _l("Cancelled before payment"),
     "on_terms": _l("On payment terms"),
 }
+# The order-level events of a supermarket order's approval (OrderEvent.to_status).
+EVENT_STATUS_LABELS = {
+    "approval_pending": _l("Waiting for approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
 
 
 # A VietQR order uses the same statuses as a card order; the buyer reads what it means for a transfer.
@@ -89,6 +95,7 @@ def _order_labels() -> dict:
         "cart_count": _cart_count,
         "producer_status_labels": PRODUCER_STATUS_LABELS,
         "payment_status_labels": PAYMENT_STATUS_LABELS,
+        "event_status_labels": EVENT_STATUS_LABELS,
     }
 
 

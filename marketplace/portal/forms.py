@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from marketplace.catalog.supply import ALL_YEAR, MONTHS, months_of
 from marketplace.formatting import UNIT_LABELS
@@ -83,6 +83,9 @@ class ListingForm(FlaskForm):
     subgroup = SelectField(_l("Sub-group"), choices=subgroup_choices, validate_choice=False)
     description = TextAreaField(_l("Description"), validators=[_rule(rules.clean_description)],
                                 render_kw={"rows": 10})
+    name_en = StringField(_l("Name in English (optional)"), validators=[_rule(rules.clean_optional_name)])
+    description_en = TextAreaField(_l("Description in English (optional)"),
+                                   validators=[_rule(rules.clean_description)], render_kw={"rows": 5})
     unit = SelectField(_l("Sold by"), choices=unit_choices, validate_choice=False,
                        validators=[_rule(rules.clean_unit)])
     net_weight = StringField(_l("Net weight (grams)"), validators=[_rule(rules.clean_optional_net_weight)],
@@ -138,6 +141,7 @@ class ListingForm(FlaskForm):
             low_stock_threshold=self.low_stock_threshold.clean, tiers=tuple(self.tiers.clean),
             supply=rules.SupplyFacts(gtin=self.gtin.clean, monthly_capacity=self.monthly_capacity.clean,
                                      season_months=self.season.clean),
+            name_en=self.name_en.clean, description_en=self.description_en.clean,
         )
 
     def fill_new(self) -> None:
@@ -150,6 +154,8 @@ class ListingForm(FlaskForm):
         self.group.data = product.group_code
         self.subgroup.data = product.subgroup_code
         self.description.data = product.description
+        self.name_en.data = product.name_en or ""
+        self.description_en.data = product.description_en
         self.unit.data = product.unit
         self.net_weight.data = "" if product.net_weight_g is None else str(product.net_weight_g)
         self.price.data = str(product.price_vnd)
@@ -186,6 +192,11 @@ class StockForm(FlaskForm):
     quantity = StringField(_l("Quantity (units)"), validators=[_rule(rules.clean_count, minimum=0)],
                            render_kw={"inputmode": "numeric"})
     note = StringField(_l("Note (optional)"), validators=[Optional(), SafeText(), Length(max=300)])
+
+
+class TaxCodeForm(FlaskForm):
+    tax_code = StringField(_l("Tax code"), validators=[InputRequired(), Length(max=20)],
+                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
 class ImportForm(FlaskForm):

@@ -242,7 +242,9 @@ def import_csv(producer_id: int, data: bytes, *, user_id: int | None) -> ImportR
 def _keep_threshold(data: ListingData, product: Product) -> ListingData:
     from dataclasses import replace
 
-    return replace(data, low_stock_threshold=product.low_stock_threshold)
+    # The file has no English name or description columns: an update keeps the product's own.
+    return replace(data, low_stock_threshold=product.low_stock_threshold, name_en=product.name_en,
+                   description_en=product.description_en)
 
 
 def _differs(product: Product, data: ListingData) -> bool:

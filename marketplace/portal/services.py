@@ -20,6 +20,7 @@ from marketplace.extensions import db
 from marketplace.portal.models import STOCK_REASONS, StockAdjustment
 from marketplace.portal.validation import ListingData
 from marketplace.producers.models import Producer
+from marketplace.producers.tax_codes import normalise_tax_code
 from marketplace.text import slugify
 from marketplace.timeutil import today_in_vietnam
 
@@ -114,7 +115,8 @@ def _duplicate_gtin() -> ListingError:
 
 def _apply(product: Product, data: ListingData) -> None:
     for name in ("sku", "name", "group_code", "subgroup_code", "description", "unit", "net_weight_g",
-                 "price_vnd", "min_order_qty", "case_pack", "low_stock_threshold"):
+                 "price_vnd", "min_order_qty", "case_pack", "low_stock_threshold", "name_en",
+                 "description_en"):
         setattr(product, name, getattr(data, name))
     if data.supply is not None:
         product.gtin = data.supply.gtin
@@ -335,11 +337,14 @@ class Dashboard:
     certificates: list[CertificateAlert]
     pending_certificates: int
     pending_claims: list[ClaimAlert]
+    # No tax code yet: a supermarket order paid on terms cannot be invoiced (so not delivered).
+    missing_tax_code: bool = False
 
     @property
     def needs_attention(self) -> bool:
         return any((self.drafts, self.without_picture, self.low_stock, self.out_of_stock,
-                    self.certificates, self.pending_certificates, self.pending_claims))
+                    self.certificates, self.pending_certificates, self.pending_claims,
+                    self.missing_tax_code))
 
 
 def dashboard(producer_id: int, today: date | None = None) -> Dashboard:
@@ -373,10 +378,11 @@ def dashboard(producer_id: int, today: date | None = None) -> Dashboard:
             .order_by(latest.c.expires_on)
         )
     ]
-    pending_certificates = db.session.scalar(
+    pending_certificates, tax_code = db.session.execute(select(  # one statement for both
         select(func.count()).select_from(Certification).join(Product, Product.id == Certification.product_id)
-        .where(Product.producer_id == producer_id, Certification.status == "pending")
-    ) or 0
+        .where(Product.producer_id == producer_id, Certification.status == "pending").scalar_subquery(),
+        select(Producer.tax_code).where(Producer.id == producer_id).scalar_subquery(),
+    )).one()
     claims = [
         ClaimAlert(product_id, product_name, protection_name, kind)
         for product_id, product_name, protection_name, kind in db.session.execute(
@@ -394,14 +400,21 @@ def dashboard(producer_id: int, today: date | None = None) -> Dashboard:
         low_stock=[r for r in active if r.low_stock],
         out_of_stock=[r for r in active if r.status == "published" and r.out_of_stock],
         certificates=certificates,
-        pending_certificates=pending_certificates,
+        pending_certificates=pending_certificates or 0,
         pending_claims=claims,
+        missing_tax_code=not tax_code,
     )
+
+
+def set_tax_code(producer: Producer, text: str) -> Producer:
+    """Record the producer's tax code, which its invoices carry (`InvalidTaxCode` if malformed)."""
+    producer.tax_code = normalise_tax_code(text)
+    return producer
 
 
 __all__ = [
     "ListingError", "adjust_stock", "archive", "create_product", "dashboard", "listing_rows", "owned_image",
-    "owned_product", "publish", "unpublish", "update_product",
+    "owned_product", "publish", "set_tax_code", "unpublish", "update_product",
 ]
 
 

@@ -135,6 +135,11 @@ def clean_unit(text: object) -> str:
     return unit
 
 
+def clean_optional_name(text: object) -> str | None:
+    """An optional name (the English one): empty is none, otherwise the rules of a name."""
+    return clean_name(text) if str(text or "").strip() else None
+
+
 def clean_description(text: object) -> str:
     description = _safe(text, multiline=True).replace("\r\n", "\n").strip()
     if len(description) > DESCRIPTION_MAX:
@@ -259,3 +264,5 @@ class ListingData:
     low_stock_threshold: int
     tiers: tuple[tuple[int, int], ...]
     supply: SupplyFacts | None = None  # None: leave the product's GTIN and capacity as they are
+    name_en: str | None = None  # optional English name and description, for the English interface
+    description_en: str = ""

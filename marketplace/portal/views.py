@@ -21,8 +21,10 @@ from marketplace.portal.forms import (
     MoveForm,
     PictureForm,
     StockForm,
+    TaxCodeForm,
 )
 from marketplace.portal.services import ListingError
+from marketplace.producers.tax_codes import InvalidTaxCode
 from marketplace.site import safe_next
 from marketplace.timeutil import today_in_vietnam
 
@@ -51,6 +53,29 @@ def dashboard():
     producer = _producer()
     return render_template("portal/dashboard.html", producer=producer, data=services.dashboard(producer.id),
                            can_publish=producer_can_publish(producer), today=today_in_vietnam())
+
+
+@bp.route("/tax-code", methods=["GET", "POST"])
+@producer_member_required()
+def tax_code():
+    """The producer's tax code, asked for before a supermarket order on terms can be invoiced."""
+    producer = _producer()
+    form = TaxCodeForm()
+    if not form.is_submitted():
+        form.tax_code.data = producer.tax_code or ""
+    if form.validate_on_submit():
+        try:
+            services.set_tax_code(producer, form.tax_code.data)
+        except InvalidTaxCode:
+            db.session.rollback()
+            form.tax_code.errors.append(_(
+                "A tax code has 10 digits (an enterprise or cooperative), 10 digits and a 3-digit branch "
+                "suffix such as 0101234567-001, or 12 digits (a household business: the owner's ID number)."))
+        else:
+            db.session.commit()
+            flash(_("Tax code saved: %(code)s. Your invoices carry it.", code=producer.tax_code), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("portal.dashboard")))
+    return render_template("portal/tax_code.html", producer=producer, form=form)
 
 
 @bp.get("/products")

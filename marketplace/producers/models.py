@@ -23,6 +23,9 @@ class Producer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
+    # A short code ("CCNM") that wholesale product codes start with: unique, never changed once
+    # assigned (saved lists and buyers' systems keep it), see `producers.codes`.
+    code: Mapped[str | None] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     entity_type: Mapped[str] = mapped_column(String(32))
     tax_code: Mapped[str | None] = mapped_column(String(20))

@@ -99,21 +99,22 @@ def load_documents(conn: Connection, product_ids: Iterable[int] | None = None) -
         rows = conn.execute(
             select(
                 Product.id, Product.name, Product.group_code, Product.subgroup_code, Product.description,
-                Producer.name, Producer.province_code,
+                Producer.name, Producer.province_code, Product.name_en, Product.description_en,
             )
             .join(Producer, Producer.id == Product.producer_id)
             .where(Product.id.in_(batch))
             .order_by(Product.id)
         )
-        for pid, name, group, subgroup, description, producer, province in rows:
+        for pid, name, group, subgroup, description, producer, province, name_en, description_en in rows:
             yield SearchDocument(
                 product_id=pid,
-                name=name,
+                # The English name and description, when given, are searched as the Vietnamese ones.
+                name=f"{name} | {name_en}" if name_en else name,
                 producer=producer,
                 province=_province_text(province),
                 group=_group_text(group, subgroup),
                 protection=" | ".join(protections.get(pid, ())),
-                description=description or "",
+                description=" | ".join(t for t in (description, description_en) if t),
             )
 
 

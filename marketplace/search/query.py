@@ -3,8 +3,11 @@ removed), runs of a repeated letter collapsed ("mammm" -> "mam"), synonyms expan
 "cà phê"), and the rules for typo tolerance and highlighting."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
+from importlib import resources
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -16,21 +19,30 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 MAX_QUERY_WORDS = 12
 MAX_QUERY_LENGTH = 200
 
-# Folded word -> folded alternatives (each a sequence of words). People write "cafe" for "cà phê",
-# glue syllables together ("nuocmam") or use the other word for tea (trà / chè).
-SYNONYMS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "cafe": (("ca", "phe"),),
-    "caphe": (("ca", "phe"),),
-    "coffee": (("ca", "phe"),),
-    "nuocmam": (("nuoc", "mam"),),
-    "tea": (("che",), ("tra",)),
-    "tra": (("che",),),
-    "che": (("tra",),),
-    "honey": (("mat", "ong"),),
-    "matong": (("mat", "ong"),),
-    "wine": (("ruou",),),
-    "fishsauce": (("nuoc", "mam"),),
-}
+# Synonyms are data (`synonyms.csv`: a word or phrase, and what it may also mean, one line per
+# meaning): people write "cafe" for "cà phê", glue syllables together ("nuocmam"), use the other
+# word for tea (trà / chè), or search a Vietnamese catalogue in English ("fish sauce").
+SYNONYMS_FILE = "synonyms.csv"
+MAX_PHRASE_WORDS = 3
+
+
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in _WORD.findall(text.lower()))
+
+
+def _read_synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Folded word or phrase -> folded alternatives (each a sequence of words)."""
+    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    text = resources.files(__package__).joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        words, means = _folded_words(row["words"]), _folded_words(row["means"])
+        if words and means and means not in table.setdefault(words, []):
+            table[words].append(means)
+    return {words: tuple(means) for words, means in table.items()}
+
+
+PHRASES = _read_synonyms()
+SYNONYMS: dict[str, tuple[tuple[str, ...], ...]] = {w[0]: m for w, m in PHRASES.items() if len(w) == 1}
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,24 @@ def parse_query(text: str | None) -> tuple[QueryWord, ...]:
         if not folded.strip("_"):
             continue
         words.append(QueryWord(folded=folded, original=original, alternatives=SYNONYMS.get(folded, ())))
-    return tuple(words[:MAX_QUERY_WORDS])
+    return _with_phrases(words[:MAX_QUERY_WORDS])
+
+
+def _with_phrases(words: list[QueryWord]) -> tuple[QueryWord, ...]:
+    """Every word of a phrase of the synonym table ("fish sauce") may also be matched by what the
+    phrase means ("nước mắm"), so the phrase matches as a whole whichever words the product has."""
+    extra: list[list[tuple[str, ...]]] = [[] for _ in words]
+    folded = tuple(w.folded for w in words)
+    for size in range(MAX_PHRASE_WORDS, 1, -1):
+        for start in range(len(words) - size + 1):
+            for means in PHRASES.get(folded[start:start + size], ()):
+                for i in range(start, start + size):
+                    if means not in extra[i]:
+                        extra[i].append(means)
+    return tuple(
+        QueryWord(w.folded, w.original, w.alternatives + tuple(m for m in more if m not in w.alternatives))
+        for w, more in zip(words, extra, strict=True)
+    )
 
 
 def max_typos(word: str) -> int:

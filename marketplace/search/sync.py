@@ -18,7 +18,9 @@ _PENDING = "search_pending_products"
 # Attributes whose change alters a product's indexed text. Visibility (status, verification,
 # certificates) is decided by the catalogue's SQL at query time and needs no reindex.
 _INDEXED = {
-    Product: ("name", "description", "group_code", "subgroup_code", "producer_id"),
+    Product: (
+        "name", "description", "name_en", "description_en", "group_code", "subgroup_code", "producer_id"
+    ),
     Producer: ("name", "province_code"),
     Protection: ("name",),
     ProtectionRight: ("status", "product_id", "protection_id"),

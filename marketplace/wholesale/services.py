@@ -8,8 +8,8 @@ consumer checkout. Every other function that changes state leaves the commit to 
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from flask import current_app
@@ -17,7 +17,14 @@ from sqlalchemy import delete, select
 
 from marketplace.buyers.models import BuyerOrganisation
 from marketplace.catalog.models import PriceTier, Product
-from marketplace.catalog.services import visible_condition
+from marketplace.catalog.services import (
+    CatalogFilters,
+    Facets,
+    ProductCard,
+    catalog_page,
+    parse_filters,
+    visible_condition,
+)
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders import signals
@@ -29,7 +36,7 @@ from marketplace.timeutil import today_in_vietnam, utcnow
 from marketplace.catalog.supply import ALL_YEAR
 from marketplace.wholesale import csvfile
 from marketplace.wholesale.capacity import MonthCapacity, supply_capacity
-from marketplace.wholesale.codes import resolve_codes
+from marketplace.wholesale.codes import product_code, resolve_codes
 from marketplace.wholesale.credit import open_balance_vnd
 from marketplace.wholesale.errors import (
     ApprovalNotPending,
@@ -661,9 +668,13 @@ CATALOGUE_PAGE_SIZE = 30
 
 @dataclass(frozen=True)
 class CatalogueItem:
+    """A wholesale catalogue entry: the storefront's card (picture, badges) and the bulk facts."""
+
+    card: ProductCard
     product: Product
-    producer_name: str
+    producer_code: str | None
     producer_slug: str
+    producer_name: str
     producer_min_order_value_vnd: int
     tiers: tuple[tuple[int, int], ...]
     # This month and the next two: capacity, season and units already committed (wholesale.capacity).
@@ -676,7 +687,7 @@ class CatalogueItem:
 
     @property
     def code(self) -> str:
-        return f"{self.producer_slug}/{self.product.sku}"
+        return product_code(self.producer_code, self.producer_slug, self.product.sku)
 
 
 @dataclass(frozen=True)
@@ -686,35 +697,31 @@ class CataloguePage:
     pages: int
     total: int
     query: str
+    filters: CatalogFilters
+    facets: Facets | None
 
 
-def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
-    """Wholesale-ready products: published by a verified producer, in stock, with price tiers, a
-    minimum order quantity or a case pack. Four queries per page (the fourth: committed supply)."""
-    from sqlalchemy import exists, func, or_
-
-    from marketplace.text import fold
-
-    has_tiers = exists().where(PriceTier.product_id == Product.id)
-    base = (
-        select(Product, Producer)
-        .join(Producer, Producer.id == Product.producer_id)
-        .where(visible_condition(), Product.stock > 0,
-               or_(has_tiers, Product.min_order_qty > 1, Product.case_pack > 1))
-    )
-    query = (query or "").strip()[:100]
-    if query:
-        like = f"%{query.lower()}%"
-        base = base.where(or_(func.lower(Product.name).like(like), func.lower(Product.sku).like(like),
-                              func.lower(Producer.name).like(like), Product.slug.like(f"%{fold(query)}%")))
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, -(-total // CATALOGUE_PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = db.session.execute(
-        base.order_by(Producer.name, Product.name, Product.id)
-        .limit(CATALOGUE_PAGE_SIZE).offset((page - 1) * CATALOGUE_PAGE_SIZE)
-    ).all()
-    ids = [product.id for product, _ in rows]
+def wholesale_catalogue(args: Mapping[str, str] | None = None) -> CataloguePage:
+    """Wholesale-ready products (published by a verified producer, in stock, with price tiers, a
+    minimum order quantity or a case pack), filtered and searched like the storefront catalogue
+    (group, province, star class, producer; the search backend ranks a query) — a query that is a
+    product code (CCNM/014, a SKU, #id) shows that product. Pictures and badges come from the
+    catalogue's cards; tiers, producers' minimums and committed supply take three more queries per
+    page."""
+    filters = parse_filters(args or {}, wholesale=True)
+    if filters.q:
+        found = resolve_codes([filters.q]).get(filters.q)
+        if found and found.product_id is not None:
+            filters = replace(filters, ids=(found.product_id,), sort="relevance")
+    catalogue = catalog_page(filters, page_size=CATALOGUE_PAGE_SIZE)
+    ids = [card.id for card in catalogue.items]
+    rows = {
+        product.id: (product, producer)
+        for product, producer in db.session.execute(
+            select(Product, Producer).join(Producer, Producer.id == Product.producer_id)
+            .where(Product.id.in_(ids))
+        )
+    } if ids else {}
     tiers: dict[int, list[tuple[int, int]]] = {}
     if ids:
         for product_id, min_quantity, price in db.session.execute(
@@ -722,11 +729,16 @@ def wholesale_catalogue(query: str = "", page: int = 1) -> CataloguePage:
             .where(PriceTier.product_id.in_(ids)).order_by(PriceTier.min_quantity)
         ):
             tiers.setdefault(product_id, []).append((min_quantity, price))
-    supply = supply_capacity([product for product, _ in rows])
-    items = [CatalogueItem(product, producer.name, producer.slug, producer.min_order_value_vnd,
-                           tuple(tiers.get(product.id, ())), supply.get(product.id, ()))
-             for product, producer in rows]
-    return CataloguePage(items, page, pages, total, query)
+    supply = supply_capacity([rows[card.id][0] for card in catalogue.items])
+    items = []
+    for card in catalogue.items:
+        product, producer = rows[card.id]
+        items.append(CatalogueItem(card, product, producer.code, producer.slug, producer.name,
+                                   producer.min_order_value_vnd, tuple(tiers.get(card.id, ())),
+                                   supply.get(card.id, ())))
+    pages = max(1, -(-catalogue.total // CATALOGUE_PAGE_SIZE))
+    return CataloguePage(items, min(catalogue.filters.page, pages), pages, catalogue.total, filters.q,
+                         catalogue.filters, catalogue.facets)
 
 
 def check_code(code: str, quantity: object, organisation_id: int) -> dict:

@@ -91,7 +91,7 @@ def _can_edit() -> bool:
 @bp.get("/wholesale/products")
 @verified_buyer_required()
 def catalogue():
-    page = services.wholesale_catalogue(request.args.get("q", ""), request.args.get("page", 1, type=int))
+    page = services.wholesale_catalogue(request.args)
     return render_template("wholesale/catalogue.html", page=page, add_form=AddToOrderForm(), can_edit=_can_edit())
 
 

@@ -5,6 +5,19 @@
 (function () {
   "use strict";
 
+  // Phones: the header folds its menus (account, language, main navigation) behind one button,
+  // so that it takes under 120 px; the button opens and closes them.
+  function initMenu() {
+    var header = document.querySelector("[data-site-header]");
+    var toggle = header && header.querySelector("[data-menu-toggle]");
+    if (!toggle) return;
+    header.classList.add("site-header--collapsible");
+    toggle.addEventListener("click", function () {
+      var open = header.classList.toggle("site-header--open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   function initFilters() {
     var filters = document.querySelector("[data-filters]");
     if (!filters || !window.matchMedia) return;
@@ -237,6 +250,7 @@
   }
 
   ready(function () {
+    initMenu();
     initFilters();
     initGallery();
     initSearchSuggest();

@@ -43,7 +43,7 @@ def create_product(page: Page, base_url: str, *, name: str, sku: str, price: str
     page.get_by_label("Product code (SKU)").fill(sku)
     page.get_by_label("OCOP product group").select_option(label=group)
     page.get_by_label("Sub-group").select_option(label=subgroup)
-    page.get_by_label("Description").fill("Hand-picked **Tân Cương** tea.")
+    page.get_by_label("Description", exact=True).fill("Hand-picked **Tân Cương** tea.")
     page.get_by_label("Retail price (₫)").fill(price)
     page.get_by_label("Opening stock (units)").fill(stock)
     page.get_by_role("button", name="Save as draft").click()

@@ -218,3 +218,13 @@ def test_a_status_change_returns_to_the_portal_page_it_came_from(portal, produce
     db.session.commit()
     back = f"/portal/products/{product.id}/pictures"
     assert portal.post(f"/portal/products/{product.id}/unpublish", {"next": back}).headers["Location"] == back
+
+
+def test_the_portal_form_records_the_english_name_and_description(app, portal) -> None:  # noqa: ANN001
+    response = portal.post("/portal/products/new", listing_form(name_en="Tan Cuong green tea",
+                                                               description_en="Hand-picked buds."))
+    assert response.status_code == 302
+    product = db.session.scalars(select(Product)).one()
+    assert (product.name_en, product.description_en) == ("Tan Cuong green tea", "Hand-picked buds.")
+    edit = portal.get(f"/portal/products/{product.id}/edit").get_data(as_text=True)
+    assert 'value="Tan Cuong green tea"' in edit

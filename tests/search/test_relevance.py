@@ -173,3 +173,57 @@ def test_suggestions_complete_the_word_being_typed(search_backend) -> None:  # n
     assert {s.slug for s in search.suggest("nuoc m")} == {"nuoc-mam-phu-quoc", "nuoc-mam-phan-thiet"}
     assert [s.slug for s in search.suggest("Gốm Bát Tr")] == ["gom-bat-trang"]
     assert search.suggest("") == []
+
+
+# Shoppers reading the English interface search in English: the synonym table (search/synonyms.csv)
+# takes common product words to the Vietnamese ones. query -> the first result, or slugs that must
+# all be among the results.
+ENGLISH: list[tuple[str, str | set[str]]] = [
+    ("fish sauce", NUOC_MAM),
+    ("Phu Quoc fish sauce", "nuoc-mam-phu-quoc"),
+    ("tea", {"che-tan-cuong", "tra-xanh-tui-loc", "che-shan-tuyet"}),
+    ("green tea", "tra-xanh-tui-loc"),
+    ("coffee", COFFEE),
+    ("honey", "mat-ong-meo-vac"),
+    ("rice", "gao-st25"),
+    ("cinnamon", "tinh-dau-que"),
+    ("pepper", "ho-tieu"),
+    ("lychee", "vai-thieu"),
+    ("silk", "lua-van-phuc"),
+    ("ginseng", "sam-ngoc-linh"),
+    ("cashew", "hat-dieu"),
+    ("pomelo", "buoi-nam-roi"),
+    ("dragon fruit", "thanh-long"),
+    ("squid cake", "cha-muc"),
+    ("conical hat", "non-la-hue"),
+    ("coconut candy", "keo-dua"),
+    ("orchid", "lan-ho-diep"),
+    ("shrimp paste", "mam-tom"),
+    ("pottery", "gom-bat-trang"),
+    ("rice wine", {"ruou-bau-da", "ruou-san-lung"}),
+]
+
+
+def test_common_english_product_words_find_their_vietnamese_products(search_backend) -> None:  # noqa: ANN001
+    ids = build_catalogue()
+    slugs_by_id = {v: k for k, v in ids.items()}
+    failures = []
+    for query, expected in ENGLISH:
+        ranked = _ranked_slugs(query, slugs_by_id)
+        ok = ranked[:1] == [expected] if isinstance(expected, str) else expected <= set(ranked)
+        if not ok:
+            failures.append(f"{query!r}: expected {expected}, got {ranked[:5]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_products_english_name_and_description_are_searched(search_backend) -> None:  # noqa: ANN001
+    from marketplace.extensions import db
+    from tests.factories import make_product
+
+    build_catalogue()
+    painting = make_product(name="Tranh sơn mài Tương Bình Hiệp", name_en="Tuong Binh Hiep lacquer painting",
+                            description_en="Eggshell inlay on a *dark* ground.", slug="son-mai")
+    db.session.commit()
+    for query in ("painting", "lacquer", "eggshell inlay", "son mai"):
+        page = services.catalog_page(services.CatalogFilters(q=query))
+        assert [c.id for c in page.items][:1] == [painting.id], query

@@ -19,14 +19,15 @@ from tests.wholesale.helpers import buyer, fill_draft, place, wholesale_product
 
 def test_a_verified_buyer_sees_tiers_moq_case_pack_stock_and_the_producers_minimum(web) -> None:  # noqa: ANN001
     user, _ = buyer("viewer")
-    producer = make_producer(name="HTX Chè Tân Cương", slug="htx-tc", min_order_value_vnd=3_000_000)
+    producer = make_producer(name="HTX Chè Tân Cương", slug="htx-tc", code="CTC",
+                             min_order_value_vnd=3_000_000)
     wholesale_product(producer, sku="TC-200", name="Chè búp", min_order_qty=24, case_pack=12, stock=480,
                       unit="box")
     wholesale_product(producer, sku="RETAIL", name="Chỉ bán lẻ", tiers=())  # not wholesale-ready
     db.session.commit()
     page = web.sign_in(user).get("/wholesale/products").get_data(as_text=True)
     assert "Chè búp" in page and "Chỉ bán lẻ" not in page
-    assert "htx-tc/TC-200" in page and "82,000 ₫" in page and "3,000,000 ₫" in page
+    assert "CTC/TC-200" in page and "82,000 ₫" in page and "3,000,000 ₫" in page
     assert ">480 " in page and ">24 " in page and ">12 " in page
     assert "Add to order" not in page and 'action="/wholesale/order/add"' not in page  # a viewer only looks
 
