@@ -123,6 +123,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(producer_orders_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(wholesale_bp)
+    from marketplace.reports.programme_views import bp as programme_bp
+
+    app.register_blueprint(programme_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

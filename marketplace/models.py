@@ -27,3 +27,4 @@ from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, Invoi
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
 from marketplace.throttle import ThrottleCounter  # noqa: F401
 from marketplace.reports.models import SalesEntry  # noqa: F401
+from marketplace.reports.targets import ProgrammePeriod, ProgrammeTarget, ProvinceTarget  # noqa: F401
