@@ -204,6 +204,19 @@ RULES: dict[tuple[str, str], list[Rule]] = {
                                Rule(url("/admin/verification/rights/{right_a}"), admin_only())],
     ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
     ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
+    # The programme: the dashboard, its drill-down, exports and the provinces' targets for
+    # administrators (an empty target form comes back with its errors: 422); public figures for all.
+    ("programme.dashboard", "GET"): [Rule(url("/admin/programme?start=2026-01&end=2026-12&province=ha-noi"),
+                                          admin_only())],
+    ("programme.drill_down", "GET"): [Rule(url("/admin/programme/producers?metric=modern_channel_share"),
+                                           admin_only()),
+                                      Rule(url("/admin/programme/producers?metric=nonsense"), admin_only(404))],
+    ("programme.export", "GET"): [Rule(url("/admin/programme.csv"), admin_only()),
+                                  Rule(url("/admin/programme.xlsx"), admin_only())],
+    ("programme.ledger_export", "GET"): [Rule(url("/admin/programme/ledger.csv"), admin_only())],
+    ("programme.province_targets", "GET"): [Rule(url("/admin/programme/targets"), admin_only())],
+    ("programme.province_targets", "POST"): [Rule(url("/admin/programme/targets"), admin_only(422))],
+    ("programme.public", "GET"): [Rule(url("/programme"), everyone(200))],
     # OCOP certificates and GI/mark rights: producers for their own products, scans for the
     # owning producer and administrators (404 to anyone else), history and revocation for administrators.
     ("certification.certificates", "GET"): [Rule(url("/portal/certificates"), producer_owners(200))],

@@ -36,6 +36,7 @@ from marketplace.catalog.models import Certification, Product
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.reference import CHANNELS, PROVINCES_BY_CODE, province_name, sole_former_province_code
+from marketplace.reports import queries
 from marketplace.reports.models import SalesEntry
 from marketplace.reports.targets import (
     METRICS_BY_CODE,
@@ -102,6 +103,11 @@ class Period:
     @property
     def end_text(self) -> str:
         return self.end.strftime("%Y-%m")
+
+
+def ledger_filter(period: Period, **fields: object) -> queries.SalesFilter:
+    """The query layer's filter for a period (and any of its other fields)."""
+    return queries.SalesFilter(period=queries.Period.custom(period.start, period.last_day), **fields)
 
 
 def _month(text: str | None) -> date | None:
@@ -193,10 +199,9 @@ def first_certified_in(period: Period) -> set[int]:
 
 def net_sales_by_producer(period: Period, channels: tuple[str, ...]) -> dict[int, int]:
     """Producer id -> net ledger sales (VND) in the period on `channels` (pairs netting to 0 left out)."""
-    start, end = period.utc_bounds()
     total = func.sum(SalesEntry.amount_vnd)
     query = (select(SalesEntry.producer_id, total)
-             .where(SalesEntry.occurred_at >= start, SalesEntry.occurred_at < end, SalesEntry.channel.in_(channels))
+             .where(*queries.conditions(ledger_filter(period)), SalesEntry.channel.in_(channels))
              .group_by(SalesEntry.producer_id).having(total != 0))
     return {pid: int(amount) for pid, amount in db.session.execute(query)}
 
@@ -377,10 +382,9 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
         row(facts.producers[pid].province).ocop_producers += 1
     for pid in facts.modern_platform:
         row(facts.producers[pid].province).modern_producers += 1
-    start, end = period.utc_bounds()
     column = SalesEntry.former_province_code if units == "63" else SalesEntry.province_code
     query = (select(column, SalesEntry.province_code, func.sum(SalesEntry.amount_vnd))
-             .where(SalesEntry.occurred_at >= start, SalesEntry.occurred_at < end)
+             .where(*queries.conditions(ledger_filter(period)))
              .group_by(column, SalesEntry.province_code))
     for code, current, amount in db.session.execute(query):
         row(code or current).net_sales_vnd += int(amount)  # no known former unit: its current one
@@ -388,27 +392,18 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
 
 
 def _ledger_breakdown(period: Period, column, producer_ids: set[int] | None) -> dict:  # noqa: ANN001
-    start, end = period.utc_bounds()
     query = (select(column, func.sum(SalesEntry.amount_vnd))
-             .where(SalesEntry.occurred_at >= start, SalesEntry.occurred_at < end).group_by(column))
+             .where(*queries.conditions(ledger_filter(period))).group_by(column))
     if producer_ids is not None:
         query = query.where(SalesEntry.producer_id.in_(producer_ids))
     return {key: int(amount) for key, amount in db.session.execute(query)}
 
 
-def _month_in_vietnam():  # noqa: ANN202
-    if db.engine.dialect.name == "postgresql":
-        local = func.timezone("Asia/Ho_Chi_Minh", func.timezone("UTC", SalesEntry.occurred_at))
-        return func.to_char(local, "YYYY-MM")
-    return func.strftime("%Y-%m", SalesEntry.occurred_at, "+7 hours")
-
-
 def monthly_trend(period: Period, producer_ids: set[int] | None) -> list[MonthPoint]:
     """Net sales and the number of producers with net sales > 0, per month of the period."""
-    start, end = period.utc_bounds()
-    month = _month_in_vietnam().label("month")
+    month = queries.month_in_vietnam(SalesEntry.occurred_at).label("month")
     query = (select(month, SalesEntry.producer_id, func.sum(SalesEntry.amount_vnd))
-             .where(SalesEntry.occurred_at >= start, SalesEntry.occurred_at < end)
+             .where(*queries.conditions(ledger_filter(period)))
              .group_by(month, SalesEntry.producer_id))
     if producer_ids is not None:
         query = query.where(SalesEntry.producer_id.in_(producer_ids))
@@ -484,11 +479,10 @@ def drill_down(period: Period, metric: str, *, province: str | None = None, unit
 
 def ledger_rows(period: Period, *, batch: int = 5000) -> Iterator[tuple]:
     """Every ledger row of the period, oldest first, fetched `batch` at a time (the streamed export)."""
-    start, end = period.utc_bounds()
     query = (select(SalesEntry.occurred_at, SalesEntry.kind, SalesEntry.producer_id, SalesEntry.channel,
                     SalesEntry.province_code, SalesEntry.former_province_code, SalesEntry.group_code,
                     SalesEntry.star_class, SalesEntry.units, SalesEntry.amount_vnd)
-             .where(SalesEntry.occurred_at >= start, SalesEntry.occurred_at < end)
+             .where(*queries.conditions(ledger_filter(period)))
              .order_by(SalesEntry.occurred_at, SalesEntry.id)
              .execution_options(yield_per=batch, stream_results=True))
     yield from db.session.execute(query)

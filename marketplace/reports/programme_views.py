@@ -10,7 +10,7 @@ from marketplace.accounts.permissions import admin_required
 from marketplace.catalog.cache import cached
 from marketplace.extensions import db
 from marketplace.reference import PROVINCES
-from marketplace.reports import programme, targets
+from marketplace.reports import programme, programme_charts, targets
 from marketplace.reports.programme_forms import ProvinceTargetForm
 
 bp = Blueprint("programme", __name__)
@@ -38,7 +38,8 @@ def dashboard():
     board = _board()
     return render_template("reports/programme_dashboard.html", board=board, provinces=PROVINCES,
                            former=programme.former_provinces(), periods=targets.periods(),
-                           province_label=programme.province_label)
+                           province_label=programme.province_label,
+                           charts=programme_charts.dashboard_charts(board))
 
 
 @bp.get("/admin/programme/producers")
@@ -104,4 +105,5 @@ def public():
     period = _period()
     figures = cached(("programme-public", period, programme.ledger_version()),
                      lambda: programme.public_figures(period))
-    return render_template("reports/programme_public.html", figures=figures)
+    return render_template("reports/programme_public.html", figures=figures,
+                           charts=programme_charts.public_charts(figures))
