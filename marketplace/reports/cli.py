@@ -12,9 +12,16 @@ ledger_cli = AppGroup("ledger", help="The sales ledger.")
 def check_command() -> None:
     """Recompute every order part's sales figure from its state and compare it with the ledger;
     print every difference and exit with status 1 if there is any."""
+    from marketplace.reports import summaries
     from marketplace.reports.check import check_ledger
 
     result = check_ledger()
+    drift = summaries.differences()
+    for line in drift:
+        click.echo(line)
+    if drift:
+        click.echo(f"{len(drift)} summary row(s) disagree with the ledger.", err=True)
+        raise SystemExit(1)
     for difference in result.differences:
         click.echo(difference.describe())
     for row_id in result.inconsistent_rows:

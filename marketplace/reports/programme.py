@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from marketplace.catalog.models import Certification, Product
 from marketplace.extensions import db
@@ -38,6 +38,7 @@ from marketplace.producers.models import Producer
 from marketplace.reference import CHANNELS, PROVINCES_BY_CODE, province_name, sole_former_province_code
 from marketplace.reports import queries
 from marketplace.reports.models import SalesEntry
+from marketplace.reports.summaries import SalesCellMonth, SalesProducerMonth
 from marketplace.reports.targets import (
     METRICS_BY_CODE,
     ProgrammePeriod,
@@ -197,12 +198,18 @@ def first_certified_in(period: Period) -> set[int]:
     return set(db.session.scalars(query))
 
 
+def _months_of(model, period: Period) -> list:  # noqa: ANN001
+    """The summary rows of the period's months (periods are whole months in Vietnam)."""
+    return [model.month >= period.start_text, model.month <= period.end_text]
+
+
 def net_sales_by_producer(period: Period, channels: tuple[str, ...]) -> dict[int, int]:
-    """Producer id -> net ledger sales (VND) in the period on `channels` (pairs netting to 0 left out)."""
-    total = func.sum(SalesEntry.amount_vnd)
-    query = (select(SalesEntry.producer_id, total)
-             .where(*queries.conditions(ledger_filter(period)), SalesEntry.channel.in_(channels))
-             .group_by(SalesEntry.producer_id).having(total != 0))
+    """Producer id -> net ledger sales (VND) in the period on `channels` (pairs netting to 0 left
+    out), read from the ledger's monthly summary."""
+    total = func.sum(SalesProducerMonth.amount_vnd)
+    query = (select(SalesProducerMonth.producer_id, total)
+             .where(*_months_of(SalesProducerMonth, period), SalesProducerMonth.channel.in_(channels))
+             .group_by(SalesProducerMonth.producer_id).having(total != 0))
     return {pid: int(amount) for pid, amount in db.session.execute(query)}
 
 
@@ -382,31 +389,37 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
         row(facts.producers[pid].province).ocop_producers += 1
     for pid in facts.modern_platform:
         row(facts.producers[pid].province).modern_producers += 1
-    column = SalesEntry.former_province_code if units == "63" else SalesEntry.province_code
-    query = (select(column, SalesEntry.province_code, func.sum(SalesEntry.amount_vnd))
-             .where(*queries.conditions(ledger_filter(period)))
-             .group_by(column, SalesEntry.province_code))
+    column = SalesCellMonth.former_province_code if units == "63" else SalesCellMonth.province_code
+    query = (select(column, SalesCellMonth.province_code, func.sum(SalesCellMonth.amount_vnd))
+             .where(*_months_of(SalesCellMonth, period))
+             .group_by(column, SalesCellMonth.province_code))
     for code, current, amount in db.session.execute(query):
         row(code or current).net_sales_vnd += int(amount)  # no known former unit: its current one
     return sorted(rows.values(), key=lambda r: r.label)
 
 
-def _ledger_breakdown(period: Period, column, producer_ids: set[int] | None) -> dict:  # noqa: ANN001
-    query = (select(column, func.sum(SalesEntry.amount_vnd))
-             .where(*queries.conditions(ledger_filter(period))).group_by(column))
-    if producer_ids is not None:
-        query = query.where(SalesEntry.producer_id.in_(producer_ids))
+def _cell_breakdown(period: Period, column, province: str | None, units: str) -> dict:  # noqa: ANN001
+    """Net sales per value of a summary column; in a province, the rows written under it (its
+    current code, or with units "63" its former one, else its current one)."""
+    query = (select(column, func.sum(SalesCellMonth.amount_vnd))
+             .where(*_months_of(SalesCellMonth, period)).group_by(column))
+    if province is not None and units == "63":
+        query = query.where(or_(SalesCellMonth.former_province_code == province,
+                                and_(SalesCellMonth.former_province_code == "",
+                                     SalesCellMonth.province_code == province)))
+    elif province is not None:
+        query = query.where(SalesCellMonth.province_code == province)
     return {key: int(amount) for key, amount in db.session.execute(query)}
 
 
 def monthly_trend(period: Period, producer_ids: set[int] | None) -> list[MonthPoint]:
     """Net sales and the number of producers with net sales > 0, per month of the period."""
-    month = queries.month_in_vietnam(SalesEntry.occurred_at).label("month")
-    query = (select(month, SalesEntry.producer_id, func.sum(SalesEntry.amount_vnd))
-             .where(*queries.conditions(ledger_filter(period)))
-             .group_by(month, SalesEntry.producer_id))
+    month = SalesProducerMonth.month
+    query = (select(month, SalesProducerMonth.producer_id, func.sum(SalesProducerMonth.amount_vnd))
+             .where(*_months_of(SalesProducerMonth, period))
+             .group_by(month, SalesProducerMonth.producer_id))
     if producer_ids is not None:
-        query = query.where(SalesEntry.producer_id.in_(producer_ids))
+        query = query.where(SalesProducerMonth.producer_id.in_(producer_ids))
     totals: dict[str, int] = defaultdict(int)
     sellers: dict[str, int] = defaultdict(int)
     contributors: dict[str, int] = defaultdict(int)
@@ -430,7 +443,7 @@ def dashboard(period: Period, *, province: str | None = None, units: str = "34",
     figures = _figures(facts, national_targets(programme), provincial)
     scope = set(facts.producers) if province else None
     by_province = _province_breakdown(facts, period, units) if not province else []
-    groups = _ledger_breakdown(period, SalesEntry.group_code, scope)
+    groups = _cell_breakdown(period, SalesCellMonth.group_code, province, units)
     by_group = []
     for code, group in PRODUCT_GROUPS_BY_CODE.items():
         b = Breakdown(code, str(group.label), net_sales_vnd=groups.get(code, 0))
@@ -439,7 +452,8 @@ def dashboard(period: Period, *, province: str | None = None, units: str = "34",
                 b.products_3plus += 1
                 b.products_5star += product.stars == 5
         by_group.append(b)
-    stars = _ledger_breakdown(period, SalesEntry.star_class, scope)
+    stars = {key or None: amount
+             for key, amount in _cell_breakdown(period, SalesCellMonth.star_class, province, units).items()}
     by_star = []
     for star in (3, 4, 5, None):
         b = Breakdown(str(star or "—"), f"{star}★" if star else "—", net_sales_vnd=stars.get(star, 0))

@@ -13,8 +13,8 @@ numerator × 100 ≥ 50 × denominator, so 2 of 4 meets it exactly, with no roun
 from __future__ import annotations
 
 import csv
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l

@@ -1,10 +1,11 @@
-"""programme targets: periods, national targets (seeded: Decision 919/QĐ-TTg, 2021–2025), province targets
+"""programme targets: periods, national targets (seeded: Decision 919/QĐ-TTg, 2021–2025), province targets; monthly sales summaries
 
 Revision ID: 0017_programme
 Revises: 0012_throttle
 Create Date: 2026-12-04 19:30:00
 
-The seed reads `marketplace/reports/data/programme-targets.csv`, the same file as
+The summaries (`reports/summaries.py`) are filled from the ledger as it stands, with the same
+GROUP BY as `summaries.rebuild`. The seed reads `marketplace/reports/data/programme-targets.csv`, the same file as
 `flask reports seed-targets`, with plain SQL (never the app's models, which change).
 """
 from __future__ import annotations
@@ -68,6 +69,41 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_province_targets")),
         sa.UniqueConstraint("province_code", "year", "metric", name="uq_province_targets_province_year_metric"),
     )
+    op.create_table(
+        "sales_producer_months",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("producer_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("amount_vnd", sa.BigInteger(), nullable=False),
+        sa.Column("units", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "producer_id", "channel", name=op.f("pk_sales_producer_months")),
+    )
+    op.create_table(
+        "sales_cell_months",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("province_code", sa.String(length=40), nullable=False),
+        sa.Column("former_province_code", sa.String(length=40), nullable=False),
+        sa.Column("group_code", sa.String(length=32), nullable=False),
+        sa.Column("star_class", sa.Integer(), nullable=False),
+        sa.Column("amount_vnd", sa.BigInteger(), nullable=False),
+        sa.Column("units", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "channel", "province_code", "former_province_code", "group_code",
+                                "star_class", name=op.f("pk_sales_cell_months")),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        month = "to_char(timezone('Asia/Ho_Chi_Minh', timezone('UTC', occurred_at)), 'YYYY-MM')"
+    else:
+        month = "strftime('%Y-%m', occurred_at, '+7 hours')"
+    op.execute(f"INSERT INTO sales_producer_months (month, producer_id, channel, amount_vnd, units) "
+               f"SELECT {month}, producer_id, channel, SUM(amount_vnd), SUM(units) FROM sales_entries "
+               f"GROUP BY {month}, producer_id, channel")
+    op.execute(f"INSERT INTO sales_cell_months (month, channel, province_code, former_province_code, group_code, "
+               f"star_class, amount_vnd, units) "
+               f"SELECT {month}, channel, province_code, COALESCE(former_province_code, ''), group_code, "
+               f"COALESCE(star_class, 0), SUM(amount_vnd), SUM(units) FROM sales_entries "
+               f"GROUP BY {month}, channel, province_code, COALESCE(former_province_code, ''), group_code, "
+               f"COALESCE(star_class, 0)")
     with open(TARGETS_CSV, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     names: dict[str, int] = {}
@@ -87,6 +123,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("sales_cell_months")
+    op.drop_table("sales_producer_months")
     op.drop_table("province_targets")
     op.drop_table("programme_targets")
     op.drop_table("programme_periods")

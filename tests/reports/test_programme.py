@@ -161,3 +161,24 @@ def test_setting_a_province_target_again_replaces_it(app) -> None:  # noqa: ANN0
     targets.set_province_target("ha-noi", 2026, "new_products_3plus", 60, set_by_id=None)
     targets.set_province_target("ha-noi", 2026, "new_products_3plus", 65, set_by_id=None)
     assert targets.province_targets("ha-noi", 2026) == {"new_products_3plus": targets.Target("at_least", 65)}
+
+
+def test_the_monthly_summaries_equal_the_ledger_after_every_rule(world) -> None:  # noqa: ANN001
+    from marketplace.reports import summaries
+
+    assert summaries.differences() == []
+    summaries.rebuild()  # what the migration and the national generator do
+    assert summaries.differences() == []
+    board = programme.dashboard(Q1)
+    assert board.net_sales_vnd == 1_770_000
+
+
+def test_a_summary_that_drifts_from_the_ledger_is_reported(world) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from marketplace.reports import summaries
+
+    db.session.execute(update(summaries.SalesProducerMonth).where(summaries.SalesProducerMonth.month == "2026-01")
+                       .values(amount_vnd=1))
+    assert summaries.differences() == [
+        "producer month ('2026-01', 1, 'online'): ledger (200000, 2), summary (1, 2)"]
