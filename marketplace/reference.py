@@ -50,6 +50,7 @@ def _load_provinces() -> tuple[Province, ...]:
 PROVINCES: tuple[Province, ...] = _load_provinces()
 PROVINCES_BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 FORMER_PROVINCES: tuple[str, ...] = tuple(sorted({n for p in PROVINCES for n in p.former}))
+_FORMER_NAMES: dict[str, str] = {slugify(n): n for n in FORMER_PROVINCES}
 
 # Every way to name a province, folded: current and former names, with or without diacritics,
 # slugs, and the common "TP. Hồ Chí Minh" / "Thừa Thiên Huế" spellings.
@@ -96,6 +97,35 @@ def sole_former_province_code(code: str) -> str | None:
     if province is None or len(province.former) != 1:
         return None
     return slugify(province.former[0])
+
+
+def former_provinces_of(code: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the pre-July-2025 units that merged into province `code`: the choices for
+    a producer's former province.
+
+    >>> former_provinces_of("tuyen-quang")
+    (('tuyen-quang', 'Tuyên Quang'), ('ha-giang', 'Hà Giang'))
+    """
+    province = PROVINCES_BY_CODE.get(code)
+    return tuple((slugify(name), name) for name in province.former) if province else ()
+
+
+def former_province_name(code: str) -> str:
+    """The name of a pre-July-2025 unit from its code (slug), or the code when unknown."""
+    return _FORMER_NAMES.get(code, code)
+
+
+def default_former_province_code(code: str) -> str | None:
+    """The former unit a producer in province `code` is taken to be in when nothing else is
+    known: the one it continues alone, else the one of the same name (Thái Nguyên for Thái
+    Nguyên, not Bắc Kạn), else None."""
+    sole = sole_former_province_code(code)
+    if sole is not None:
+        return sole
+    province = PROVINCES_BY_CODE.get(code)
+    if province is not None and province.name in province.former:
+        return slugify(province.name)
+    return None
 
 
 def province_name(code: str) -> str:
