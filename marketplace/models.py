@@ -26,4 +26,4 @@ from marketplace.portal.models import StockAdjustment  # noqa: F401
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment  # noqa: F401
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
 from marketplace.throttle import ThrottleCounter  # noqa: F401
-from marketplace.reports.models import SalesEntry  # noqa: F401
+from marketplace.reports.models import SalesDeclaration, SalesEntry  # noqa: F401

@@ -242,9 +242,16 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("online", _l("Online (consumers)"), modern=True, on_platform=True),
     Channel("ecommerce", _l("Other e-commerce platforms"), modern=True, on_platform=False),
     Channel("convenience_store", _l("Convenience-store chains"), modern=True, on_platform=False),
+    Channel("supermarket_offline", _l("Supermarket chains (off the platform)"), modern=True, on_platform=False),
     Channel("traditional_market", _l("Traditional markets"), modern=False, on_platform=False),
+    # Export and direct sales (the producer's own shop, fairs, visitors) are neither on the
+    # platform nor modern retail channels in the sense of Decision 919/QĐ-TTg.
+    Channel("export", _l("Export"), modern=False, on_platform=False),
+    Channel("direct", _l("Direct sales (own shop, fairs, visitors)"), modern=False, on_platform=False),
 )
 CHANNELS_BY_CODE: dict[str, Channel] = {c.code: c for c in CHANNELS}
+# What producers declare: the sales the platform cannot see.
+DECLARABLE_CHANNELS: tuple[Channel, ...] = tuple(c for c in CHANNELS if not c.on_platform)
 
 # OCOP classes: only 3★ and above are OCOP products (Decision 148/QĐ-TTg).
 STAR_CLASSES = (3, 4, 5)
