@@ -86,3 +86,9 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """An ASCII slug: "Chè Tân Cương" -> "che-tan-cuong"."""
     return _NON_ALNUM.sub("-", fold(text)).strip("-")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): a leading =, +, - or @ gets
+    a quote in front, which spreadsheets hide (and the listings import removes)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

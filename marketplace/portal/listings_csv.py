@@ -50,6 +50,7 @@ from marketplace.portal.validation import (
     format_tiers,
     parse_tiers_text,
 )
+from marketplace.text import spreadsheet_safe
 
 COLUMNS = ("sku", "name", "group", "subgroup", "unit", "net_weight_g", "price_vnd", "stock",
            "min_order_qty", "case_pack", "status", "tiers", "description")
@@ -87,9 +88,9 @@ def export_csv(producer_id: int) -> bytes:
 
 
 def _spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection): a leading =, +, - or @ gets
-    a quote in front, which spreadsheets hide and the import removes."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Text a spreadsheet will not run as a formula (see `text.spreadsheet_safe`, shared with the
+    programme's exports); the import removes the quote again."""
+    return spreadsheet_safe(text)
 
 
 def _unquote(text: str) -> str:
