@@ -242,7 +242,8 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("online", _l("Online (consumers)"), modern=True, on_platform=True),
     Channel("ecommerce", _l("Other e-commerce platforms"), modern=True, on_platform=False),
     Channel("convenience_store", _l("Convenience-store chains"), modern=True, on_platform=False),
-    Channel("supermarket_offline", _l("Supermarket chains (off the platform)"), modern=True, on_platform=False),
+    Channel("supermarket_offline", _l("Supermarket chains (off the platform)"), modern=True,
+            on_platform=False),
     Channel("traditional_market", _l("Traditional markets"), modern=False, on_platform=False),
     # Export and direct sales (the producer's own shop, fairs, visitors) are neither on the
     # platform nor modern retail channels in the sense of Decision 919/QĐ-TTg.

@@ -154,19 +154,32 @@ def _open_for(producer_id: int, month: date, channel: str) -> SalesDeclaration |
 
 
 def declare(
-    producer_id: int, user_id: int | None, figures: DeclaredFigures, evidence: bytes | None = None,
-    *, today: date | None = None,
+    producer_id: int,
+    user_id: int | None,
+    figures: DeclaredFigures,
+    evidence: bytes | None = None,
+    *,
+    today: date | None = None,
 ) -> SalesDeclaration:
     """A new declaration, submitted for an administrator's decision."""
     checked = check_figures(figures, today)
     if _open_for(producer_id, checked.month, checked.channel) is not None:
         raise DeclarationError({"month": _(
-            "Sales through this channel are already declared for this month; correct that declaration instead.")})
+            "Sales through this channel are already declared for this month; "
+            "correct that declaration instead.")})
     key, media_type = _store_evidence(evidence)
     declaration = SalesDeclaration(
-        producer_id=producer_id, month=checked.month, channel=checked.channel, amount_vnd=checked.amount_vnd,
-        units=checked.units, note=checked.note, evidence_key=key, evidence_media_type=media_type,
-        status="submitted", submitted_by_id=user_id, submitted_at=utcnow(),
+        producer_id=producer_id,
+        month=checked.month,
+        channel=checked.channel,
+        amount_vnd=checked.amount_vnd,
+        units=checked.units,
+        note=checked.note,
+        evidence_key=key,
+        evidence_media_type=media_type,
+        status="submitted",
+        submitted_by_id=user_id,
+        submitted_at=utcnow(),
     )
     db.session.add(declaration)
     db.session.flush()
@@ -174,36 +187,57 @@ def declare(
 
 
 def correct(
-    declaration: SalesDeclaration, user_id: int | None, figures: DeclaredFigures, evidence: bytes | None = None,
-    *, today: date | None = None,
+    declaration: SalesDeclaration,
+    user_id: int | None,
+    figures: DeclaredFigures,
+    evidence: bytes | None = None,
+    *,
+    today: date | None = None,
 ) -> SalesDeclaration:
     """Correct a declaration: in place while it waits (submitted or queried: it goes back to
     submitted), as a new version when it was accepted. Returns the declaration now waiting."""
     if declaration.status not in (*OPEN_STATUSES, "accepted"):
-        raise DeclarationClosed(_("A rejected or replaced declaration cannot be corrected; declare the month again."))
+        raise DeclarationClosed(
+            _("A rejected or replaced declaration cannot be corrected; declare the month again.")
+        )
     # A correction keeps the month and channel: it is the same figure, told again.
-    figures = DeclaredFigures(declaration.month_label, declaration.channel, figures.amount, figures.units,
-                              figures.note)
+    figures = DeclaredFigures(
+        declaration.month_label, declaration.channel, figures.amount, figures.units, figures.note
+    )
     checked = check_figures(figures, today)
     if declaration.status == "accepted":
-        pending = db.session.scalar(select(SalesDeclaration).where(SalesDeclaration.supersedes_id == declaration.id))
+        pending = db.session.scalar(
+            select(SalesDeclaration).where(SalesDeclaration.supersedes_id == declaration.id)
+        )
         if pending is not None:
             raise DeclarationClosed(_("A correction of this declaration is already waiting for a decision."))
         key, media_type = _store_evidence(evidence)
         if key is None:  # the evidence goes with the figure unless a new file replaces it
             key, media_type = declaration.evidence_key, declaration.evidence_media_type
         version = SalesDeclaration(
-            producer_id=declaration.producer_id, month=checked.month, channel=checked.channel,
-            amount_vnd=checked.amount_vnd, units=checked.units, note=checked.note, evidence_key=key,
-            evidence_media_type=media_type, status="submitted", supersedes_id=declaration.id,
-            submitted_by_id=user_id, submitted_at=utcnow(),
+            producer_id=declaration.producer_id,
+            month=checked.month,
+            channel=checked.channel,
+            amount_vnd=checked.amount_vnd,
+            units=checked.units,
+            note=checked.note,
+            evidence_key=key,
+            evidence_media_type=media_type,
+            status="submitted",
+            supersedes_id=declaration.id,
+            submitted_by_id=user_id,
+            submitted_at=utcnow(),
         )
         db.session.add(version)
         db.session.flush()
         return version
     key, media_type = _store_evidence(evidence)
     declaration.month, declaration.channel = checked.month, checked.channel
-    declaration.amount_vnd, declaration.units, declaration.note = checked.amount_vnd, checked.units, checked.note
+    declaration.amount_vnd, declaration.units, declaration.note = (
+        checked.amount_vnd,
+        checked.units,
+        checked.note,
+    )
     if key is not None:
         declaration.evidence_key, declaration.evidence_media_type = key, media_type
     declaration.status, declaration.submitted_by_id, declaration.submitted_at = "submitted", user_id, utcnow()
@@ -241,7 +275,11 @@ def decide(declaration: SalesDeclaration, administrator: User, decision: str, me
 
 def _mail_decision(declaration: SalesDeclaration) -> None:
     channel = str(CHANNELS_BY_CODE[declaration.channel].label)
-    what = _("your declared sales for %(month)s through %(channel)s", month=declaration.month_label, channel=channel)
+    what = _(
+        "your declared sales for %(month)s through %(channel)s",
+        month=declaration.month_label,
+        channel=channel,
+    )
     subject = {
         "accepted": _("Declared sales accepted: %(month)s", month=declaration.month_label),
         "queried": _("A question about your declared sales for %(month)s", month=declaration.month_label),
@@ -249,8 +287,11 @@ def _mail_decision(declaration: SalesDeclaration) -> None:
     }[declaration.status]
     body = {
         "accepted": _("An administrator of the OCOP programme has accepted %(what)s.", what=what),
-        "queried": _("An administrator of the OCOP programme has a question about %(what)s. Answer it by "
-                     "correcting the declaration in the producer portal.", what=what),
+        "queried": _(
+            "An administrator of the OCOP programme has a question about %(what)s. Answer it by "
+            "correcting the declaration in the producer portal.",
+            what=what,
+        ),
         "rejected": _("An administrator of the OCOP programme has not accepted %(what)s.", what=what),
     }[declaration.status]
     if declaration.admin_message:
@@ -265,16 +306,22 @@ def _mail_decision(declaration: SalesDeclaration) -> None:
 
 def declarations_of(producer_id: int) -> list[SalesDeclaration]:
     """Every declaration of a producer, newest month first, versions after what they correct."""
-    return list(db.session.scalars(
-        select(SalesDeclaration).where(SalesDeclaration.producer_id == producer_id)
-        .order_by(SalesDeclaration.month.desc(), SalesDeclaration.channel, SalesDeclaration.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(SalesDeclaration)
+            .where(SalesDeclaration.producer_id == producer_id)
+            .order_by(SalesDeclaration.month.desc(), SalesDeclaration.channel, SalesDeclaration.id)
+        )
+    )
 
 
 def owned_declaration(producer_id: int, declaration_id: int) -> SalesDeclaration | None:
     """A declaration of this producer; None for another producer's (answered like a missing one)."""
-    return db.session.scalar(select(SalesDeclaration).where(
-        SalesDeclaration.id == declaration_id, SalesDeclaration.producer_id == producer_id))
+    return db.session.scalar(
+        select(SalesDeclaration).where(
+            SalesDeclaration.id == declaration_id, SalesDeclaration.producer_id == producer_id
+        )
+    )
 
 
 def declaration(declaration_id: int) -> SalesDeclaration | None:
@@ -292,12 +339,20 @@ class QueueItem:
 def waiting_for_decision() -> list[QueueItem]:
     """Submitted declarations, oldest first, with their producer and what they correct."""
     rows = db.session.execute(
-        select(SalesDeclaration, Producer.name).join(Producer, Producer.id == SalesDeclaration.producer_id)
-        .where(SalesDeclaration.status == "submitted").order_by(SalesDeclaration.submitted_at, SalesDeclaration.id)
+        select(SalesDeclaration, Producer.name)
+        .join(Producer, Producer.id == SalesDeclaration.producer_id)
+        .where(SalesDeclaration.status == "submitted")
+        .order_by(SalesDeclaration.submitted_at, SalesDeclaration.id)
     ).all()
     previous_ids = [d.supersedes_id for d, _name in rows if d.supersedes_id is not None]
-    previous = {d.id: d for d in db.session.scalars(
-        select(SalesDeclaration).where(SalesDeclaration.id.in_(previous_ids)))} if previous_ids else {}
+    previous = (
+        {
+            d.id: d
+            for d in db.session.scalars(select(SalesDeclaration).where(SalesDeclaration.id.in_(previous_ids)))
+        }
+        if previous_ids
+        else {}
+    )
     return [QueueItem(d, name, previous.get(d.supersedes_id)) for d, name in rows]
 
 
@@ -309,8 +364,11 @@ def evidence_of(declaration: SalesDeclaration) -> tuple[bytes, str, str] | None:
         data = read_document(declaration.evidence_key)
     except (FileNotFoundError, ValueError):
         return None
-    return data, declaration.evidence_media_type or "application/octet-stream", declaration.evidence_key.rsplit(
-        ".", 1)[-1]
+    return (
+        data,
+        declaration.evidence_media_type or "application/octet-stream",
+        declaration.evidence_key.rsplit(".", 1)[-1],
+    )
 
 
 @dataclass(frozen=True)
@@ -327,17 +385,25 @@ def accepted(
     """Accepted declared sales per month and channel (summed over producers), oldest first; the
     only declared figures any report counts."""
     query = (
-        select(SalesDeclaration.month, SalesDeclaration.channel, func.sum(SalesDeclaration.amount_vnd),
-               func.coalesce(func.sum(SalesDeclaration.units), 0))
+        select(
+            SalesDeclaration.month,
+            SalesDeclaration.channel,
+            func.sum(SalesDeclaration.amount_vnd),
+            func.coalesce(func.sum(SalesDeclaration.units), 0),
+        )
         .where(SalesDeclaration.status == "accepted")
         .group_by(SalesDeclaration.month, SalesDeclaration.channel)
         .order_by(SalesDeclaration.month, SalesDeclaration.channel)
     )
     if period is not None:
-        query = query.where(SalesDeclaration.month >= period.start.replace(day=1), SalesDeclaration.month <= period.end)
+        query = query.where(
+            SalesDeclaration.month >= period.start.replace(day=1), SalesDeclaration.month <= period.end
+        )
     if producer_id is not None:
         query = query.where(SalesDeclaration.producer_id == producer_id)
     if producer_ids is not None:
         query = query.where(SalesDeclaration.producer_id.in_(list(producer_ids)))
-    return [DeclaredRow(f"{month:%Y-%m}", channel, int(amount), int(units))
-            for month, channel, amount, units in db.session.execute(query)]
+    return [
+        DeclaredRow(f"{month:%Y-%m}", channel, int(amount), int(units))
+        for month, channel, amount, units in db.session.execute(query)
+    ]

@@ -39,8 +39,14 @@ class InvalidPeriod(DomainError):
     code = "invalid_period"
 
 
-def period_from_args(kind: str | None, value: str | None, start: str | None = None, end: str | None = None,
-                     *, today: date | None = None) -> Period:
+def period_from_args(
+    kind: str | None,
+    value: str | None,
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    today: date | None = None,
+) -> Period:
     """A report period from the selector: month "2026-02", quarter "2026-Q1", year "2026", or
     custom start/end dates "2026-02-01"; nothing chosen: the current year. InvalidPeriod says
     what is wrong."""
@@ -143,35 +149,52 @@ def producer_report(producer_id: int, period: Period) -> ProducerReport:
     declared_channels = _ordered({channel for _month, channel in declared})
     months = []
     for month in period.months():
-        platform = {c: Cell(cells[(month, c)].revenue_vnd, cells[(month, c)].units)
-                    for c in platform_channels if (month, c) in cells}
+        platform = {
+            c: Cell(cells[(month, c)].revenue_vnd, cells[(month, c)].units)
+            for c in platform_channels
+            if (month, c) in cells
+        }
         off = {c: declared[(month, c)] for c in declared_channels if (month, c) in declared}
-        months.append(MonthLine(
-            month, platform, off,
-            Cell(sum(c.revenue_vnd for c in platform.values()), sum(c.units for c in platform.values())),
-            Cell(sum(c.revenue_vnd for c in off.values()), sum(c.units for c in off.values())),
-        ))
+        months.append(
+            MonthLine(
+                month,
+                platform,
+                off,
+                Cell(sum(c.revenue_vnd for c in platform.values()), sum(c.units for c in platform.values())),
+                Cell(sum(c.revenue_vnd for c in off.values()), sum(c.units for c in off.values())),
+            )
+        )
     by_channel = {row.key: row.figures for row in by(own, "channel")}
     declared_by_channel = {
-        c: Cell(sum(r.amount_vnd for r in declared_rows if r.channel == c),
-                sum(r.units for r in declared_rows if r.channel == c))
+        c: Cell(
+            sum(r.amount_vnd for r in declared_rows if r.channel == c),
+            sum(r.units for r in declared_rows if r.channel == c),
+        )
         for c in declared_channels
     }
     declared_vnd = sum(r.amount_vnd for r in declared_rows)
     declared_modern = sum(r.amount_vnd for r in declared_rows if CHANNELS_BY_CODE[r.channel].modern)
 
     product_rows = by(own, "product", order="revenue", limit=TOP)
-    names = dict(db.session.execute(
-        select(Product.id, Product.name).where(Product.id.in_([r.key for r in product_rows]))).all())
+    names = dict(
+        db.session.execute(
+            select(Product.id, Product.name).where(Product.id.in_([r.key for r in product_rows]))
+        ).all()
+    )
     top_products = [Ranked(names.get(r.key, "?"), r.figures) for r in product_rows]
 
     buyer_rows = by(own, "buyer_organisation", order="revenue")
     organisation_ids = [r.key for r in buyer_rows if r.key is not None]
-    organisations = dict(db.session.execute(
-        select(BuyerOrganisation.id, BuyerOrganisation.legal_name).where(
-            BuyerOrganisation.id.in_(organisation_ids))).all())
+    organisations = dict(
+        db.session.execute(
+            select(BuyerOrganisation.id, BuyerOrganisation.legal_name).where(
+                BuyerOrganisation.id.in_(organisation_ids)
+            )
+        ).all()
+    )
     top_buyers = [
-        Ranked(organisations.get(r.key, "?"), r.figures, organisation=True) if r.key is not None
+        Ranked(organisations.get(r.key, "?"), r.figures, organisation=True)
+        if r.key is not None
         else Ranked(_("Consumers (all together)"), r.figures)
         for r in buyer_rows
     ][:TOP]
@@ -182,10 +205,18 @@ def producer_report(producer_id: int, period: Period) -> ProducerReport:
         sum(r.amount_vnd for r in declarations.accepted(earlier, producer_id=producer_id)),
     )
     return ProducerReport(
-        period=period, platform_channels=platform_channels, declared_channels=declared_channels, months=months,
-        platform=totals(own), platform_by_channel=by_channel, declared_by_channel=declared_by_channel,
-        declared_vnd=declared_vnd, declared_modern_vnd=declared_modern, top_products=top_products,
-        top_buyers=top_buyers, last_year=last_year,
+        period=period,
+        platform_channels=platform_channels,
+        declared_channels=declared_channels,
+        months=months,
+        platform=totals(own),
+        platform_by_channel=by_channel,
+        declared_by_channel=declared_by_channel,
+        declared_vnd=declared_vnd,
+        declared_modern_vnd=declared_modern,
+        top_products=top_products,
+        top_buyers=top_buyers,
+        last_year=last_year,
     )
 
 
@@ -197,30 +228,59 @@ def export_rows(report: ProducerReport) -> list[list[object]]:
     """The report as spreadsheet rows: one per month, source (platform or declared) and channel,
     then the totals, the shares, top products and buyers, and the same period last year. Text
     cells are neutralised against formula injection; figures stay numbers."""
+
     def text(value: object) -> str:
         return spreadsheet_safe(str(value))
 
-    rows: list[list[object]] = [[text(_("Period")), text(f"{report.period.start} – {report.period.end}")], [],
-                                [text(_("Month")), text(_("Source")), text(_("Channel")),
-                                 text(_("Revenue (VND)")), text(_("Units"))]]
+    rows: list[list[object]] = [
+        [text(_("Period")), text(f"{report.period.start} – {report.period.end}")],
+        [],
+        [text(_("Month")), text(_("Source")), text(_("Channel")), text(_("Revenue (VND)")), text(_("Units"))],
+    ]
     for line in report.months:
         for channel, cell in line.platform.items():
-            rows.append([line.month, text(_("Platform")), text(CHANNELS_BY_CODE[channel].label),
-                         cell.revenue_vnd, cell.units])
+            rows.append(
+                [
+                    line.month,
+                    text(_("Platform")),
+                    text(CHANNELS_BY_CODE[channel].label),
+                    cell.revenue_vnd,
+                    cell.units,
+                ]
+            )
         for channel, cell in line.declared.items():
-            rows.append([line.month, text(_("Declared")), text(CHANNELS_BY_CODE[channel].label),
-                         cell.revenue_vnd, cell.units])
-    rows += [[], [text(_("Platform sales")), "", "", report.platform.revenue_vnd, report.platform.units],
-             [text(_("Declared sales (accepted)")), "", "", report.declared_vnd, ""],
-             [text(_("Share through the platform")), text(percent(report.platform_share))],
-             [text(_("Share through modern channels")), text(percent(report.modern_share))], [],
-             [text(_("Top products")), "", "", text(_("Revenue (VND)")), text(_("Units"))]]
+            rows.append(
+                [
+                    line.month,
+                    text(_("Declared")),
+                    text(CHANNELS_BY_CODE[channel].label),
+                    cell.revenue_vnd,
+                    cell.units,
+                ]
+            )
+    rows += [
+        [],
+        [text(_("Platform sales")), "", "", report.platform.revenue_vnd, report.platform.units],
+        [text(_("Declared sales (accepted)")), "", "", report.declared_vnd, ""],
+        [text(_("Share through the platform")), text(percent(report.platform_share))],
+        [text(_("Share through modern channels")), text(percent(report.modern_share))],
+        [],
+        [text(_("Top products")), "", "", text(_("Revenue (VND)")), text(_("Units"))],
+    ]
     rows += [[text(r.label), "", "", r.figures.revenue_vnd, r.figures.units] for r in report.top_products]
     rows += [[], [text(_("Top buyers")), "", "", text(_("Revenue (VND)")), text(_("Orders"))]]
     rows += [[text(r.label), "", "", r.figures.revenue_vnd, r.figures.orders] for r in report.top_buyers]
-    rows += [[], [text(_("Same period last year")), "", "", report.last_year.platform.revenue_vnd,
-                  report.last_year.platform.units],
-             [text(_("Declared sales last year (accepted)")), "", "", report.last_year.declared_vnd, ""]]
+    rows += [
+        [],
+        [
+            text(_("Same period last year")),
+            "",
+            "",
+            report.last_year.platform.revenue_vnd,
+            report.last_year.platform.units,
+        ],
+        [text(_("Declared sales last year (accepted)")), "", "", report.last_year.declared_vnd, ""],
+    ]
     return rows
 
 

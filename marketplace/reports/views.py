@@ -4,18 +4,28 @@ the administrators' queue of declared sales (/admin/declarations).
 The producer is always the signed-in member's (never a parameter), and declarations load only
 through `declarations.owned_declaration`, so another producer's ids answer 404. The portal
 package does not import reports: these blueprints reuse its templates' frame."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.accounts.permissions import admin_required, current_producer_membership, producer_member_required
+from marketplace.accounts.permissions import (
+    admin_required,
+    current_producer_membership,
+    producer_member_required,
+)
 from marketplace.certification.documents import read_limited
 from marketplace.extensions import db
 from marketplace.reference import CHANNELS_BY_CODE
 from marketplace.reports import charts, declarations, producer_report
-from marketplace.reports.declarations import DeclarationClosed, DeclarationError, DecisionRefused, DeclaredFigures
+from marketplace.reports.declarations import (
+    DecisionRefused,
+    DeclarationClosed,
+    DeclarationError,
+    DeclaredFigures,
+)
 from marketplace.reports.forms import CorrectionForm, DecisionForm, DeclarationForm
 from marketplace.reports.models import SalesDeclaration
 from marketplace.timeutil import today_in_vietnam
@@ -31,8 +41,10 @@ def _producer_id() -> int:
 
 @bp.app_context_processor
 def _report_globals() -> dict:
-    return {"channel_label": lambda code: CHANNELS_BY_CODE[code].label if code in CHANNELS_BY_CODE else code,
-            "percent": producer_report.percent}
+    return {
+        "channel_label": lambda code: CHANNELS_BY_CODE[code].label if code in CHANNELS_BY_CODE else code,
+        "percent": producer_report.percent,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -42,24 +54,38 @@ def _report_globals() -> dict:
 def _period():  # noqa: ANN202
     args = request.args
     try:
-        return producer_report.period_from_args(args.get("kind"), args.get("value"), args.get("start"),
-                                                args.get("end")), None
+        return producer_report.period_from_args(
+            args.get("kind"), args.get("value"), args.get("start"), args.get("end")
+        ), None
     except producer_report.InvalidPeriod as error:
         return producer_report.period_from_args(None, None), error.message
 
 
 def _chart(report: producer_report.ProducerReport):  # noqa: ANN202
     months = [line.month for line in report.months]
-    series = [charts.Series(str(CHANNELS_BY_CODE[c].label),
-                            [line.platform.get(c, producer_report.Cell()).revenue_vnd for line in report.months])
-              for c in report.platform_channels]
-    series += [charts.Series(_("%(channel)s (declared)", channel=CHANNELS_BY_CODE[c].label),
-                             [line.declared.get(c, producer_report.Cell()).revenue_vnd for line in report.months])
-               for c in report.declared_channels]
+    series = [
+        charts.Series(
+            str(CHANNELS_BY_CODE[c].label),
+            [line.platform.get(c, producer_report.Cell()).revenue_vnd for line in report.months],
+        )
+        for c in report.platform_channels
+    ]
+    series += [
+        charts.Series(
+            _("%(channel)s (declared)", channel=CHANNELS_BY_CODE[c].label),
+            [line.declared.get(c, producer_report.Cell()).revenue_vnd for line in report.months],
+        )
+        for c in report.declared_channels
+    ]
     if not series:
         return None
-    return charts.bar_chart_svg(months, series, title=_("Revenue by month and channel"), value_label="VND",
-                                width_in=max(7.5, 0.9 * len(months) * max(1, len(series)) ** 0.5))
+    return charts.bar_chart_svg(
+        months,
+        series,
+        title=_("Revenue by month and channel"),
+        value_label="VND",
+        width_in=max(7.5, 0.9 * len(months) * max(1, len(series)) ** 0.5),
+    )
 
 
 @bp.get("/")
@@ -69,8 +95,13 @@ def report():
     if problem:
         flash(problem, "error")
     data = producer_report.producer_report(_producer_id(), period)
-    return render_template("reports/producer_report.html", report=data, chart=_chart(data), args=request.args,
-                           today=today_in_vietnam())
+    return render_template(
+        "reports/producer_report.html",
+        report=data,
+        chart=_chart(data),
+        args=request.args,
+        today=today_in_vietnam(),
+    )
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
@@ -86,8 +117,9 @@ def export(fmt: str):
     else:
         body = producer_report.xlsx_bytes(rows, _("Sales report"))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,8 +141,9 @@ def _show_errors(form, error: DeclarationError) -> None:  # noqa: ANN001
 
 
 def _render_list(form: DeclarationForm, status: int = 200):  # noqa: ANN202
-    return render_template("reports/declarations.html", rows=declarations.declarations_of(_producer_id()),
-                           form=form), status
+    return render_template(
+        "reports/declarations.html", rows=declarations.declarations_of(_producer_id()), form=form
+    ), status
 
 
 @declarations_bp.get("/")
@@ -128,8 +161,13 @@ def create():
     form = DeclarationForm()
     if not form.validate_on_submit():
         return _render_list(form, 400)
-    figures = DeclaredFigures(form.month.data or "", form.channel.data or "", form.amount.data or "",
-                              form.units.data or "", form.note.data or "")
+    figures = DeclaredFigures(
+        form.month.data or "",
+        form.channel.data or "",
+        form.amount.data or "",
+        form.units.data or "",
+        form.note.data or "",
+    )
     try:
         declarations.declare(_producer_id(), current_user.id, figures, _evidence(form))
     except DeclarationError as error:
@@ -149,18 +187,29 @@ def _owned_or_404(declaration_id: int) -> SalesDeclaration:
 
 
 def _render_detail(declaration: SalesDeclaration, form: CorrectionForm, status: int = 200):  # noqa: ANN202
-    return render_template("reports/declaration.html", declaration=declaration, form=form,
-                           history=[d for d in declarations.declarations_of(declaration.producer_id)
-                                    if (d.month, d.channel) == (declaration.month, declaration.channel)]), status
+    return render_template(
+        "reports/declaration.html",
+        declaration=declaration,
+        form=form,
+        history=[
+            d
+            for d in declarations.declarations_of(declaration.producer_id)
+            if (d.month, d.channel) == (declaration.month, declaration.channel)
+        ],
+    ), status
 
 
 @declarations_bp.get("/<int:declaration_id>")
 @producer_member_required()
 def detail(declaration_id: int):
     declaration = _owned_or_404(declaration_id)
-    form = CorrectionForm(data={"amount": str(declaration.amount_vnd),
-                                "units": "" if declaration.units is None else str(declaration.units),
-                                "note": declaration.note})
+    form = CorrectionForm(
+        data={
+            "amount": str(declaration.amount_vnd),
+            "units": "" if declaration.units is None else str(declaration.units),
+            "note": declaration.note,
+        }
+    )
     return _render_detail(declaration, form)
 
 
@@ -194,7 +243,9 @@ def _evidence_response(declaration: SalesDeclaration | None):  # noqa: ANN202
     data, media_type, extension = found
     response = current_app.response_class(data, mimetype=media_type)
     disposition = "attachment" if extension == "pdf" else "inline"  # a PDF never opens in the site's origin
-    response.headers["Content-Disposition"] = f'{disposition}; filename="declaration-{declaration.id}.{extension}"'
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="declaration-{declaration.id}.{extension}"'
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -226,9 +277,12 @@ def _any_or_404(declaration_id: int) -> SalesDeclaration:
 @admin_required
 def admin_detail(declaration_id: int):
     declaration = _any_or_404(declaration_id)
-    return render_template("reports/admin_declaration.html", declaration=declaration, form=DecisionForm(),
-                           previous=declarations.declaration(declaration.supersedes_id)
-                           if declaration.supersedes_id else None)
+    return render_template(
+        "reports/admin_declaration.html",
+        declaration=declaration,
+        form=DecisionForm(),
+        previous=declarations.declaration(declaration.supersedes_id) if declaration.supersedes_id else None,
+    )
 
 
 @admin_bp.post("/<int:declaration_id>/decide")

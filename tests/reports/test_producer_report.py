@@ -1,6 +1,7 @@
 """The producer's report: every figure to the đồng over the known sales of `tests/reports/world.py`
 plus declarations in each state, on the page, in the CSV and in the XLSX; a producer sees only
 its own figures."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,9 @@ Q1 = Period.quarter(2026, 1)
 
 
 def _declare(producer_id: int, month: str, channel: str, amount: int, decision: str | None, admin) -> None:  # noqa: ANN001
-    declaration = declarations.declare(producer_id, None, DeclaredFigures(month, channel, str(amount)),
-                                       today=date(2026, 12, 1))
+    declaration = declarations.declare(
+        producer_id, None, DeclaredFigures(month, channel, str(amount)), today=date(2026, 12, 1)
+    )
     if decision:
         declarations.decide(declaration, admin, decision, "" if decision == "accept" else "Thiếu chứng từ")
 
@@ -55,23 +57,38 @@ def test_every_figure_of_the_report_to_the_dong(world) -> None:  # noqa: ANN001
     assert report.platform_share == Fraction(1_020_000, 1_820_000)
     assert report.modern_share == Fraction(1_520_000, 1_820_000)
     assert (producer_report.percent(report.platform_share), producer_report.percent(report.modern_share)) == (
-        "56,0 %", "83,5 %")
+        "56,0 %",
+        "83,5 %",
+    )
     assert report.platform_channels == ["supermarket", "online"]
     assert report.declared_channels == ["ecommerce", "traditional_market"]
     assert [(m.month, m.platform, m.platform_total, m.declared, m.declared_total) for m in report.months] == [
         ("2026-01", {"online": Cell(200_000, 2)}, Cell(200_000, 2), {}, Cell()),
-        ("2026-02", {"supermarket": Cell(720_000, 8), "online": Cell(250_000, 4)}, Cell(970_000, 12),
-         {"ecommerce": Cell(500_000, 0), "traditional_market": Cell(300_000, 0)}, Cell(800_000, 0)),
+        (
+            "2026-02",
+            {"supermarket": Cell(720_000, 8), "online": Cell(250_000, 4)},
+            Cell(970_000, 12),
+            {"ecommerce": Cell(500_000, 0), "traditional_market": Cell(300_000, 0)},
+            Cell(800_000, 0),
+        ),
         ("2026-03", {"online": Cell(-150_000, -3)}, Cell(-150_000, -3), {}, Cell()),
     ]
-    assert report.platform_by_channel == {"online": Figures(300_000, 3, 2, 2),
-                                          "supermarket": Figures(720_000, 8, 1, 1)}
-    assert report.declared_by_channel == {"ecommerce": Cell(500_000, 0), "traditional_market": Cell(300_000, 0)}
+    assert report.platform_by_channel == {
+        "online": Figures(300_000, 3, 2, 2),
+        "supermarket": Figures(720_000, 8, 1, 1),
+    }
+    assert report.declared_by_channel == {
+        "ecommerce": Cell(500_000, 0),
+        "traditional_market": Cell(300_000, 0),
+    }
     assert [(p.label, p.figures) for p in report.top_products] == [
-        ("Chè Shan Tuyết", Figures(1_020_000, 11, 3, 3)), ("Mật ong bạc hà", Figures(0, 0, 0, 0))]
+        ("Chè Shan Tuyết", Figures(1_020_000, 11, 3, 3)),
+        ("Mật ong bạc hà", Figures(0, 0, 0, 0)),
+    ]
     assert [(b.label, b.organisation, b.figures) for b in report.top_buyers] == [
         ("Siêu thị Xanh", True, Figures(720_000, 8, 1, 1)),
-        ("Consumers (all together)", False, Figures(300_000, 3, 2, 2))]
+        ("Consumers (all together)", False, Figures(300_000, 3, 2, 2)),
+    ]
     assert (report.last_year.platform, report.last_year.declared_vnd) == (Figures(100_000, 1, 1, 1), 50_000)
 
 
@@ -90,20 +107,31 @@ def test_another_producer_reads_only_its_own_figures(world) -> None:  # noqa: AN
     assert [b.label for b in report.top_buyers] == ["Consumers (all together)"]
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((None, None), Period.year(2026)),
-    (("month", "2026-02"), Period.month(2026, 2)),
-    (("quarter", "2026-q1"), Period.quarter(2026, 1)),
-    (("year", "2025"), Period.year(2025)),
-    (("custom", "", "2026-01-15", "2026-02-10"), Period.custom(date(2026, 1, 15), date(2026, 2, 10))),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((None, None), Period.year(2026)),
+        (("month", "2026-02"), Period.month(2026, 2)),
+        (("quarter", "2026-q1"), Period.quarter(2026, 1)),
+        (("year", "2025"), Period.year(2025)),
+        (("custom", "", "2026-01-15", "2026-02-10"), Period.custom(date(2026, 1, 15), date(2026, 2, 10))),
+    ],
+)
 def test_the_period_selector(args, expected) -> None:  # noqa: ANN001
     assert period_from_args(*args, today=date(2026, 12, 4)) == expected
 
 
-@pytest.mark.parametrize("args", [("month", "2026-13"), ("quarter", "2026-Q5"), ("year", "xx"),
-                                  ("custom", "", "2026-02-10", "2026-01-15"), ("custom", "", "2020-01-01", "2026-01-01"),
-                                  ("week", "1")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("month", "2026-13"),
+        ("quarter", "2026-Q5"),
+        ("year", "xx"),
+        ("custom", "", "2026-02-10", "2026-01-15"),
+        ("custom", "", "2020-01-01", "2026-01-01"),
+        ("week", "1"),
+    ],
+)
 def test_a_bad_period_is_refused(args) -> None:  # noqa: ANN001
     with pytest.raises(InvalidPeriod):
         period_from_args(*args)
@@ -121,10 +149,25 @@ def _member(producer):  # noqa: ANN001, ANN202
 
 def test_the_page_shows_the_figures_with_a_chart_and_its_table(world, web) -> None:  # noqa: ANN001
     web.client.set_cookie("lang", "vi")
-    html = web.sign_in(_member(world.a)).get("/portal/reports/?kind=quarter&value=2026-Q1").get_data(as_text=True)
+    html = (
+        web.sign_in(_member(world.a))
+        .get("/portal/reports/?kind=quarter&value=2026-Q1")
+        .get_data(as_text=True)
+    )
     assert '<svg role="img"' in html and "<script" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    for figure in ("1.020.000 ₫", "970.000 ₫", "-150.000 ₫", "720.000 ₫", "800.000 ₫", "56,0 %", "83,5 %",
-                   "100.000 ₫", "50.000 ₫", "Siêu thị Xanh", "Chè Shan Tuyết"):
+    for figure in (
+        "1.020.000 ₫",
+        "970.000 ₫",
+        "-150.000 ₫",
+        "720.000 ₫",
+        "800.000 ₫",
+        "56,0 %",
+        "83,5 %",
+        "100.000 ₫",
+        "50.000 ₫",
+        "Siêu thị Xanh",
+        "Chè Shan Tuyết",
+    ):
         assert figure in html, figure
     assert "x@example.vn" not in html and "an@example.vn" not in html  # consumers are never named
     assert "7.000.000" not in html and "Rượu làng Vân" not in html  # producer B's figures
@@ -147,13 +190,17 @@ def test_csv_and_xlsx_exports_hold_the_same_figures(world, web) -> None:  # noqa
 
 
 def test_text_cells_of_the_exports_cannot_run_as_formulas(world, web) -> None:  # noqa: ANN001
-    world.tea.name = "=HYPERLINK(\"http://evil.example\")"
+    world.tea.name = '=HYPERLINK("http://evil.example")'
     db.session.commit()
     web.sign_in(_member(world.a))
     text = web.get("/portal/reports/export.csv?kind=quarter&value=2026-Q1").get_data(as_text=True)
     assert "'=HYPERLINK" in text
-    sheet = load_workbook(io.BytesIO(web.get("/portal/reports/export.xlsx?kind=year&value=2026").get_data())).active
-    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    sheet = load_workbook(
+        io.BytesIO(web.get("/portal/reports/export.xlsx?kind=year&value=2026").get_data())
+    ).active
+    cells = [
+        c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)
 
 
