@@ -123,6 +123,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(producer_orders_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(wholesale_bp)
+    from marketplace.reports import views as reports_views
+
+    app.register_blueprint(reports_views.bp)
+    app.register_blueprint(reports_views.declarations_bp)
+    app.register_blueprint(reports_views.admin_bp)
     from marketplace.reports.programme_views import bp as programme_bp
 
     app.register_blueprint(programme_bp)

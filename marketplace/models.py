@@ -26,6 +26,6 @@ from marketplace.portal.models import StockAdjustment  # noqa: F401
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment  # noqa: F401
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
 from marketplace.throttle import ThrottleCounter  # noqa: F401
-from marketplace.reports.models import SalesEntry  # noqa: F401
+from marketplace.reports.models import SalesDeclaration, SalesEntry  # noqa: F401
 from marketplace.reports.targets import ProgrammePeriod, ProgrammeTarget, ProvinceTarget  # noqa: F401
 from marketplace.reports.summaries import SalesCellMonth, SalesProducerMonth  # noqa: F401

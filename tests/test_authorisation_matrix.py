@@ -358,6 +358,22 @@ RULES: dict[tuple[str, str], list[Rule]] = {
              {"note": "Không cần"})],
     ("wholesale.settings", "GET"): [Rule(url("/buyer/settings"), buyer_members(200))],
     ("wholesale.settings", "POST"): [Rule(url("/buyer/settings"), buyer_members(302))],
+    # Sales reports and declared sales: a producer's own figures only; decisions are administrators'.
+    ("producer_reports.report", "GET"): [Rule(url("/portal/reports/?kind=year&value=2026"), producer_members(200))],
+    ("producer_reports.export", "GET"): [Rule(url("/portal/reports/export.csv"), producer_members(200)),
+                                         Rule(url("/portal/reports/export.xlsx"), producer_members(200))],
+    ("declarations.index", "GET"): [Rule(url("/portal/declarations/"), producer_members(200))],
+    ("declarations.create", "POST"): [Rule(url("/portal/declarations/"), producer_members(400))],  # empty form
+    ("declarations.detail", "GET"): [Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(200))],
+    ("declarations.correct", "POST"): [Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(400))],
+    ("declarations.evidence", "GET"): [
+        Rule(url("/portal/declarations/{declaration_a}/evidence"), producer_a_only(200))],
+    ("declarations_admin.queue", "GET"): [Rule(url("/admin/declarations/"), admin_only(200))],
+    ("declarations_admin.admin_detail", "GET"): [Rule(url("/admin/declarations/{declaration_a}"), admin_only(200))],
+    ("declarations_admin.decide", "POST"): [
+        Rule(url("/admin/declarations/{declaration_a}/decide"), admin_only(302))],
+    ("declarations_admin.admin_evidence", "GET"): [
+        Rule(url("/admin/declarations/{declaration_a}/evidence"), admin_only(200))],
 }
 
 
@@ -417,6 +433,16 @@ def build_world(app: Flask) -> World:
 
     storage.save_document("matrix/certificate.pdf", b"%PDF-1.4 matrix")
     storage.save_document("matrix/right.pdf", b"%PDF-1.4 matrix")
+    from datetime import date
+
+    from marketplace.reports.models import SalesDeclaration
+
+    storage.save_document("matrix/declaration.pdf", b"%PDF-1.4 matrix")
+    declaration_a = SalesDeclaration(producer_id=producer_a.id, month=date(2026, 1, 1), channel="ecommerce",
+                                     amount_vnd=1_000_000, evidence_key="matrix/declaration.pdf",
+                                     evidence_media_type="application/pdf", status="submitted")
+    db.session.add(declaration_a)
+    db.session.commit()
     from marketplace.orders import services as orders
     from marketplace.orders.views import access_key
 
@@ -491,6 +517,7 @@ def build_world(app: Flask) -> World:
             "order_x_placed": placed.reference,
             "invoice_a": invoice_a.id,
             "buyer_x_id": x.id,
+            "declaration_a": declaration_a.id,
             **wholesale_ids,
         },
     )

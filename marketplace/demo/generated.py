@@ -251,6 +251,7 @@ def _plan_producer(
         "entity_type": entity_type,
         "tax_code": None,
         "province_code": province.code,
+        "former_province_code": slugify(former),
         "commune": f"Xã {place}",
         "craft_village": f"Làng nghề {place}" if group == "handicrafts" and rng.random() < 0.5 else None,
         "story": story,

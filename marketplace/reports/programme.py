@@ -37,7 +37,7 @@ from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.reference import CHANNELS, PROVINCES_BY_CODE, province_name, sole_former_province_code
 from marketplace.reports import queries
-from marketplace.reports.models import SalesEntry
+from marketplace.reports.models import SalesDeclaration, SalesEntry
 from marketplace.reports.summaries import SalesCellMonth, SalesProducerMonth
 from marketplace.reports.targets import (
     METRICS_BY_CODE,
@@ -214,13 +214,24 @@ def net_sales_by_producer(period: Period, channels: tuple[str, ...]) -> dict[int
 
 
 def declared_modern_producers(period: Period) -> set[int]:
-    """Producers with an accepted declaration of sales on a modern channel off the platform in the
-    period. Empty until declared sales exist (see `declared_sales_producers`)."""
+    """Producers with an accepted declaration of sales (> 0 VND) on a modern channel off the
+    platform for a month of the period."""
     return declared_sales_producers(period, MODERN_DECLARED_CHANNELS)
 
 
-def declared_sales_producers(period: Period, channels: tuple[str, ...]) -> set[int]:  # noqa: ARG001
-    return set()
+def declared_sales_producers(period: Period, channels: tuple[str, ...]) -> set[int]:
+    return set(db.session.scalars(
+        select(SalesDeclaration.producer_id).distinct()
+        .where(SalesDeclaration.status == "accepted", SalesDeclaration.amount_vnd > 0,
+               SalesDeclaration.channel.in_(channels),
+               SalesDeclaration.month >= period.start, SalesDeclaration.month <= period.end)))
+
+
+def declarations_version() -> tuple[int, object]:
+    """Changes whenever a declaration is accepted (or an accepted one superseded): a cache key."""
+    return tuple(db.session.execute(
+        select(func.count(SalesDeclaration.id), func.max(SalesDeclaration.decided_at))
+        .where(SalesDeclaration.status.in_(("accepted", "superseded")))).one())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ def province_targets():
 @bp.get("/programme")
 def public():
     period = _period()
-    figures = cached(("programme-public", period, programme.ledger_version()),
+    figures = cached(("programme-public", period, programme.ledger_version(), programme.declarations_version()),
                      lambda: programme.public_figures(period))
     return render_template("reports/programme_public.html", figures=figures,
                            charts=programme_charts.public_charts(figures))

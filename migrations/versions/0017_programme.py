@@ -1,7 +1,7 @@
 """programme targets: periods, national targets (seeded: Decision 919/QĐ-TTg, 2021–2025), province targets; monthly sales summaries
 
 Revision ID: 0017_programme
-Revises: 0012_throttle
+Revises: 0016_declared_sales (the lead re-chains)
 Create Date: 2026-12-04 19:30:00
 
 The summaries (`reports/summaries.py`) are filled from the ledger as it stands, with the same
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_programme"
-down_revision = "0012_throttle"
+down_revision = "0016_declared_sales"
 branch_labels = None
 depends_on = None
 

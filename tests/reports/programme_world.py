@@ -21,6 +21,13 @@ Sales (net, VND):
   o5 P4 COD 1 vase, delivered 20 Feb                                   Feb +30.000
   o6 P7 card 1 rice, paid 11 Feb, cancelled 12 Feb                     Feb 0 (+70.000 −70.000)
   o7 P1 COD 1 tea, delivered 1 Apr 00:00 VN (31 Mar 17:00 UTC)         outside the period
+
+Declarations (off the platform, never in the ledger's figures):
+  P3 e-commerce, Feb 2026, 400.000, accepted          -> P3 sold through a modern channel
+  P7 traditional market, Feb 2026, 900.000, accepted   (not a modern channel)
+  P7 convenience stores, Mar 2026, 100.000, submitted  (not accepted: not counted)
+  P5 e-commerce, Feb 2026, 500.000, accepted           (P5 is not an OCOP producer)
+  P2 convenience stores, Apr 2026, 100.000, accepted   (outside the period)
 """
 from __future__ import annotations
 
@@ -31,8 +38,9 @@ from marketplace.extensions import db
 from marketplace.invoicing import services as invoicing
 from marketplace.orders import services as orders
 from marketplace.producers.models import Producer
+from marketplace.reports import declarations
 from marketplace.reports.targets import seed_national_targets
-from tests.factories import make_buyer_organisation, make_certificate, make_producer, make_product
+from tests.factories import make_buyer_organisation, make_certificate, make_producer, make_product, make_user
 from tests.invoicing.helpers import deliver, supermarket_order
 from tests.orders.helpers import place
 from tests.reports.helpers import pay_by_card, ship_and_deliver
@@ -100,4 +108,15 @@ def build_programme_world() -> ProgrammeWorld:
     db.session.commit()
     o7 = place([(tea, 1)])
     ship_and_deliver(o7.producer_orders[0], datetime(2026, 3, 31, 17, 0))
+    reviewer = make_user("reviewer@example.vn", is_admin=True)
+    for producer, month, channel, amount, accept in (
+        (p3, "2026-02", "ecommerce", "400000", True), (p7, "2026-02", "traditional_market", "900000", True),
+        (p7, "2026-03", "convenience_store", "100000", False), (p5, "2026-02", "ecommerce", "500000", True),
+        (p2, "2026-04", "convenience_store", "100000", True),
+    ):
+        declaration = declarations.declare(producer.id, None, declarations.DeclaredFigures(month, channel, amount),
+                                           today=date(2026, 5, 10))
+        if accept:
+            declarations.decide(declaration, reviewer, "accept")
+    db.session.commit()
     return ProgrammeWorld({"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5, "p6": p6, "p7": p7})

@@ -39,7 +39,7 @@ def test_every_figure_of_the_national_dashboard(world) -> None:  # noqa: ANN001
         "products_5star": (1, None),
         "new_products_3plus": (1, None),  # the herb, first certified 1 Feb 2026
         "modern_channel_share": (2, 4),  # P1 and P2 of P1, P2, P3, P7 (P3 refunded, P7 cancelled)
-        "modern_channel_share_declared": (2, 4),
+        "modern_channel_share_declared": (3, 4),  # and P3, by its accepted e-commerce declaration
         "cooperative_share": (1, 4),
         "enterprise_share": (2, 4),
         "circular_share": (1, 4),  # P7 is green verified but declared no circular practice
@@ -112,6 +112,10 @@ def test_the_drill_down_lists_the_producers_behind_a_figure(world) -> None:  # n
                                                           ("HTX Chè Hà Giang", 300_000)]
     assert {r.name for r in programme.drill_down(Q1, "craft_village_share")} == {
         "HTX Chè Hà Giang", "Công ty Rượu Vân", "Hộ Thuốc Nam"}
+    assert {r.name for r in programme.drill_down(Q1, "modern_channel_share_declared")} == {
+        "HTX Chè Hà Giang", "Công ty Rượu Vân", "Hộ Thuốc Nam"}  # P3 by its accepted declaration
+    march = programme.Period(date(2026, 3, 1), date(2026, 3, 1))
+    assert values(programme.dashboard(march))["modern_channel_share_declared"] == (0, 4)  # submitted only
     with pytest.raises(KeyError):
         programme.drill_down(Q1, "nonsense")
 
