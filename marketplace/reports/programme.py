@@ -119,17 +119,16 @@ def _month(text: str | None) -> date | None:
         return None
 
 
+_FORMER_NAMES: dict[str, str] = {slugify(former): former for p in PROVINCES_BY_CODE.values() for former in p.former}
+
+
 def province_label(code: str | None) -> str:
     """A current or former province's name (former codes are slugs of their names)."""
     if not code:
         return "—"
     if code in PROVINCES_BY_CODE:
         return province_name(code)
-    for province in PROVINCES_BY_CODE.values():
-        for former in province.former:
-            if slugify(former) == code:
-                return former
-    return code
+    return _FORMER_NAMES.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -665,5 +664,4 @@ def ledger_version() -> int:
 
 def former_provinces() -> list[tuple[str, str]]:
     """(code, name) of the 63 pre-2025 units."""
-    names = sorted({former for p in PROVINCES_BY_CODE.values() for former in p.former}, key=fold)
-    return [(slugify(name), name) for name in names]
+    return sorted(_FORMER_NAMES.items(), key=lambda item: fold(item[1]))
