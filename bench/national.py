@@ -89,6 +89,7 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
 
     from marketplace.reference import PROVINCES
     from marketplace.text import slugify
+    from marketplace.timeutil import add_months
 
     rng = random.Random(seed)
     producers_n = max(30, int(10_000 * scale))
@@ -141,7 +142,7 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
             if certified:
                 cert_id += 1
                 issued = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 900))
-                expires = issued.replace(year=issued.year + 3)
+                expires = add_months(issued, 36)
                 certificates.add(cert_id, product_id, stars, {3: 60, 4: 80, 5: 95}[stars], f"OCOP-{cert_id}",
                                  "central" if stars == 5 else "province", "Quyết định 1/QĐ-UBND", issued, expires,
                                  "verified", now)
