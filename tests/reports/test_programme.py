@@ -186,3 +186,15 @@ def test_a_summary_that_drifts_from_the_ledger_is_reported(world) -> None:  # no
                        .values(amount_vnd=1))
     assert summaries.differences() == [
         "producer month ('2026-01', 1, 'online'): ledger (200000, 2), summary (1, 2)"]
+
+
+def test_ledger_check_reports_summary_drift(world, app) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from marketplace.reports import summaries
+
+    assert app.test_cli_runner().invoke(args=["ledger", "check"]).exit_code == 0
+    db.session.execute(update(summaries.SalesCellMonth).values(amount_vnd=0))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["ledger", "check"])
+    assert result.exit_code == 1 and "cell month" in result.output
