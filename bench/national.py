@@ -72,8 +72,6 @@ class Copy:
     def add(self, *values: object) -> None:
         self.buffer.write("\t".join(self._text(v) for v in values) + "\n")
         self.count += 1
-        if self.count % 200_000 == 0:
-            self.flush()
 
     def flush(self) -> None:
         data = self.buffer.getvalue()
@@ -169,6 +167,9 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
         order_id = line_id = entry_id = 0
         while line_id < lines_target:
             order_id += 1
+            if order_id % 50_000 == 0:  # parents before children: the foreign keys are checked at once
+                for table in (orders, parts, lines, entries):
+                    table.flush()
             supermarket = rng.random() < 0.15
             channel = "supermarket" if supermarket else "online"
             method = "invoice" if supermarket else rng.choice(("cod", "card"))
