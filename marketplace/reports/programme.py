@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from marketplace.catalog.models import Certification, Product
 from marketplace.extensions import db
@@ -424,19 +424,20 @@ def _cell_breakdown(period: Period, column, province: str | None, units: str) ->
 
 def monthly_trend(period: Period, producer_ids: set[int] | None) -> list[MonthPoint]:
     """Net sales and the number of producers with net sales > 0, per month of the period."""
-    month = SalesProducerMonth.month
-    query = (select(month, SalesProducerMonth.producer_id, func.sum(SalesProducerMonth.amount_vnd))
-             .where(*_months_of(SalesProducerMonth, period))
-             .group_by(month, SalesProducerMonth.producer_id))
+    per_producer = (select(SalesProducerMonth.month.label("month"),
+                           func.sum(SalesProducerMonth.amount_vnd).label("amount"))
+                    .where(*_months_of(SalesProducerMonth, period))
+                    .group_by(SalesProducerMonth.month, SalesProducerMonth.producer_id))
     if producer_ids is not None:
-        query = query.where(SalesProducerMonth.producer_id.in_(producer_ids))
-    totals: dict[str, int] = defaultdict(int)
-    sellers: dict[str, int] = defaultdict(int)
-    contributors: dict[str, int] = defaultdict(int)
-    for m, _pid, amount in db.session.execute(query):
-        totals[m] += int(amount)
-        sellers[m] += int(amount) > 0
-        contributors[m] += 1
+        per_producer = per_producer.where(SalesProducerMonth.producer_id.in_(producer_ids))
+    cell = per_producer.subquery()
+    query = (select(cell.c.month, func.sum(cell.c.amount), func.count(case((cell.c.amount > 0, 1))),
+                    func.count()).group_by(cell.c.month))  # one row per month, summed in the database
+    totals: dict[str, int] = {}
+    sellers: dict[str, int] = {}
+    contributors: dict[str, int] = {}
+    for m, amount, selling, count in db.session.execute(query):
+        totals[m], sellers[m], contributors[m] = int(amount), int(selling), int(count)
     return [MonthPoint(m, totals.get(m, 0), sellers.get(m, 0), contributors.get(m, 0)) for m in period.months()]
 
 
