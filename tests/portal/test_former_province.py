@@ -14,6 +14,23 @@ from tests.orders.helpers import place
 from tests.reports.helpers import ship_and_deliver
 
 
+@pytest.fixture(autouse=True)
+def english(app):  # noqa: ANN001, ANN201
+    """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def web(client):  # noqa: ANN001, ANN201
+    from tests.conftest import FormClient
+
+    client.set_cookie("lang", "en")
+    return FormClient(client)
+
+
 def test_the_choice_is_one_of_the_provinces_that_merged_into_the_current_one(app, web) -> None:  # noqa: ANN001
     producer = make_producer(province_code="tuyen-quang")
     owner = make_producer_member(producer)

@@ -25,6 +25,24 @@ from tests.reports.world import build_sales_world
 Q1 = Period.quarter(2026, 1)
 
 
+@pytest.fixture(autouse=True)
+def english(app):  # noqa: ANN001, ANN201
+    """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def web(client):  # noqa: ANN001, ANN201
+    from tests.conftest import FormClient
+
+    client.set_cookie("lang", "en")
+    return FormClient(client)
+
+
+
 def _declare(producer_id: int, month: str, channel: str, amount: int, decision: str | None, admin) -> None:  # noqa: ANN001
     declaration = declarations.declare(
         producer_id, None, DeclaredFigures(month, channel, str(amount)), today=date(2026, 12, 1)

@@ -13,6 +13,23 @@ from marketplace.reports.models import SalesDeclaration
 from tests.factories import make_producer, make_producer_member, make_user
 
 
+@pytest.fixture(autouse=True)
+def english(app):  # noqa: ANN001, ANN201
+    """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def web(client):  # noqa: ANN001, ANN201
+    from tests.conftest import FormClient
+
+    client.set_cookie("lang", "en")
+    return FormClient(client)
+
+
 @pytest.fixture
 def owner(app):  # noqa: ANN001, ANN201
     user = make_producer_member(make_producer(name="HTX Khai Báo"))
@@ -66,11 +83,11 @@ def test_an_administrator_queries_and_the_producer_corrects_then_it_is_accepted(
     declaration_id = db.session.scalar(select(SalesDeclaration.id))
     admin = make_user("admin@example.vn", is_admin=True)
     db.session.commit()
-    from flask import Flask  # noqa: F401 - a second client for the administrator
-
     from tests.conftest import FormClient
 
-    admin_web = FormClient(app.test_client()).sign_in(admin)
+    admin_client = app.test_client()
+    admin_client.set_cookie("lang", "en")
+    admin_web = FormClient(admin_client).sign_in(admin)
     assert "HTX Khai Báo" in admin_web.get("/admin/declarations/").get_data(as_text=True)
     response = admin_web.post(
         f"/admin/declarations/{declaration_id}/decide",
@@ -101,7 +118,9 @@ def test_a_query_without_a_message_is_refused(owner, web, app) -> None:  # noqa:
     db.session.commit()
     from tests.conftest import FormClient
 
-    admin_web = FormClient(app.test_client()).sign_in(admin)
+    admin_client = app.test_client()
+    admin_client.set_cookie("lang", "en")
+    admin_web = FormClient(admin_client).sign_in(admin)
     response = admin_web.post(f"/admin/declarations/{declaration_id}/decide", data={"decision": "reject"})
     assert response.status_code == 302
     assert "Write the question or the reason" in admin_web.get(response.headers["Location"]).get_data(
