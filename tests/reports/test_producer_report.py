@@ -227,3 +227,16 @@ def test_a_bad_period_falls_back_to_this_year_with_a_message(world, web) -> None
     response = web.get("/portal/reports/?kind=month&value=2026-13")
     assert response.status_code == 200 and "Choose a valid period." in response.get_data(as_text=True)
     assert web.get("/portal/reports/export.csv?kind=month&value=2026-13").status_code == 400
+
+
+def test_the_report_runs_a_fixed_number_of_statements_however_much_was_sold(world, count_queries) -> None:  # noqa: ANN001
+    def statements() -> int:
+        db.session.expire_all()
+        with count_queries() as counter:
+            producer_report.producer_report(world.a.id, Q1)
+        return counter.count
+
+    before = statements()
+    for day in range(1, 20):
+        ship_and_deliver(place([(world.honey, 1)]).producer_orders[0], datetime(2026, 3, day, 3, 0))
+    assert statements() == before <= 11
