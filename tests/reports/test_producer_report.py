@@ -75,8 +75,8 @@ def test_every_figure_of_the_report_to_the_dong(world) -> None:  # noqa: ANN001
     assert report.platform_share == Fraction(1_020_000, 1_820_000)
     assert report.modern_share == Fraction(1_520_000, 1_820_000)
     assert (producer_report.percent(report.platform_share), producer_report.percent(report.modern_share)) == (
-        "56,0 %",
-        "83,5 %",
+        "56.0 %",
+        "83.5 %",
     )
     assert report.platform_channels == ["supermarket", "online"]
     assert report.declared_channels == ["ecommerce", "traditional_market"]
