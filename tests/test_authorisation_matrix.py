@@ -358,6 +358,8 @@ RULES: dict[tuple[str, str], list[Rule]] = {
              {"note": "Không cần"})],
     ("wholesale.settings", "GET"): [Rule(url("/buyer/settings"), buyer_members(200))],
     ("wholesale.settings", "POST"): [Rule(url("/buyer/settings"), buyer_members(302))],
+    ("portal.former_province", "GET"): [Rule(url("/portal/former-province"), producer_members(200))],
+    ("portal.set_former_province", "POST"): [Rule(url("/portal/former-province"), producer_members(400))],
     # Sales reports and declared sales: a producer's own figures only; decisions are administrators'.
     ("producer_reports.report", "GET"): [Rule(url("/portal/reports/?kind=year&value=2026"), producer_members(200))],
     ("producer_reports.export", "GET"): [Rule(url("/portal/reports/export.csv"), producer_members(200)),

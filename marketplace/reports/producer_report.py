@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -128,11 +129,13 @@ class ProducerReport:
 
 
 def percent(share: Fraction | None) -> str:
-    """A share as shown: one decimal, Vietnamese comma ("62,5 %"); "—" when there is nothing."""
+    """A share as shown: one decimal ("62,5 %" in Vietnamese, "62.5 %" in English); "—" when
+    there is nothing to divide."""
     if share is None:
         return "—"
     tenths = round(share * 1000)
-    return f"{tenths // 10},{tenths % 10} %"
+    mark = "," if str(get_locale() or "vi") == "vi" else "."
+    return f"{tenths // 10}{mark}{tenths % 10} %"
 
 
 def _ordered(codes: set[str]) -> list[str]:

@@ -84,7 +84,7 @@ def _chart(report: producer_report.ProducerReport):  # noqa: ANN202
         series,
         title=_("Revenue by month and channel"),
         value_label="VND",
-        width_in=max(7.5, 0.9 * len(months) * max(1, len(series)) ** 0.5),
+        width_in=min(12.0, max(7.5, 0.5 * len(months) * len(series) ** 0.5)),
     )
 
 

@@ -27,6 +27,24 @@ from tests.factories import make_producer, make_producer_member, make_user
 TODAY = date(2026, 5, 14)
 
 
+@pytest.fixture(autouse=True)
+def english(app):  # noqa: ANN001, ANN201
+    """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def web(client):  # noqa: ANN001, ANN201
+    from tests.conftest import FormClient
+
+    client.set_cookie("lang", "en")
+    return FormClient(client)
+
+
+
 def _figures(
     month: str = "2026-04",
     channel: str = "ecommerce",

@@ -25,6 +25,24 @@ from tests.reports.world import build_sales_world
 Q1 = Period.quarter(2026, 1)
 
 
+@pytest.fixture(autouse=True)
+def english(app):  # noqa: ANN001, ANN201
+    """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def web(client):  # noqa: ANN001, ANN201
+    from tests.conftest import FormClient
+
+    client.set_cookie("lang", "en")
+    return FormClient(client)
+
+
+
 def _declare(producer_id: int, month: str, channel: str, amount: int, decision: str | None, admin) -> None:  # noqa: ANN001
     declaration = declarations.declare(
         producer_id, None, DeclaredFigures(month, channel, str(amount)), today=date(2026, 12, 1)
@@ -57,8 +75,8 @@ def test_every_figure_of_the_report_to_the_dong(world) -> None:  # noqa: ANN001
     assert report.platform_share == Fraction(1_020_000, 1_820_000)
     assert report.modern_share == Fraction(1_520_000, 1_820_000)
     assert (producer_report.percent(report.platform_share), producer_report.percent(report.modern_share)) == (
-        "56,0 %",
-        "83,5 %",
+        "56.0 %",
+        "83.5 %",
     )
     assert report.platform_channels == ["supermarket", "online"]
     assert report.declared_channels == ["ecommerce", "traditional_market"]
@@ -209,3 +227,16 @@ def test_a_bad_period_falls_back_to_this_year_with_a_message(world, web) -> None
     response = web.get("/portal/reports/?kind=month&value=2026-13")
     assert response.status_code == 200 and "Choose a valid period." in response.get_data(as_text=True)
     assert web.get("/portal/reports/export.csv?kind=month&value=2026-13").status_code == 400
+
+
+def test_the_report_runs_a_fixed_number_of_statements_however_much_was_sold(world, count_queries) -> None:  # noqa: ANN001
+    def statements() -> int:
+        db.session.expire_all()
+        with count_queries() as counter:
+            producer_report.producer_report(world.a.id, Q1)
+        return counter.count
+
+    before = statements()
+    for day in range(1, 20):
+        ship_and_deliver(place([(world.honey, 1)]).producer_orders[0], datetime(2026, 3, day, 3, 0))
+    assert statements() == before <= 11
