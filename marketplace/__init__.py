@@ -138,6 +138,14 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(traceability_bp)
     app.register_blueprint(payouts_bp)
+    from marketplace.reports import views as reports_views
+
+    app.register_blueprint(reports_views.bp)
+    app.register_blueprint(reports_views.declarations_bp)
+    app.register_blueprint(reports_views.admin_bp)
+    from marketplace.reports.programme_views import bp as programme_bp
+
+    app.register_blueprint(programme_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

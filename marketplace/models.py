@@ -26,7 +26,6 @@ from marketplace.portal.models import StockAdjustment  # noqa: F401
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment  # noqa: F401
 from marketplace.wholesale.models import OrderList, OrderListLine  # noqa: F401
 from marketplace.throttle import ThrottleCounter  # noqa: F401
-from marketplace.reports.models import SalesEntry  # noqa: F401
 from marketplace.api.models import (  # noqa: F401
     ApiToken,
     IdempotencyKey,
@@ -36,3 +35,6 @@ from marketplace.api.models import (  # noqa: F401
 )
 from marketplace.traceability.models import Batch, BatchStockReceipt, OrderLineBatch  # noqa: F401
 from marketplace.payouts.models import CommissionRate, PayoutAccount, PayoutLine, PayoutRun, PayoutStatement, WithholdingRate  # noqa: F401
+from marketplace.reports.models import SalesDeclaration, SalesEntry  # noqa: F401
+from marketplace.reports.targets import ProgrammePeriod, ProgrammeTarget, ProvinceTarget  # noqa: F401
+from marketplace.reports.summaries import SalesCellMonth, SalesProducerMonth  # noqa: F401

@@ -50,6 +50,7 @@ def _load_provinces() -> tuple[Province, ...]:
 PROVINCES: tuple[Province, ...] = _load_provinces()
 PROVINCES_BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 FORMER_PROVINCES: tuple[str, ...] = tuple(sorted({n for p in PROVINCES for n in p.former}))
+_FORMER_NAMES: dict[str, str] = {slugify(n): n for n in FORMER_PROVINCES}
 
 # Every way to name a province, folded: current and former names, with or without diacritics,
 # slugs, and the common "TP. Hồ Chí Minh" / "Thừa Thiên Huế" spellings.
@@ -96,6 +97,35 @@ def sole_former_province_code(code: str) -> str | None:
     if province is None or len(province.former) != 1:
         return None
     return slugify(province.former[0])
+
+
+def former_provinces_of(code: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the pre-July-2025 units that merged into province `code`: the choices for
+    a producer's former province.
+
+    >>> former_provinces_of("tuyen-quang")
+    (('tuyen-quang', 'Tuyên Quang'), ('ha-giang', 'Hà Giang'))
+    """
+    province = PROVINCES_BY_CODE.get(code)
+    return tuple((slugify(name), name) for name in province.former) if province else ()
+
+
+def former_province_name(code: str) -> str:
+    """The name of a pre-July-2025 unit from its code (slug), or the code when unknown."""
+    return _FORMER_NAMES.get(code, code)
+
+
+def default_former_province_code(code: str) -> str | None:
+    """The former unit a producer in province `code` is taken to be in when nothing else is
+    known: the one it continues alone, else the one of the same name (Thái Nguyên for Thái
+    Nguyên, not Bắc Kạn), else None."""
+    sole = sole_former_province_code(code)
+    if sole is not None:
+        return sole
+    province = PROVINCES_BY_CODE.get(code)
+    if province is not None and province.name in province.former:
+        return slugify(province.name)
+    return None
 
 
 def province_name(code: str) -> str:
@@ -212,9 +242,17 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("online", _l("Online (consumers)"), modern=True, on_platform=True),
     Channel("ecommerce", _l("Other e-commerce platforms"), modern=True, on_platform=False),
     Channel("convenience_store", _l("Convenience-store chains"), modern=True, on_platform=False),
+    Channel("supermarket_offline", _l("Supermarket chains (off the platform)"), modern=True,
+            on_platform=False),
     Channel("traditional_market", _l("Traditional markets"), modern=False, on_platform=False),
+    # Export and direct sales (the producer's own shop, fairs, visitors) are neither on the
+    # platform nor modern retail channels in the sense of Decision 919/QĐ-TTg.
+    Channel("export", _l("Export"), modern=False, on_platform=False),
+    Channel("direct", _l("Direct sales (own shop, fairs, visitors)"), modern=False, on_platform=False),
 )
 CHANNELS_BY_CODE: dict[str, Channel] = {c.code: c for c in CHANNELS}
+# What producers declare: the sales the platform cannot see.
+DECLARABLE_CHANNELS: tuple[Channel, ...] = tuple(c for c in CHANNELS if not c.on_platform)
 
 # OCOP classes: only 3★ and above are OCOP products (Decision 148/QĐ-TTg).
 STAR_CLASSES = (3, 4, 5)

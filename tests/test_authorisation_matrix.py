@@ -241,6 +241,19 @@ RULES: dict[tuple[str, str], list[Rule]] = {
                                Rule(url("/admin/verification/rights/{right_a}"), admin_only())],
     ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
     ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
+    # The programme: the dashboard, its drill-down, exports and the provinces' targets for
+    # administrators (an empty target form comes back with its errors: 422); public figures for all.
+    ("programme.dashboard", "GET"): [Rule(url("/admin/programme?start=2026-01&end=2026-12&province=ha-noi"),
+                                          admin_only())],
+    ("programme.drill_down", "GET"): [Rule(url("/admin/programme/producers?metric=modern_channel_share"),
+                                           admin_only()),
+                                      Rule(url("/admin/programme/producers?metric=nonsense"), admin_only(404))],
+    ("programme.export", "GET"): [Rule(url("/admin/programme.csv"), admin_only()),
+                                  Rule(url("/admin/programme.xlsx"), admin_only())],
+    ("programme.ledger_export", "GET"): [Rule(url("/admin/programme/ledger.csv"), admin_only())],
+    ("programme.province_targets", "GET"): [Rule(url("/admin/programme/targets"), admin_only())],
+    ("programme.province_targets", "POST"): [Rule(url("/admin/programme/targets"), admin_only(422))],
+    ("programme.public", "GET"): [Rule(url("/programme"), everyone(200))],
     # OCOP certificates and GI/mark rights: producers for their own products, scans for the
     # owning producer and administrators (404 to anyone else), history and revocation for administrators.
     ("certification.certificates", "GET"): [Rule(url("/portal/certificates"), producer_owners(200))],
@@ -436,6 +449,24 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("traceability.admin_batches", "GET"): [Rule(url("/admin/batches"), admin_only())],
     ("traceability.admin_recall", "POST"): [Rule(url("/admin/batches/{batch_b_to_recall}/recall"), admin_only(302),
                                                  {"reason": "Kiểm nghiệm không đạt"})],
+    ("portal.former_province", "GET"): [Rule(url("/portal/former-province"), producer_members(200))],
+    ("portal.set_former_province", "POST"): [Rule(url("/portal/former-province"), producer_members(400))],
+    # Sales reports and declared sales: a producer's own figures only; decisions are administrators'.
+    ("producer_reports.report", "GET"): [Rule(url("/portal/reports/?kind=year&value=2026"), producer_members(200))],
+    ("producer_reports.export", "GET"): [Rule(url("/portal/reports/export.csv"), producer_members(200)),
+                                         Rule(url("/portal/reports/export.xlsx"), producer_members(200))],
+    ("declarations.index", "GET"): [Rule(url("/portal/declarations/"), producer_members(200))],
+    ("declarations.create", "POST"): [Rule(url("/portal/declarations/"), producer_members(400))],  # empty form
+    ("declarations.detail", "GET"): [Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(200))],
+    ("declarations.correct", "POST"): [Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(400))],
+    ("declarations.evidence", "GET"): [
+        Rule(url("/portal/declarations/{declaration_a}/evidence"), producer_a_only(200))],
+    ("declarations_admin.queue", "GET"): [Rule(url("/admin/declarations/"), admin_only(200))],
+    ("declarations_admin.admin_detail", "GET"): [Rule(url("/admin/declarations/{declaration_a}"), admin_only(200))],
+    ("declarations_admin.decide", "POST"): [
+        Rule(url("/admin/declarations/{declaration_a}/decide"), admin_only(302))],
+    ("declarations_admin.admin_evidence", "GET"): [
+        Rule(url("/admin/declarations/{declaration_a}/evidence"), admin_only(200))],
 }
 
 
@@ -495,6 +526,16 @@ def build_world(app: Flask) -> World:
 
     storage.save_document("matrix/certificate.pdf", b"%PDF-1.4 matrix")
     storage.save_document("matrix/right.pdf", b"%PDF-1.4 matrix")
+    from datetime import date
+
+    from marketplace.reports.models import SalesDeclaration
+
+    storage.save_document("matrix/declaration.pdf", b"%PDF-1.4 matrix")
+    declaration_a = SalesDeclaration(producer_id=producer_a.id, month=date(2026, 1, 1), channel="ecommerce",
+                                     amount_vnd=1_000_000, evidence_key="matrix/declaration.pdf",
+                                     evidence_media_type="application/pdf", status="submitted")
+    db.session.add(declaration_a)
+    db.session.commit()
     from marketplace.orders import services as orders
     from marketplace.orders.views import access_key
 
@@ -602,6 +643,7 @@ def build_world(app: Flask) -> World:
             "lot_a": batch_a.lot_code,
             "product_b_slug": product_b.slug,
             "lot_b": batch_b.lot_code,
+            "declaration_a": declaration_a.id,
             **wholesale_ids,
         },
     )

@@ -338,3 +338,21 @@ def test_generated_rights_are_granted_only_where_the_protection_applies(app: Fla
         .join(Producer, Producer.id == Product.producer_id)
     ).all()
     assert rows and all(owner == maker for owner, maker in rows)
+
+
+def test_every_demo_and_generated_producer_has_a_former_province_that_merged_into_its_own(
+    demo_loaded: str,
+) -> None:
+    from marketplace.demo.generated import plan_generated_catalogue
+    from marketplace.reference import former_provinces_of
+
+    producers = db.session.scalars(select(Producer)).all()
+    rows = [(p.slug, p.province_code, p.former_province_code) for p in producers]
+    rows += [(r["slug"], r["province_code"], r["former_province_code"])
+             for r in plan_generated_catalogue(60, seed=3).producers]
+    for slug, province, former in rows:
+        assert former in {code for code, _ in former_provinces_of(province)}, slug
+    by_slug = {slug: former for slug, _, former in rows}
+    assert by_slug["htx-che-shan-tuyet-phin-ho"] == "ha-giang"  # named in the data
+    assert by_slug["htx-che-tan-cuong-xanh"] == "thai-nguyen"  # the unit of the same name
+    assert by_slug["htx-tinh-dau-tram-phong-dien"] == "thua-thien-hue"

@@ -5,9 +5,13 @@ import pytest
 
 from marketplace.reference import (
     CHANNELS_BY_CODE,
+    DECLARABLE_CHANNELS,
     FORMER_PROVINCES,
     PRODUCT_GROUPS,
     PROVINCES,
+    default_former_province_code,
+    former_province_name,
+    former_provinces_of,
     resolve_province,
 )
 from marketplace.text import fold, slugify
@@ -58,9 +62,20 @@ def test_six_product_groups_each_with_subgroups() -> None:
     assert all(len(g.subgroups) >= 2 for g in PRODUCT_GROUPS)
 
 
-def test_only_traditional_markets_are_not_a_modern_channel() -> None:
-    assert {c for c, ch in CHANNELS_BY_CODE.items() if not ch.modern} == {"traditional_market"}
+def test_traditional_markets_export_and_direct_sales_are_not_modern_channels() -> None:
+    not_modern = {c for c, ch in CHANNELS_BY_CODE.items() if not ch.modern}
+    assert not_modern == {"traditional_market", "export", "direct"}
     assert {c for c, ch in CHANNELS_BY_CODE.items() if ch.on_platform} == {"supermarket", "online"}
+    assert {c.code for c in DECLARABLE_CHANNELS} == {
+        "ecommerce", "convenience_store", "supermarket_offline", "traditional_market", "export", "direct"}
+
+
+def test_the_former_provinces_of_a_province_are_those_that_merged_into_it() -> None:
+    assert former_provinces_of("thai-nguyen") == (("thai-nguyen", "Thái Nguyên"), ("bac-kan", "Bắc Kạn"))
+    assert default_former_province_code("thai-nguyen") == "thai-nguyen"  # the unit of the same name
+    assert default_former_province_code("hue") == "thua-thien-hue"  # continues one unit alone
+    assert former_province_name("ha-giang") == "Hà Giang"
+    assert len(FORMER_PROVINCES) == 63
 
 
 def test_folding_strips_vietnamese_diacritics_including_d_bar() -> None:

@@ -40,7 +40,7 @@ SEED_DEMO_DIGESTS: dict[str, str] = {
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "1f0fa1a0f0663a21569a2ef9ba13f34abc2e9331912bad1a8899d1fe2216e181",
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
-    "producers": "b18a8ead8acfa55ccee1fe34038fb1645f2d28e20220852aa0a721a3402a2ac0",
+    "producers": "44a1ee315cc8b5ae796058353c90b40328d825ae3fa56e328217144660f1df5f",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
     # 0016_traceability: products gained gtin, monthly_capacity and season_months (None, None, 4095 in the
     # demo); 0018_english_names: name_en and description_en. Without those columns the rows give the
@@ -58,7 +58,7 @@ SEED_DEMO_GENERATED_DIGESTS: dict[str, str] = {
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "6f7abc5986862434fa9f841352749d5ceaeeab5da86173fbe4bc2e6bae5d9e69",
     "producer_memberships": "8c43803cc743a597d3f5046f1225450dfb3aa40d56d31ea1d4b27ff0ee8bcec7",
-    "producers": "8c5bae1715c71260c7ba3ecd33324b03ae7053c5dad7d9b1329851977803e1bc",
+    "producers": "bc7f61785ac86adea0f54ba80c59ee758a826439289754762c366cb89ed260de",
     "product_images": "806c7a74ef16867c4f86c22bf3235771e8594ea63322f4eee7ae16dba5e8333b",
     "products": "acf34c5795be60c89a400dd21fc08274e98af02c3414ea980f1d5c4a4ec6fc58",  # 0016, 0018: as above
     "protection_rights": "c7ce41d5f7c915927949b7438643f306e749e67e605d6f788db06785dc3af8af",

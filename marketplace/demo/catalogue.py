@@ -47,6 +47,7 @@ from marketplace.reference import (
     STAR_SCORE_RANGES,
     UNITS,
     EntityType,
+    default_former_province_code,
     resolve_province,
 )
 from marketplace.text import slugify
@@ -108,6 +109,8 @@ def validate_demo_data(data: Catalogue | None = None) -> None:
             former = resolve_province(producer.former_province)
             if former is None or former.code != producer.province_code:
                 problems.append(f"{where}: {producer.former_province} is not in {producer.province_code}")
+        elif default_former_province_code(producer.province_code) is None:
+            problems.append(f"{where}: name the former province of {producer.province_code}")
         if producer.entity_type not in {e.value for e in EntityType}:
             problems.append(f"{where}: unknown entity type {producer.entity_type}")
         if producer.verification_status not in VERIFICATION_STATUSES:
@@ -229,6 +232,13 @@ def ensure_protections(session: Session) -> dict[str, int]:
     return ids
 
 
+def _former_province_code(spec: ProducerSpec) -> str | None:
+    """The unit before July 2025: the one the data names, else the one of the same name."""
+    if spec.former_province:
+        return slugify(spec.former_province)
+    return default_former_province_code(spec.province_code)
+
+
 def _build_producer(spec: ProducerSpec, index: int) -> Producer:
     verified = spec.verification_status == "verified"
     verified_on = spec.verified_on or date(2024, 2, 1) + timedelta(days=13 * index)
@@ -240,6 +250,7 @@ def _build_producer(spec: ProducerSpec, index: int) -> Producer:
         code=spec.code,
         tax_code=spec.tax_code,  # invented: 99… is no province's prefix, so never a real firm's
         province_code=spec.province_code,
+        former_province_code=_former_province_code(spec),
         commune=spec.commune,
         craft_village=spec.craft_village,
         story=spec.story,

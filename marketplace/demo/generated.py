@@ -252,6 +252,7 @@ def _plan_producer(
         "code": f"G{prefix[1:-1]}P{index}",  # unique per run and seed, like the slug
         "tax_code": f"98{int(prefix[1:-1]) % 100:02d}{index % 1_000_000:06d}",  # 98…: no province's
         "province_code": province.code,
+        "former_province_code": slugify(former),
         "commune": f"Xã {place}",
         "craft_village": f"Làng nghề {place}" if group == "handicrafts" and rng.random() < 0.5 else None,
         "story": story,

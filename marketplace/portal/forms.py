@@ -201,3 +201,7 @@ class TaxCodeForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), render_kw={"accept": ".csv,text/csv"})
+
+
+class FormerProvinceForm(FlaskForm):
+    former_province = SelectField(_l("Province before July 2025"), choices=[])

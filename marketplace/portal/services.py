@@ -21,6 +21,7 @@ from marketplace.portal.models import STOCK_REASONS, StockAdjustment
 from marketplace.portal.validation import ListingData
 from marketplace.producers.models import Producer
 from marketplace.producers.tax_codes import normalise_tax_code
+from marketplace.reference import former_provinces_of
 from marketplace.text import slugify
 from marketplace.timeutil import today_in_vietnam
 
@@ -517,3 +518,15 @@ def update_listings(producer_id: int, changes: list[ListingChange], *, user_id: 
             adjust_stock(product, "counted", change.stock, note=note, user_id=user_id)
         changed.append(product)
     return changed
+class FormerProvinceError(DomainError):
+    code = "invalid_former_province"
+
+
+def set_former_province(producer: Producer, code: str) -> None:
+    """Record which pre-July-2025 province the producer was in: one of the former units that
+    merged into its current province, so that its sales series read the same either way. Sales
+    already in the ledger keep the province they were written with (rows are never changed)."""
+    if code not in {c for c, _name in former_provinces_of(producer.province_code)}:
+        raise FormerProvinceError(str(_l("Choose one of the provinces that merged into yours.")))
+    producer.former_province_code = code
+    db.session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from marketplace.accounts.forms import EmptyForm
 from marketplace.accounts.permissions import current_producer_membership, producer_can_publish, producer_member_required
@@ -16,6 +17,7 @@ from marketplace.portal import listings_csv, pictures, services
 from marketplace.portal.forms import (
     STOCK_REASON_LABELS,
     AltForm,
+    FormerProvinceForm,
     ImportForm,
     ListingForm,
     MoveForm,
@@ -25,6 +27,7 @@ from marketplace.portal.forms import (
 )
 from marketplace.portal.services import ListingError
 from marketplace.producers.tax_codes import InvalidTaxCode
+from marketplace.reference import former_provinces_of
 from marketplace.site import safe_next
 from marketplace.timeutil import today_in_vietnam
 
@@ -349,3 +352,37 @@ def import_csv():
         db.session.rollback()
     return render_template("portal/import_report.html", report=report,
                            shown=report.errors[:listings_csv.MAX_ERRORS_SHOWN]), 200 if report.ok else 400
+
+
+def _former_province_form(producer) -> FormerProvinceForm:  # noqa: ANN001
+    form = FormerProvinceForm()
+    form.former_province.choices = [SelectChoice(code, name) for code, name in
+                                    former_provinces_of(producer.province_code)]
+    return form
+
+
+@bp.get("/former-province")
+@producer_member_required()
+def former_province():
+    producer = _producer()
+    form = _former_province_form(producer)
+    form.former_province.data = producer.former_province_code
+    return render_template("portal/former_province.html", producer=producer, form=form)
+
+
+@bp.post("/former-province")
+@producer_member_required("owner")
+def set_former_province():
+    producer = _producer()
+    form = _former_province_form(producer)
+    if not form.validate_on_submit():
+        return render_template("portal/former_province.html", producer=producer, form=form), 400
+    try:
+        services.set_former_province(producer, form.former_province.data)
+    except services.FormerProvinceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("portal.former_province"))
+    db.session.commit()
+    flash(_("Saved. Sales from now on are recorded under this former province as well."), "success")
+    return redirect(url_for("portal.former_province"))

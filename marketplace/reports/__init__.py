@@ -10,6 +10,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.reports import ledger
+    from marketplace.reports import ledger, summaries
 
     ledger.init_app(app)
+    summaries.init_app()

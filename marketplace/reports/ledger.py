@@ -57,6 +57,7 @@ from marketplace.orders import signals as order_signals
 from marketplace.orders.models import Order, OrderEvent, ProducerOrder
 from marketplace.producers.models import Producer
 from marketplace.reference import sole_former_province_code
+from marketplace.reports import queries
 from marketplace.reports.models import SalesEntry
 from marketplace.timeutil import VIETNAM
 
@@ -350,27 +351,11 @@ class MonthlySales:
     units: int
 
 
-def _month_in_vietnam():  # noqa: ANN202
-    """`occurred_at` (UTC) as "YYYY-MM" in Asia/Ho_Chi_Minh, in SQL. SQLite has no time zones:
-    Vietnam has kept UTC+7 without daylight saving since 1975, so it adds seven hours."""
-    if db.engine.dialect.name == "postgresql":
-        local = func.timezone("Asia/Ho_Chi_Minh", func.timezone("UTC", SalesEntry.occurred_at))
-        return func.to_char(local, "YYYY-MM")
-    return func.strftime("%Y-%m", SalesEntry.occurred_at, "+7 hours")
-
-
 def sales_by_month(*, producer_id: int | None = None, channel: str | None = None) -> list[MonthlySales]:
-    """Net sales per calendar month in Vietnam, oldest first, for one producer and/or channel."""
-    month = _month_in_vietnam().label("month")
-    query = select(month, func.sum(SalesEntry.amount_vnd), func.sum(SalesEntry.units)).group_by(month)
-    if producer_id is not None:
-        query = query.where(SalesEntry.producer_id == producer_id)
-    if channel is not None:
-        query = query.where(SalesEntry.channel == channel)
-    return [
-        MonthlySales(m, int(amount), int(units))
-        for m, amount, units in db.session.execute(query.order_by(month))
-    ]
+    """Net sales per calendar month in Vietnam, oldest first, for one producer and/or channel
+    (read through the query layer, `queries.by_month`)."""
+    rows = queries.by_month(queries.SalesFilter(producer_id=producer_id, channel=channel))
+    return [MonthlySales(row.key, row.figures.revenue_vnd, row.figures.units) for row in rows]
 
 
 def revenue_by_producer(channel: str | None = None) -> dict[tuple[int, str], int]:

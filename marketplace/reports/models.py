@@ -7,12 +7,23 @@ sum over these rows.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
+from marketplace.reference import DECLARABLE_CHANNELS
+from marketplace.timeutil import utcnow
 
 # sale: a line counts (card paid, cash collected, invoice issued). refund: a counted card part
 # cancelled, its money given back by card. cancellation: any other counted part cancelled.
@@ -73,3 +84,49 @@ class SalesEntry(db.Model):
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     units: Mapped[int]
     occurred_at: Mapped[datetime]  # UTC
+
+
+# submitted: waiting for an administrator; queried: the administrator asked the producer a
+# question (admin_message) and waits for a corrected figure; accepted: counted as declared;
+# rejected: not counted; superseded: an accepted figure replaced by its accepted correction.
+DECLARATION_STATUSES = ("submitted", "queried", "accepted", "rejected", "superseded")
+DECLARABLE_CHANNEL_CODES = tuple(c.code for c in DECLARABLE_CHANNELS)
+
+
+class SalesDeclaration(db.Model):
+    """Sales a producer made outside the platform in one month through one channel, as the
+    producer declares them (never mixed into the ledger's platform figures).
+
+    An accepted declaration is never changed: a correction is a new row whose `supersedes_id`
+    names it, and the old one becomes `superseded` only when the correction is accepted."""
+
+    __tablename__ = "sales_declarations"
+    __table_args__ = (
+        CheckConstraint(_in("status", DECLARATION_STATUSES), name="status"),
+        CheckConstraint(_in("channel", DECLARABLE_CHANNEL_CODES), name="channel"),
+        CheckConstraint("amount_vnd >= 0", name="amount_not_negative"),
+        CheckConstraint("units IS NULL OR units >= 0", name="units_not_negative"),
+        Index("ix_sales_declarations_producer_month", "producer_id", "month"),
+    )
+    organisation_scope = ("producer", "producer_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    month: Mapped[date]  # the first day of the month, in Vietnam's calendar
+    channel: Mapped[str] = mapped_column(String(32))
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    units: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_key: Mapped[str | None] = mapped_column(String(255))  # a private document (storage)
+    evidence_media_type: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("sales_declarations.id"), unique=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    admin_message: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.month:%Y-%m}"
