@@ -20,6 +20,8 @@ run: setup
 
 ## test: install what the tests need, check the import contracts (pyproject.toml) and run them all
 test: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 

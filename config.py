@@ -3,6 +3,7 @@
 `create_app()` picks the class named by `APP_ENV` (development, testing, production); tests pass
 overrides directly.
 """
+
 from __future__ import annotations
 
 import os

@@ -103,9 +103,7 @@ def run(backend: str, products: int, duration: int, connections: int) -> dict[st
             flask = [str(BIN / "flask"), "--app", "wsgi"]
             started = time.time()
             subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-            subprocess.run(
-                [*flask, "seed-demo", "--products", str(products)], cwd=ROOT, env=env, check=True
-            )
+            subprocess.run([*flask, "seed-demo", "--products", str(products)], cwd=ROOT, env=env, check=True)
             elapsed = time.time() - started
             print(f"[{backend}] schema and {products} generated products loaded in {elapsed:.1f} s")
             engine = sa.create_engine(url)

@@ -1,4 +1,5 @@
 """OCOP Marketplace: certified OCOP specialities sold to consumers and supermarket chains."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,9 @@ from marketplace.ids import BoundedIntConverter
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. `config` overrides the settings of the `APP_ENV` class."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder="../templates",
-                static_folder="../static")
+    app = Flask(
+        __name__, instance_path=str(INSTANCE_DIR), template_folder="../templates", static_folder="../static"
+    )
     app.config.from_object(CONFIGS[os.environ.get("APP_ENV", "development")])
     if config:
         app.config.update(config)
@@ -62,7 +64,11 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, render_as_batch=True, compare_type=True, include_object=include_object,
+        app,
+        db,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
         directory=str(Path(__file__).resolve().parent.parent / "migrations"),
     )
     babel.init_app(
@@ -100,19 +106,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace.api.views import bp as api_bp
+    from marketplace.accounts.buyer_views import bp as buyers_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
-    from marketplace.accounts.buyer_views import bp as buyers_bp
+    from marketplace.api.views import bp as api_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.invoicing.views import bp as invoicing_bp
+    from marketplace.orders.portal import bp as producer_orders_bp
+    from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.payouts.views import bp as payouts_bp
     from marketplace.portal.views import bp as portal_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.site import bp as site_bp
-    from marketplace.orders.views import bp as orders_bp
-    from marketplace.orders.portal import bp as producer_orders_bp
     from marketplace.wholesale.views import bp as wholesale_bp
 
     app.register_blueprint(site_bp)

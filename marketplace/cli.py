@@ -1,4 +1,5 @@
 """Command-line tasks: `flask --app wsgi seed-demo`, ..."""
+
 from __future__ import annotations
 
 import click
@@ -9,8 +10,13 @@ from marketplace.extensions import db
 
 
 @click.command("seed-demo")
-@click.option("--products", "generated", type=int, default=0,
-              help="Also add this many generated products spread over all provinces and groups.")
+@click.option(
+    "--products",
+    "generated",
+    type=int,
+    default=0,
+    help="Also add this many generated products spread over all provinces and groups.",
+)
 @click.option("--seed", type=int, default=2025, help="Random seed for generated products.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the catalogue already has products.")
 def seed_demo_command(generated: int, seed: int, if_empty: bool) -> None:

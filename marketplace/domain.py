@@ -1,5 +1,6 @@
 """The base of the domain errors that carry a message: a stable `code` (views turn it into text,
 the API into JSON) and a `message` in plain words."""
+
 from __future__ import annotations
 
 

@@ -1,5 +1,6 @@
 """Error pages: the site's look for browsers, JSON with a stable code for API clients. Every error
 rolls the database session back so that nothing half-written survives."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -39,5 +40,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error")
         if _wants_json():
-            return jsonify(error={"code": "internal_error", "message": "Internal server error", "details": {}}), 500
+            return jsonify(
+                error={"code": "internal_error", "message": "Internal server error", "details": {}}
+            ), 500
         return render_template("errors/500.html", error=InternalServerError()), 500

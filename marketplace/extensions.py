@@ -1,4 +1,5 @@
 """Extension objects, created unbound here and bound to the app in `create_app`."""
+
 from __future__ import annotations
 
 from flask_babel import Babel
@@ -28,4 +29,3 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-

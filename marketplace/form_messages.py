@@ -4,9 +4,11 @@ the site's languages.
 WTForms ships no Vietnamese catalogue, so without this a Vietnamese page shows its messages in
 English. `init_app` makes every form look its messages up in the site's own catalogue
 (marketplace/translations), and the strings below put them there for `make translations`."""
+
 from __future__ import annotations
 
-from flask_babel import get_translations, lazy_gettext as _l, ngettext
+from flask_babel import get_translations, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 # The messages of the WTForms validators and fields this project uses: listed so that
@@ -37,12 +39,15 @@ MESSAGES = (
 
 
 def _plural_messages() -> None:  # never called: only for `pybabel extract`
-    ngettext("Field must be at least %(min)d character long.",
-             "Field must be at least %(min)d characters long.", 1)
-    ngettext("Field cannot be longer than %(max)d character.",
-             "Field cannot be longer than %(max)d characters.", 1)
-    ngettext("Field must be exactly %(max)d character long.",
-             "Field must be exactly %(max)d characters long.", 1)
+    ngettext(
+        "Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1
+    )
+    ngettext(
+        "Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1
+    )
+    ngettext(
+        "Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1
+    )
 
 
 class _SiteTranslations:
@@ -59,6 +64,6 @@ class _SiteTranslations:
 _TRANSLATIONS = _SiteTranslations()
 
 
-def init_app(app) -> None:  # noqa: ANN001
+def init_app(app) -> None:
     # Flask-WTF would look for a "wtforms" catalogue in Vietnamese, which WTForms does not have.
     FlaskForm.Meta.get_translations = lambda self, form: _TRANSLATIONS

@@ -1,9 +1,10 @@
 """Template filters: money in VND, dates in Vietnam's time zone, labels of reference codes."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask_babel import get_locale
@@ -29,9 +30,17 @@ ISSUING_LEVEL_LABELS = {
     "central": _l("Central level"),
 }
 UNIT_LABELS = {
-    "kg": _l("kg"), "g": _l("g"), "bottle": _l("bottle"), "box": _l("box"), "bag": _l("bag"),
-    "jar": _l("jar"), "pack": _l("pack"), "piece": _l("piece"), "set": _l("set"),
-    "litre": _l("litre"), "tour": _l("tour"),
+    "kg": _l("kg"),
+    "g": _l("g"),
+    "bottle": _l("bottle"),
+    "box": _l("box"),
+    "bag": _l("bag"),
+    "jar": _l("jar"),
+    "pack": _l("pack"),
+    "piece": _l("piece"),
+    "set": _l("set"),
+    "litre": _l("litre"),
+    "tour": _l("tour"),
 }
 
 
@@ -53,8 +62,12 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.replace(tzinfo=timezone.utc).astimezone(VIETNAM)
-        return value.strftime("%d/%m/%Y %H:%M") if str(get_locale()) == "vi" else value.strftime("%d %b %Y %H:%M")
+        value = value.replace(tzinfo=UTC).astimezone(VIETNAM)
+        return (
+            value.strftime("%d/%m/%Y %H:%M")
+            if str(get_locale()) == "vi"
+            else value.strftime("%d %b %Y %H:%M")
+        )
     return value.strftime("%d/%m/%Y") if str(get_locale()) == "vi" else value.strftime("%d %b %Y")
 
 
@@ -104,16 +117,26 @@ def _receipt_problems(summary: str) -> str:
 
 NOTE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^payment on terms: (\d+) days$"), lambda m: _("payment on terms: %(n)s days", n=int(m[1]))),
-    (re.compile(r"^(\d+) ₫ refunded by card$"),
-     lambda m: _("%(amount)s refunded by card", amount=format_vnd(int(m[1])))),
-    (re.compile(r"^above the approval threshold of (\d+) ₫$"),
-     lambda m: _("above the approval threshold of %(amount)s", amount=format_vnd(int(m[1])))),
-    (re.compile(r"^delivery date confirmed: (\d{4}-\d{2}-\d{2})$"),
-     lambda m: _("delivery date confirmed: %(date)s", date=format_date(date.fromisoformat(m[1])))),
-    (re.compile(r"^accepted in part: (.*)$", re.S),
-     lambda m: _("accepted in part: %(changes)s", changes=m[1])),
-    (re.compile(r"^receipt confirmed with problems: (.*)$", re.S),
-     lambda m: _("receipt confirmed with problems: %(problems)s", problems=_receipt_problems(m[1]))),
+    (
+        re.compile(r"^(\d+) ₫ refunded by card$"),
+        lambda m: _("%(amount)s refunded by card", amount=format_vnd(int(m[1]))),
+    ),
+    (
+        re.compile(r"^above the approval threshold of (\d+) ₫$"),
+        lambda m: _("above the approval threshold of %(amount)s", amount=format_vnd(int(m[1]))),
+    ),
+    (
+        re.compile(r"^delivery date confirmed: (\d{4}-\d{2}-\d{2})$"),
+        lambda m: _("delivery date confirmed: %(date)s", date=format_date(date.fromisoformat(m[1]))),
+    ),
+    (
+        re.compile(r"^accepted in part: (.*)$", re.S),
+        lambda m: _("accepted in part: %(changes)s", changes=m[1]),
+    ),
+    (
+        re.compile(r"^receipt confirmed with problems: (.*)$", re.S),
+        lambda m: _("receipt confirmed with problems: %(problems)s", problems=_receipt_problems(m[1])),
+    ),
     (re.compile(r"^payment failed: (.*)$", re.S), lambda m: _("payment failed: %(reason)s", reason=m[1])),
 )
 

@@ -5,6 +5,7 @@ parameter beyond 64 bits. An id outside 1..MAX_ID therefore names nothing: the `
 of every route (replaced once in `create_app`) and `parse_id` for form fields treat it as "not
 found" instead of letting it reach the database.
 """
+
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, Map
@@ -22,8 +23,14 @@ class BoundedIntConverter(IntegerConverter):
 
     regex = r"\d{1,10}"
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
-                 max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = MAX_ID,
+        signed: bool = False,
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -4,6 +4,7 @@ With MAIL_SERVER set, messages go out by SMTP. Without it they are written to th
 which administrators read at /admin/outbox and tests inspect. Callers own the transaction: the
 outbox row is committed with the change that caused it.
 """
+
 from __future__ import annotations
 
 import smtplib

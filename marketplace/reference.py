@@ -4,6 +4,7 @@ Provinces: Vietnam has 34 provincial units since 1 July 2025 (Resolution 202/202
 earlier units resolve to the unit that absorbed them, so old names in addresses, certificates and
 searches keep working. The mapping ships with the package (`reference_data/provinces-2025.csv`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -79,9 +80,7 @@ def resolve_province(name: str | None) -> Province | None:
     if not name:
         return None
     key = fold(name).strip()
-    code = _ALIASES.get(key) or _ALIASES.get(slugify(key)) or _ALIASES.get(
-        " ".join(slugify(key).split("-"))
-    )
+    code = _ALIASES.get(key) or _ALIASES.get(slugify(key)) or _ALIASES.get(" ".join(slugify(key).split("-")))
     return PROVINCES_BY_CODE.get(code) if code else None
 
 
@@ -205,7 +204,7 @@ PRODUCT_GROUPS: tuple[ProductGroup, ...] = (
 PRODUCT_GROUPS_BY_CODE: dict[str, ProductGroup] = {g.code: g for g in PRODUCT_GROUPS}
 
 
-class EntityType(str, Enum):
+class EntityType(str, Enum):  # noqa: UP042 (StrEnum would change str() in templates and forms)
     """Kinds of OCOP producer (chủ thể OCOP)."""
 
     COOPERATIVE = "cooperative"  # hợp tác xã
@@ -242,8 +241,9 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("online", _l("Online (consumers)"), modern=True, on_platform=True),
     Channel("ecommerce", _l("Other e-commerce platforms"), modern=True, on_platform=False),
     Channel("convenience_store", _l("Convenience-store chains"), modern=True, on_platform=False),
-    Channel("supermarket_offline", _l("Supermarket chains (off the platform)"), modern=True,
-            on_platform=False),
+    Channel(
+        "supermarket_offline", _l("Supermarket chains (off the platform)"), modern=True, on_platform=False
+    ),
     Channel("traditional_market", _l("Traditional markets"), modern=False, on_platform=False),
     # Export and direct sales (the producer's own shop, fairs, visitors) are neither on the
     # platform nor modern retail channels in the sense of Decision 919/QĐ-TTg.

@@ -1,4 +1,5 @@
 """Security headers on every response."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, request
@@ -34,10 +35,14 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if hsts_seconds:  # production only: a browser then refuses plain HTTP for this site
-            response.headers.setdefault("Strict-Transport-Security",
-                                        f"max-age={hsts_seconds}; includeSubDomains")
-        if request.endpoint not in SHARED_ENDPOINTS and "Cache-Control" not in response.headers \
-                and _signed_in():
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
+            )
+        if (
+            request.endpoint not in SHARED_ENDPOINTS
+            and "Cache-Control" not in response.headers
+            and _signed_in()
+        ):
             # A signed-in page shows the account (name, cart, orders): no cache may keep it, nor
             # the back button after sign-out. Anonymous pages keep their caching.
             response.headers["Cache-Control"] = "private, no-store"

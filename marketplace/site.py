@@ -1,4 +1,5 @@
 """Site-wide routes: health check and language switch."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,7 @@ def _is_local_path(value: str) -> bool:
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+    except Exception as exc:
         db.session.rollback()
         return jsonify(status="unavailable", database=type(exc).__name__), 503
     return jsonify(status="ok", database="ok")

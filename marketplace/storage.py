@@ -3,6 +3,7 @@
 Files live under `UPLOAD_DIR` (instance/uploads by default) and are served by the app at
 `/media/<key>`. A cloud bucket can replace this module without touching its callers.
 """
+
 from __future__ import annotations
 
 import os
@@ -81,7 +82,9 @@ def save_document(key: str, data: bytes) -> None:
 
 def read_document(key: str) -> bytes:
     return document_path(key).read_bytes()
-def encode_renditions(image) -> dict[str, bytes]:  # noqa: ANN001 - a PIL.Image.Image
+
+
+def encode_renditions(image) -> dict[str, bytes]:
     """WebP bytes for every size in `IMAGE_SIZES`, scaled by the longest side (never enlarged).
 
     Encoding anew keeps only the pixels: EXIF (camera, GPS position) and anything appended to the
@@ -107,7 +110,7 @@ def encode_renditions(image) -> dict[str, bytes]:  # noqa: ANN001 - a PIL.Image.
     return renditions
 
 
-def save_image(base: str, image) -> None:  # noqa: ANN001 - a PIL.Image.Image
+def save_image(base: str, image) -> None:
     """Store every rendition of `image` under `base` (see `image_key`)."""
     for size, data in encode_renditions(image).items():
         save(image_key(base, size), data)

@@ -8,6 +8,7 @@ refuses NUL in text outright; SQLite would store it.
 
 Folding turns "Đắk Lắk" into "dak lak" so that people who type without diacritics still match.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,12 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
     text = "" if value is None else str(value)
     bad = unsafe_characters(text, multiline=multiline)
     if bad:
-        raise UnsafeText(_l("This text contains invisible control characters (%(codes)s); remove them "
-                            "and type it again.", codes=", ".join(bad)))
+        raise UnsafeText(
+            _l(
+                "This text contains invisible control characters (%(codes)s); remove them and type it again.",
+                codes=", ".join(bad),
+            )
+        )
     return unicodedata.normalize("NFC", text)
 
 
@@ -62,7 +67,7 @@ class SafeText:
     def __init__(self, *, multiline: bool = False) -> None:
         self.multiline = multiline
 
-    def __call__(self, form, field) -> None:  # noqa: ANN001
+    def __call__(self, form, field) -> None:
         from wtforms.validators import StopValidation
 
         if field.data is None:
@@ -71,6 +76,7 @@ class SafeText:
             field.data = clean_text(field.data, multiline=self.multiline)
         except UnsafeText as error:
             raise StopValidation(str(error.message)) from error
+
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -12,6 +12,7 @@ The store (`THROTTLE_STORAGE`): `redis://...` (several servers), `database` (one
 count in `throttle_counters`, shared by every worker on one database: SQLite or PostgreSQL), or
 `memory` (one process only, for `sqlite://` test apps; production refuses it).
 """
+
 from __future__ import annotations
 
 import re
@@ -95,7 +96,7 @@ class DatabaseStore:
         self.app = app
         self.counts_since_prune = 0
 
-    def _engine(self):  # noqa: ANN202
+    def _engine(self):
         if has_app_context() and current_app._get_current_object() is self.app:
             return db.engine
         with self.app.app_context():
@@ -106,22 +107,32 @@ class DatabaseStore:
         engine = self._engine()
         if amount < 0:  # taking back: never below zero, and only in the same window
             with engine.begin() as conn:
-                conn.execute(update(table).where(
-                    table.c.key == key, table.c.window_start == window_start, table.c.count > 0,
-                ).values(count=table.c.count + amount))
+                conn.execute(
+                    update(table)
+                    .where(
+                        table.c.key == key,
+                        table.c.window_start == window_start,
+                        table.c.count > 0,
+                    )
+                    .values(count=table.c.count + amount)
+                )
             return 0
         if engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table).values(key=key, window_start=window_start, count=amount,
-                                    expires_at=window_start + seconds)
+        stmt = insert(table).values(
+            key=key, window_start=window_start, count=amount, expires_at=window_start + seconds
+        )
         same_window = table.c.window_start == stmt.excluded.window_start
-        stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={
-            "count": case((same_window, table.c.count + stmt.excluded.count), else_=stmt.excluded.count),
-            "window_start": stmt.excluded.window_start,
-            "expires_at": stmt.excluded.expires_at,
-        }).returning(table.c.count)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((same_window, table.c.count + stmt.excluded.count), else_=stmt.excluded.count),
+                "window_start": stmt.excluded.window_start,
+                "expires_at": stmt.excluded.expires_at,
+            },
+        ).returning(table.c.count)
         with engine.begin() as conn:
             count = conn.execute(stmt).scalar_one()
             self.counts_since_prune += 1
@@ -181,7 +192,8 @@ def init_app(app: Flask) -> None:
         if not app.config.get("THROTTLE_MEMORY_ALLOWED", True):
             raise RuntimeError(
                 "THROTTLE_STORAGE=memory counts in each worker separately: in production set "
-                "REDIS_URL, or leave THROTTLE_STORAGE empty to count in the database")
+                "REDIS_URL, or leave THROTTLE_STORAGE empty to count in the database"
+            )
         store: Store = MemoryStore()
     elif storage == "database":
         store = DatabaseStore(app)

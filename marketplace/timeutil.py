@@ -1,7 +1,8 @@
 """Time helpers: the database stores UTC; people see Asia/Ho_Chi_Minh."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -9,7 +10,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def utcnow() -> datetime:
     """Now, in UTC, as a naive datetime (how the database columns store it)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def today_in_vietnam() -> date:

@@ -5,6 +5,7 @@ PostgreSQL server, on PostgreSQL as well: the test ids end in [sqlite] or [postg
 session creates its own PostgreSQL database (and drops it afterwards), so several runs on one
 server do not interfere. With CI=true an unreachable PostgreSQL fails the run instead of skipping.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,9 +18,8 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from marketplace import create_app
+from marketplace import create_app, throttle
 from marketplace.catalog import cache
-from marketplace import throttle
 from marketplace.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -28,11 +28,11 @@ SESSION_ID = uuid.uuid4().hex[:12]
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 
-def pytest_report_header(config) -> str:  # noqa: ANN001
+def pytest_report_header(config) -> str:
     return f"database backends: {', '.join(BACKENDS)}"
 
 
-def pytest_sessionstart(session) -> None:  # noqa: ANN001
+def pytest_sessionstart(session) -> None:
     if IN_CI and not TEST_DATABASE_URL:
         raise pytest.UsageError("CI=true requires TEST_DATABASE_URL (PostgreSQL)")
 
@@ -61,7 +61,7 @@ def temporary_postgres_database() -> Iterator[str]:
 
 
 @contextmanager
-def temporary_database(backend: str, tmp_dir) -> Iterator[str]:  # noqa: ANN001
+def temporary_database(backend: str, tmp_dir) -> Iterator[str]:
     if backend == "postgresql":
         with temporary_postgres_database() as url:
             yield url
@@ -69,7 +69,7 @@ def temporary_database(backend: str, tmp_dir) -> Iterator[str]:  # noqa: ANN001
         yield f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.sqlite3'}"
 
 
-def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
+def make_app(database_url: str, tmp_dir, **overrides) -> Flask:
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -87,12 +87,12 @@ def make_app(database_url: str, tmp_dir, **overrides) -> Flask:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend(request) -> str:  # noqa: ANN001
+def backend(request) -> str:
     return request.param
 
 
 @pytest.fixture(scope="session")
-def _migrated_app(backend: str, tmp_path_factory) -> Iterator[Flask]:  # noqa: ANN001
+def _migrated_app(backend: str, tmp_path_factory) -> Iterator[Flask]:
     """One application per backend for the whole session, its schema built by the migrations."""
     from flask_migrate import upgrade
 
@@ -152,7 +152,7 @@ class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
 
-    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
         self.statements.append(statement)
 
     @property
@@ -176,7 +176,7 @@ def count_queries(app: Flask):
     return counting
 
 
-def csrf_token(client) -> str:  # noqa: ANN001
+def csrf_token(client) -> str:
     """A valid CSRF token for `client`'s session, as a rendered form would carry it."""
     from flask import current_app
     from itsdangerous import URLSafeTimedSerializer
@@ -186,7 +186,7 @@ def csrf_token(client) -> str:  # noqa: ANN001
     return URLSafeTimedSerializer(current_app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
-def sign_in_as(client, user) -> None:  # noqa: ANN001
+def sign_in_as(client, user) -> None:
     """Puts `user` in `client`'s session, as a successful sign-in does."""
     with client.session_transaction() as session:
         session["_user_id"] = user.session_token
@@ -200,26 +200,26 @@ class FormClient:
     its `g`, where Flask-Login keeps the current user) is not shared with the request, so data
     the test prepares must be committed."""
 
-    def __init__(self, client) -> None:  # noqa: ANN001
+    def __init__(self, client) -> None:
         self.client = client
 
-    def _request(self, method: str, url: str, **kwargs):  # noqa: ANN202
+    def _request(self, method: str, url: str, **kwargs):
         with self.client.application.app_context():
             return self.client.open(url, method=method, **kwargs)
 
-    def get(self, url: str, **kwargs):  # noqa: ANN201
+    def get(self, url: str, **kwargs):
         return self._request("GET", url, **kwargs)
 
-    def post(self, url: str, data: dict | None = None, **kwargs):  # noqa: ANN201
+    def post(self, url: str, data: dict | None = None, **kwargs):
         data = dict(data or {})
         data.setdefault("csrf_token", csrf_token(self.client))
         return self._request("POST", url, data=data, **kwargs)
 
-    def sign_in(self, user) -> FormClient:  # noqa: ANN001
+    def sign_in(self, user) -> FormClient:
         sign_in_as(self.client, user)
         return self
 
 
 @pytest.fixture
-def web(client) -> FormClient:  # noqa: ANN001
+def web(client) -> FormClient:
     return FormClient(client)

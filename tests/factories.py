@@ -1,4 +1,5 @@
 """Small builders for test data: each returns a flushed model with sensible defaults."""
+
 from __future__ import annotations
 
 import itertools
@@ -58,8 +59,15 @@ def make_product(producer: Producer | None = None, **fields) -> Product:
     return product
 
 
-def make_certificate(product: Product, stars: int = 3, *, issued_on: date | None = None,
-                     status: str = "verified", score: int | None = None, **fields) -> Certification:
+def make_certificate(
+    product: Product,
+    stars: int = 3,
+    *,
+    issued_on: date | None = None,
+    status: str = "verified",
+    score: int | None = None,
+    **fields,
+) -> Certification:
     issued_on = issued_on or add_months(today_in_vietnam(), -6)
     default_scores = {3: 60, 4: 80, 5: 95}
     cert = Certification(
@@ -116,8 +124,13 @@ def make_user(email: str | None = None, *, is_admin: bool = False, **fields) -> 
     """A user whose password is PASSWORD (hashed once per test run: scrypt is slow on purpose)."""
     if not _PASSWORD_HASH:
         _PASSWORD_HASH.append(hash_password(PASSWORD))
-    user = User(email=email or f"user{next(_ids)}@example.vn", password_hash=_PASSWORD_HASH[0],
-                display_name=fields.pop("display_name", "Người dùng"), is_admin=is_admin, **fields)
+    user = User(
+        email=email or f"user{next(_ids)}@example.vn",
+        password_hash=_PASSWORD_HASH[0],
+        display_name=fields.pop("display_name", "Người dùng"),
+        is_admin=is_admin,
+        **fields,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -151,8 +164,12 @@ def make_buyer_organisation(status: str = "verified", **fields) -> BuyerOrganisa
 
 
 def add_location(organisation: BuyerOrganisation, **fields) -> DeliveryLocation:
-    values = {"kind": "store", "name": f"Cửa hàng {next(_ids)}", "address": "2 Tràng Tiền",
-              "province_code": "ha-noi"}
+    values = {
+        "kind": "store",
+        "name": f"Cửa hàng {next(_ids)}",
+        "address": "2 Tràng Tiền",
+        "province_code": "ha-noi",
+    }
     values.update(fields)
     location = DeliveryLocation(buyer_organisation_id=organisation.id, **values)
     db.session.add(location)
@@ -160,8 +177,9 @@ def add_location(organisation: BuyerOrganisation, **fields) -> DeliveryLocation:
     return location
 
 
-def make_buyer_member(organisation: BuyerOrganisation | None = None, role: str = "owner",
-                      **user_fields) -> User:
+def make_buyer_member(
+    organisation: BuyerOrganisation | None = None, role: str = "owner", **user_fields
+) -> User:
     organisation = organisation or make_buyer_organisation()
     user = make_user(**user_fields)
     db.session.add(BuyerMembership(user_id=user.id, buyer_organisation_id=organisation.id, role=role))

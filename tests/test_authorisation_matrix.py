@@ -8,6 +8,7 @@ tested, not validation; the few that succeed act on objects set aside for them.
 Roles: anonymous, consumer, producer_a / producer_b (owners of two producers), buyer_x / buyer_y
 (owners of two verified supermarket chains) and admin.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,13 +26,13 @@ from tests.factories import (
     add_image,
     add_location,
     grant_right,
-    make_certificate,
-    make_protection,
     make_buyer_member,
     make_buyer_organisation,
+    make_certificate,
     make_producer,
     make_producer_member,
     make_product,
+    make_protection,
     make_user,
 )
 
@@ -118,58 +119,83 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("catalog.home", "GET"): [Rule(url("/"), everyone(200))],
     ("catalog.green", "GET"): [Rule(url("/about/green"), everyone(200))],
     ("catalog.catalog", "GET"): [Rule(url("/products"), everyone(200))],
-    ("catalog.product", "GET"): [Rule(url("/products/{product_slug}"), everyone(200)),
-                                 Rule(url("/products/{pending_product_slug}"), everyone(404))],
+    ("catalog.product", "GET"): [
+        Rule(url("/products/{product_slug}"), everyone(200)),
+        Rule(url("/products/{pending_product_slug}"), everyone(404)),
+    ],
     ("catalog.producer", "GET"): [Rule(url("/producers/{producer_a_slug}"), everyone(200))],
     ("catalog.province", "GET"): [Rule(url("/provinces/thai-nguyen"), everyone(200))],
     ("catalog.media", "GET"): [Rule(url("/media/{media_key}"), everyone(200))],
     ("search.suggest", "GET"): [Rule(url("/search/suggest?q=che"), everyone(200))],
     # The read-only JSON API is public, like the storefront.
     ("api.products", "GET"): [Rule(url("/api/v1/products"), everyone(200))],
-    ("api.product", "GET"): [Rule(url("/api/v1/products/{product_id}"), everyone(200)),
-                             Rule(url("/api/v1/products/{pending_product_id}"), everyone(404))],
+    ("api.product", "GET"): [
+        Rule(url("/api/v1/products/{product_id}"), everyone(200)),
+        Rule(url("/api/v1/products/{pending_product_id}"), everyone(404)),
+    ],
     # JSON API v1: a bearer token or nothing; a signed-in session never authenticates it (401).
     ("api.openapi", "GET"): [Rule(url("/api/v1/openapi.json"), everyone(200))],
     ("api.reference", "GET"): [Rule(url("/api/v1/docs"), everyone(200))],
-    **{(endpoint, method): [Rule(url(path), everyone(401))] for endpoint, method, path in (
-        ("api.catalogue", "GET", "/api/v1/catalog"),
-        ("api.place_order", "POST", "/api/v1/orders"),
-        ("api.list_orders", "GET", "/api/v1/orders"),
-        ("api.get_order", "GET", "/api/v1/orders/{buyer_x_order}"),
-        ("api.cancel_order", "POST", "/api/v1/orders/{buyer_x_order}/cancel"),
-        ("api.list_invoices", "GET", "/api/v1/invoices"),
-        ("api.get_invoice", "GET", "/api/v1/invoices/HD-1-2026-000001"),
-        ("api.get_invoice_pdf", "GET", "/api/v1/invoices/HD-1-2026-000001.pdf"),
-        ("api.update_listings", "PATCH", "/api/v1/listings"),
-        ("api.producer_orders", "GET", "/api/v1/producer-orders"),
-        ("api.producer_order", "GET", "/api/v1/producer-orders/{part_a_placed}"),
-        ("api.accept", "POST", "/api/v1/producer-orders/{part_a_placed}/accept"),
-        ("api.accept_part", "POST", "/api/v1/producer-orders/{part_a_placed}/accept-part"),
-        ("api.ship", "POST", "/api/v1/producer-orders/{part_a_placed}/ship"),
-        ("api.deliver", "POST", "/api/v1/producer-orders/{part_a_placed}/deliver"),
-    )},
+    **{
+        (endpoint, method): [Rule(url(path), everyone(401))]
+        for endpoint, method, path in (
+            ("api.catalogue", "GET", "/api/v1/catalog"),
+            ("api.place_order", "POST", "/api/v1/orders"),
+            ("api.list_orders", "GET", "/api/v1/orders"),
+            ("api.get_order", "GET", "/api/v1/orders/{buyer_x_order}"),
+            ("api.cancel_order", "POST", "/api/v1/orders/{buyer_x_order}/cancel"),
+            ("api.list_invoices", "GET", "/api/v1/invoices"),
+            ("api.get_invoice", "GET", "/api/v1/invoices/HD-1-2026-000001"),
+            ("api.get_invoice_pdf", "GET", "/api/v1/invoices/HD-1-2026-000001.pdf"),
+            ("api.update_listings", "PATCH", "/api/v1/listings"),
+            ("api.producer_orders", "GET", "/api/v1/producer-orders"),
+            ("api.producer_order", "GET", "/api/v1/producer-orders/{part_a_placed}"),
+            ("api.accept", "POST", "/api/v1/producer-orders/{part_a_placed}/accept"),
+            ("api.accept_part", "POST", "/api/v1/producer-orders/{part_a_placed}/accept-part"),
+            ("api.ship", "POST", "/api/v1/producer-orders/{part_a_placed}/ship"),
+            ("api.deliver", "POST", "/api/v1/producer-orders/{part_a_placed}/deliver"),
+        )
+    },
     # API tokens and webhooks: owners of the organisation (buyer_x/y and producer_a/b are owners).
-    ("api_settings.token_list", "GET"): [Rule(url("/buyer/api-tokens"), buyer_members(200)),
-                                         Rule(url("/portal/api-tokens"), producer_owners(200))],
-    ("api_settings.create_token", "POST"): [Rule(url("/buyer/api-tokens"), buyer_members(422)),
-                                            Rule(url("/portal/api-tokens"), producer_owners(422))],
+    ("api_settings.token_list", "GET"): [
+        Rule(url("/buyer/api-tokens"), buyer_members(200)),
+        Rule(url("/portal/api-tokens"), producer_owners(200)),
+    ],
+    ("api_settings.create_token", "POST"): [
+        Rule(url("/buyer/api-tokens"), buyer_members(422)),
+        Rule(url("/portal/api-tokens"), producer_owners(422)),
+    ],
     ("api_settings.revoke_token", "POST"): [
-        Rule(url("/buyer/api-tokens/{buyer_x_token}/revoke"), buyer_members(302, buyer_y=404))],
-    ("api_settings.webhook_settings", "GET"): [Rule(url("/buyer/webhooks"), buyer_members(200)),
-                                               Rule(url("/portal/webhooks"), producer_owners(200))],
-    ("api_settings.save_webhook", "POST"): [Rule(url("/buyer/webhooks"), buyer_members(422)),
-                                            Rule(url("/portal/webhooks"), producer_owners(422))],
-    **{("api_settings." + action, "POST"): [
-        Rule(url("/buyer/webhooks/" + path), buyer_members(404)),
-        Rule(url("/portal/webhooks/" + path), producer_owners(404))]
-       for action, path in (("rotate_webhook_secret", "rotate"), ("send_test_event", "test"),
-                            ("remove_webhook", "remove"))},
+        Rule(url("/buyer/api-tokens/{buyer_x_token}/revoke"), buyer_members(302, buyer_y=404))
+    ],
+    ("api_settings.webhook_settings", "GET"): [
+        Rule(url("/buyer/webhooks"), buyer_members(200)),
+        Rule(url("/portal/webhooks"), producer_owners(200)),
+    ],
+    ("api_settings.save_webhook", "POST"): [
+        Rule(url("/buyer/webhooks"), buyer_members(422)),
+        Rule(url("/portal/webhooks"), producer_owners(422)),
+    ],
+    **{
+        ("api_settings." + action, "POST"): [
+            Rule(url("/buyer/webhooks/" + path), buyer_members(404)),
+            Rule(url("/portal/webhooks/" + path), producer_owners(404)),
+        ]
+        for action, path in (
+            ("rotate_webhook_secret", "rotate"),
+            ("send_test_event", "test"),
+            ("remove_webhook", "remove"),
+        )
+    },
     # Stripe's webhook: anyone may call it, nothing happens without Stripe's signature.
     ("payments.stripe_webhook", "POST"): [Rule(url("/payments/stripe/webhook"), everyone(400))],
     # Signing in and out, signing up, passwords.
     ("accounts.login", "GET"): [Rule(url("/account/login"), everyone(200))],
-    ("accounts.login", "POST"): [Rule(url("/account/login"), everyone(200),
-                                      {"email": "nobody@example.vn", "password": "wrong password"})],
+    ("accounts.login", "POST"): [
+        Rule(
+            url("/account/login"), everyone(200), {"email": "nobody@example.vn", "password": "wrong password"}
+        )
+    ],
     ("accounts.logout", "POST"): [Rule(url("/account/logout"), everyone(302))],
     ("accounts.signup", "GET"): [Rule(url("/account/signup"), everyone(200))],
     ("accounts.signup", "POST"): [Rule(url("/account/signup"), everyone(200))],
@@ -189,21 +215,31 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("accounts.change_password", "POST"): [Rule(url("/account/password"), signed_in(200))],
     ("accounts.organisation", "GET"): [Rule(url("/account/organisation"), signed_in(200))],
     ("accounts.register_producer", "GET"): [
-        Rule(url("/account/register/producer"), signed_in(200, **NON_MEMBERS_OF_PRODUCERS))],
+        Rule(url("/account/register/producer"), signed_in(200, **NON_MEMBERS_OF_PRODUCERS))
+    ],
     ("accounts.register_producer", "POST"): [
-        Rule(url("/account/register/producer"), signed_in(200, **NON_MEMBERS_OF_PRODUCERS))],
+        Rule(url("/account/register/producer"), signed_in(200, **NON_MEMBERS_OF_PRODUCERS))
+    ],
     # Members and invitations: owners, inside their own organisation.
     ("accounts.remove_member", "POST"): [
-        Rule(url("/account/organisation/producer/members/{producer_a_staff}/remove"),
-             statuses(403, anonymous=LOGIN, producer_a=302, producer_b=404)),
-        Rule(url("/account/organisation/buyer/members/{buyer_x_staff}/remove"),
-             statuses(403, anonymous=LOGIN, buyer_x=302, buyer_y=404)),
+        Rule(
+            url("/account/organisation/producer/members/{producer_a_staff}/remove"),
+            statuses(403, anonymous=LOGIN, producer_a=302, producer_b=404),
+        ),
+        Rule(
+            url("/account/organisation/buyer/members/{buyer_x_staff}/remove"),
+            statuses(403, anonymous=LOGIN, buyer_x=302, buyer_y=404),
+        ),
     ],
     ("accounts.withdraw_invitation", "POST"): [
-        Rule(url("/account/organisation/producer/invitations/{producer_a_invitation}/withdraw"),
-             statuses(403, anonymous=LOGIN, producer_a=302, producer_b=404)),
-        Rule(url("/account/organisation/buyer/invitations/{producer_a_invitation}/withdraw"),
-             statuses(403, anonymous=LOGIN, buyer_x=404, buyer_y=404)),
+        Rule(
+            url("/account/organisation/producer/invitations/{producer_a_invitation}/withdraw"),
+            statuses(403, anonymous=LOGIN, producer_a=302, producer_b=404),
+        ),
+        Rule(
+            url("/account/organisation/buyer/invitations/{producer_a_invitation}/withdraw"),
+            statuses(403, anonymous=LOGIN, buyer_x=404, buyer_y=404),
+        ),
     ],
     ("accounts.invite", "GET"): [
         Rule(url("/account/organisation/producer/invite"), producer_owners(200)),
@@ -213,43 +249,58 @@ RULES: dict[tuple[str, str], list[Rule]] = {
         Rule(url("/account/organisation/producer/invite"), producer_owners(200)),
         Rule(url("/account/organisation/buyer/invite"), buyer_members(200)),
     ],
-    ("accounts.invitation", "GET"): [Rule(url("/account/invitations/{invitation_token}"), everyone(200)),
-                                     Rule(url("/account/invitations/not-a-token"), everyone(400))],
+    ("accounts.invitation", "GET"): [
+        Rule(url("/account/invitations/{invitation_token}"), everyone(200)),
+        Rule(url("/account/invitations/not-a-token"), everyone(400)),
+    ],
     # Accepting needs the invited address: everyone here has another one.
-    ("accounts.invitation", "POST"): [Rule(url("/account/invitations/{invitation_token}"), signed_in(200)),
-                                      Rule(url("/account/invitations/not-a-token"), everyone(400))],
+    ("accounts.invitation", "POST"): [
+        Rule(url("/account/invitations/{invitation_token}"), signed_in(200)),
+        Rule(url("/account/invitations/not-a-token"), everyone(400)),
+    ],
     # Supermarket chains.
     ("buyers.register", "GET"): [Rule(url("/buyer/register"), signed_in(200, **NON_MEMBERS_OF_BUYERS))],
     ("buyers.register", "POST"): [Rule(url("/buyer/register"), signed_in(200, **NON_MEMBERS_OF_BUYERS))],
     ("buyers.locations", "GET"): [Rule(url("/buyer/locations"), buyer_members(200))],
     ("buyers.add_location", "POST"): [Rule(url("/buyer/locations"), buyer_members(200))],
     ("buyers.edit_location", "GET"): [
-        Rule(url("/buyer/locations/{buyer_x_location}/edit"), buyer_members(200, buyer_y=404))],
+        Rule(url("/buyer/locations/{buyer_x_location}/edit"), buyer_members(200, buyer_y=404))
+    ],
     ("buyers.edit_location", "POST"): [
-        Rule(url("/buyer/locations/{buyer_x_location}/edit"), buyer_members(200, buyer_y=404))],
+        Rule(url("/buyer/locations/{buyer_x_location}/edit"), buyer_members(200, buyer_y=404))
+    ],
     ("buyers.remove_location", "POST"): [
-        Rule(url("/buyer/locations/{buyer_x_spare_location}/remove"), buyer_members(302, buyer_y=404))],
+        Rule(url("/buyer/locations/{buyer_x_spare_location}/remove"), buyer_members(302, buyer_y=404))
+    ],
     # Administrators.
     ("admin.index", "GET"): [Rule(url("/admin/"), admin_only())],
-    ("admin.queue", "GET"): [Rule(url("/admin/verification/producers"), admin_only()),
-                             Rule(url("/admin/verification/buyers"), admin_only()),
-                             Rule(url("/admin/verification/certificates"), admin_only()),
-                             Rule(url("/admin/verification/rights"), admin_only())],
-    ("admin.subject", "GET"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only()),
-                               Rule(url("/admin/verification/buyers/{pending_buyer}"), admin_only()),
-                               Rule(url("/admin/verification/certificates/{certificate_a}"), admin_only()),
-                               Rule(url("/admin/verification/rights/{right_a}"), admin_only())],
+    ("admin.queue", "GET"): [
+        Rule(url("/admin/verification/producers"), admin_only()),
+        Rule(url("/admin/verification/buyers"), admin_only()),
+        Rule(url("/admin/verification/certificates"), admin_only()),
+        Rule(url("/admin/verification/rights"), admin_only()),
+    ],
+    ("admin.subject", "GET"): [
+        Rule(url("/admin/verification/producers/{pending_producer}"), admin_only()),
+        Rule(url("/admin/verification/buyers/{pending_buyer}"), admin_only()),
+        Rule(url("/admin/verification/certificates/{certificate_a}"), admin_only()),
+        Rule(url("/admin/verification/rights/{right_a}"), admin_only()),
+    ],
     ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
     ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
     # The programme: the dashboard, its drill-down, exports and the provinces' targets for
     # administrators (an empty target form comes back with its errors: 422); public figures for all.
-    ("programme.dashboard", "GET"): [Rule(url("/admin/programme?start=2026-01&end=2026-12&province=ha-noi"),
-                                          admin_only())],
-    ("programme.drill_down", "GET"): [Rule(url("/admin/programme/producers?metric=modern_channel_share"),
-                                           admin_only()),
-                                      Rule(url("/admin/programme/producers?metric=nonsense"), admin_only(404))],
-    ("programme.export", "GET"): [Rule(url("/admin/programme.csv"), admin_only()),
-                                  Rule(url("/admin/programme.xlsx"), admin_only())],
+    ("programme.dashboard", "GET"): [
+        Rule(url("/admin/programme?start=2026-01&end=2026-12&province=ha-noi"), admin_only())
+    ],
+    ("programme.drill_down", "GET"): [
+        Rule(url("/admin/programme/producers?metric=modern_channel_share"), admin_only()),
+        Rule(url("/admin/programme/producers?metric=nonsense"), admin_only(404)),
+    ],
+    ("programme.export", "GET"): [
+        Rule(url("/admin/programme.csv"), admin_only()),
+        Rule(url("/admin/programme.xlsx"), admin_only()),
+    ],
     ("programme.ledger_export", "GET"): [Rule(url("/admin/programme/ledger.csv"), admin_only())],
     ("programme.province_targets", "GET"): [Rule(url("/admin/programme/targets"), admin_only())],
     ("programme.province_targets", "POST"): [Rule(url("/admin/programme/targets"), admin_only(422))],
@@ -258,19 +309,27 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     # owning producer and administrators (404 to anyone else), history and revocation for administrators.
     ("certification.certificates", "GET"): [Rule(url("/portal/certificates"), producer_owners(200))],
     ("certification.new_certificate", "GET"): [
-        Rule(url("/portal/products/{product_id}/certificates/new"), own_product(200))],
+        Rule(url("/portal/products/{product_id}/certificates/new"), own_product(200))
+    ],
     ("certification.new_certificate", "POST"): [
-        Rule(url("/portal/products/{product_id}/certificates/new"), own_product(200))],
-    ("certification.new_right", "GET"): [Rule(url("/portal/products/{product_id}/rights/new"), own_product(200))],
-    ("certification.new_right", "POST"): [Rule(url("/portal/products/{product_id}/rights/new"), own_product(200))],
+        Rule(url("/portal/products/{product_id}/certificates/new"), own_product(200))
+    ],
+    ("certification.new_right", "GET"): [
+        Rule(url("/portal/products/{product_id}/rights/new"), own_product(200))
+    ],
+    ("certification.new_right", "POST"): [
+        Rule(url("/portal/products/{product_id}/rights/new"), own_product(200))
+    ],
     ("certification.certificate_scan", "GET"): [
-        Rule(url("/portal/certificates/{certificate_a}/scan"), scan_readers())],
+        Rule(url("/portal/certificates/{certificate_a}/scan"), scan_readers())
+    ],
     ("certification.right_scan", "GET"): [Rule(url("/portal/rights/{right_a}/scan"), scan_readers())],
     ("certification.admin_certificates", "GET"): [Rule(url("/admin/certificates"), admin_only())],
     ("certification.history", "GET"): [Rule(url("/admin/products/{product_id}/certificates"), admin_only())],
     # An empty reason: administrators get the form back (422), nothing is revoked.
     ("certification.revoke_certificate", "POST"): [
-        Rule(url("/admin/certificates/{certificate_a}/revoke"), admin_only(422))],
+        Rule(url("/admin/certificates/{certificate_a}/revoke"), admin_only(422))
+    ],
     ("certification.revoke_right", "POST"): [Rule(url("/admin/rights/{right_a}/revoke"), admin_only(422))],
     ("admin.outbox_message", "GET"): [Rule(url("/admin/outbox/{outbox_message}"), admin_only())],
     # The producer portal: members of a producer, inside their own producer.
@@ -280,26 +339,42 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("portal.new_product", "POST"): [Rule(url("/portal/products/new"), producer_members(200))],
     ("portal.edit_product", "GET"): [Rule(url("/portal/products/{product_id}/edit"), producer_a_only(200))],
     ("portal.edit_product", "POST"): [Rule(url("/portal/products/{product_id}/edit"), producer_a_only(200))],
-    ("portal.publish_product", "POST"): [Rule(url("/portal/products/{product_id}/publish"), producer_a_only(302))],
+    ("portal.publish_product", "POST"): [
+        Rule(url("/portal/products/{product_id}/publish"), producer_a_only(302))
+    ],
     ("portal.unpublish_product", "POST"): [
-        Rule(url("/portal/products/{product_id}/unpublish"), producer_a_only(302))],
-    ("portal.archive_product", "POST"): [Rule(url("/portal/products/{product_id}/archive"), producer_a_only(302))],
+        Rule(url("/portal/products/{product_id}/unpublish"), producer_a_only(302))
+    ],
+    ("portal.archive_product", "POST"): [
+        Rule(url("/portal/products/{product_id}/archive"), producer_a_only(302))
+    ],
     ("portal.product_pictures", "GET"): [
-        Rule(url("/portal/products/{product_id}/pictures"), producer_a_only(200))],
-    ("portal.upload_picture", "POST"): [Rule(url("/portal/products/{product_id}/pictures"), producer_a_only(400))],
+        Rule(url("/portal/products/{product_id}/pictures"), producer_a_only(200))
+    ],
+    ("portal.upload_picture", "POST"): [
+        Rule(url("/portal/products/{product_id}/pictures"), producer_a_only(400))
+    ],
     ("portal.picture_cover", "POST"): [
-        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/cover"), producer_a_only(302))],
+        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/cover"), producer_a_only(302))
+    ],
     ("portal.picture_move", "POST"): [
-        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/move"), producer_a_only(302))],
+        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/move"), producer_a_only(302))
+    ],
     ("portal.picture_alt", "POST"): [
-        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/alt"), producer_a_only(302))],
+        Rule(url("/portal/products/{product_id}/pictures/{product_picture}/alt"), producer_a_only(302))
+    ],
     ("portal.picture_delete", "POST"): [
-        Rule(url("/portal/products/{product_id}/pictures/{product_spare_picture}/delete"), producer_a_only(302))],
+        Rule(
+            url("/portal/products/{product_id}/pictures/{product_spare_picture}/delete"), producer_a_only(302)
+        )
+    ],
     ("portal.stock", "GET"): [Rule(url("/portal/stock"), producer_members(200))],
     ("portal.tax_code", "GET"): [Rule(url("/portal/tax-code"), producer_members(200))],
     ("portal.tax_code", "POST"): [Rule(url("/portal/tax-code"), producer_members(200), {"tax_code": "x"})],
     ("portal.product_stock", "GET"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
-    ("portal.product_stock", "POST"): [Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))],
+    ("portal.product_stock", "POST"): [
+        Rule(url("/portal/products/{product_id}/stock"), producer_a_only(200))
+    ],
     ("portal.import_export", "GET"): [Rule(url("/portal/import-export"), producer_members(200))],
     ("portal.export_csv", "GET"): [Rule(url("/portal/export.csv"), producer_members(200))],
     ("portal.import_csv", "POST"): [Rule(url("/portal/import"), producer_members(400))],
@@ -314,12 +389,16 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("orders.checkout_shipping", "GET"): [Rule(url("/checkout/shipping?province=ha-noi"), everyone(404))],
     # A buyer's orders: only the account that placed it; a guest order only with its signed key.
     ("orders.history", "GET"): [Rule(url("/orders"), signed_in(200))],
-    ("orders.order", "GET"): [Rule(url("/orders/{order_ref}"), statuses(404, consumer=200)),
-                              Rule(url("/orders/{guest_order_ref}"), everyone(404)),
-                              Rule(url("/orders/{guest_order_ref}?key={guest_key}"), everyone(200)),
-                              Rule(url("/orders/{guest_order_ref}?key={order_key_of_other}"), everyone(404))],
+    ("orders.order", "GET"): [
+        Rule(url("/orders/{order_ref}"), statuses(404, consumer=200)),
+        Rule(url("/orders/{guest_order_ref}"), everyone(404)),
+        Rule(url("/orders/{guest_order_ref}?key={guest_key}"), everyone(200)),
+        Rule(url("/orders/{guest_order_ref}?key={order_key_of_other}"), everyone(404)),
+    ],
     ("payments.pay", "GET"): [Rule(url("/orders/{order_ref}/pay"), statuses(404, consumer=302))],
-    ("payments.payment_status", "GET"): [Rule(url("/orders/{order_ref}/payment"), statuses(404, consumer=200))],
+    ("payments.payment_status", "GET"): [
+        Rule(url("/orders/{order_ref}/payment"), statuses(404, consumer=200))
+    ],
     # Local Stripe stand-in only: without it the route does not exist.
     ("payments.confirm_card", "POST"): [Rule(url("/orders/{order_ref}/pay/confirm"), everyone(404))],
     ("orders.cancel", "GET"): [Rule(url("/orders/{order_ref}/cancel"), statuses(404, consumer=200))],
@@ -327,74 +406,111 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     # A producer's part of orders: members of that producer only (another producer: 404).
     ("producer_orders.index", "GET"): [Rule(url("/portal/orders"), producer_owners(200))],
     ("producer_orders.detail", "GET"): [
-        Rule(url("/portal/orders/{producer_a_part}"), producer_owners(200) | {"producer_b": 404})],
+        Rule(url("/portal/orders/{producer_a_part}"), producer_owners(200) | {"producer_b": 404})
+    ],
     **{
         ("producer_orders." + action, "POST"): [
-            Rule(url("/portal/orders/{producer_a_part}/" + action),
-                 producer_owners(302) | {"producer_b": 404})]
+            Rule(
+                url("/portal/orders/{producer_a_part}/" + action), producer_owners(302) | {"producer_b": 404}
+            )
+        ]
         for action in ("accept", "reject", "ship", "deliver")
     },
     # Invoicing: a producer reaches only its own parts and invoices, a chain only its own.
     ("invoicing.accept_part", "GET"): [
-        Rule(url("/portal/orders/{part_a_placed}/accept-part"), producer_part(200))],
+        Rule(url("/portal/orders/{part_a_placed}/accept-part"), producer_part(200))
+    ],
     ("invoicing.accept_part", "POST"): [  # nothing lowered: the form comes back with a message
-        Rule(url("/portal/orders/{part_a_placed}/accept-part"), producer_part(422))],
+        Rule(url("/portal/orders/{part_a_placed}/accept-part"), producer_part(422))
+    ],
     ("invoicing.delivery_date", "GET"): [
-        Rule(url("/portal/orders/{part_a_placed}/delivery-date"), producer_part(200))],
+        Rule(url("/portal/orders/{part_a_placed}/delivery-date"), producer_part(200))
+    ],
     ("invoicing.delivery_date", "POST"): [
-        Rule(url("/portal/orders/{part_a_placed}/delivery-date"), producer_part(422))],
+        Rule(url("/portal/orders/{part_a_placed}/delivery-date"), producer_part(422))
+    ],
     ("invoicing.receipt", "GET"): [
-        Rule(url("/buyer/orders/{order_x_delivered}/parts/{part_a_delivered}/receipt"),
-             buyer_members(200, buyer_y=404)),
-        Rule(url("/buyer/orders/{order_x_placed}/parts/{part_a_delivered}/receipt"),
-             buyer_members(404))],
+        Rule(
+            url("/buyer/orders/{order_x_delivered}/parts/{part_a_delivered}/receipt"),
+            buyer_members(200, buyer_y=404),
+        ),
+        Rule(url("/buyer/orders/{order_x_placed}/parts/{part_a_delivered}/receipt"), buyer_members(404)),
+    ],
     ("invoicing.receipt", "POST"): [
-        Rule(url("/buyer/orders/{order_x_delivered}/parts/{part_a_delivered}/receipt"),
-             buyer_members(302, buyer_y=404))],
+        Rule(
+            url("/buyer/orders/{order_x_delivered}/parts/{part_a_delivered}/receipt"),
+            buyer_members(302, buyer_y=404),
+        )
+    ],
     ("invoicing.buyer_invoices", "GET"): [Rule(url("/buyer/invoices"), buyer_members(200))],
     ("invoicing.buyer_invoice", "GET"): [
-        Rule(url("/buyer/invoices/{invoice_a}"), buyer_members(200, buyer_y=404))],
+        Rule(url("/buyer/invoices/{invoice_a}"), buyer_members(200, buyer_y=404))
+    ],
     ("invoicing.buyer_invoice_pdf", "GET"): [
-        Rule(url("/buyer/invoices/{invoice_a}.pdf"), buyer_members(200, buyer_y=404))],
+        Rule(url("/buyer/invoices/{invoice_a}.pdf"), buyer_members(200, buyer_y=404))
+    ],
     ("invoicing.producer_invoices", "GET"): [Rule(url("/portal/invoices"), producer_owners(200))],
     ("invoicing.producer_invoice", "GET"): [Rule(url("/portal/invoices/{invoice_a}"), producer_part(200))],
     ("invoicing.producer_invoice_pdf", "GET"): [
-        Rule(url("/portal/invoices/{invoice_a}.pdf"), producer_part(200))],
+        Rule(url("/portal/invoices/{invoice_a}.pdf"), producer_part(200))
+    ],
     ("invoicing.admin_invoices", "GET"): [Rule(url("/admin/invoices?status=overdue&q=OCOPHD"), admin_only())],
-    ("invoicing.admin_invoice", "GET"): [Rule(url("/admin/invoices/{invoice_a}"), admin_only()),
-                                         Rule(url("/admin/invoices/999999"), admin_only(404))],
+    ("invoicing.admin_invoice", "GET"): [
+        Rule(url("/admin/invoices/{invoice_a}"), admin_only()),
+        Rule(url("/admin/invoices/999999"), admin_only(404)),
+    ],
     ("invoicing.admin_invoice_pdf", "GET"): [Rule(url("/admin/invoices/{invoice_a}.pdf"), admin_only())],
     ("invoicing.record_payment", "POST"): [
-        Rule(url("/admin/invoices/{invoice_a}/payments"), admin_only(422))],
+        Rule(url("/admin/invoices/{invoice_a}/payments"), admin_only(422))
+    ],
     # Bank statements and the queue of transfers to resolve: administrators only. An empty upload
     # comes back with its message; resolving an unknown line says so and returns to the queue.
     ("payments.admin_statements", "GET"): [Rule(url("/admin/payments/statements"), admin_only())],
     ("payments.admin_statements", "POST"): [Rule(url("/admin/payments/statements"), admin_only(422))],
     ("payments.admin_queue", "GET"): [Rule(url("/admin/payments/queue"), admin_only())],
     ("payments.admin_resolve", "POST"): [
-        Rule(url("/admin/payments/queue/999999"), admin_only(303), {"action": "dismiss", "note": "x"})],
+        Rule(url("/admin/payments/queue/999999"), admin_only(303), {"action": "dismiss", "note": "x"})
+    ],
     ("invoicing.admin_buyers", "GET"): [Rule(url("/admin/buyers"), admin_only())],
     ("invoicing.admin_terms", "GET"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only())],
     ("invoicing.admin_terms", "POST"): [Rule(url("/admin/buyers/{buyer_x_id}/terms"), admin_only(422))],
     # Payouts: a producer sees its own statements (another's answer 404), the administrator all.
     ("payouts.producer_statements", "GET"): [Rule(url("/portal/payouts"), producer_owners(200))],
     ("payouts.producer_statement", "GET"): [Rule(url("/portal/payouts/{statement_a}"), producer_part(200))],
-    ("payouts.producer_statement_pdf", "GET"): [Rule(url("/portal/payouts/{statement_a}.pdf"), producer_part(200))],
+    ("payouts.producer_statement_pdf", "GET"): [
+        Rule(url("/portal/payouts/{statement_a}.pdf"), producer_part(200))
+    ],
     ("payouts.producer_account", "GET"): [Rule(url("/portal/payouts/account"), producer_owners(200))],
     ("payouts.producer_account", "POST"): [Rule(url("/portal/payouts/account"), producer_owners(400))],
     ("payouts.admin_index", "GET"): [Rule(url("/admin/payouts"), admin_only())],
     ("payouts.admin_run", "POST"): [Rule(url("/admin/payouts/runs"), admin_only(302))],
-    ("payouts.admin_run_detail", "GET"): [Rule(url("/admin/payouts/runs/{payout_run}"), admin_only()),
-                                          Rule(url("/admin/payouts/runs/999999"), admin_only(404))],
-    ("payouts.admin_bank_batch", "GET"): [Rule(url("/admin/payouts/runs/{payout_run}/bank-batch.csv"), admin_only())],
-    ("payouts.admin_statement", "GET"): [Rule(url("/admin/payouts/statements/{statement_a}"), admin_only()),
-                                         Rule(url("/admin/payouts/statements/999999"), admin_only(404))],
-    ("payouts.admin_statement_pdf", "GET"): [Rule(url("/admin/payouts/statements/{statement_a}.pdf"), admin_only())],
-    ("payouts.admin_mark_paid", "POST"): [Rule(url("/admin/payouts/statements/{statement_a}/paid"), admin_only(400))],
-    ("payouts.admin_withholding", "GET"): [Rule(url("/admin/payouts/withholding?month=2026-03"), admin_only()),
-                                           Rule(url("/admin/payouts/withholding?month=2026-13"), admin_only(400))],
-    ("payouts.admin_withholding_csv", "GET"): [Rule(url("/admin/payouts/withholding.csv?month=2026-03"), admin_only())],
-    ("payouts.admin_withholding_xlsx", "GET"): [Rule(url("/admin/payouts/withholding.xlsx?month=2026-03"), admin_only())],
+    ("payouts.admin_run_detail", "GET"): [
+        Rule(url("/admin/payouts/runs/{payout_run}"), admin_only()),
+        Rule(url("/admin/payouts/runs/999999"), admin_only(404)),
+    ],
+    ("payouts.admin_bank_batch", "GET"): [
+        Rule(url("/admin/payouts/runs/{payout_run}/bank-batch.csv"), admin_only())
+    ],
+    ("payouts.admin_statement", "GET"): [
+        Rule(url("/admin/payouts/statements/{statement_a}"), admin_only()),
+        Rule(url("/admin/payouts/statements/999999"), admin_only(404)),
+    ],
+    ("payouts.admin_statement_pdf", "GET"): [
+        Rule(url("/admin/payouts/statements/{statement_a}.pdf"), admin_only())
+    ],
+    ("payouts.admin_mark_paid", "POST"): [
+        Rule(url("/admin/payouts/statements/{statement_a}/paid"), admin_only(400))
+    ],
+    ("payouts.admin_withholding", "GET"): [
+        Rule(url("/admin/payouts/withholding?month=2026-03"), admin_only()),
+        Rule(url("/admin/payouts/withholding?month=2026-13"), admin_only(400)),
+    ],
+    ("payouts.admin_withholding_csv", "GET"): [
+        Rule(url("/admin/payouts/withholding.csv?month=2026-03"), admin_only())
+    ],
+    ("payouts.admin_withholding_xlsx", "GET"): [
+        Rule(url("/admin/payouts/withholding.xlsx?month=2026-03"), admin_only())
+    ],
     # Bulk ordering: members of verified buyer organisations, each inside its own organisation
     # (buyer_x and buyer_y are owners; buyer_x has lists, orders and a draft, buyer_y none).
     ("wholesale.catalogue", "GET"): [Rule(url("/wholesale/products"), buyer_members(200))],
@@ -411,18 +527,26 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("wholesale.lists", "GET"): [Rule(url("/wholesale/lists"), buyer_members(200))],
     ("wholesale.save_list", "POST"): [Rule(url("/wholesale/lists"), buyer_members(302))],
     ("wholesale.load_list", "POST"): [
-        Rule(url("/wholesale/lists/{buyer_x_list}/load"), buyer_members(302, buyer_y=404))],
+        Rule(url("/wholesale/lists/{buyer_x_list}/load"), buyer_members(302, buyer_y=404))
+    ],
     ("wholesale.delete_list", "POST"): [
-        Rule(url("/wholesale/lists/{buyer_x_spare_list}/delete"), buyer_members(302, buyer_y=404))],
+        Rule(url("/wholesale/lists/{buyer_x_spare_list}/delete"), buyer_members(302, buyer_y=404))
+    ],
     ("wholesale.orders", "GET"): [Rule(url("/buyer/orders"), buyer_members(200))],
     ("wholesale.order", "GET"): [Rule(url("/buyer/orders/{buyer_x_order}"), buyer_members(200, buyer_y=404))],
     ("wholesale.order_again", "POST"): [
-        Rule(url("/buyer/orders/{buyer_x_order}/again"), buyer_members(302, buyer_y=404))],
+        Rule(url("/buyer/orders/{buyer_x_order}/again"), buyer_members(302, buyer_y=404))
+    ],
     ("wholesale.approve", "POST"): [
-        Rule(url("/buyer/orders/{buyer_x_pending_order}/approve"), buyer_members(302, buyer_y=404))],
+        Rule(url("/buyer/orders/{buyer_x_pending_order}/approve"), buyer_members(302, buyer_y=404))
+    ],
     ("wholesale.reject", "POST"): [
-        Rule(url("/buyer/orders/{buyer_x_pending_order_2}/reject"), buyer_members(302, buyer_y=404),
-             {"note": "Không cần"})],
+        Rule(
+            url("/buyer/orders/{buyer_x_pending_order_2}/reject"),
+            buyer_members(302, buyer_y=404),
+            {"note": "Không cần"},
+        )
+    ],
     ("wholesale.settings", "GET"): [Rule(url("/buyer/settings"), buyer_members(200))],
     ("wholesale.settings", "POST"): [Rule(url("/buyer/settings"), buyer_members(302))],
     # Traceability: a producer's batches are its own (another producer's answer 404, as if they did
@@ -433,40 +557,69 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ("traceability.batch", "GET"): [Rule(url("/portal/batches/{batch_a}"), producer_a_only(200))],
     ("traceability.receive", "POST"): [Rule(url("/portal/batches/{batch_a}/stock"), producer_a_only(302))],
     ("traceability.label", "GET"): [Rule(url("/portal/batches/{batch_a}/label"), producer_a_only(200))],
-    ("traceability.qr", "GET"): [Rule(url("/portal/batches/{batch_a}/qr.svg?size=s"), producer_a_only(200)),
-                                 Rule(url("/portal/batches/{batch_a}/qr.png?size=l"), producer_a_only(200)),
-                                 Rule(url("/portal/batches/{batch_a}/qr.gif"), producer_a_only(404))],
-    ("traceability.recall", "POST"): [Rule(url("/portal/batches/{batch_a_to_recall}/recall"), producer_a_only(302),
-                                           {"reason": "Nhiễm ẩm"})],
-    ("traceability.shipment", "GET"): [Rule(url("/portal/orders/{producer_a_part}/batches"), producer_part(200))],
+    ("traceability.qr", "GET"): [
+        Rule(url("/portal/batches/{batch_a}/qr.svg?size=s"), producer_a_only(200)),
+        Rule(url("/portal/batches/{batch_a}/qr.png?size=l"), producer_a_only(200)),
+        Rule(url("/portal/batches/{batch_a}/qr.gif"), producer_a_only(404)),
+    ],
+    ("traceability.recall", "POST"): [
+        Rule(url("/portal/batches/{batch_a_to_recall}/recall"), producer_a_only(302), {"reason": "Nhiễm ẩm"})
+    ],
+    ("traceability.shipment", "GET"): [
+        Rule(url("/portal/orders/{producer_a_part}/batches"), producer_part(200))
+    ],
     # The consumer's part is only placed: nothing to ship yet, the page comes back with a message.
-    ("traceability.shipment", "POST"): [Rule(url("/portal/orders/{producer_a_part}/batches"), producer_part(422))],
+    ("traceability.shipment", "POST"): [
+        Rule(url("/portal/orders/{producer_a_part}/batches"), producer_part(422))
+    ],
     ("traceability.received", "GET"): [Rule(url("/buyer/batches"), buyer_members(200))],
-    ("traceability.trace_gtin", "GET"): [Rule(url("/01/{gtin_a}/10/{lot_a}"), everyone(200)),
-                                         Rule(url("/01/{gtin_a}/10/NO-SUCH-LOT"), everyone(404))],
-    ("traceability.trace_product", "GET"): [Rule(url("/t/{product_b_slug}/{lot_b}"), everyone(200)),
-                                            Rule(url("/t/{product_b_slug}/..%2Fadmin"), everyone(404))],
+    ("traceability.trace_gtin", "GET"): [
+        Rule(url("/01/{gtin_a}/10/{lot_a}"), everyone(200)),
+        Rule(url("/01/{gtin_a}/10/NO-SUCH-LOT"), everyone(404)),
+    ],
+    ("traceability.trace_product", "GET"): [
+        Rule(url("/t/{product_b_slug}/{lot_b}"), everyone(200)),
+        Rule(url("/t/{product_b_slug}/..%2Fadmin"), everyone(404)),
+    ],
     ("traceability.admin_batches", "GET"): [Rule(url("/admin/batches"), admin_only())],
-    ("traceability.admin_recall", "POST"): [Rule(url("/admin/batches/{batch_b_to_recall}/recall"), admin_only(302),
-                                                 {"reason": "Kiểm nghiệm không đạt"})],
+    ("traceability.admin_recall", "POST"): [
+        Rule(
+            url("/admin/batches/{batch_b_to_recall}/recall"),
+            admin_only(302),
+            {"reason": "Kiểm nghiệm không đạt"},
+        )
+    ],
     ("portal.former_province", "GET"): [Rule(url("/portal/former-province"), producer_members(200))],
     ("portal.set_former_province", "POST"): [Rule(url("/portal/former-province"), producer_members(400))],
     # Sales reports and declared sales: a producer's own figures only; decisions are administrators'.
-    ("producer_reports.report", "GET"): [Rule(url("/portal/reports/?kind=year&value=2026"), producer_members(200))],
-    ("producer_reports.export", "GET"): [Rule(url("/portal/reports/export.csv"), producer_members(200)),
-                                         Rule(url("/portal/reports/export.xlsx"), producer_members(200))],
+    ("producer_reports.report", "GET"): [
+        Rule(url("/portal/reports/?kind=year&value=2026"), producer_members(200))
+    ],
+    ("producer_reports.export", "GET"): [
+        Rule(url("/portal/reports/export.csv"), producer_members(200)),
+        Rule(url("/portal/reports/export.xlsx"), producer_members(200)),
+    ],
     ("declarations.index", "GET"): [Rule(url("/portal/declarations/"), producer_members(200))],
-    ("declarations.create", "POST"): [Rule(url("/portal/declarations/"), producer_members(400))],  # empty form
+    ("declarations.create", "POST"): [
+        Rule(url("/portal/declarations/"), producer_members(400))
+    ],  # empty form
     ("declarations.detail", "GET"): [Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(200))],
-    ("declarations.correct", "POST"): [Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(400))],
+    ("declarations.correct", "POST"): [
+        Rule(url("/portal/declarations/{declaration_a}"), producer_a_only(400))
+    ],
     ("declarations.evidence", "GET"): [
-        Rule(url("/portal/declarations/{declaration_a}/evidence"), producer_a_only(200))],
+        Rule(url("/portal/declarations/{declaration_a}/evidence"), producer_a_only(200))
+    ],
     ("declarations_admin.queue", "GET"): [Rule(url("/admin/declarations/"), admin_only(200))],
-    ("declarations_admin.admin_detail", "GET"): [Rule(url("/admin/declarations/{declaration_a}"), admin_only(200))],
+    ("declarations_admin.admin_detail", "GET"): [
+        Rule(url("/admin/declarations/{declaration_a}"), admin_only(200))
+    ],
     ("declarations_admin.decide", "POST"): [
-        Rule(url("/admin/declarations/{declaration_a}/decide"), admin_only(302))],
+        Rule(url("/admin/declarations/{declaration_a}/decide"), admin_only(302))
+    ],
     ("declarations_admin.admin_evidence", "GET"): [
-        Rule(url("/admin/declarations/{declaration_a}/evidence"), admin_only(200))],
+        Rule(url("/admin/declarations/{declaration_a}/evidence"), admin_only(200))
+    ],
 }
 
 
@@ -509,16 +662,21 @@ def build_world(app: Flask) -> World:
     from marketplace.accounts.models import Invitation
     from marketplace.timeutil import utcnow
 
-    invitation = Invitation(organisation_kind="producer", producer_id=producer_a.id,
-                            email="invited@example.vn", role="staff",
-                            token_hash=services._digest(invitation_token),
-                            expires_at=utcnow() + timedelta(days=1))
+    invitation = Invitation(
+        organisation_kind="producer",
+        producer_id=producer_a.id,
+        email="invited@example.vn",
+        role="staff",
+        token_hash=services._digest(invitation_token),
+        expires_at=utcnow() + timedelta(days=1),
+    )
     db.session.add(invitation)
     message = OutboxMessage(kind="test", to_address="a@example.vn", subject="Test", body="Test")
     db.session.add(message)
     spare_location = add_location(x, name="Spare")
-    certificate_a = make_certificate(product, 4, status="pending", scan_key="matrix/certificate.pdf",
-                                     scan_media_type="application/pdf")
+    certificate_a = make_certificate(
+        product, 4, status="pending", scan_key="matrix/certificate.pdf", scan_media_type="application/pdf"
+    )
     right_a = grant_right(product, make_protection(), status="pending")
     right_a.scan_key, right_a.scan_media_type = "matrix/right.pdf", "application/pdf"
     db.session.commit()
@@ -531,21 +689,35 @@ def build_world(app: Flask) -> World:
     from marketplace.reports.models import SalesDeclaration
 
     storage.save_document("matrix/declaration.pdf", b"%PDF-1.4 matrix")
-    declaration_a = SalesDeclaration(producer_id=producer_a.id, month=date(2026, 1, 1), channel="ecommerce",
-                                     amount_vnd=1_000_000, evidence_key="matrix/declaration.pdf",
-                                     evidence_media_type="application/pdf", status="submitted")
+    declaration_a = SalesDeclaration(
+        producer_id=producer_a.id,
+        month=date(2026, 1, 1),
+        channel="ecommerce",
+        amount_vnd=1_000_000,
+        evidence_key="matrix/declaration.pdf",
+        evidence_media_type="application/pdf",
+        status="submitted",
+    )
     db.session.add(declaration_a)
     db.session.commit()
     from marketplace.orders import services as orders
     from marketplace.orders.views import access_key
 
-    def order_for(customer_id):  # noqa: ANN001, ANN202
+    def order_for(customer_id):
         return orders.place_order(
             lines=[orders.CartLine(product.id, 1, product.price_vnd)],
-            address=orders.validate_address(recipient_name="An", phone="0912345678", street="1 Phố Huế",
-                                            commune="Hai Bà Trưng", province="ha-noi"),
-            contact_email="consumer@example.vn", payment_method="cod",
-            idempotency_key=orders.new_idempotency_key(), customer_id=customer_id)
+            address=orders.validate_address(
+                recipient_name="An",
+                phone="0912345678",
+                street="1 Phố Huế",
+                commune="Hai Bà Trưng",
+                province="ha-noi",
+            ),
+            contact_email="consumer@example.vn",
+            payment_method="cod",
+            idempotency_key=orders.new_idempotency_key(),
+            customer_id=customer_id,
+        )
 
     consumer_order = order_for(users["consumer"].id)
     guest_order = order_for(None)
@@ -564,7 +736,9 @@ def build_world(app: Flask) -> World:
     wholesale_ids = matrix_objects(x, users["buyer_x"], producer_a)
     from marketplace.api.tokens import create_token
 
-    buyer_x_token = create_token("buyer", x.id, name="ERP", scopes=["orders:read"], user_id=users["buyer_x"].id)
+    buyer_x_token = create_token(
+        "buyer", x.id, name="ERP", scopes=["orders:read"], user_id=users["buyer_x"].id
+    )
     db.session.commit()
     from datetime import date
 
@@ -572,9 +746,10 @@ def build_world(app: Flask) -> World:
 
     product.gtin = "09506000134352"
 
-    def batch_of(item, lot):  # noqa: ANN001, ANN202
-        return create_batch(item.producer_id, BatchInput(item.id, lot, date(2026, 1, 5), None, 100),
-                            user_id=None)
+    def batch_of(item, lot):
+        return create_batch(
+            item.producer_id, BatchInput(item.id, lot, date(2026, 1, 5), None, 100), user_id=None
+        )
 
     batch_a, batch_a_to_recall = batch_of(product, "L-A1"), batch_of(product, "L-A2")
     batch_b, batch_b_to_recall = batch_of(product_b, "L-B1"), batch_of(product_b, "L-B2")
@@ -584,7 +759,9 @@ def build_world(app: Flask) -> World:
 
     install_seed_rates()
     payout_run = payouts.run_payouts(today_in_vietnam(), actor="matrix")
-    statement_a = next(s for s in payouts.run_or_none(payout_run.id).statements if s.producer_id == producer_a.id)
+    statement_a = next(
+        s for s in payouts.run_or_none(payout_run.id).statements if s.producer_id == producer_a.id
+    )
     db.session.commit()
 
     upload_dir = Path(app.config["UPLOAD_DIR"])
@@ -612,8 +789,11 @@ def build_world(app: Flask) -> World:
             "producer_a_staff": staff_a.producer_membership.id,
             "buyer_x_staff": staff_x.buyer_membership.id,
             "buyer_x_location": db.session.scalar(
-                select(DeliveryLocation.id).where(DeliveryLocation.buyer_organisation_id == x.id)
-                .order_by(DeliveryLocation.id).limit(1)),
+                select(DeliveryLocation.id)
+                .where(DeliveryLocation.buyer_organisation_id == x.id)
+                .order_by(DeliveryLocation.id)
+                .limit(1)
+            ),
             "buyer_x_spare_location": spare_location.id,
             "pending_producer": pending.id,
             "pending_buyer": pending_buyer.id,
@@ -649,14 +829,14 @@ def build_world(app: Flask) -> World:
     )
 
 
-def test_every_route_has_a_rule(app) -> None:  # noqa: ANN001
+def test_every_route_has_a_rule(app) -> None:
     missing = sorted(routes_without_rules(app))
     assert not missing, f"routes without an authorisation rule in {__name__}: {missing}"
     stale = sorted(set(RULES) - routes_of(app))
     assert not stale, f"rules for routes that no longer exist: {stale}"
 
 
-def test_a_new_route_without_a_rule_is_reported(tmp_path) -> None:  # noqa: ANN001
+def test_a_new_route_without_a_rule_is_reported(tmp_path) -> None:
     from tests.conftest import make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'unused.sqlite3'}", tmp_path)
@@ -678,7 +858,7 @@ def database_snapshot() -> dict[str, list]:
     }
 
 
-def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noqa: ANN001
+def test_every_role_gets_the_expected_status_on_every_route(app) -> None:
     world = build_world(app)
     wrong = []
 
@@ -700,8 +880,10 @@ def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noq
                         response = web._request(method, target, data=data)
                     response.close()  # file responses (static, media) hold their file open until closed
                     if response.status_code != rule.expect[role]:
-                        wrong.append(f"{role:>10} {method} {target} ({endpoint}): "
-                                     f"{response.status_code}, expected {rule.expect[role]}")
+                        wrong.append(
+                            f"{role:>10} {method} {target} ({endpoint}): "
+                            f"{response.status_code}, expected {rule.expect[role]}"
+                        )
 
     # GETs first, and they must leave the database exactly as it was: no state change on GET.
     before = database_snapshot()
@@ -712,8 +894,16 @@ def test_every_role_gets_the_expected_status_on_every_route(app) -> None:  # noq
     assert not wrong, "\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.remove_member", "accounts.withdraw_invitation",
-                                      "buyers.remove_location",
-                                      "buyers.add_location", "site.set_language"])
-def test_state_changing_routes_do_not_answer_get(app, endpoint) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "accounts.logout",
+        "accounts.remove_member",
+        "accounts.withdraw_invitation",
+        "buyers.remove_location",
+        "buyers.add_location",
+        "site.set_language",
+    ],
+)
+def test_state_changing_routes_do_not_answer_get(app, endpoint) -> None:
     assert (endpoint, "GET") not in routes_of(app)

@@ -1,4 +1,5 @@
 """The demo catalogue: what `load_demo` puts in the database and what `generate_products` adds."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -93,8 +94,13 @@ def test_load_demo_uses_current_provinces_known_groups_and_units_and_integer_pri
 @pytest.mark.parametrize(
     ("product_name", "province_code", "protection_name", "kind", "number"),
     [
-        ("Trà Shan Tuyết cổ thụ Hoàng Su Phì", "tuyen-quang", "Chè Shan Tuyết Hoàng Su Phì",
-         "certification_mark", None),
+        (
+            "Trà Shan Tuyết cổ thụ Hoàng Su Phì",
+            "tuyen-quang",
+            "Chè Shan Tuyết Hoàng Su Phì",
+            "certification_mark",
+            None,
+        ),
         ("Chè đinh Tân Cương thượng hạng", "thai-nguyen", "Tân Cương", "gi", "00013"),
         ("Cà phê Arabica Sơn La rang mộc", "son-la", "Sơn La", "gi", "00056"),
         ("Nước mắm Phú Quốc 40 độ đạm", "an-giang", "Phú Quốc", "gi", "00001"),
@@ -103,8 +109,16 @@ def test_load_demo_uses_current_provinces_known_groups_and_units_and_integer_pri
         ("Gạo Nàng Nhen thơm Bảy Núi", "an-giang", "Gạo Nàng Nhen Thơm Bảy Núi", "certification_mark", None),
         ("Bình hút lộc men lam vẽ tay", "ha-noi", "Gốm sứ Bát Tràng", "collective_mark", None),
     ],
-    ids=["shan-tuyet", "tan-cuong", "son-la-coffee", "phu-quoc", "luc-ngan", "buon-ma-thuot", "nang-nhen",
-         "bat-trang"],
+    ids=[
+        "shan-tuyet",
+        "tan-cuong",
+        "son-la-coffee",
+        "phu-quoc",
+        "luc-ngan",
+        "buon-ma-thuot",
+        "nang-nhen",
+        "bat-trang",
+    ],
 )
 def test_required_specialities_sit_in_their_current_province_under_the_right_kind_of_protection(
     demo_loaded: str,
@@ -177,9 +191,7 @@ def test_certificates_are_an_honest_mix_of_stars_and_states(demo_loaded: str) ->
     expired = [c for c in certificates if c.status == "verified" and c.expires_on < LATE_2026]
     assert len(expired) >= 3
     assert len(in_force) >= 0.75 * statuses["verified"]
-    uncertified = db.session.scalar(
-        select(func.count(Product.id)).where(~Product.certifications.any())
-    )
+    uncertified = db.session.scalar(select(func.count(Product.id)).where(~Product.certifications.any()))
     assert uncertified >= 3
 
 
@@ -348,8 +360,10 @@ def test_every_demo_and_generated_producer_has_a_former_province_that_merged_int
 
     producers = db.session.scalars(select(Producer)).all()
     rows = [(p.slug, p.province_code, p.former_province_code) for p in producers]
-    rows += [(r["slug"], r["province_code"], r["former_province_code"])
-             for r in plan_generated_catalogue(60, seed=3).producers]
+    rows += [
+        (r["slug"], r["province_code"], r["former_province_code"])
+        for r in plan_generated_catalogue(60, seed=3).producers
+    ]
     for slug, province, former in rows:
         assert former in {code for code, _ in former_provinces_of(province)}, slug
     by_slug = {slug: former for slug, _, former in rows}

@@ -1,4 +1,5 @@
 """The demo's data files: a product is a line of products.csv, and a wrong line is named."""
+
 from __future__ import annotations
 
 import shutil
@@ -32,8 +33,16 @@ def _append(path: Path, line: str) -> None:
 
 def test_the_data_files_ship_inside_the_package() -> None:
     names = {entry.name for entry in DATA_DIRECTORY.iterdir()}
-    assert {"producers.csv", "products.csv", "certificates.csv", "rights.csv", "protections.csv",
-            "vocabulary.json", "accounts.csv", "buyers.csv"} <= names
+    assert {
+        "producers.csv",
+        "products.csv",
+        "certificates.csv",
+        "rights.csv",
+        "protections.csv",
+        "vocabulary.json",
+        "accounts.csv",
+        "buyers.csv",
+    } <= names
 
 
 def test_the_packaged_catalogue_reads_without_problems() -> None:
@@ -48,7 +57,11 @@ def test_adding_a_product_is_one_line_of_products_csv(data_copy: Path) -> None:
     producer = next(p for p in data.producers if p.slug == "htx-che-tan-cuong-xanh")
     added = producer.products[-1]
     assert (added.name, added.price_vnd, added.net_weight_g, added.price_tiers) == (
-        "Chè búp Tân Cương túi lọc", 60_000, 50, ())
+        "Chè búp Tân Cương túi lọc",
+        60_000,
+        50,
+        (),
+    )
     assert added.description == "Trà túi lọc từ búp chè Tân Cương.\n\n- 25 túi, 2 g mỗi túi"
     demo.validate_demo_data(data)
 
@@ -77,14 +90,26 @@ def test_a_line_with_a_cell_too_few_is_refused(data_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("file", "line", "problem"),
     [
-        ("products.csv", NEW_PRODUCT.replace("htx-che-tan-cuong-xanh", "htx-khong-co"),
-         "unknown producer htx-khong-co"),
-        ("certificates.csv", "Sản phẩm không có,3,61,2025-08-01,901,verified,,\n",
-         "unknown product Sản phẩm không có"),
-        ("rights.csv", "Sản phẩm không có,tan-cuong,Quyết định số 1/QĐ-SKHCN,verified\n",
-         "unknown product Sản phẩm không có"),
-        ("products.csv", NEW_PRODUCT.replace("Chè búp Tân Cương túi lọc", "Chè nõn tôm Tân Cương"),
-         "duplicate product name Chè nõn tôm Tân Cương"),
+        (
+            "products.csv",
+            NEW_PRODUCT.replace("htx-che-tan-cuong-xanh", "htx-khong-co"),
+            "unknown producer htx-khong-co",
+        ),
+        (
+            "certificates.csv",
+            "Sản phẩm không có,3,61,2025-08-01,901,verified,,\n",
+            "unknown product Sản phẩm không có",
+        ),
+        (
+            "rights.csv",
+            "Sản phẩm không có,tan-cuong,Quyết định số 1/QĐ-SKHCN,verified\n",
+            "unknown product Sản phẩm không có",
+        ),
+        (
+            "products.csv",
+            NEW_PRODUCT.replace("Chè búp Tân Cương túi lọc", "Chè nõn tôm Tân Cương"),
+            "duplicate product name Chè nõn tôm Tân Cương",
+        ),
     ],
     ids=["unknown-producer", "certificate-of-nothing", "right-of-nothing", "duplicate-name"],
 )

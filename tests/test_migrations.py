@@ -1,4 +1,5 @@
 """Every table comes from a migration, and the migrations build exactly what the models describe."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from marketplace.extensions import db
 from tests.conftest import make_app, temporary_database
 
 
-def test_flask_db_upgrade_builds_the_schema_of_the_models_from_empty(backend, tmp_path) -> None:  # noqa: ANN001
+def test_flask_db_upgrade_builds_the_schema_of_the_models_from_empty(backend, tmp_path) -> None:
     with temporary_database(backend, tmp_path) as url:
         app = make_app(url, tmp_path)
         result = app.test_cli_runner().invoke(args=["db", "upgrade"])
@@ -28,7 +29,7 @@ def test_flask_db_upgrade_builds_the_schema_of_the_models_from_empty(backend, tm
     assert version == 0
 
 
-def test_migrations_downgrade_to_empty_and_up_again(backend, tmp_path) -> None:  # noqa: ANN001
+def test_migrations_downgrade_to_empty_and_up_again(backend, tmp_path) -> None:
     with temporary_database(backend, tmp_path) as url:
         app = make_app(url, tmp_path)
         runner = app.test_cli_runner()

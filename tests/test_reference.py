@@ -1,4 +1,5 @@
 """Reference data: provinces since 1 July 2025 and their former names, product groups, channels."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,7 +46,7 @@ def test_former_and_current_names_resolve_to_the_province_in_force(name: str, ex
 
 
 @pytest.mark.parametrize("name", ["", None, "Atlantis", "ha", "99"])
-def test_unknown_province_names_resolve_to_nothing(name) -> None:  # noqa: ANN001
+def test_unknown_province_names_resolve_to_nothing(name) -> None:
     assert resolve_province(name) is None
 
 
@@ -57,7 +58,12 @@ def test_absorbed_lists_only_other_former_units() -> None:
 
 def test_six_product_groups_each_with_subgroups() -> None:
     assert [g.code for g in PRODUCT_GROUPS] == [
-        "food", "beverages", "herbal", "handicrafts", "ornamental", "tourism"
+        "food",
+        "beverages",
+        "herbal",
+        "handicrafts",
+        "ornamental",
+        "tourism",
     ]
     assert all(len(g.subgroups) >= 2 for g in PRODUCT_GROUPS)
 
@@ -67,7 +73,13 @@ def test_traditional_markets_export_and_direct_sales_are_not_modern_channels() -
     assert not_modern == {"traditional_market", "export", "direct"}
     assert {c for c, ch in CHANNELS_BY_CODE.items() if ch.on_platform} == {"supermarket", "online"}
     assert {c.code for c in DECLARABLE_CHANNELS} == {
-        "ecommerce", "convenience_store", "supermarket_offline", "traditional_market", "export", "direct"}
+        "ecommerce",
+        "convenience_store",
+        "supermarket_offline",
+        "traditional_market",
+        "export",
+        "direct",
+    }
 
 
 def test_the_former_provinces_of_a_province_are_those_that_merged_into_it() -> None:

@@ -1,5 +1,6 @@
 """Strict-Transport-Security in production; signed-in pages are never stored by a cache, while
 the storefront's caching for anonymous visitors stays as it is."""
+
 from __future__ import annotations
 
 from marketplace.extensions import db
@@ -7,7 +8,7 @@ from tests.conftest import make_app
 from tests.factories import make_product, make_user
 
 
-def test_signed_in_pages_answer_cache_control_no_store(web) -> None:  # noqa: ANN001
+def test_signed_in_pages_answer_cache_control_no_store(web) -> None:
     make_product()
     web.sign_in(make_user("lan@example.vn"))
     db.session.commit()
@@ -17,7 +18,7 @@ def test_signed_in_pages_answer_cache_control_no_store(web) -> None:  # noqa: AN
         assert "no-store" in response.headers.get("Cache-Control", ""), path
 
 
-def test_anonymous_storefront_pages_keep_their_caching(client) -> None:  # noqa: ANN001
+def test_anonymous_storefront_pages_keep_their_caching(client) -> None:
     make_product()
     db.session.commit()
     for path in ("/", "/products"):
@@ -26,7 +27,7 @@ def test_anonymous_storefront_pages_keep_their_caching(client) -> None:  # noqa:
     assert "public" in suggest.headers.get("Cache-Control", "")
 
 
-def test_static_files_are_not_marked_no_store_for_signed_in_visitors(web) -> None:  # noqa: ANN001
+def test_static_files_are_not_marked_no_store_for_signed_in_visitors(web) -> None:
     web.sign_in(make_user("lan@example.vn"))
     db.session.commit()
     response = web.get("/static/js/cart.js")
@@ -35,7 +36,7 @@ def test_static_files_are_not_marked_no_store_for_signed_in_visitors(web) -> Non
     response.close()
 
 
-def test_production_sends_strict_transport_security_and_development_does_not(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_production_sends_strict_transport_security_and_development_does_not(tmp_path, monkeypatch) -> None:
     url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
     development = make_app(url, tmp_path)
     response = development.test_client().get("/static/js/cart.js")

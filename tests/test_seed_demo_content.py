@@ -5,6 +5,7 @@ natural key of the row they point at (a producer's slug, a user's e-mail...), so
 catalogue between files or modules cannot change it unnoticed. A deliberate change to the demo
 changes the digest: check the dump the failing test leaves behind, then update the constant.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,16 +1,25 @@
 """The one text cleaner: control and bidirectional characters refused, NFC stored."""
+
 from __future__ import annotations
 
 import pytest
 
 from marketplace.text import UnsafeText, clean_text
 
-UNSAFE = {"NUL": "\x00", "ESC": "\x1b", "BEL": "\x07", "RLO": "\u202e", "DEL": "\x7f", "LRI": "\u2066",
-          "C1": "\x85", "line separator": "\u2028"}
+UNSAFE = {
+    "NUL": "\x00",
+    "ESC": "\x1b",
+    "BEL": "\x07",
+    "RLO": "\u202e",
+    "DEL": "\x7f",
+    "LRI": "\u2066",
+    "C1": "\x85",
+    "line separator": "\u2028",
+}
 
 
 @pytest.mark.parametrize("char", UNSAFE.values(), ids=UNSAFE.keys())
-def test_the_cleaner_refuses_control_and_bidi_characters(char) -> None:  # noqa: ANN001
+def test_the_cleaner_refuses_control_and_bidi_characters(char) -> None:
     with pytest.raises(UnsafeText):
         clean_text(f"Chè{char}Tân Cương")
 

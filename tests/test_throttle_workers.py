@@ -1,6 +1,7 @@
 """The sign-in throttle holds across workers: two processes, each with its own application (as two
 gunicorn workers are), on one database, take turns answering wrong passwords and must block at
 the promised counts. Run with the database store and, when Redis runs here, the Redis store."""
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,14 @@ class Workers:
     def __init__(self, database_url: str, tmp_dir: Path, env: dict[str, str]) -> None:
         prefix = "ocop-test-" + uuid.uuid4().hex[:8]
         self.processes = [
-            subprocess.Popen([sys.executable, "-c", WORKER, database_url, str(tmp_dir), prefix], cwd=ROOT,
-                             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", WORKER, database_url, str(tmp_dir), prefix],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(2)
         ]
         for process in self.processes:
@@ -74,7 +81,7 @@ def _redis_running() -> bool:
 
 
 @pytest.fixture(params=["database", "redis"])
-def workers(request, app, tmp_path):  # noqa: ANN001, ANN201
+def workers(request, app, tmp_path):
     env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "REDIS_URL": ""}
     if request.param == "redis":
         if not _redis_running():
@@ -87,12 +94,12 @@ def workers(request, app, tmp_path):  # noqa: ANN001, ANN201
     started.close()
 
 
-def test_the_eleventh_wrong_password_for_an_account_is_refused_whichever_worker_answers(workers) -> None:  # noqa: ANN001
+def test_the_eleventh_wrong_password_for_an_account_is_refused_whichever_worker_answers(workers) -> None:
     answers = [workers.post("lan@example.vn", "203.0.113.7") for _ in range(12)]
     assert answers == [200] * 10 + [429] * 2
 
 
-def test_the_thirty_first_failure_from_an_address_is_refused_whichever_worker_answers(workers) -> None:  # noqa: ANN001
+def test_the_thirty_first_failure_from_an_address_is_refused_whichever_worker_answers(workers) -> None:
     answers = [workers.post(f"x{n}@example.vn", "203.0.113.8") for n in range(32)]
     assert answers == [200] * 30 + [429] * 2
     assert workers.post("y@example.vn", "203.0.113.9") == 200  # another address is not throttled

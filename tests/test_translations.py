@@ -1,6 +1,7 @@
 """One language per page: the translation catalogue is complete, and the main pages and their
 histories, rendered in Vietnamese, use no message without a Vietnamese translation and show no
 stored English note (events, stock changes)."""
+
 from __future__ import annotations
 
 import sys
@@ -27,11 +28,19 @@ from tests.wholesale.helpers import buyer, fill_draft, place, wholesale_product
 
 PO_FILE = Path(__file__).parent.parent / "marketplace" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 # Stored English notes that must never reach a Vietnamese page as they are.
-ENGLISH_NOTES = ("cash collected", "opening stock", "CSV import", "payment on terms", "refunded by card",
-                 "payment by card", "delivery date confirmed", "rejected by the producer")
+ENGLISH_NOTES = (
+    "cash collected",
+    "opening stock",
+    "CSV import",
+    "payment on terms",
+    "refunded by card",
+    "payment by card",
+    "delivery date confirmed",
+    "rejected by the producer",
+)
 
 
-def _catalogue():  # noqa: ANN202
+def _catalogue():
     with PO_FILE.open("rb") as file:
         return read_po(file, locale="vi")
 
@@ -72,17 +81,17 @@ def _wtforms_default_label() -> bool:
 
 
 @pytest.fixture
-def asked_messages(monkeypatch) -> set[str]:  # noqa: ANN001
+def asked_messages(monkeypatch) -> set[str]:
     """Every msgid looked up while the test runs (Python code and templates alike)."""
     asked: set[str] = set()
     gettext, ngettext = Translations.ugettext, Translations.ungettext
 
-    def recording_gettext(self, message):  # noqa: ANN001, ANN202
+    def recording_gettext(self, message):
         if not _wtforms_default_label():
             asked.add(message)
         return gettext(self, message)
 
-    def recording_ngettext(self, singular, plural, n):  # noqa: ANN001, ANN202
+    def recording_ngettext(self, singular, plural, n):
         asked.add(singular)
         return ngettext(self, singular, plural, n)
 
@@ -92,21 +101,32 @@ def asked_messages(monkeypatch) -> set[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def world(app):  # noqa: ANN001, ANN201
+def world(app):
     """A producer with a certified product (stock history included), a consumer's cash order
     delivered, and a supermarket's order on terms delivered and invoiced."""
-    producer = make_producer(name="HTX Chè Tân Cương", slug="htx-tan-cuong", green_verified=True,
-                             environment_plan="Ủ bã chè.", tax_code="4600123456")
+    producer = make_producer(
+        name="HTX Chè Tân Cương",
+        slug="htx-tan-cuong",
+        green_verified=True,
+        environment_plan="Ủ bã chè.",
+        tax_code="4600123456",
+    )
     producer_user = make_producer_member(producer, email="producer@example.vn")
-    tea = wholesale_product(producer, slug="che-tan-cuong", name="Chè Tân Cương", stock=1_000,
-                            min_order_qty=10)
+    tea = wholesale_product(
+        producer, slug="che-tan-cuong", name="Chè Tân Cương", stock=1_000, min_order_qty=10
+    )
     add_image(tea)
     make_certificate(tea, 4)
-    db.session.add_all([
-        StockAdjustment(product_id=tea.id, delta=1_000, reason="received", note="opening stock",
-                        stock_after=1_000),
-        StockAdjustment(product_id=tea.id, delta=0, reason="counted", note="CSV import", stock_after=1_000),
-    ])
+    db.session.add_all(
+        [
+            StockAdjustment(
+                product_id=tea.id, delta=1_000, reason="received", note="opening stock", stock_after=1_000
+            ),
+            StockAdjustment(
+                product_id=tea.id, delta=0, reason="counted", note="CSV import", stock_after=1_000
+            ),
+        ]
+    )
     consumer = make_user("consumer@example.vn")
     db.session.commit()
     cash_order = place_consumer_order([(tea, 2)], customer_id=consumer.id)
@@ -124,11 +144,19 @@ def world(app):  # noqa: ANN001, ANN201
     from marketplace.invoicing.models import Invoice
 
     invoice = db.session.query(Invoice).one()
-    return {"producer_user": producer_user, "consumer": consumer, "tea": tea, "cash_order": cash_order,
-            "cash_part": part, "buyer": supermarket_user, "terms_order": terms_order, "invoice": invoice}
+    return {
+        "producer_user": producer_user,
+        "consumer": consumer,
+        "tea": tea,
+        "cash_order": cash_order,
+        "cash_part": part,
+        "buyer": supermarket_user,
+        "terms_order": terms_order,
+        "invoice": invoice,
+    }
 
 
-def _pages(client, world) -> dict[str, str]:  # noqa: ANN001
+def _pages(client, world) -> dict[str, str]:
     """Each main page, as its reader sees it, in Vietnamese."""
     client.set_cookie("lang", "vi")
     web = FormClient(client)
@@ -139,8 +167,15 @@ def _pages(client, world) -> dict[str, str]:  # noqa: ANN001
         assert response.status_code == 200, url
         pages[url] = response.get_data(as_text=True)
 
-    for url in ("/", "/products", "/products?q=che", "/products/che-tan-cuong", "/producers/htx-tan-cuong",
-                "/provinces/thai-nguyen", "/about/green"):
+    for url in (
+        "/",
+        "/products",
+        "/products?q=che",
+        "/products/che-tan-cuong",
+        "/producers/htx-tan-cuong",
+        "/provinces/thai-nguyen",
+        "/about/green",
+    ):
         read(url)
     web.sign_in(world["consumer"])
     web.post("/cart/add", {"product_id": world["tea"].id, "quantity": 1})
@@ -148,27 +183,41 @@ def _pages(client, world) -> dict[str, str]:  # noqa: ANN001
         read(url)
     web.sign_in(world["producer_user"])
     tea, invoice = world["tea"], world["invoice"]
-    for url in ("/portal/", "/portal/products", f"/portal/products/{tea.id}/edit", "/portal/stock",
-                f"/portal/products/{tea.id}/stock", "/portal/orders",
-                f"/portal/orders/{world['cash_part'].id}",
-                f"/portal/orders/{world['terms_order'].producer_orders[0].id}", "/portal/invoices",
-                f"/portal/invoices/{invoice.id}", "/portal/tax-code"):
+    for url in (
+        "/portal/",
+        "/portal/products",
+        f"/portal/products/{tea.id}/edit",
+        "/portal/stock",
+        f"/portal/products/{tea.id}/stock",
+        "/portal/orders",
+        f"/portal/orders/{world['cash_part'].id}",
+        f"/portal/orders/{world['terms_order'].producer_orders[0].id}",
+        "/portal/invoices",
+        f"/portal/invoices/{invoice.id}",
+        "/portal/tax-code",
+    ):
         read(url)
     web.sign_in(world["buyer"])
-    for url in ("/wholesale/products", "/wholesale/order", "/wholesale/order/review", "/buyer/orders",
-                f"/buyer/orders/{world['terms_order'].reference}", "/buyer/invoices",
-                f"/buyer/invoices/{invoice.id}"):
+    for url in (
+        "/wholesale/products",
+        "/wholesale/order",
+        "/wholesale/order/review",
+        "/buyer/orders",
+        f"/buyer/orders/{world['terms_order'].reference}",
+        "/buyer/invoices",
+        f"/buyer/invoices/{invoice.id}",
+    ):
         read(url)
     return pages
 
 
-def test_main_pages_in_vietnamese_use_no_untranslated_message(client, world, asked_messages) -> None:  # noqa: ANN001
+def test_main_pages_in_vietnamese_use_no_untranslated_message(client, world, asked_messages) -> None:
     _pages(client, world)
     missing = sorted(asked_messages - _translated_ids())
     assert not missing, "messages without a Vietnamese translation:\n" + "\n".join(map(repr, missing))
 
 
-def test_histories_in_vietnamese_show_no_stored_english_note(client, world) -> None:  # noqa: ANN001
+def test_histories_in_vietnamese_show_no_stored_english_note(client, world) -> None:
     pages = _pages(client, world)
     leaks = [f"{url}: {note!r}" for url, page in pages.items() for note in ENGLISH_NOTES if note in page]
     assert not leaks, "\n".join(leaks)

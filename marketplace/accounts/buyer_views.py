@@ -2,6 +2,7 @@
 locations. They live in accounts, next to the producer's registration, because they are about
 an account's organisation and use its memberships and permissions; `marketplace.buyers` holds the
 organisation models, below accounts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts import services
+from marketplace.accounts.buyer_forms import LOCATION_KIND_LABELS, BuyerRegistrationForm, DeliveryLocationForm
 from marketplace.accounts.forms import EmptyForm
 from marketplace.accounts.messages import error_message
 from marketplace.accounts.permissions import (
@@ -17,7 +19,6 @@ from marketplace.accounts.permissions import (
     get_scoped_or_404,
     login_required,
 )
-from marketplace.accounts.buyer_forms import LOCATION_KIND_LABELS, BuyerRegistrationForm, DeliveryLocationForm
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 
@@ -48,8 +49,13 @@ def register():
             form.tax_code.errors.append(error_message(error.code))
         else:
             db.session.commit()
-            flash(_("Your organisation is registered. An administrator will verify it; until then "
-                    "wholesale prices and wholesale orders are not available."), "success")
+            flash(
+                _(
+                    "Your organisation is registered. An administrator will verify it; until then "
+                    "wholesale prices and wholesale orders are not available."
+                ),
+                "success",
+            )
             return redirect(url_for("accounts.organisation"))
     return render_template("buyers/register.html", form=form)
 
@@ -57,18 +63,25 @@ def register():
 def _locations() -> list[DeliveryLocation]:
     from sqlalchemy import select
 
-    return list(db.session.scalars(
-        select(DeliveryLocation)
-        .where(DeliveryLocation.buyer_organisation_id == current_buyer_membership().organisation_id)
-        .order_by(DeliveryLocation.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(DeliveryLocation)
+            .where(DeliveryLocation.buyer_organisation_id == current_buyer_membership().organisation_id)
+            .order_by(DeliveryLocation.id)
+        )
+    )
 
 
 @bp.get("/locations")
 @buyer_member_required()
 def locations():
-    return render_template("buyers/locations.html", locations=_locations(), form=DeliveryLocationForm(),
-                           empty_form=EmptyForm(), can_edit=current_buyer_membership().role in EDITORS)
+    return render_template(
+        "buyers/locations.html",
+        locations=_locations(),
+        form=DeliveryLocationForm(),
+        empty_form=EmptyForm(),
+        can_edit=current_buyer_membership().role in EDITORS,
+    )
 
 
 @bp.post("/locations")
@@ -77,14 +90,18 @@ def add_location():
     form = DeliveryLocationForm()
     if form.validate_on_submit():
         services.add_delivery_location(
-            current_buyer_membership().organisation_id, kind=form.kind.data, name=form.name.data,
-            address=form.address.data, province_code=form.province_code.data,
+            current_buyer_membership().organisation_id,
+            kind=form.kind.data,
+            name=form.name.data,
+            address=form.address.data,
+            province_code=form.province_code.data,
         )
         db.session.commit()
         flash(_("The delivery location has been added."), "success")
         return redirect(url_for("buyers.locations"))
-    return render_template("buyers/locations.html", locations=_locations(), form=form,
-                           empty_form=EmptyForm(), can_edit=True)
+    return render_template(
+        "buyers/locations.html", locations=_locations(), form=form, empty_form=EmptyForm(), can_edit=True
+    )
 
 
 @bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
@@ -93,8 +110,13 @@ def edit_location(location_id: int):
     location = get_scoped_or_404(DeliveryLocation, location_id)
     form = DeliveryLocationForm(obj=location)
     if form.validate_on_submit():
-        services.update_delivery_location(location, kind=form.kind.data, name=form.name.data,
-                                          address=form.address.data, province_code=form.province_code.data)
+        services.update_delivery_location(
+            location,
+            kind=form.kind.data,
+            name=form.name.data,
+            address=form.address.data,
+            province_code=form.province_code.data,
+        )
         db.session.commit()
         flash(_("The delivery location has been saved."), "success")
         return redirect(url_for("buyers.locations"))

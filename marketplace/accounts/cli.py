@@ -1,4 +1,5 @@
 """`flask create-admin EMAIL`: an administrator account (the password is prompted, never an argument)."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Account forms (Flask-WTF: every form carries a CSRF token)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -56,7 +57,8 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), Length(max=200)])
     password_again = PasswordField(
-        _l("New password again"), validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))]
+        _l("New password again"),
+        validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))],
     )
 
 
@@ -71,14 +73,18 @@ class ProfileForm(FlaskForm):
 class ProducerRegistrationForm(FlaskForm):
     name = StringField(_l("Name of the producer"), validators=[InputRequired(), SafeText(), Length(max=200)])
     entity_type = SelectField(
-        _l("Kind of producer"), choices=[SelectChoice(e.value, label) for e, label in ENTITY_TYPE_LABELS.items()]
+        _l("Kind of producer"),
+        choices=[SelectChoice(e.value, label) for e, label in ENTITY_TYPE_LABELS.items()],
     )
-    tax_code = StringField(_l("Business registration number or tax code"),
-                           validators=[InputRequired(), Length(min=6, max=20)])
+    tax_code = StringField(
+        _l("Business registration number or tax code"), validators=[InputRequired(), Length(min=6, max=20)]
+    )
     province_code = SelectField(_l("Province"), choices=province_choices, validators=[InputRequired()])
     commune = StringField(_l("Commune or ward"), validators=[InputRequired(), SafeText(), Length(max=120)])
     contact_phone = StringField(_l("Contact phone"), validators=[InputRequired(), Length(max=32)])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[InputRequired(), EMAIL_SHAPE, Length(max=254)])
+    contact_email = EmailField(
+        _l("Contact e-mail"), validators=[InputRequired(), EMAIL_SHAPE, Length(max=254)]
+    )
 
 
 class InviteForm(FlaskForm):

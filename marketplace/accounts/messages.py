@@ -1,4 +1,5 @@
 """What people read for each AccountError code."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -3,6 +3,7 @@
 Every User can shop as a consumer. A user may also be a member of one producer (owner or staff)
 and of one buyer organisation (owner, purchaser or viewer), and may be a programme administrator.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -79,14 +80,14 @@ class ProducerMembership(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="producer_membership")
-    producer: Mapped["Producer"] = relationship(lazy="joined")  # noqa: F821
+    producer: Mapped[Producer] = relationship(lazy="joined")  # noqa: F821
 
     @property
     def organisation_id(self) -> int:
         return self.producer_id
 
     @property
-    def organisation(self):  # noqa: ANN201
+    def organisation(self):
         return self.producer
 
 
@@ -106,7 +107,7 @@ class BuyerMembership(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="buyer_membership")
-    organisation: Mapped["BuyerOrganisation"] = relationship(lazy="joined")  # noqa: F821
+    organisation: Mapped[BuyerOrganisation] = relationship(lazy="joined")  # noqa: F821
 
     @property
     def organisation_id(self) -> int:

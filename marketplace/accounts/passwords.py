@@ -1,4 +1,5 @@
 """Password rules: hashed with scrypt, a minimum length, and no commonly used passwords."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -6,7 +7,6 @@ from pathlib import Path
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
-
 
 
 def hash_password(password: str) -> str:

@@ -4,6 +4,7 @@ Views declare who they are for with the decorators below, and load organisation-
 through `get_scoped_or_404`, which filters by the signed-in user's organisation: another
 organisation's id answers 404 exactly like an id that does not exist.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -57,21 +58,21 @@ def init_app(app: Flask) -> None:
         }
 
 
-def current_producer_membership():  # noqa: ANN201
+def current_producer_membership():
     """The signed-in user's ProducerMembership, or None."""
     if not current_user.is_authenticated:
         return None
     return current_user.producer_membership
 
 
-def current_buyer_membership():  # noqa: ANN201
+def current_buyer_membership():
     """The signed-in user's BuyerMembership, or None."""
     if not current_user.is_authenticated:
         return None
     return current_user.buyer_membership
 
 
-def _membership_for(kind: str):  # noqa: ANN202
+def _membership_for(kind: str):
     return current_producer_membership() if kind == "producer" else current_buyer_membership()
 
 
@@ -130,7 +131,7 @@ def get_scoped_or_404(model: type[M], object_id: int) -> M:
     return row
 
 
-def can_see_wholesale(user) -> bool:  # noqa: ANN001
+def can_see_wholesale(user) -> bool:
     """Wholesale prices are for members of verified buyer organisations (and administrators)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -140,6 +141,6 @@ def can_see_wholesale(user) -> bool:  # noqa: ANN001
     return membership is not None and membership.organisation.is_verified
 
 
-def producer_can_publish(producer) -> bool:  # noqa: ANN001
+def producer_can_publish(producer) -> bool:
     """Only verified producers may publish products."""
     return producer is not None and producer.verification_status == "verified"

@@ -4,6 +4,7 @@ Plain functions: they take what they need, change the session's objects and flus
 `AccountError` with a stable `code`. The caller commits. Links in e-mails are built by the caller
 (`link_for(token)`), so that nothing here depends on the request.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from marketplace.accounts.messages import error_message
 from marketplace.accounts.models import (
     BuyerMembership,
     Invitation,
@@ -27,7 +29,6 @@ from marketplace.accounts.models import (
     new_session_token,
 )
 from marketplace.accounts.passwords import hash_password, password_problem, verify_password
-from marketplace.accounts.messages import error_message
 from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
 from marketplace.domain import DomainError
 from marketplace.extensions import db
@@ -79,15 +80,27 @@ def create_user(email: str, password: str, display_name: str = "", *, is_admin: 
     if find_user(email) is not None:
         raise AccountError("email_taken")
     _check_password(password, email)
-    user = User(email=email, password_hash=hash_password(password),
-                display_name=clean_text(display_name).strip(), is_admin=is_admin)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=clean_text(display_name).strip(),
+        is_admin=is_admin,
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def sign_up(email: str, password: str, display_name: str, confirm_link_for: LinkFor, *,
-            account_kind: str = "consumer", sign_in_url: str = "", reset_url: str = "") -> User | None:
+def sign_up(
+    email: str,
+    password: str,
+    display_name: str,
+    confirm_link_for: LinkFor,
+    *,
+    account_kind: str = "consumer",
+    sign_in_url: str = "",
+    reset_url: str = "",
+) -> User | None:
     """A new consumer account with a confirmation link mailed to the address; or, when the address
     already has an account, a warning mailed to its owner and None.
 
@@ -105,8 +118,10 @@ def sign_up(email: str, password: str, display_name: str, confirm_link_for: Link
     send_mail(
         existing.email,
         _("Someone tried to sign up with your address on OCOP Marketplace"),
-        _("Someone tried to create an OCOP Marketplace account with this e-mail address, which "
-          "already has one. If it was you, sign in:")
+        _(
+            "Someone tried to create an OCOP Marketplace account with this e-mail address, which "
+            "already has one. If it was you, sign in:"
+        )
         + f"\n\n{sign_in_url}\n\n"
         + _("or, if you have forgotten your password, reset it:")
         + f"\n\n{reset_url}\n\n"
@@ -195,14 +210,18 @@ def request_password_reset(email: str, link_for: LinkFor) -> None:
         return
     nonce = secrets.token_urlsafe(24)
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    db.session.add(PasswordResetToken(user_id=user.id, nonce=nonce,
-                                      expires_at=utcnow() + timedelta(seconds=max_age)))
+    db.session.add(
+        PasswordResetToken(user_id=user.id, nonce=nonce, expires_at=utcnow() + timedelta(seconds=max_age))
+    )
     token = _serializer("password-reset").dumps({"u": user.id, "n": nonce})
     send_mail(
         user.email,
         _("Reset your OCOP Marketplace password"),
-        _("Someone asked to reset the password of your account. If it was you, open this link "
-          "within %(minutes)d minutes; it works once:", minutes=max_age // 60)
+        _(
+            "Someone asked to reset the password of your account. If it was you, open this link "
+            "within %(minutes)d minutes; it works once:",
+            minutes=max_age // 60,
+        )
         + f"\n\n{link_for(token)}\n\n"
         + _("If you did not ask, ignore this message: your password stays as it is."),
         kind="password_reset",
@@ -269,17 +288,34 @@ def _producer_code_taken(code: str) -> bool:
     return db.session.scalar(select(func.count(Producer.id)).where(Producer.code == code)) > 0
 
 
-def register_producer(user: User, *, name: str, entity_type: str, tax_code: str, province_code: str,
-                      commune: str, contact_phone: str, contact_email: str) -> Producer:
+def register_producer(
+    user: User,
+    *,
+    name: str,
+    entity_type: str,
+    tax_code: str,
+    province_code: str,
+    commune: str,
+    contact_phone: str,
+    contact_email: str,
+) -> Producer:
     """A new producer, pending verification, with `user` as its owner."""
     if user.producer_membership is not None:
         raise AccountError("already_producer_member")
     producer = Producer(
-        slug=_unique_producer_slug(name), name=clean_text(name).strip(), entity_type=entity_type,
+        slug=_unique_producer_slug(name),
+        name=clean_text(name).strip(),
+        entity_type=entity_type,
         code=new_producer_code(clean_text(name).strip(), _producer_code_taken),
-        tax_code=tax_code.strip(), province_code=province_code, commune=clean_text(commune).strip(),
-        contact_phone=contact_phone.strip() or None, contact_email=normalise_email(contact_email),
-        story="", environment_plan="", circular_practices="", verification_status="pending",
+        tax_code=tax_code.strip(),
+        province_code=province_code,
+        commune=clean_text(commune).strip(),
+        contact_phone=contact_phone.strip() or None,
+        contact_email=normalise_email(contact_email),
+        story="",
+        environment_plan="",
+        circular_practices="",
+        verification_status="pending",
     )
     db.session.add(producer)
     db.session.flush()
@@ -289,42 +325,70 @@ def register_producer(user: User, *, name: str, entity_type: str, tax_code: str,
     return producer
 
 
-def register_buyer(user: User, *, legal_name: str, tax_code: str, head_office_address: str,
-                   head_office_province_code: str, contact_email: str, contact_phone: str,
-                   location_kind: str, location_name: str, location_address: str,
-                   location_province_code: str) -> BuyerOrganisation:
+def register_buyer(
+    user: User,
+    *,
+    legal_name: str,
+    tax_code: str,
+    head_office_address: str,
+    head_office_province_code: str,
+    contact_email: str,
+    contact_phone: str,
+    location_kind: str,
+    location_name: str,
+    location_address: str,
+    location_province_code: str,
+) -> BuyerOrganisation:
     """A new buyer organisation with its first delivery location, pending verification."""
     if user.buyer_membership is not None:
         raise AccountError("already_buyer_member")
     tax_code = tax_code.strip()
-    if db.session.scalar(select(func.count(BuyerOrganisation.id)).where(BuyerOrganisation.tax_code == tax_code)):
+    if db.session.scalar(
+        select(func.count(BuyerOrganisation.id)).where(BuyerOrganisation.tax_code == tax_code)
+    ):
         raise AccountError("tax_code_taken")
     organisation = BuyerOrganisation(
-        legal_name=legal_name.strip(), tax_code=tax_code, head_office_address=head_office_address.strip(),
-        head_office_province_code=head_office_province_code, contact_email=normalise_email(contact_email),
-        contact_phone=contact_phone.strip() or None, verification_status="pending",
+        legal_name=legal_name.strip(),
+        tax_code=tax_code,
+        head_office_address=head_office_address.strip(),
+        head_office_province_code=head_office_province_code,
+        contact_email=normalise_email(contact_email),
+        contact_phone=contact_phone.strip() or None,
+        verification_status="pending",
     )
     db.session.add(organisation)
     db.session.flush()
-    add_delivery_location(organisation.id, kind=location_kind, name=location_name,
-                          address=location_address, province_code=location_province_code)
+    add_delivery_location(
+        organisation.id,
+        kind=location_kind,
+        name=location_name,
+        address=location_address,
+        province_code=location_province_code,
+    )
     db.session.add(BuyerMembership(user_id=user.id, buyer_organisation_id=organisation.id, role="owner"))
     db.session.flush()
     db.session.refresh(user, ["buyer_membership"])
     return organisation
 
 
-def add_delivery_location(organisation_id: int, *, kind: str, name: str, address: str,
-                          province_code: str) -> DeliveryLocation:
-    location = DeliveryLocation(buyer_organisation_id=organisation_id, kind=kind, name=name.strip(),
-                                address=address.strip(), province_code=province_code)
+def add_delivery_location(
+    organisation_id: int, *, kind: str, name: str, address: str, province_code: str
+) -> DeliveryLocation:
+    location = DeliveryLocation(
+        buyer_organisation_id=organisation_id,
+        kind=kind,
+        name=name.strip(),
+        address=address.strip(),
+        province_code=province_code,
+    )
     db.session.add(location)
     db.session.flush()
     return location
 
 
-def update_delivery_location(location: DeliveryLocation, *, kind: str, name: str, address: str,
-                             province_code: str) -> None:
+def update_delivery_location(
+    location: DeliveryLocation, *, kind: str, name: str, address: str, province_code: str
+) -> None:
     location.kind, location.name = kind, name.strip()
     location.address, location.province_code = address.strip(), province_code
 
@@ -344,17 +408,25 @@ def remove_delivery_location(location: DeliveryLocation) -> None:
 def members_of(kind: str, organisation_id: int) -> list:
     model = ProducerMembership if kind == "producer" else BuyerMembership
     column = model.producer_id if kind == "producer" else model.buyer_organisation_id
-    return list(db.session.scalars(
-        select(model).join(User, User.id == model.user_id).where(column == organisation_id)
-        .order_by(model.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(model)
+            .join(User, User.id == model.user_id)
+            .where(column == organisation_id)
+            .order_by(model.id)
+        )
+    )
 
 
-def remove_member(acting: ProducerMembership | BuyerMembership,
-                  member: ProducerMembership | BuyerMembership) -> None:
+def remove_member(
+    acting: ProducerMembership | BuyerMembership, member: ProducerMembership | BuyerMembership
+) -> None:
     """An owner removes a member of the same organisation; an organisation always keeps an owner."""
-    if acting.role != "owner" or type(acting) is not type(member) or \
-            acting.organisation_id != member.organisation_id:
+    if (
+        acting.role != "owner"
+        or type(acting) is not type(member)
+        or acting.organisation_id != member.organisation_id
+    ):
         raise AccountError("not_allowed")
     if member.id == acting.id:
         raise AccountError("cannot_remove_self")
@@ -365,8 +437,9 @@ def remove_member(acting: ProducerMembership | BuyerMembership,
 # --- invitations --------------------------------------------------------------------------------
 
 
-def invite_member(acting: ProducerMembership | BuyerMembership, email: str, role: str,
-                  link_for: LinkFor) -> Invitation:
+def invite_member(
+    acting: ProducerMembership | BuyerMembership, email: str, role: str, link_for: LinkFor
+) -> Invitation:
     """An owner invites a colleague by e-mail; the link works once, for a limited time."""
     from marketplace.accounts.models import BUYER_ROLES, PRODUCER_ROLES
 
@@ -387,18 +460,26 @@ def invite_member(acting: ProducerMembership | BuyerMembership, email: str, role
         organisation_kind=kind,
         producer_id=acting.organisation_id if kind == "producer" else None,
         buyer_organisation_id=acting.organisation_id if kind == "buyer" else None,
-        email=email, role=role, token_hash=_digest(token), invited_by_id=acting.user_id,
+        email=email,
+        role=role,
+        token_hash=_digest(token),
+        invited_by_id=acting.user_id,
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
     )
     db.session.add(invitation)
     db.session.flush()
     send_mail(
         email,
-        _("You are invited to join %(organisation)s on OCOP Marketplace",
-          organisation=acting.organisation.name),
-        _("%(person)s invites you to join %(organisation)s on OCOP Marketplace. Open this link to "
-          "accept (sign in or create an account with this address first):",
-          person=acting.user.name, organisation=acting.organisation.name)
+        _(
+            "You are invited to join %(organisation)s on OCOP Marketplace",
+            organisation=acting.organisation.name,
+        ),
+        _(
+            "%(person)s invites you to join %(organisation)s on OCOP Marketplace. Open this link to "
+            "accept (sign in or create an account with this address first):",
+            person=acting.user.name,
+            organisation=acting.organisation.name,
+        )
         + f"\n\n{link_for(token)}\n",
         kind="invitation",
     )
@@ -408,13 +489,19 @@ def invite_member(acting: ProducerMembership | BuyerMembership, email: str, role
 def pending_invitations(kind: str, organisation_id: int) -> list[Invitation]:
     """The invitations of an organisation that can still be accepted, oldest first."""
     column = Invitation.producer_id if kind == "producer" else Invitation.buyer_organisation_id
-    return list(db.session.scalars(
-        select(Invitation).where(
-            Invitation.organisation_kind == kind, column == organisation_id,
-            Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-            Invitation.expires_at >= utcnow(),
-        ).order_by(Invitation.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_kind == kind,
+                column == organisation_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at >= utcnow(),
+            )
+            .order_by(Invitation.id)
+        )
+    )
 
 
 def withdraw_invitation(acting: ProducerMembership | BuyerMembership, invitation: Invitation) -> None:
@@ -443,7 +530,7 @@ def open_invitation(token: str) -> Invitation:
     return invitation
 
 
-def invitation_organisation(invitation: Invitation):  # noqa: ANN201
+def invitation_organisation(invitation: Invitation):
     if invitation.organisation_kind == "producer":
         return db.session.get(Producer, invitation.producer_id)
     return db.session.get(BuyerOrganisation, invitation.buyer_organisation_id)
@@ -456,13 +543,15 @@ def accept_invitation(token: str, user: User) -> ProducerMembership | BuyerMembe
     if invitation.organisation_kind == "producer":
         if user.producer_membership is not None:
             raise AccountError("already_producer_member")
-        membership = ProducerMembership(user_id=user.id, producer_id=invitation.producer_id,
-                                        role=invitation.role)
+        membership = ProducerMembership(
+            user_id=user.id, producer_id=invitation.producer_id, role=invitation.role
+        )
     else:
         if user.buyer_membership is not None:
             raise AccountError("already_buyer_member")
-        membership = BuyerMembership(user_id=user.id, buyer_organisation_id=invitation.buyer_organisation_id,
-                                     role=invitation.role)
+        membership = BuyerMembership(
+            user_id=user.id, buyer_organisation_id=invitation.buyer_organisation_id, role=invitation.role
+        )
     db.session.add(membership)
     invitation.accepted_at = utcnow()
     if user.email_confirmed_at is None:
@@ -474,8 +563,13 @@ def accept_invitation(token: str, user: User) -> ProducerMembership | BuyerMembe
 def decisions_for(subject_type: str, subject_id: int) -> list[VerificationDecision]:
     """Every verification decision on one subject (an organisation, a certificate...), newest first:
     the organisation's members and the administrators' queues both show them."""
-    return list(db.session.scalars(
-        select(VerificationDecision)
-        .where(VerificationDecision.subject_type == subject_type, VerificationDecision.subject_id == subject_id)
-        .order_by(VerificationDecision.decided_at.desc(), VerificationDecision.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(VerificationDecision)
+            .where(
+                VerificationDecision.subject_type == subject_type,
+                VerificationDecision.subject_id == subject_id,
+            )
+            .order_by(VerificationDecision.decided_at.desc(), VerificationDecision.id.desc())
+        )
+    )

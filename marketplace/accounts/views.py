@@ -1,4 +1,5 @@
 """Sign-in, sign-up, passwords, profile, the organisation page, members and invitations."""
+
 from __future__ import annotations
 
 from flask import (
@@ -61,8 +62,10 @@ def _address() -> str:
 
 
 def _too_many_attempts() -> str:
-    return _("Too many failed sign-in attempts. Please wait 15 minutes before trying again, "
-             "or reset your password.")
+    return _(
+        "Too many failed sign-in attempts. Please wait 15 minutes before trying again, "
+        "or reset your password."
+    )
 
 
 THROTTLE_MESSAGES = {
@@ -70,23 +73,27 @@ THROTTLE_MESSAGES = {
     "LOGIN_FAILURES_PER_ADDRESS": _too_many_attempts,
     "SIGNUPS_PER_ADDRESS": lambda: _("Too many sign-ups from your connection. Please try again in an hour."),
     "SIGNUPS_PER_EMAIL": lambda: _("Too many sign-ups with this address. Please try again in an hour."),
-    "PASSWORD_RESETS_PER_ADDRESS": lambda: _("Too many password reset requests. "
-                                             "Please try again in an hour."),
-    "PASSWORD_RESETS_PER_EMAIL": lambda: _("Too many password reset requests. "
-                                           "Please try again in an hour."),
+    "PASSWORD_RESETS_PER_ADDRESS": lambda: _(
+        "Too many password reset requests. Please try again in an hour."
+    ),
+    "PASSWORD_RESETS_PER_EMAIL": lambda: _("Too many password reset requests. Please try again in an hour."),
     "INVITATIONS_PER_ADDRESS": lambda: _("Too many invitations sent. Please try again in an hour."),
     "INVITATIONS_PER_ACCOUNT": lambda: _("Too many invitations sent. Please try again in an hour."),
 }
 
 
-def _throttled_page(error: throttle.Throttled):  # noqa: ANN202
+def _throttled_page(error: throttle.Throttled):
     """The 429 page of a throttled form: what happened and what to do."""
     message = THROTTLE_MESSAGES[error.setting]()
-    return make_response(render_template("accounts/too_many_attempts.html", message=message,
-                                         sign_in=error.setting.startswith("LOGIN_")), 429)
+    return make_response(
+        render_template(
+            "accounts/too_many_attempts.html", message=message, sign_in=error.setting.startswith("LOGIN_")
+        ),
+        429,
+    )
 
 
-def _link(endpoint: str):  # noqa: ANN202
+def _link(endpoint: str):
     return lambda token: url_for(endpoint, token=token, _external=True)
 
 
@@ -99,7 +106,8 @@ def login():
         try:
             attempt = throttle.take(
                 ("LOGIN_FAILURES_PER_ACCOUNT", services.normalise_email(request.form.get("email", ""))),
-                ("LOGIN_FAILURES_PER_ADDRESS", _address()))
+                ("LOGIN_FAILURES_PER_ADDRESS", _address()),
+            )
         except throttle.Throttled as error:
             return _throttled_page(error)
         if form.validate_on_submit():
@@ -149,15 +157,22 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            throttle.take(("SIGNUPS_PER_ADDRESS", _address()),
-                          ("SIGNUPS_PER_EMAIL", services.normalise_email(form.email.data)))
+            throttle.take(
+                ("SIGNUPS_PER_ADDRESS", _address()),
+                ("SIGNUPS_PER_EMAIL", services.normalise_email(form.email.data)),
+            )
         except throttle.Throttled as error:
             return _throttled_page(error)
         try:
-            services.sign_up(form.email.data, form.password.data, form.display_name.data,
-                             _link("accounts.confirm_email"), account_kind=form.account_kind.data,
-                             sign_in_url=url_for("accounts.login", _external=True),
-                             reset_url=url_for("accounts.forgot_password", _external=True))
+            services.sign_up(
+                form.email.data,
+                form.password.data,
+                form.display_name.data,
+                _link("accounts.confirm_email"),
+                account_kind=form.account_kind.data,
+                sign_in_url=url_for("accounts.login", _external=True),
+                reset_url=url_for("accounts.forgot_password", _external=True),
+            )
         except services.AccountError as error:
             form.password.errors.append(error_message(error.code))
         else:
@@ -212,8 +227,10 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            throttle.take(("PASSWORD_RESETS_PER_ADDRESS", _address()),
-                          ("PASSWORD_RESETS_PER_EMAIL", services.normalise_email(form.email.data)))
+            throttle.take(
+                ("PASSWORD_RESETS_PER_ADDRESS", _address()),
+                ("PASSWORD_RESETS_PER_EMAIL", services.normalise_email(form.email.data)),
+            )
         except throttle.Throttled as error:
             return _throttled_page(error)
         services.request_password_reset(form.email.data, _link("accounts.reset_password"))
@@ -285,19 +302,22 @@ def organisation():
     ):
         if membership is None:
             continue
-        sections.append({
-            "kind": kind,
-            "membership": membership,
-            "organisation": membership.organisation,
-            "members": services.members_of(kind, membership.organisation_id),
-            "decisions": services.decisions_for(subject_type, membership.organisation_id),
-            "invitations": services.pending_invitations(kind, membership.organisation_id)
-            if membership.role == "owner" else [],
-        })
+        sections.append(
+            {
+                "kind": kind,
+                "membership": membership,
+                "organisation": membership.organisation,
+                "members": services.members_of(kind, membership.organisation_id),
+                "decisions": services.decisions_for(subject_type, membership.organisation_id),
+                "invitations": services.pending_invitations(kind, membership.organisation_id)
+                if membership.role == "owner"
+                else [],
+            }
+        )
     return render_template("accounts/organisation.html", sections=sections, empty_form=EmptyForm())
 
 
-def _owner_membership(kind: str):  # noqa: ANN202
+def _owner_membership(kind: str):
     """The current user's membership of kind `kind` if they own the organisation; else 403."""
     if kind not in MEMBERSHIP_MODELS:
         abort(404)
@@ -329,8 +349,11 @@ def withdraw_invitation(kind: str, invitation_id: int):
     acting = _owner_membership(kind)
     invitation = db.session.get(Invitation, invitation_id)
     column = "producer_id" if kind == "producer" else "buyer_organisation_id"
-    if invitation is None or invitation.organisation_kind != kind \
-            or getattr(invitation, column) != acting.organisation_id:
+    if (
+        invitation is None
+        or invitation.organisation_kind != kind
+        or getattr(invitation, column) != acting.organisation_id
+    ):
         abort(404)
     if EmptyForm().validate_on_submit():
         try:
@@ -350,8 +373,9 @@ def invite(kind: str):
     form = InviteForm(kind)
     if form.validate_on_submit():
         try:
-            throttle.take(("INVITATIONS_PER_ADDRESS", _address()),
-                          ("INVITATIONS_PER_ACCOUNT", str(current_user.id)))
+            throttle.take(
+                ("INVITATIONS_PER_ADDRESS", _address()), ("INVITATIONS_PER_ACCOUNT", str(current_user.id))
+            )
         except throttle.Throttled as error:
             return _throttled_page(error)
         try:
@@ -382,11 +406,20 @@ def invitation(token: str):
                 flash(error_message(error.code), "error")
             else:
                 db.session.commit()
-                flash(_("Welcome to %(organisation)s.",
-                        organisation=services.invitation_organisation(invitation).name), "success")
+                flash(
+                    _(
+                        "Welcome to %(organisation)s.",
+                        organisation=services.invitation_organisation(invitation).name,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("accounts.organisation"))
-    return render_template("accounts/invitation.html", invitation=invitation, form=form,
-                           organisation=services.invitation_organisation(invitation))
+    return render_template(
+        "accounts/invitation.html",
+        invitation=invitation,
+        form=form,
+        organisation=services.invitation_organisation(invitation),
+    )
 
 
 @bp.route("/register/producer", methods=["GET", "POST"])
@@ -399,11 +432,26 @@ def register_producer():
     if request.method == "GET":
         form.contact_email.data = current_user.email
     if form.validate_on_submit():
-        fields = {name: getattr(form, name).data for name in (
-            "name", "entity_type", "tax_code", "province_code", "commune", "contact_phone", "contact_email")}
+        fields = {
+            name: getattr(form, name).data
+            for name in (
+                "name",
+                "entity_type",
+                "tax_code",
+                "province_code",
+                "commune",
+                "contact_phone",
+                "contact_email",
+            )
+        }
         services.register_producer(current_user, **fields)
         db.session.commit()
-        flash(_("Your producer is registered. An administrator will verify it; until then you "
-                "cannot publish products."), "success")
+        flash(
+            _(
+                "Your producer is registered. An administrator will verify it; until then you "
+                "cannot publish products."
+            ),
+            "success",
+        )
         return redirect(url_for("accounts.organisation"))
     return render_template("accounts/register_producer.html", form=form)

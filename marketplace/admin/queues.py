@@ -5,6 +5,7 @@ producer portal adds certificates and GI rights by calling `register_queue` with
 Every queue's subjects carry a status column (pending / verified / rejected) and the time of
 verification; every decision is a VerificationDecision row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -49,23 +50,26 @@ def register_queue(queue: VerificationQueue) -> None:
     QUEUES[queue.code] = queue
 
 
-def _owner_addresses(membership_model, column, organisation) -> list[str]:  # noqa: ANN001
+def _owner_addresses(membership_model, column, organisation) -> list[str]:
     from marketplace.accounts.models import User
 
     owners = db.session.scalars(
-        select(User.email).join(membership_model, membership_model.user_id == User.id)
+        select(User.email)
+        .join(membership_model, membership_model.user_id == User.id)
         .where(column == organisation.id, membership_model.role == "owner")
     ).all()
-    return list(dict.fromkeys([*owners, *([organisation.contact_email] if organisation.contact_email else [])]))
+    return list(
+        dict.fromkeys([*owners, *([organisation.contact_email] if organisation.contact_email else [])])
+    )
 
 
-def _producer_addresses(producer) -> list[str]:  # noqa: ANN001
+def _producer_addresses(producer) -> list[str]:
     from marketplace.accounts.models import ProducerMembership
 
     return _owner_addresses(ProducerMembership, ProducerMembership.producer_id, producer)
 
 
-def _buyer_addresses(organisation) -> list[str]:  # noqa: ANN001
+def _buyer_addresses(organisation) -> list[str]:
     from marketplace.accounts.models import BuyerMembership
 
     return _owner_addresses(BuyerMembership, BuyerMembership.buyer_organisation_id, organisation)
@@ -75,12 +79,25 @@ def register_builtin_queues() -> None:
     from marketplace.buyers.models import BuyerOrganisation
     from marketplace.producers.models import Producer
 
-    register_queue(VerificationQueue(
-        code="producers", subject_type="producer", label=_l("Producers"), model=Producer,
-        title=lambda p: p.name, template="admin/_producer.html", notify=_producer_addresses,
-    ))
-    register_queue(VerificationQueue(
-        code="buyers", subject_type="buyer_organisation", label=_l("Buyer organisations"),
-        model=BuyerOrganisation, title=lambda b: b.legal_name, template="admin/_buyer.html",
-        notify=_buyer_addresses,
-    ))
+    register_queue(
+        VerificationQueue(
+            code="producers",
+            subject_type="producer",
+            label=_l("Producers"),
+            model=Producer,
+            title=lambda p: p.name,
+            template="admin/_producer.html",
+            notify=_producer_addresses,
+        )
+    )
+    register_queue(
+        VerificationQueue(
+            code="buyers",
+            subject_type="buyer_organisation",
+            label=_l("Buyer organisations"),
+            model=BuyerOrganisation,
+            title=lambda b: b.legal_name,
+            template="admin/_buyer.html",
+            notify=_buyer_addresses,
+        )
+    )

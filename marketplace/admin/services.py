@@ -1,5 +1,6 @@
 """Verification decisions: approve or reject a queue's subject, record who, when, what and why,
 and tell the organisation."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -14,8 +15,9 @@ from marketplace.timeutil import utcnow
 OUTCOMES = ("verified", "rejected")
 
 
-def decide(queue: VerificationQueue, subject: object, *, outcome: str, reason: str,
-           administrator: User) -> VerificationDecision:
+def decide(
+    queue: VerificationQueue, subject: object, *, outcome: str, reason: str, administrator: User
+) -> VerificationDecision:
     """Sets the subject's status and records the decision. A rejection needs a reason."""
     if not administrator.is_admin:
         raise AccountError("not_allowed")
@@ -31,8 +33,12 @@ def decide(queue: VerificationQueue, subject: object, *, outcome: str, reason: s
         setattr(subject, queue.status_attribute, outcome)
         setattr(subject, queue.verified_at_attribute, now if outcome == "verified" else None)
     decision = VerificationDecision(
-        subject_type=queue.subject_type, subject_id=subject.id, outcome=outcome, reason=reason,
-        decided_by_id=administrator.id, decided_at=now,
+        subject_type=queue.subject_type,
+        subject_id=subject.id,
+        outcome=outcome,
+        reason=reason,
+        decided_by_id=administrator.id,
+        decided_at=now,
     )
     db.session.add(decision)
     title = queue.title(subject)
@@ -48,4 +54,3 @@ def decide(queue: VerificationQueue, subject: object, *, outcome: str, reason: s
         send_mail(address, subject_line, body, kind="verification_decision")
     db.session.flush()
     return decision
-

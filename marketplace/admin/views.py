@@ -1,4 +1,5 @@
 """Administrators: verification queues with recorded decisions, and the mail outbox."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -32,7 +33,7 @@ def index():
     return render_template("admin/index.html", queues=queues)
 
 
-def _queue(code: str):  # noqa: ANN202
+def _queue(code: str):
     queue = QUEUES.get(code)
     if queue is None:
         abort(404)
@@ -54,8 +55,13 @@ def subject(queue_code: str, subject_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            services.decide(queue, item, outcome=form.outcome.data, reason=form.reason.data or "",
-                            administrator=current_user)
+            services.decide(
+                queue,
+                item,
+                outcome=form.outcome.data,
+                reason=form.reason.data or "",
+                administrator=current_user,
+            )
         except AccountError as error:
             form.reason.errors.append(error_message(error.code))
         except DomainError as error:
@@ -65,8 +71,13 @@ def subject(queue_code: str, subject_id: int):
             db.session.commit()
             flash(_("The decision has been recorded and the organisation informed."), "success")
             return redirect(url_for("admin.queue", queue_code=queue.code))
-    return render_template("admin/subject.html", queue=queue, item=item, form=form,
-                           decisions=decisions_for(queue.subject_type, item.id))
+    return render_template(
+        "admin/subject.html",
+        queue=queue,
+        item=item,
+        form=form,
+        decisions=decisions_for(queue.subject_type, item.id),
+    )
 
 
 @bp.get("/outbox")

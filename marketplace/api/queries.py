@@ -16,7 +16,7 @@ from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam
 
 
-def _page(rows: list, limit: int, key) -> tuple[list, str | None]:  # noqa: ANN001
+def _page(rows: list, limit: int, key) -> tuple[list, str | None]:
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (str(key(rows[-1])) if more and rows else None)

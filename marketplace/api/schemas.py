@@ -39,7 +39,9 @@ class _CatalogueFilters(BaseModel):
     q: str = Field("", max_length=MAX_QUERY_LENGTH, pattern=PLAIN)
     stars: int | None = Field(None, ge=3, le=5)
     group: GroupCode | None = None
-    province: str | None = Field(None, max_length=80, pattern=PLAIN, description="Current or former name or code")
+    province: str | None = Field(
+        None, max_length=80, pattern=PLAIN, description="Current or former name or code"
+    )
     gi: bool = Field(False, description="Only products with a verified GI or mark right")
     min_price: int | None = Field(None, ge=0, le=MAX_PRICE_VND)
     max_price: int | None = Field(None, ge=0, le=MAX_PRICE_VND)
@@ -169,7 +171,9 @@ class CataloguePage(BaseModel):
 
 
 class OrderLineIn(Strict):
-    code: str = Field(min_length=1, max_length=200, pattern=PLAIN, description="producer-slug/SKU, a SKU, or #id")
+    code: str = Field(
+        min_length=1, max_length=200, pattern=PLAIN, description="producer-slug/SKU, a SKU, or #id"
+    )
     quantity: int = Field(ge=1, le=1_000_000)
 
 

@@ -191,7 +191,7 @@ def save_webhook(section: str):
     return _webhooks_page(section, kind, organisation_id, secret=secret)
 
 
-def _endpoint_or_404(kind: str, organisation_id: int):  # noqa: ANN202
+def _endpoint_or_404(kind: str, organisation_id: int):
     endpoint = webhooks.endpoint_of(kind, organisation_id)
     if endpoint is None:
         abort(404)

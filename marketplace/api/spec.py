@@ -27,7 +27,7 @@ the codes are stable:
 """ + "\n".join(f"| `{code}` | {status} | {text} |" for code, (status, text) in ERROR_CODES.items())
 
 
-def _raise_validation_error(req, resp, error, instance, model_adapter) -> None:  # noqa: ANN001
+def _raise_validation_error(req, resp, error, instance, model_adapter) -> None:
     """spectree's hook after request validation: our error shape instead of its own."""
     if error is None:
         return
@@ -69,7 +69,7 @@ _ERRORS = {
 }
 
 
-def responses(**by_status) -> Response:  # noqa: ANN003
+def responses(**by_status) -> Response:
     return Response(**{**_ERRORS, **by_status})
 
 
@@ -96,7 +96,7 @@ def _bearer() -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
-def authenticate(kind: str, scope: str):  # noqa: ANN201
+def authenticate(kind: str, scope: str):
     try:
         token = tokens.authenticate(_bearer())
     except tokens.TokenError as error:
@@ -117,7 +117,7 @@ def operation(
     query=None,
     json=None,
     headers=None,
-) -> Callable:  # noqa: ANN001
+) -> Callable:
     """Authentication, scope, rate limit and validation for one API view. `kind` None: public."""
 
     def decorate(view: Callable) -> Callable:

@@ -129,7 +129,7 @@ def _domain_error(error: DomainError) -> ApiError:
     return ApiError(code, str(error.message))
 
 
-def _problem(problem) -> dict:  # noqa: ANN001
+def _problem(problem) -> dict:
     return {
         "code": problem.code,
         "message": messages.problem_text(problem),
@@ -137,7 +137,7 @@ def _problem(problem) -> dict:  # noqa: ANN001
     }
 
 
-def _refused_lines(report) -> dict:  # noqa: ANN001
+def _refused_lines(report) -> dict:
     return {
         "lines": [
             {
@@ -152,7 +152,7 @@ def _refused_lines(report) -> dict:  # noqa: ANN001
     }
 
 
-def _token():  # noqa: ANN202
+def _token():
     return g.api_token
 
 
@@ -184,7 +184,7 @@ def reference():
 # Public products (the storefront's read API)
 
 
-def _item(card: catalog.ProductCard, valid_until) -> dict:  # noqa: ANN001
+def _item(card: catalog.ProductCard, valid_until) -> dict:
     return {
         "id": card.id,
         "slug": card.slug,
@@ -354,7 +354,7 @@ def catalogue():
 # Buyers: orders
 
 
-def _line(line) -> dict:  # noqa: ANN001
+def _line(line) -> dict:
     return {
         "id": line.id,
         "product_id": line.product_id,
@@ -369,7 +369,7 @@ def _line(line) -> dict:  # noqa: ANN001
     }
 
 
-def _event(event) -> dict:  # noqa: ANN001
+def _event(event) -> dict:
     return {
         "at": _iso(event.at),
         "from_status": event.from_status,
@@ -378,7 +378,7 @@ def _event(event) -> dict:  # noqa: ANN001
     }
 
 
-def _iso(moment) -> str | None:  # noqa: ANN001
+def _iso(moment) -> str | None:
     """Dates as they are; times (stored as naive UTC) in RFC 3339 with their Z."""
     if moment is None:
         return None
@@ -387,7 +387,7 @@ def _iso(moment) -> str | None:  # noqa: ANN001
     return moment.isoformat()
 
 
-def order_body(order) -> dict:  # noqa: ANN001
+def order_body(order) -> dict:
     events = queries.events_by_part(order)
     producers = queries.producers_by_id({part.producer_id for part in order.producer_orders})
     return {
@@ -464,7 +464,7 @@ def _answer(status: int, body: dict) -> OrderOut | dict:
     return OrderOut.model_validate(body) if status == 201 else body
 
 
-def _place(token, body: OrderIn, key: str) -> tuple[int, dict]:  # noqa: ANN001
+def _place(token, body: OrderIn, key: str) -> tuple[int, dict]:
     from marketplace.accounts.models import User
 
     organisation = queries.organisation(token.buyer_organisation_id)
@@ -538,7 +538,7 @@ def list_orders():
     }
 
 
-def _own_order(reference: str):  # noqa: ANN202
+def _own_order(reference: str):
     order = queries.order_of(_token().buyer_organisation_id, reference)
     if order is None:
         raise ApiError("not_found", "No such order.")
@@ -578,7 +578,7 @@ def cancel_order(reference: str):
 # Buyers: invoices
 
 
-def invoice_body(invoice) -> dict:  # noqa: ANN001
+def invoice_body(invoice) -> dict:
     return {
         "number": invoice.number,
         "order_reference": invoice.order_reference,
@@ -638,7 +638,7 @@ def list_invoices():
     return {"items": [invoice_body(i) for i in rows], "next_cursor": cursor}
 
 
-def _own_invoice(number: str):  # noqa: ANN202
+def _own_invoice(number: str):
     invoice = queries.invoice_by_number(_token().buyer_organisation_id, number)
     if invoice is None:
         raise ApiError("not_found", "No such invoice.")
@@ -715,7 +715,7 @@ def update_listings():
     }
 
 
-def part_body(part) -> dict:  # noqa: ANN001
+def part_body(part) -> dict:
     order = part.order
     buyer = queries.buyer_names({order.buyer_organisation_id} - {None})
     addresses = queries.location_addresses({part.delivery_location_id} - {None})
@@ -758,7 +758,7 @@ def producer_orders():
     return {"items": [part_body(p) for p in rows], "next_cursor": cursor}
 
 
-def _own_part(part_id: int):  # noqa: ANN202
+def _own_part(part_id: int):
     part = queries.producer_part(_token().producer_id, part_id)
     if part is None:
         raise ApiError("not_found", "No such order part.")
@@ -774,7 +774,7 @@ def producer_order(part_id: int):
     return part_body(_own_part(part_id))
 
 
-def _move(part_id: int, action) -> dict:  # noqa: ANN001
+def _move(part_id: int, action) -> dict:
     part = _own_part(part_id)
     actor = f"producer {part.producer_id} (api token {_token().id})"
     try:

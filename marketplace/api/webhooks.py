@@ -358,7 +358,7 @@ def _attempt_in_background(app: Flask, ids: list[int]) -> None:
             try:
                 for delivery_id in ids:
                     attempt(delivery_id)
-            except Exception:  # noqa: BLE001 - a failed attempt is retried by the cron command
+            except Exception:
                 app.logger.exception("immediate webhook attempt failed")
             finally:
                 db.session.remove()
@@ -378,7 +378,7 @@ def join_background_attempts(timeout: float = 10) -> None:
 # Subscribing to the order and invoicing events
 
 
-def _part_data(order, producer_order) -> dict:  # noqa: ANN001
+def _part_data(order, producer_order) -> dict:
     return {
         "order_reference": order.reference,
         "purchase_order_number": order.purchase_order_number,
@@ -388,7 +388,7 @@ def _part_data(order, producer_order) -> dict:  # noqa: ANN001
     }
 
 
-def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, at):  # noqa: ANN001, ANN202
+def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, at):
     if to_status == "accepted":
         partly = any(
             line.ordered_quantity is not None and line.ordered_quantity != line.quantity
@@ -402,7 +402,7 @@ def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, a
     enqueue("buyer", order.buyer_organisation_id, kind, _part_data(order, producer_order), at)
 
 
-def _on_shipped(sender, *, order, producer_order):  # noqa: ANN001, ANN202
+def _on_shipped(sender, *, order, producer_order):
     """Sent after the move, once the carrier and tracking number are set."""
     enqueue(
         "buyer",
@@ -416,7 +416,7 @@ def _on_shipped(sender, *, order, producer_order):  # noqa: ANN001, ANN202
     )
 
 
-def _on_placed(sender, *, order):  # noqa: ANN001, ANN202
+def _on_placed(sender, *, order):
     for part in order.producer_orders:
         if part.status == "placed":
             enqueue(
@@ -427,7 +427,7 @@ def _on_placed(sender, *, order):  # noqa: ANN001, ANN202
             )
 
 
-def _on_invoice(sender, *, invoice, producer_order, at):  # noqa: ANN001, ANN202
+def _on_invoice(sender, *, invoice, producer_order, at):
     enqueue(
         "buyer",
         invoice.buyer_organisation_id,
@@ -443,7 +443,7 @@ def _on_invoice(sender, *, invoice, producer_order, at):  # noqa: ANN001, ANN202
     )
 
 
-def _on_credit_note(sender, *, credit_note, invoice, producer_order, at):  # noqa: ANN001, ANN202
+def _on_credit_note(sender, *, credit_note, invoice, producer_order, at):
     enqueue(
         "buyer",
         invoice.buyer_organisation_id,
@@ -458,7 +458,7 @@ def _on_credit_note(sender, *, credit_note, invoice, producer_order, at):  # noq
     )
 
 
-def _collect_new_ids(session: Session, flush_context) -> None:  # noqa: ANN001
+def _collect_new_ids(session: Session, flush_context) -> None:
     ids = [obj.id for obj in session.new if isinstance(obj, WebhookDelivery)]
     if ids:
         session.info.setdefault("webhook_deliveries", []).extend(ids)
@@ -498,6 +498,6 @@ def _after_commit(session: Session) -> None:
         _attempt_in_background(app, ids)
 
 
-def _after_rollback(session: Session, previous_transaction) -> None:  # noqa: ANN001
+def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop("webhook_deliveries", None)

@@ -1,4 +1,5 @@
 """Buyer organisations: supermarket chains that buy in bulk once an administrator verified them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -59,9 +60,7 @@ class DeliveryLocation(db.Model):
     """Where a buyer's orders are delivered: a store or a distribution centre."""
 
     __tablename__ = "delivery_locations"
-    __table_args__ = (
-        CheckConstraint("kind IN ('store', 'distribution_centre')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('store', 'distribution_centre')", name="kind"),)
     # Which organisation owns a row: read by the permission helpers to scope loads by id.
     organisation_scope = ("buyer", "buyer_organisation_id")
 

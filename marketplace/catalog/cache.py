@@ -5,6 +5,7 @@ as any change to what the storefront shows) and by the date in Vietnam (certific
 force at midnight without any job running). Each request reads the version once; every gunicorn
 worker keeps its own cache and all of them see a change at once.
 """
+
 from __future__ import annotations
 
 import threading
@@ -65,11 +66,19 @@ def bump_catalog_version(session: Session) -> None:
 
 def _storefront_tables() -> frozenset[str]:
     return frozenset(
-        {"products", "producers", "product_images", "price_tiers", "certifications", "protections", "protection_rights"}
+        {
+            "products",
+            "producers",
+            "product_images",
+            "price_tiers",
+            "certifications",
+            "protections",
+            "protection_rights",
+        }
     )
 
 
-def init_app(app) -> None:  # noqa: ANN001
+def init_app(app) -> None:
     """Forget the version read by a request when it ends (an app context may outlive a request);
     give templates the catalogue's fragment cache and price buckets."""
     from marketplace.catalog.services import PRICE_BUCKETS  # services imports this module
@@ -94,7 +103,7 @@ def install_change_tracking() -> None:
     tables = _storefront_tables()
 
     @event.listens_for(Session, "before_flush")
-    def _before_flush(session: Session, flush_context, instances) -> None:  # noqa: ANN001
+    def _before_flush(session: Session, flush_context, instances) -> None:
         for obj in (*session.new, *session.dirty, *session.deleted):
             table = getattr(obj, "__tablename__", None)
             if table in tables and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
@@ -102,7 +111,7 @@ def install_change_tracking() -> None:
                 return
 
     @event.listens_for(Session, "do_orm_execute")
-    def _bulk_write(state) -> None:  # noqa: ANN001
+    def _bulk_write(state) -> None:
         if not (state.is_update or state.is_delete or state.is_insert):
             return
         table = getattr(state.statement, "table", None)

@@ -1,5 +1,6 @@
 """Catalogue models: products, their pictures and wholesale tiers, OCOP certificates, and the
 protections (GI, certification mark, collective mark) a producer may hold the right to use."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -80,25 +81,25 @@ class Product(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     producer: Mapped[Producer] = relationship(back_populates="products", lazy="raise_on_sql")
-    images: Mapped[list["ProductImage"]] = relationship(
+    images: Mapped[list[ProductImage]] = relationship(
         back_populates="product",
         order_by="ProductImage.position",
         cascade="all, delete-orphan",
         lazy="raise_on_sql",
     )
-    price_tiers: Mapped[list["PriceTier"]] = relationship(
+    price_tiers: Mapped[list[PriceTier]] = relationship(
         back_populates="product",
         order_by="PriceTier.min_quantity",
         cascade="all, delete-orphan",
         lazy="raise_on_sql",
     )
-    certifications: Mapped[list["Certification"]] = relationship(
+    certifications: Mapped[list[Certification]] = relationship(
         back_populates="product",
         order_by="Certification.issued_on",
         cascade="all, delete-orphan",
         lazy="raise_on_sql",
     )
-    protection_rights: Mapped[list["ProtectionRight"]] = relationship(
+    protection_rights: Mapped[list[ProtectionRight]] = relationship(
         back_populates="product", cascade="all, delete-orphan", lazy="raise_on_sql"
     )
 

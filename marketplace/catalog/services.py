@@ -3,6 +3,7 @@
 Each function loads what its page needs in a fixed number of SQL statements and returns plain,
 immutable data (never ORM objects), so results can be cached safely (see `catalog.cache`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -81,7 +82,7 @@ class CatalogFilters:
     # The wholesale catalogue: in stock, with price tiers, a minimum order or a case pack.
     wholesale_only: bool = False
 
-    def without(self, facet: str) -> "CatalogFilters":
+    def without(self, facet: str) -> CatalogFilters:
         """These filters minus one facet (for that facet's own counts), on page 1."""
         cleared = {
             "stars": {"stars": None},
@@ -115,9 +116,16 @@ class CatalogFilters:
     @property
     def active(self) -> bool:
         return any(
-            (self.stars, self.group, self.province, self.protected_only, self.green_only,
-             self.wholesale_only and self.producer_id is not None, self.min_price is not None,
-             self.max_price is not None)
+            (
+                self.stars,
+                self.group,
+                self.province,
+                self.protected_only,
+                self.green_only,
+                self.wholesale_only and self.producer_id is not None,
+                self.min_price is not None,
+                self.max_price is not None,
+            )
         )
 
 
@@ -278,9 +286,7 @@ def _stars_in_force(today: date):
 
 
 def _has_verified_protection() -> ColumnElement[bool]:
-    return exists().where(
-        ProtectionRight.product_id == Product.id, ProtectionRight.status == "verified"
-    )
+    return exists().where(ProtectionRight.product_id == Product.id, ProtectionRight.status == "verified")
 
 
 def visible_condition() -> ColumnElement[bool]:
@@ -316,11 +322,17 @@ def _filtered(stmt: Select, filters: CatalogFilters, stars_sq) -> Select:
 def wholesale_ready_condition() -> ColumnElement[bool]:
     """Products a supermarket can order in bulk: in stock, with price tiers, a minimum order
     quantity or a case pack (with `visible_condition`)."""
-    return and_(Product.stock > 0, or_(exists().where(PriceTier.product_id == Product.id),
-                                       Product.min_order_qty > 1, Product.case_pack > 1))
+    return and_(
+        Product.stock > 0,
+        or_(
+            exists().where(PriceTier.product_id == Product.id),
+            Product.min_order_qty > 1,
+            Product.case_pack > 1,
+        ),
+    )
 
 
-def _among(column, ids: tuple[int, ...]) -> ColumnElement[bool]:  # noqa: ANN001
+def _among(column, ids: tuple[int, ...]) -> ColumnElement[bool]:
     """`column IN ids`; on PostgreSQL one array parameter (`= ANY(:ids)`), because thousands of
     separate parameters make its planner choose very slow plans."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -329,8 +341,10 @@ def _among(column, ids: tuple[int, ...]) -> ColumnElement[bool]:  # noqa: ANN001
 
 
 def _from_products(stmt: Select, stars_sq) -> Select:
-    return stmt.select_from(Product).join(Producer, Producer.id == Product.producer_id).outerjoin(
-        stars_sq, stars_sq.c.product_id == Product.id
+    return (
+        stmt.select_from(Product)
+        .join(Producer, Producer.id == Product.producer_id)
+        .outerjoin(stars_sq, stars_sq.c.product_id == Product.id)
     )
 
 
@@ -418,7 +432,12 @@ def _protection_badge(protection: Protection) -> ProtectionBadge:
 
 def _card_columns(stars_sq) -> Select:
     return select(
-        Product, Producer.name, Producer.slug, Producer.province_code, Producer.green_verified, stars_sq.c.stars
+        Product,
+        Producer.name,
+        Producer.slug,
+        Producer.province_code,
+        Producer.green_verified,
+        stars_sq.c.stars,
     )
 
 
@@ -431,7 +450,9 @@ def _card_rows(filters: CatalogFilters, today: date, limit: int, offset: int):
     stmt = _filtered(stmt, filters, stars_sq)
     if filters.sort == "relevance" and filters.ids is not None:
         # The search backend ranked the ids; SQL says which of them are visible under the filters.
-        shown = set(db.session.scalars(_filtered(_from_products(select(Product.id), stars_sq), filters, stars_sq)))
+        shown = set(
+            db.session.scalars(_filtered(_from_products(select(Product.id), stars_sq), filters, stars_sq))
+        )
         page_ids = [i for i in filters.ids if i in shown][offset : offset + limit]
         if not page_ids:
             return []
@@ -460,11 +481,11 @@ def _price_counts(filters: CatalogFilters, today: date) -> dict[str, int]:
     columns = []
     for code, low, high in PRICE_BUCKETS:
         condition = Product.price_vnd >= low if high is None else Product.price_vnd.between(low, high)
-        columns.append(func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(code.replace("-", "_")))
-    row = db.session.execute(
-        _filtered(_from_products(select(*columns), stars_sq), filters, stars_sq)
-    ).one()
-    return {code: int(value) for (code, _, _), value in zip(PRICE_BUCKETS, row)}
+        columns.append(
+            func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(code.replace("-", "_"))
+        )
+    row = db.session.execute(_filtered(_from_products(select(*columns), stars_sq), filters, stars_sq)).one()
+    return {code: int(value) for (code, _, _), value in zip(PRICE_BUCKETS, row, strict=False)}
 
 
 def compute_facets(filters: CatalogFilters, today: date) -> Facets:
@@ -479,10 +500,17 @@ def compute_facets(filters: CatalogFilters, today: date) -> Facets:
     producers: tuple[FacetValue, ...] = ()
     if filters.wholesale_only:
         stars_sq = _stars_in_force(today)
-        stmt = _filtered(_from_products(select(Producer.id, Producer.name, func.count(Product.id)), stars_sq),
-                         filters.without("producer"), stars_sq)
-        producers = tuple(FacetValue((pid, name), count) for pid, name, count in db.session.execute(
-            stmt.group_by(Producer.id, Producer.name).order_by(Producer.name, Producer.id)))
+        stmt = _filtered(
+            _from_products(select(Producer.id, Producer.name, func.count(Product.id)), stars_sq),
+            filters.without("producer"),
+            stars_sq,
+        )
+        producers = tuple(
+            FacetValue((pid, name), count)
+            for pid, name, count in db.session.execute(
+                stmt.group_by(Producer.id, Producer.name).order_by(Producer.name, Producer.id)
+            )
+        )
     return Facets(
         stars=tuple(FacetValue(s, stars.get(s, 0)) for s in sorted(STAR_CLASSES, reverse=True)),
         groups=tuple(FacetValue(code, groups.get(code, 0)) for code in PRODUCT_GROUPS_BY_CODE),
@@ -525,7 +553,9 @@ def _search_engine() -> SearchEngine:
     return engine
 
 
-def catalog_page(filters: CatalogFilters, with_facets: bool = True, page_size: int = PAGE_SIZE) -> CatalogPage:
+def catalog_page(
+    filters: CatalogFilters, with_facets: bool = True, page_size: int = PAGE_SIZE
+) -> CatalogPage:
     """One page of the catalogue under `filters`, with facet counts. With a search query
     (`filters.q`) only the matching products count, ranked by relevance unless another sort is
     asked for."""
@@ -666,9 +696,7 @@ def product_detail(slug: str) -> ProductDetail | None:
         ).all()
         certificate = db.session.scalars(
             select(Certification)
-            .where(
-                Certification.product_id == product.id, _in_force(today)
-            )
+            .where(Certification.product_id == product.id, _in_force(today))
             .order_by(Certification.star_class.desc(), Certification.issued_on.desc())
             .limit(1)
         ).first()
@@ -678,9 +706,7 @@ def product_detail(slug: str) -> ProductDetail | None:
             .where(ProtectionRight.product_id == product.id, ProtectionRight.status == "verified")
             .order_by(ProtectionRight.id)
         ).all()
-        more_rows = _card_rows(
-            CatalogFilters(producer_id=product.producer_id), today, limit=5, offset=0
-        )
+        more_rows = _card_rows(CatalogFilters(producer_id=product.producer_id), today, limit=5, offset=0)
         more = tuple(c for c in _cards(more_rows, today) if c.id != product.id)[:4]
         return ProductDetail(
             card=_cards([row], today)[0],
@@ -756,7 +782,9 @@ def province_page(code: str) -> ProvincePage:
             .order_by(Producer.name)
         ).all()
         products = catalog_page(CatalogFilters(province=code), with_facets=False)
-        return ProvincePage(code=code, producers=tuple(_producer_card(p) for p in producers), products=products)
+        return ProvincePage(
+            code=code, producers=tuple(_producer_card(p) for p in producers), products=products
+        )
 
     return cached(("province", code), compute)
 

@@ -1,4 +1,5 @@
 """The public storefront: home, catalogue, product, producer and province pages, and pictures."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,6 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_login import current_user
 
 from marketplace.accounts.permissions import can_see_wholesale
-
 from marketplace.catalog import services
 from marketplace.reference import PROVINCES_BY_CODE, resolve_province
 

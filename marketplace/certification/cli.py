@@ -1,4 +1,5 @@
 """`flask --app wsgi certificates ...`: certificate tasks meant for cron."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +11,12 @@ certificates_cli = AppGroup("certificates", help="OCOP certificate tasks.")
 
 
 @certificates_cli.command("remind")
-@click.option("--today", "today_text", metavar="YYYY-MM-DD",
-              help="Act as if today (in Vietnam) were this date (for tests and catching up).")
+@click.option(
+    "--today",
+    "today_text",
+    metavar="YYYY-MM-DD",
+    help="Act as if today (in Vietnam) were this date (for tests and catching up).",
+)
 def remind_command(today_text: str | None) -> None:
     """E-mail producers 60 and 30 days before a verified certificate expires (each reminder once;
     run daily)."""
@@ -29,6 +34,7 @@ def remind_command(today_text: str | None) -> None:
     for reminder in sent:
         click.echo(
             f"{reminder.days_before}-day reminder: certificate {reminder.certificate_number} "
-            f"({reminder.product_name}) expires in {reminder.days_left} days; sent to {', '.join(reminder.addresses) or 'nobody'}"
+            f"({reminder.product_name}) expires in {reminder.days_left} days; "
+            f"sent to {', '.join(reminder.addresses) or 'nobody'}"
         )
     click.echo(f"Sent {len(sent)} reminder(s).")

@@ -3,6 +3,7 @@
 What is stored is never the upload as such unless it is a PDF (checked by its signature); a
 picture is decoded and written again, which drops EXIF and anything appended to the file.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,7 +33,7 @@ class Scan:
     extension: str
 
 
-def read_limited(stream, limit: int = MAX_SCAN_BYTES) -> bytes:  # noqa: ANN001
+def read_limited(stream, limit: int = MAX_SCAN_BYTES) -> bytes:
     """Up to `limit` + 1 bytes of `stream`: enough to tell that a file is too big without reading it all."""
     return stream.read(limit + 1)
 
@@ -69,8 +70,14 @@ def _reencoded_image(data: bytes) -> Scan:
                 return Scan(data=out.getvalue(), media_type="image/jpeg", extension="jpg")
     except InvalidScan:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise not_a_scan from error
 
 

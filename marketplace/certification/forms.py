@@ -1,4 +1,5 @@
 """Forms of the certification pages (Flask-WTF: each carries a CSRF token)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from marketplace.formatting import ISSUING_LEVEL_LABELS, PROTECTION_KIND_LABELS
 from marketplace.reference import STAR_CLASSES
 from marketplace.text import SafeText
+
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
@@ -48,40 +50,65 @@ class IssueDateField(DateField):
 
 class CertificateForm(FlaskForm):
     star_class = SelectField(_l("Star class"), choices=star_choices, coerce=int, validators=[InputRequired()])
-    score = ScoreField(_l("Score (out of 100)"), validators=[
-        InputRequired(_l("Enter the score, a whole number from 0 to 100.")),
-        NumberRange(0, 100, _l("The score is a whole number from 0 to 100.")),
-    ])
-    certificate_number = StringField(_l("Certificate number"), filters=[_strip],
-                                     validators=[SafeText(),
-                                                 DataRequired(_l("Enter the certificate number.")), Length(max=64)])
+    score = ScoreField(
+        _l("Score (out of 100)"),
+        validators=[
+            InputRequired(_l("Enter the score, a whole number from 0 to 100.")),
+            NumberRange(0, 100, _l("The score is a whole number from 0 to 100.")),
+        ],
+    )
+    certificate_number = StringField(
+        _l("Certificate number"),
+        filters=[_strip],
+        validators=[SafeText(), DataRequired(_l("Enter the certificate number.")), Length(max=64)],
+    )
     issuing_level = SelectField(_l("Issuing level"), choices=level_choices, validators=[InputRequired()])
-    issuing_decision = StringField(_l("Recognition decision (number and issuer)"), filters=[_strip],
-                                   validators=[SafeText(),
-                                               DataRequired(_l("Enter the number of the recognition decision.")),
-                                               Length(max=120)])
+    issuing_decision = StringField(
+        _l("Recognition decision (number and issuer)"),
+        filters=[_strip],
+        validators=[
+            SafeText(),
+            DataRequired(_l("Enter the number of the recognition decision.")),
+            Length(max=120),
+        ],
+    )
     issued_on = IssueDateField(_l("Issue date"), validators=[InputRequired(_l("Enter the issue date."))])
     scan = FileField(SCAN_LABEL, validators=[FileRequired(_l("Attach the scan of the certificate."))])
 
 
 class RightForm(FlaskForm):
     protection_id = SelectField(_l("Registered name"), coerce=int, validators=[InputRequired()])
-    decision_number = StringField(_l("Decision granting the right to use it (number and issuer)"),
-                                  filters=[_strip],
-                                  validators=[SafeText(),
-                                              DataRequired(_l("Enter the number of the decision granting the right.")),
-                                              Length(max=120)])
-    scan = FileField(_l("Scan of the decision (PDF, or a JPEG, PNG or WebP picture; up to 10 MB)"),
-                     validators=[FileRequired(_l("Attach the scan of the decision."))])
+    decision_number = StringField(
+        _l("Decision granting the right to use it (number and issuer)"),
+        filters=[_strip],
+        validators=[
+            SafeText(),
+            DataRequired(_l("Enter the number of the decision granting the right.")),
+            Length(max=120),
+        ],
+    )
+    scan = FileField(
+        _l("Scan of the decision (PDF, or a JPEG, PNG or WebP picture; up to 10 MB)"),
+        validators=[FileRequired(_l("Attach the scan of the decision."))],
+    )
 
-    def set_protections(self, protections) -> None:  # noqa: ANN001
+    def set_protections(self, protections) -> None:
         self.protection_id.choices = [SelectChoice(0, _l("Choose a registered name"))] + [
-            SelectChoice(p.id, f"{PROTECTION_KIND_LABELS.get(p.kind, p.kind)}: {p.name} · {_l('No.')} {p.registration_number}")
+            SelectChoice(
+                p.id,
+                f"{PROTECTION_KIND_LABELS.get(p.kind, p.kind)}: {p.name} · {_l('No.')} "
+                f"{p.registration_number}",
+            )
             for p in protections
         ]
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for the revocation (sent to the producer)"),
-                           validators=[SafeText(multiline=True),
-                                       InputRequired(_l("Give the reason for the revocation.")), Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason for the revocation (sent to the producer)"),
+        validators=[
+            SafeText(multiline=True),
+            InputRequired(_l("Give the reason for the revocation.")),
+            Length(max=2000),
+        ],
+    )

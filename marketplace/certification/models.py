@@ -1,5 +1,6 @@
 """What the certification module adds to the catalogue's Certification and ProtectionRight: the
 record of expiry reminders sent, so that each is sent once."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -24,7 +25,9 @@ class CertificateReminder(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id", ondelete="CASCADE"), index=True)
+    certification_id: Mapped[int] = mapped_column(
+        ForeignKey("certifications.id", ondelete="CASCADE"), index=True
+    )
     days_before: Mapped[int] = mapped_column(SmallInteger)
     sent_on: Mapped[date]  # the day in Vietnam the reminder was sent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

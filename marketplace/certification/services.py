@@ -7,10 +7,11 @@ row. The storefront shows a badge only for a verified certificate in force or a 
 reads the database, and writes here raise the catalogue version (`catalog.cache`), so the public
 pages change at once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -73,8 +74,14 @@ def expiry_date(issued_on: date) -> date:
     return add_months(issued_on, CERTIFICATE_VALIDITY_MONTHS)
 
 
-def certificate_rule_errors(*, star_class: int | None, score: int | None, issuing_level: str | None,
-                            issued_on: date | None, today: date) -> dict[str, str]:
+def certificate_rule_errors(
+    *,
+    star_class: int | None,
+    score: int | None,
+    issuing_level: str | None,
+    issued_on: date | None,
+    today: date,
+) -> dict[str, str]:
     """Every OCOP rule the certificate's figures break, by form field. A value given as None (the
     form already refused it) is left out of the rules that need it."""
     errors: dict[str, str] = {}
@@ -85,7 +92,10 @@ def certificate_rule_errors(*, star_class: int | None, score: int | None, issuin
         if not low <= score <= high:
             errors["score"] = _(
                 "A %(stars)d-star product scores %(low)d to %(high)d points, not %(score)d.",
-                stars=star_class, low=low, high=high, score=score,
+                stars=star_class,
+                low=low,
+                high=high,
+                score=score,
             )
     if issuing_level is not None:
         if issuing_level not in ISSUING_LEVELS:
@@ -105,21 +115,31 @@ def certificate_rule_errors(*, star_class: int | None, score: int | None, issuin
             errors["issued_on"] = _("The issue date cannot be in the future.")
         elif expiry_date(issued_on) < today:
             errors["issued_on"] = _(
-                "A certificate issued on %(issued)s expired on %(expiry)s (36 months later). Submit the certificate in force.",
-                issued=format_date(issued_on), expiry=format_date(expiry_date(issued_on)),
+                "A certificate issued on %(issued)s expired on %(expiry)s (36 months later). Submit "
+                "the certificate in force.",
+                issued=format_date(issued_on),
+                expiry=format_date(expiry_date(issued_on)),
             )
     return errors
 
 
-def check_certificate(product: Product, *, star_class: int | None = None, score: int | None = None,
-                      certificate_number: str | None = None, issuing_level: str | None = None,
-                      issued_on: date | None = None, scan: bytes | None = None,
-                      today: date | None = None) -> tuple[dict[str, str], Scan | None]:
+def check_certificate(
+    product: Product,
+    *,
+    star_class: int | None = None,
+    score: int | None = None,
+    certificate_number: str | None = None,
+    issuing_level: str | None = None,
+    issued_on: date | None = None,
+    scan: bytes | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, str], Scan | None]:
     """Every rule a submission breaks, by field, and the checked scan. Values given as None are
     not checked (a form reports those itself), so that one answer lists every problem at once."""
     today = today or today_in_vietnam()
-    errors = certificate_rule_errors(star_class=star_class, score=score, issuing_level=issuing_level,
-                                     issued_on=issued_on, today=today)
+    errors = certificate_rule_errors(
+        star_class=star_class, score=score, issuing_level=issuing_level, issued_on=issued_on, today=today
+    )
     if certificate_number is not None:
         duplicate = db.session.scalar(
             select(Certification.id).where(
@@ -143,15 +163,31 @@ def check_certificate(product: Product, *, star_class: int | None = None, score:
 # Producers: submissions
 
 
-def submit_certificate(product: Product, *, star_class: int, score: int, certificate_number: str,
-                       issuing_level: str, issuing_decision: str, issued_on: date, scan: bytes,
-                       submitted_by: User, today: date | None = None) -> Certification:
+def submit_certificate(
+    product: Product,
+    *,
+    star_class: int,
+    score: int,
+    certificate_number: str,
+    issuing_level: str,
+    issuing_decision: str,
+    issued_on: date,
+    scan: bytes,
+    submitted_by: User,
+    today: date | None = None,
+) -> Certification:
     """Records a pending certificate for `product` with its scan. Raises InvalidSubmission with a
     message per field when anything is wrong; then nothing is stored."""
     certificate_number = certificate_number.strip()
     errors, checked = check_certificate(
-        product, star_class=star_class, score=score, certificate_number=certificate_number,
-        issuing_level=issuing_level, issued_on=issued_on, scan=scan, today=today,
+        product,
+        star_class=star_class,
+        score=score,
+        certificate_number=certificate_number,
+        issuing_level=issuing_level,
+        issued_on=issued_on,
+        scan=scan,
+        today=today,
     )
     if errors or checked is None:
         raise InvalidSubmission(errors)
@@ -176,8 +212,9 @@ def submit_certificate(product: Product, *, star_class: int, score: int, certifi
     return certificate
 
 
-def claim_right(product: Product, *, protection_id: int, decision_number: str, scan: bytes,
-                submitted_by: User) -> ProtectionRight:
+def claim_right(
+    product: Product, *, protection_id: int, decision_number: str, scan: bytes, submitted_by: User
+) -> ProtectionRight:
     """Records a pending claim of the right to use a GI or mark on `product`. A claim that was
     rejected or revoked may be made again (the same row returns to pending; decisions stay)."""
     errors: dict[str, str] = {}
@@ -193,7 +230,8 @@ def claim_right(product: Product, *, protection_id: int, decision_number: str, s
         )
         if existing is not None and existing.status in ("pending", "verified"):
             errors["protection_id"] = (
-                _("This claim is already waiting for verification.") if existing.status == "pending"
+                _("This claim is already waiting for verification.")
+                if existing.status == "pending"
                 else _("This product's right to use this name is already verified.")
             )
     checked = None
@@ -222,16 +260,24 @@ def claim_right(product: Product, *, protection_id: int, decision_number: str, s
 # Administrators: decisions (called by admin.services.decide through the queues) and revocation
 
 
-def _record(subject_type: str, subject_id: int, outcome: str, reason: str, administrator: User,
-            now: datetime) -> VerificationDecision:
-    decision = VerificationDecision(subject_type=subject_type, subject_id=subject_id, outcome=outcome,
-                                    reason=reason, decided_by_id=administrator.id, decided_at=now)
+def _record(
+    subject_type: str, subject_id: int, outcome: str, reason: str, administrator: User, now: datetime
+) -> VerificationDecision:
+    decision = VerificationDecision(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        outcome=outcome,
+        reason=reason,
+        decided_by_id=administrator.id,
+        decided_at=now,
+    )
     db.session.add(decision)
     return decision
 
 
-def apply_certificate_decision(certificate: Certification, *, outcome: str, reason: str,
-                               administrator: User, now: datetime) -> None:
+def apply_certificate_decision(
+    certificate: Certification, *, outcome: str, reason: str, administrator: User, now: datetime
+) -> None:
     """Verifies or rejects a pending certificate. Verifying supersedes the product's earlier
     verified certificates; it is refused when a newer one is already verified."""
     if certificate.status != "pending":
@@ -249,8 +295,12 @@ def apply_certificate_decision(certificate: Certification, *, outcome: str, reas
         newer = [c for c in verified if c.issued_on > certificate.issued_on]
         if newer:
             raise NewerCertificateVerified(
-                _("Certificate %(number)s, issued later (%(date)s), is already verified for this product: reject this one.",
-                  number=newer[0].certificate_number, date=format_date(newer[0].issued_on))
+                _(
+                    "Certificate %(number)s, issued later (%(date)s), is already verified for this "
+                    "product: reject this one.",
+                    number=newer[0].certificate_number,
+                    date=format_date(newer[0].issued_on),
+                )
             )
         for older in verified:
             older.status = "superseded"
@@ -262,8 +312,9 @@ def apply_certificate_decision(certificate: Certification, *, outcome: str, reas
     db.session.flush()
 
 
-def apply_right_decision(right: ProtectionRight, *, outcome: str, reason: str, administrator: User,
-                         now: datetime) -> None:
+def apply_right_decision(
+    right: ProtectionRight, *, outcome: str, reason: str, administrator: User, now: datetime
+) -> None:
     """Verifies or rejects a pending claim of a right to use a GI or mark."""
     if right.status != "pending":
         raise NotPending(_("This claim has already been decided."))
@@ -274,7 +325,7 @@ def apply_right_decision(right: ProtectionRight, *, outcome: str, reason: str, a
     db.session.flush()
 
 
-def _revoke(subject, subject_type: str, reason: str, administrator: User, title: str) -> VerificationDecision:  # noqa: ANN001
+def _revoke(subject, subject_type: str, reason: str, administrator: User, title: str) -> VerificationDecision:
     if not administrator.is_admin:
         raise CertificationError(_("You are not allowed to do this."))
     reason = reason.strip()
@@ -289,15 +340,24 @@ def _revoke(subject, subject_type: str, reason: str, administrator: User, title:
     subject.decided_by_id = administrator.id
     decision = _record(subject_type, subject.id, "revoked", reason, administrator, now)
     product = db.session.get(Product, subject.product_id)
-    body = _("An administrator of the OCOP programme has revoked %(name)s. The badge is no longer shown on the product's page.",
-             name=title) + "\n\n" + _("Reason: %(reason)s", reason=reason)
+    body = (
+        _(
+            "An administrator of the OCOP programme has revoked %(name)s. The badge is no longer "
+            "shown on the product's page.",
+            name=title,
+        )
+        + "\n\n"
+        + _("Reason: %(reason)s", reason=reason)
+    )
     for address in producer_addresses(product.producer_id):
         send_mail(address, _("%(name)s has been revoked", name=title), body, kind="certification_revoked")
     db.session.flush()
     return decision
 
 
-def revoke_certificate(certificate: Certification, *, reason: str, administrator: User) -> VerificationDecision:
+def revoke_certificate(
+    certificate: Certification, *, reason: str, administrator: User
+) -> VerificationDecision:
     """Withdraws a verified certificate: the badge disappears at once."""
     return _revoke(certificate, CERTIFICATE_SUBJECT, reason, administrator, certificate_title(certificate))
 
@@ -313,8 +373,12 @@ def revoke_right(right: ProtectionRight, *, reason: str, administrator: User) ->
 
 def certificate_title(certificate: Certification) -> str:
     product = db.session.get(Product, certificate.product_id)
-    return _("OCOP certificate %(number)s (%(stars)d stars) for %(product)s",
-             number=certificate.certificate_number, stars=certificate.star_class, product=product.name)
+    return _(
+        "OCOP certificate %(number)s (%(stars)d stars) for %(product)s",
+        number=certificate.certificate_number,
+        stars=certificate.star_class,
+        product=product.name,
+    )
 
 
 def right_title(right: ProtectionRight) -> str:
@@ -326,21 +390,23 @@ def right_title(right: ProtectionRight) -> str:
 def producer_addresses(producer_id: int) -> list[str]:
     """Every member of the producer, and its contact address."""
     members = db.session.scalars(
-        select(User.email).join(ProducerMembership, ProducerMembership.user_id == User.id)
-        .where(ProducerMembership.producer_id == producer_id).order_by(User.id)
+        select(User.email)
+        .join(ProducerMembership, ProducerMembership.user_id == User.id)
+        .where(ProducerMembership.producer_id == producer_id)
+        .order_by(User.id)
     ).all()
     producer = db.session.get(Producer, producer_id)
     contact = [producer.contact_email] if producer is not None and producer.contact_email else []
     return list(dict.fromkeys([*members, *contact]))
 
 
-def subject_producer_addresses(subject) -> list[str]:  # noqa: ANN001
+def subject_producer_addresses(subject) -> list[str]:
     product = db.session.get(Product, subject.product_id)
     return producer_addresses(product.producer_id)
 
 
 def _vietnam_date(moment: datetime | None) -> date | None:
-    return None if moment is None else moment.replace(tzinfo=timezone.utc).astimezone(VIETNAM).date()
+    return None if moment is None else moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()
 
 
 # A certificate that carried the badge at some time: verified now, replaced by a newer one, or
@@ -364,12 +430,14 @@ def certificate_in_force(product: Product | int, on: date | None = None) -> Cert
     on = on or today_in_vietnam()
     product_id = product if isinstance(product, int) else product.id
     candidates = db.session.scalars(
-        select(Certification).where(
+        select(Certification)
+        .where(
             Certification.product_id == product_id,
             Certification.status.in_(_ONCE_VERIFIED),
             Certification.issued_on <= on,
             Certification.expires_on >= on,
-        ).order_by(Certification.issued_on.desc(), Certification.star_class.desc(), Certification.id.desc())
+        )
+        .order_by(Certification.issued_on.desc(), Certification.star_class.desc(), Certification.id.desc())
     ).all()
     for certificate in candidates:
         if certificate.status == "revoked":
@@ -402,8 +470,10 @@ def rights_in_force(
     history: dict[int, list[tuple[date, str]]] = {}
     for subject_id, outcome, decided_at in db.session.execute(
         select(VerificationDecision.subject_id, VerificationDecision.outcome, VerificationDecision.decided_at)
-        .where(VerificationDecision.subject_type == RIGHT_SUBJECT,
-               VerificationDecision.subject_id.in_([right.id for right, _p in rows]))
+        .where(
+            VerificationDecision.subject_type == RIGHT_SUBJECT,
+            VerificationDecision.subject_id.in_([right.id for right, _p in rows]),
+        )
         .order_by(VerificationDecision.decided_at, VerificationDecision.id)
     ):
         history.setdefault(subject_id, []).append((_vietnam_date(decided_at), outcome))
@@ -456,31 +526,52 @@ class ProducerCertificates:
 
 def producer_certificates(producer_id: int) -> ProducerCertificates:
     """A producer's certificates (newest first) and rights, with their products, in four statements."""
-    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.producer_id == producer_id))}
-    certificates = list(db.session.scalars(
-        select(Certification).join(Product, Product.id == Certification.product_id)
-        .where(Product.producer_id == producer_id)
-        .order_by(Certification.created_at.desc(), Certification.id.desc())
-    ))
-    rights = list(db.session.scalars(
-        select(ProtectionRight).join(Product, Product.id == ProtectionRight.product_id)
-        .where(Product.producer_id == producer_id).order_by(ProtectionRight.id.desc())
-    ))
+    products = {
+        p.id: p for p in db.session.scalars(select(Product).where(Product.producer_id == producer_id))
+    }
+    certificates = list(
+        db.session.scalars(
+            select(Certification)
+            .join(Product, Product.id == Certification.product_id)
+            .where(Product.producer_id == producer_id)
+            .order_by(Certification.created_at.desc(), Certification.id.desc())
+        )
+    )
+    rights = list(
+        db.session.scalars(
+            select(ProtectionRight)
+            .join(Product, Product.id == ProtectionRight.product_id)
+            .where(Product.producer_id == producer_id)
+            .order_by(ProtectionRight.id.desc())
+        )
+    )
     protection_ids = {r.protection_id for r in rights}
-    protections = ({p.id: p for p in db.session.scalars(select(Protection).where(Protection.id.in_(protection_ids)))}
-                   if protection_ids else {})
+    protections = (
+        {p.id: p for p in db.session.scalars(select(Protection).where(Protection.id.in_(protection_ids)))}
+        if protection_ids
+        else {}
+    )
     return ProducerCertificates(products, certificates, rights, protections)
 
 
-def product_history(product_id: int) -> tuple[list[Certification], list[ProtectionRight], dict[tuple[str, int], list]]:
+def product_history(
+    product_id: int,
+) -> tuple[list[Certification], list[ProtectionRight], dict[tuple[str, int], list]]:
     """Every certificate and right of a product, with every decision on each (for administrators)."""
-    certificates = list(db.session.scalars(
-        select(Certification).where(Certification.product_id == product_id)
-        .order_by(Certification.issued_on.desc(), Certification.id.desc())
-    ))
-    rights = list(db.session.scalars(
-        select(ProtectionRight).where(ProtectionRight.product_id == product_id).order_by(ProtectionRight.id.desc())
-    ))
+    certificates = list(
+        db.session.scalars(
+            select(Certification)
+            .where(Certification.product_id == product_id)
+            .order_by(Certification.issued_on.desc(), Certification.id.desc())
+        )
+    )
+    rights = list(
+        db.session.scalars(
+            select(ProtectionRight)
+            .where(ProtectionRight.product_id == product_id)
+            .order_by(ProtectionRight.id.desc())
+        )
+    )
     decisions: dict[tuple[str, int], list] = {}
     subjects = [(CERTIFICATE_SUBJECT, c.id) for c in certificates] + [(RIGHT_SUBJECT, r.id) for r in rights]
     for subject_type in (CERTIFICATE_SUBJECT, RIGHT_SUBJECT):
@@ -489,7 +580,9 @@ def product_history(product_id: int) -> tuple[list[Certification], list[Protecti
             continue
         for decision in db.session.scalars(
             select(VerificationDecision)
-            .where(VerificationDecision.subject_type == subject_type, VerificationDecision.subject_id.in_(ids))
+            .where(
+                VerificationDecision.subject_type == subject_type, VerificationDecision.subject_id.in_(ids)
+            )
             .order_by(VerificationDecision.decided_at, VerificationDecision.id)
         ):
             decisions.setdefault((subject_type, decision.subject_id), []).append(decision)
@@ -537,10 +630,13 @@ def send_expiry_reminders(today: date | None = None) -> list[SentReminder]:
     ).all()
     sent_before = set()
     if rows:
-        sent_before = set(db.session.execute(
-            select(CertificateReminder.certification_id, CertificateReminder.days_before)
-            .where(CertificateReminder.certification_id.in_([c.id for c, _p in rows]))
-        ).all())
+        sent_before = set(
+            db.session.execute(
+                select(CertificateReminder.certification_id, CertificateReminder.days_before).where(
+                    CertificateReminder.certification_id.in_([c.id for c, _p in rows])
+                )
+            ).all()
+        )
     sent: list[SentReminder] = []
     for certificate, product in rows:
         days_left = (certificate.expires_on - today).days
@@ -548,21 +644,38 @@ def send_expiry_reminders(today: date | None = None) -> list[SentReminder]:
         if due is None or (certificate.id, due) in sent_before:
             continue
         addresses = producer_addresses(product.producer_id)
-        subject = _("Your OCOP certificate %(number)s for %(product)s expires on %(date)s",
-                    number=certificate.certificate_number, product=product.name,
-                    date=format_date(certificate.expires_on))
-        body = "\n\n".join((
-            _("The OCOP certificate %(number)s (%(stars)d stars) for %(product)s expires in %(days)d days, on %(date)s.",
-              number=certificate.certificate_number, stars=certificate.star_class, product=product.name,
-              days=days_left, date=format_date(certificate.expires_on)),
-            _("After that day the star badge is no longer shown on the product's page. When the product has been "
-              "evaluated again, submit the new certificate in the producer portal."),
-        ))
+        subject = _(
+            "Your OCOP certificate %(number)s for %(product)s expires on %(date)s",
+            number=certificate.certificate_number,
+            product=product.name,
+            date=format_date(certificate.expires_on),
+        )
+        body = "\n\n".join(
+            (
+                _(
+                    "The OCOP certificate %(number)s (%(stars)d stars) for %(product)s expires in "
+                    "%(days)d days, on %(date)s.",
+                    number=certificate.certificate_number,
+                    stars=certificate.star_class,
+                    product=product.name,
+                    days=days_left,
+                    date=format_date(certificate.expires_on),
+                ),
+                _(
+                    "After that day the star badge is no longer shown on the product's page. When "
+                    "the product has been "
+                    "evaluated again, submit the new certificate in the producer portal."
+                ),
+            )
+        )
         for address in addresses:
             send_mail(address, subject, body, kind="certificate_expiry")
         db.session.add(CertificateReminder(certification_id=certificate.id, days_before=due, sent_on=today))
-        sent.append(SentReminder(certificate.id, certificate.certificate_number, product.name, due, days_left,
-                                 tuple(addresses)))
+        sent.append(
+            SentReminder(
+                certificate.id, certificate.certificate_number, product.name, due, days_left, tuple(addresses)
+            )
+        )
     db.session.flush()
     return sent
 
@@ -577,16 +690,21 @@ class SubjectContext:
     protection: Protection | None  # the protection claimed (a claim's page)
 
 
-def subject_context(subject) -> SubjectContext:  # noqa: ANN001
+def subject_context(subject) -> SubjectContext:
     product = db.session.get(Product, subject.product_id)
     producer = db.session.get(Producer, product.producer_id)
     verified: tuple[Certification, ...] = ()
     protection = None
     if isinstance(subject, Certification):
-        verified = tuple(db.session.scalars(
-            select(Certification).where(Certification.product_id == product.id, Certification.status == "verified",
-                                        Certification.id != subject.id)
-        ))
+        verified = tuple(
+            db.session.scalars(
+                select(Certification).where(
+                    Certification.product_id == product.id,
+                    Certification.status == "verified",
+                    Certification.id != subject.id,
+                )
+            )
+        )
     else:
         protection = db.session.get(Protection, subject.protection_id)
     return SubjectContext(product, producer, verified, protection)

@@ -1,6 +1,7 @@
 """Certificate and GI-right pages: the producer's submissions and list (under /portal), the scans
 (members of the owning producer and administrators only), and the administrators' certificate
 history and revocations (under /admin). Verification itself happens in the admin queues."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -10,9 +11,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace import storage
-from marketplace.accounts.permissions import admin_required, current_producer_membership, producer_member_required
+from marketplace.accounts.permissions import (
+    admin_required,
+    current_producer_membership,
+    producer_member_required,
+)
 from marketplace.admin.queues import VerificationQueue, register_queue
-from marketplace.catalog.models import CERTIFICATE_STATUSES, Certification, Product, Protection, ProtectionRight
+from marketplace.catalog.models import (
+    CERTIFICATE_STATUSES,
+    Certification,
+    Product,
+    Protection,
+    ProtectionRight,
+)
 from marketplace.certification import services
 from marketplace.certification.documents import read_limited
 from marketplace.certification.forms import CertificateForm, RevokeForm, RightForm
@@ -22,18 +33,36 @@ from marketplace.timeutil import today_in_vietnam
 
 bp = Blueprint("certification", __name__)
 
-register_queue(VerificationQueue(
-    code="certificates", subject_type=services.CERTIFICATE_SUBJECT, label=_l("OCOP certificates"),
-    model=Certification, title=services.certificate_title, template="certification/admin/_certificate.html",
-    notify=services.subject_producer_addresses, status_attribute="status", verified_at_attribute="decided_at",
-    apply_decision=services.apply_certificate_decision, can_decide=lambda c: c.status == "pending",
-))
-register_queue(VerificationQueue(
-    code="rights", subject_type=services.RIGHT_SUBJECT, label=_l("Rights to use a GI or mark"),
-    model=ProtectionRight, title=services.right_title, template="certification/admin/_right.html",
-    notify=services.subject_producer_addresses, status_attribute="status", verified_at_attribute="decided_at",
-    apply_decision=services.apply_right_decision, can_decide=lambda r: r.status == "pending",
-))
+register_queue(
+    VerificationQueue(
+        code="certificates",
+        subject_type=services.CERTIFICATE_SUBJECT,
+        label=_l("OCOP certificates"),
+        model=Certification,
+        title=services.certificate_title,
+        template="certification/admin/_certificate.html",
+        notify=services.subject_producer_addresses,
+        status_attribute="status",
+        verified_at_attribute="decided_at",
+        apply_decision=services.apply_certificate_decision,
+        can_decide=lambda c: c.status == "pending",
+    )
+)
+register_queue(
+    VerificationQueue(
+        code="rights",
+        subject_type=services.RIGHT_SUBJECT,
+        label=_l("Rights to use a GI or mark"),
+        model=ProtectionRight,
+        title=services.right_title,
+        template="certification/admin/_right.html",
+        notify=services.subject_producer_addresses,
+        status_attribute="status",
+        verified_at_attribute="decided_at",
+        apply_decision=services.apply_right_decision,
+        can_decide=lambda r: r.status == "pending",
+    )
+)
 
 
 @bp.teardown_request
@@ -43,7 +72,7 @@ def _close_uploads(exc: BaseException | None) -> None:
 
 
 @bp.app_template_global("certification_subject")
-def _certification_subject(subject):  # noqa: ANN001, ANN202
+def _certification_subject(subject):
     """For the admin queue's partials: the product, producer and related rows of a subject."""
     return services.subject_context(subject)
 
@@ -51,22 +80,26 @@ def _certification_subject(subject):  # noqa: ANN001, ANN202
 def _own_product_or_404(product_id: int) -> Product:
     """One of the signed-in producer's products; another producer's answers 404."""
     membership = current_producer_membership()
-    product = db.session.scalar(
-        select(Product).where(Product.id == product_id, Product.producer_id == membership.producer_id)
-    ) if membership else None
+    product = (
+        db.session.scalar(
+            select(Product).where(Product.id == product_id, Product.producer_id == membership.producer_id)
+        )
+        if membership
+        else None
+    )
     if product is None:
         abort(404)
     return product
 
 
-def _show_errors(form, errors: dict[str, str]) -> None:  # noqa: ANN001
+def _show_errors(form, errors: dict[str, str]) -> None:
     for name, message in errors.items():
         field = getattr(form, name)
         if not field.errors:
             field.errors = [*field.errors, message]
 
 
-def _valid(field):  # noqa: ANN001, ANN202
+def _valid(field):
     """The field's value if the form accepted it, else None (the form shows its own message)."""
     return None if field.errors else field.data
 
@@ -76,8 +109,11 @@ def _certificate_rules_beyond_the_form(form: CertificateForm, product: Product) 
     so that the producer sees every problem at once."""
     scan = form.scan.data
     errors, _checked = services.check_certificate(
-        product, star_class=_valid(form.star_class), score=_valid(form.score),
-        certificate_number=_valid(form.certificate_number), issuing_level=_valid(form.issuing_level),
+        product,
+        star_class=_valid(form.star_class),
+        score=_valid(form.score),
+        certificate_number=_valid(form.certificate_number),
+        issuing_level=_valid(form.issuing_level),
         issued_on=_valid(form.issued_on),
         scan=read_limited(scan.stream) if scan and not form.scan.errors else None,
     )
@@ -95,8 +131,9 @@ def certificates():
     data = services.producer_certificates(membership.producer_id)
     today = today_in_vietnam()
     warnings = {c.id: services.expiry_warning(c, today) for c in data.certificates}
-    return render_template("certification/list.html", data=data, warnings=warnings,
-                           producer=membership.producer, today=today)
+    return render_template(
+        "certification/list.html", data=data, warnings=warnings, producer=membership.producer, today=today
+    )
 
 
 @bp.route("/portal/products/<int:product_id>/certificates/new", methods=["GET", "POST"])
@@ -109,18 +146,28 @@ def new_certificate(product_id: int):
     elif form.is_submitted():
         try:
             services.submit_certificate(
-                product, star_class=form.star_class.data, score=form.score.data,
-                certificate_number=form.certificate_number.data, issuing_level=form.issuing_level.data,
-                issuing_decision=form.issuing_decision.data, issued_on=form.issued_on.data,
-                scan=read_limited(form.scan.data.stream), submitted_by=current_user,
+                product,
+                star_class=form.star_class.data,
+                score=form.score.data,
+                certificate_number=form.certificate_number.data,
+                issuing_level=form.issuing_level.data,
+                issuing_decision=form.issuing_decision.data,
+                issued_on=form.issued_on.data,
+                scan=read_limited(form.scan.data.stream),
+                submitted_by=current_user,
             )
         except services.InvalidSubmission as error:
             db.session.rollback()
             _show_errors(form, error.errors)
         else:
             db.session.commit()
-            flash(_("Your certificate has been submitted. An administrator of the OCOP programme will verify it."),
-                  "success")
+            flash(
+                _(
+                    "Your certificate has been submitted. An administrator of the OCOP programme "
+                    "will verify it."
+                ),
+                "success",
+            )
             return redirect(url_for("certification.certificates"))
     return render_template("certification/certificate_form.html", form=form, product=product)
 
@@ -133,16 +180,22 @@ def new_right(product_id: int):
     form.set_protections(db.session.scalars(select(Protection).order_by(Protection.kind, Protection.name)))
     if form.validate_on_submit():
         try:
-            services.claim_right(product, protection_id=form.protection_id.data,
-                                 decision_number=form.decision_number.data,
-                                 scan=read_limited(form.scan.data.stream), submitted_by=current_user)
+            services.claim_right(
+                product,
+                protection_id=form.protection_id.data,
+                decision_number=form.decision_number.data,
+                scan=read_limited(form.scan.data.stream),
+                submitted_by=current_user,
+            )
         except services.InvalidSubmission as error:
             db.session.rollback()
             _show_errors(form, error.errors)
         else:
             db.session.commit()
-            flash(_("Your claim has been submitted. An administrator of the OCOP programme will verify it."),
-                  "success")
+            flash(
+                _("Your claim has been submitted. An administrator of the OCOP programme will verify it."),
+                "success",
+            )
             return redirect(url_for("certification.certificates"))
     return render_template("certification/right_form.html", form=form, product=product)
 
@@ -153,10 +206,13 @@ def _may_read_scan(product_id: int) -> bool:
     membership = current_producer_membership()
     if membership is None:
         return False
-    return db.session.scalar(select(Product.producer_id).where(Product.id == product_id)) == membership.producer_id
+    return (
+        db.session.scalar(select(Product.producer_id).where(Product.id == product_id))
+        == membership.producer_id
+    )
 
 
-def _scan_response(subject, filename: str):  # noqa: ANN001, ANN202
+def _scan_response(subject, filename: str):
     """The scan, to its producer's members and to administrators; 404 to anyone else."""
     if subject is None or not subject.scan_key or not _may_read_scan(subject.product_id):
         abort(404)
@@ -165,7 +221,9 @@ def _scan_response(subject, filename: str):  # noqa: ANN001, ANN202
     except (FileNotFoundError, ValueError):
         abort(404)
     extension = subject.scan_key.rsplit(".", 1)[-1]
-    response = current_app.response_class(data, mimetype=subject.scan_media_type or "application/octet-stream")
+    response = current_app.response_class(
+        data, mimetype=subject.scan_media_type or "application/octet-stream"
+    )
     # A PDF is downloaded rather than opened in the site's origin; pictures show inline.
     disposition = "attachment" if extension == "pdf" else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}.{extension}"'
@@ -202,20 +260,32 @@ def admin_certificates():
         .order_by(Certification.expires_on, Certification.id)
         .limit(500)
     ).all()
-    return render_template("certification/admin/certificates.html", rows=rows, status=status,
-                           statuses=CERTIFICATE_STATUSES, today=today_in_vietnam())
+    return render_template(
+        "certification/admin/certificates.html",
+        rows=rows,
+        status=status,
+        statuses=CERTIFICATE_STATUSES,
+        today=today_in_vietnam(),
+    )
 
 
-def _history(product_id: int, failed: tuple[str, int] | None = None, failed_form=None):  # noqa: ANN001, ANN202
+def _history(product_id: int, failed: tuple[str, int] | None = None, failed_form=None):
     product = db.session.get(Product, product_id)
     if product is None:
         abort(404)
     certificates, rights, decisions = services.product_history(product_id)
     protections = {p.id: p for p in db.session.scalars(select(Protection))} if rights else {}
     return render_template(
-        "certification/admin/history.html", product=product, certificates=certificates, rights=rights,
-        decisions=decisions, protections=protections, today=today_in_vietnam(), failed=failed,
-        failed_form=failed_form, revoke_form=RevokeForm(formdata=None),
+        "certification/admin/history.html",
+        product=product,
+        certificates=certificates,
+        rights=rights,
+        decisions=decisions,
+        protections=protections,
+        today=today_in_vietnam(),
+        failed=failed,
+        failed_form=failed_form,
+        revoke_form=RevokeForm(formdata=None),
     ), (422 if failed else 200)
 
 
@@ -225,7 +295,7 @@ def history(product_id: int):
     return _history(product_id)
 
 
-def _revoke(model, subject_id: int, revoke, kind: str):  # noqa: ANN001, ANN202
+def _revoke(model, subject_id: int, revoke, kind: str):
     subject = db.session.get(model, subject_id)
     if subject is None:
         abort(404)

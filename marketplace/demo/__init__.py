@@ -5,6 +5,7 @@
 `prepare_wholesale_demo()` add one account of each kind and the demo supermarket's credit.
 `flask seed-demo` runs them in that order. Adding a demo product is a line in `data/products.csv`.
 """
+
 from __future__ import annotations
 
 from marketplace.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts

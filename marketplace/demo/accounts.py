@@ -4,6 +4,7 @@ password is public (see the README) and must never exist on a real site.
 The accounts are the lines of `data/accounts.csv` (role, e-mail, name), the supermarket buyers
 those of `data/buyers.csv` (the account that owns it, tax code, legal name, verification status).
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,13 +40,21 @@ class DemoBuyer:
 
 
 def _account(row: dict[str, str]) -> DemoAccount:
-    return DemoAccount(role=row["role"], email=row["email"], display_name=row["display_name"],
-                       is_admin=parse_flag(row["is_admin"]))
+    return DemoAccount(
+        role=row["role"],
+        email=row["email"],
+        display_name=row["display_name"],
+        is_admin=parse_flag(row["is_admin"]),
+    )
 
 
 def _demo_buyer(row: dict[str, str]) -> DemoBuyer:
-    return DemoBuyer(account=row["account"], tax_code=row["tax_code"], legal_name=row["legal_name"],
-                     verification_status=row["verification_status"])
+    return DemoBuyer(
+        account=row["account"],
+        tax_code=row["tax_code"],
+        legal_name=row["legal_name"],
+        verification_status=row["verification_status"],
+    )
 
 
 @functools.cache
@@ -66,8 +75,13 @@ DEMO_ACCOUNTS: dict[str, str] = {account.role: account.email for account in demo
 def _user(email: str, name: str, *, is_admin: bool = False) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, password_hash=hash_password(DEMO_PASSWORD), display_name=name,
-                    is_admin=is_admin, email_confirmed_at=utcnow())
+        user = User(
+            email=email,
+            password_hash=hash_password(DEMO_PASSWORD),
+            display_name=name,
+            is_admin=is_admin,
+            email_confirmed_at=utcnow(),
+        )
         db.session.add(user)
         db.session.flush()
     return user
@@ -77,17 +91,26 @@ def _buyer(tax_code: str, legal_name: str, status: str) -> BuyerOrganisation:
     organisation = db.session.scalar(select(BuyerOrganisation).where(BuyerOrganisation.tax_code == tax_code))
     if organisation is None:
         organisation = BuyerOrganisation(
-            legal_name=legal_name, tax_code=tax_code, head_office_address="163 Phan Đăng Lưu, Phường Đức Nhuận",
-            head_office_province_code="ho-chi-minh", contact_email="purchasing@demo.ocop.vn",
-            contact_phone="028 3000 0000", verification_status=status,
+            legal_name=legal_name,
+            tax_code=tax_code,
+            head_office_address="163 Phan Đăng Lưu, Phường Đức Nhuận",
+            head_office_province_code="ho-chi-minh",
+            contact_email="purchasing@demo.ocop.vn",
+            contact_phone="028 3000 0000",
+            verification_status=status,
             verified_at=utcnow() if status == "verified" else None,
         )
         db.session.add(organisation)
         db.session.flush()
-        db.session.add(DeliveryLocation(
-            buyer_organisation_id=organisation.id, kind="distribution_centre",
-            name="Trung tâm phân phối Bình Dương", address="KCN Sóng Thần", province_code="ho-chi-minh",
-        ))
+        db.session.add(
+            DeliveryLocation(
+                buyer_organisation_id=organisation.id,
+                kind="distribution_centre",
+                name="Trung tâm phân phối Bình Dương",
+                address="KCN Sóng Thần",
+                province_code="ho-chi-minh",
+            )
+        )
     return organisation
 
 
@@ -100,8 +123,10 @@ def create_demo_accounts() -> dict[str, str]:
         user = _user(account.email, account.display_name, is_admin=account.is_admin)
         if account.role == "producer":
             producer = db.session.scalar(
-                select(Producer).where(Producer.verification_status == "verified")
-                .order_by(Producer.id).limit(1)
+                select(Producer)
+                .where(Producer.verification_status == "verified")
+                .order_by(Producer.id)
+                .limit(1)
             )
             if producer is not None and user.producer_membership is None:
                 db.session.add(ProducerMembership(user_id=user.id, producer_id=producer.id, role="owner"))

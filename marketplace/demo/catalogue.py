@@ -6,6 +6,7 @@ that every page of the site has something true-to-life to show.
 catalogue's rules and writes them in one transaction that commits at the end: a failure leaves the
 database as it was.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -67,7 +68,7 @@ def _without_legal_form(name: str) -> str:
     """The name without its legal form, for SKU prefixes: "HTX Chè Tân Cương Xanh" -> "Chè Tân Cương Xanh"."""
     for form in _LEGAL_FORMS:
         if name.startswith(form):
-            return name[len(form):]
+            return name[len(form) :]
     return name
 
 
@@ -189,7 +190,12 @@ def load_demo(with_images: bool = True) -> str:
             session.add(producer)
             for product_spec in spec.products:
                 product = _build_product(
-                    spec, product_spec, producer, product_count, protection_ids, product_slugs,
+                    spec,
+                    product_spec,
+                    producer,
+                    product_count,
+                    protection_ids,
+                    product_slugs,
                     certificate_sequence,
                 )
                 session.add(product)

@@ -23,6 +23,7 @@ the star class and the issue date, and the issuing province from the producer's 
 A file that cannot be read raises `DemoDataError` naming the file and line; the catalogue's rules
 are checked by `marketplace.demo.catalogue.validate_demo_data`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -241,17 +242,26 @@ def parse_rows(
 
 def _protection(row: dict[str, str]) -> ProtectionSpec:
     return ProtectionSpec(
-        key=row["key"], kind=row["kind"], name=row["name"], registration_number=row["registration_number"],
-        holder=row["holder"], province_code=row["province_code"],
-        registered_on=_optional_date(row["registered_on"]), description=_text(row["description"]),
+        key=row["key"],
+        kind=row["kind"],
+        name=row["name"],
+        registration_number=row["registration_number"],
+        holder=row["holder"],
+        province_code=row["province_code"],
+        registered_on=_optional_date(row["registered_on"]),
+        description=_text(row["description"]),
     )
 
 
 def _certificate(row: dict[str, str]) -> CertificateSpec:
     return CertificateSpec(
-        stars=_int(row["stars"]), score=_int(row["score"]), issued_on=date.fromisoformat(row["issued_on"]),
-        decision_no=_int(row["decision_no"]), status=row["status"],
-        status_reason=_optional(row["status_reason"]), decided_on=_optional_date(row["decided_on"]),
+        stars=_int(row["stars"]),
+        score=_int(row["score"]),
+        issued_on=date.fromisoformat(row["issued_on"]),
+        decision_no=_int(row["decision_no"]),
+        status=row["status"],
+        status_reason=_optional(row["status_reason"]),
+        decided_on=_optional_date(row["decided_on"]),
     )
 
 
@@ -263,24 +273,42 @@ def _right(row: dict[str, str]) -> RightSpec:
 
 def _product(row: dict[str, str]) -> ProductSpec:
     return ProductSpec(
-        name=row["name"], name_en=_optional(row.get("name_en", "")), group=row["group"],
-        subgroup=row["subgroup"], description=_text(row["description"]),
-        unit=row["unit"], price_vnd=_int(row["price_vnd"]), stock=_int(row["stock"]),
-        net_weight_g=_optional_int(row["net_weight_g"]), status=row["status"],
-        min_order_qty=_int(row["min_order_qty"]), case_pack=_int(row["case_pack"]),
-        price_tiers=_tiers(row["price_tiers"]), images=_int(row["images"]),
+        name=row["name"],
+        name_en=_optional(row.get("name_en", "")),
+        group=row["group"],
+        subgroup=row["subgroup"],
+        description=_text(row["description"]),
+        unit=row["unit"],
+        price_vnd=_int(row["price_vnd"]),
+        stock=_int(row["stock"]),
+        net_weight_g=_optional_int(row["net_weight_g"]),
+        status=row["status"],
+        min_order_qty=_int(row["min_order_qty"]),
+        case_pack=_int(row["case_pack"]),
+        price_tiers=_tiers(row["price_tiers"]),
+        images=_int(row["images"]),
     )
 
 
 def _producer(row: dict[str, str]) -> ProducerSpec:
     return ProducerSpec(
-        slug=row["slug"], name=row["name"], entity_type=row["entity_type"], code=row["code"],
+        slug=row["slug"],
+        name=row["name"],
+        entity_type=row["entity_type"],
+        code=row["code"],
         tax_code=row["tax_code"],
-        province_code=row["province_code"], commune=row["commune"], story=_text(row["story"]), products=(),
-        former_province=_optional(row["former_province"]), former_district=_optional(row["former_district"]),
-        craft_village=_optional(row["craft_village"]), environment_plan=_text(row["environment_plan"]),
-        circular_practices=_text(row["circular_practices"]), green_verified=parse_flag(row["green_verified"]),
-        verification_status=row["verification_status"], verified_on=_optional_date(row["verified_on"]),
+        province_code=row["province_code"],
+        commune=row["commune"],
+        story=_text(row["story"]),
+        products=(),
+        former_province=_optional(row["former_province"]),
+        former_district=_optional(row["former_district"]),
+        craft_village=_optional(row["craft_village"]),
+        environment_plan=_text(row["environment_plan"]),
+        circular_practices=_text(row["circular_practices"]),
+        green_verified=parse_flag(row["green_verified"]),
+        verification_status=row["verification_status"],
+        verified_on=_optional_date(row["verified_on"]),
     )
 
 
@@ -303,11 +331,13 @@ def read_catalogue(directory: Traversable) -> Catalogue:
         rights.setdefault(row["product"], []).append(right)
     products: dict[str, list[ProductSpec]] = {}
     for row, product in parse_rows("products.csv", _product, directory):
-        product = ProductSpec(**{
-            **product.__dict__,
-            "certificates": tuple(certificates.pop(product.name, ())),
-            "rights": tuple(rights.pop(product.name, ())),
-        })
+        product = ProductSpec(
+            **{
+                **product.__dict__,
+                "certificates": tuple(certificates.pop(product.name, ())),
+                "rights": tuple(rights.pop(product.name, ())),
+            }
+        )
         products.setdefault(row["producer"], []).append(product)
     producers = []
     for _, producer in parse_rows("producers.csv", _producer, directory):
@@ -344,25 +374,36 @@ def word_lists() -> Vocabulary:
     try:
         subgroups = {
             (entry["group"], entry["subgroup"]): SubgroupVocabulary(
-                bases=tuple(entry["bases"]), qualifiers=tuple(entry["qualifiers"]), unit=entry["unit"],
-                weights_g=_weights(entry["weights_g"]), price_range=_price_range(entry["price_range"]),
+                bases=tuple(entry["bases"]),
+                qualifiers=tuple(entry["qualifiers"]),
+                unit=entry["unit"],
+                weights_g=_weights(entry["weights_g"]),
+                price_range=_price_range(entry["price_range"]),
                 blurb=entry["blurb"],
             )
             for entry in words["subgroups"]
         }
         protected = tuple(
             ProtectedVocabulary(
-                protection=entry["protection"], group=entry["group"], subgroup=entry["subgroup"],
-                bases=tuple(entry["bases"]), unit=entry["unit"], weights_g=_weights(entry["weights_g"]),
+                protection=entry["protection"],
+                group=entry["group"],
+                subgroup=entry["subgroup"],
+                bases=tuple(entry["bases"]),
+                unit=entry["unit"],
+                weights_g=_weights(entry["weights_g"]),
                 price_range=_price_range(entry["price_range"]),
                 qualifiers=tuple(entry["qualifiers"]),
             )
             for entry in words["protected"]
         )
         return Vocabulary(
-            subgroups=subgroups, protected=protected, places=tuple(words["places"]),
-            surnames=tuple(words["surnames"]), middle_names=tuple(words["middle_names"]),
-            given_names=tuple(words["given_names"]), group_trades=dict(words["group_trades"]),
+            subgroups=subgroups,
+            protected=protected,
+            places=tuple(words["places"]),
+            surnames=tuple(words["surnames"]),
+            middle_names=tuple(words["middle_names"]),
+            given_names=tuple(words["given_names"]),
+            group_trades=dict(words["group_trades"]),
         )
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise DemoDataError(f"vocabulary.json: {exc!r}") from exc

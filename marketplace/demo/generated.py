@@ -4,6 +4,7 @@ group, to see how the site behaves with a large catalogue (20,000 products load 
 Names are composed from the word lists of `data/vocabulary.json`; the same seed on the same
 database always gives the same products.
 """
+
 from __future__ import annotations
 
 import math
@@ -143,7 +144,7 @@ def _bulk_insert_returning_ids(session: Session, model: type, rows: list[dict[st
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _generated_right(
@@ -210,8 +211,18 @@ def plan_generated_catalogue(
             vocabulary, right = words.subgroups[(group, subgroup)], None
         products.append(
             _plan_product(
-                rng, prefix, first_product + i, k, group, subgroup, vocabulary, right, province, place,
-                former, producer_name,
+                rng,
+                prefix,
+                first_product + i,
+                k,
+                group,
+                subgroup,
+                vocabulary,
+                right,
+                province,
+                place,
+                former,
+                producer_name,
             )
         )
     return GeneratedCatalogue(producers, products)
@@ -270,8 +281,17 @@ def _plan_producer(
 
 # Vietnamese words for the unit codes of `reference.UNITS`, for generated descriptions.
 _UNIT_WORDS = {
-    "kg": "kg", "g": "g", "bottle": "chai", "box": "hộp", "bag": "túi", "jar": "hũ", "pack": "gói",
-    "piece": "chiếc", "set": "bộ", "litre": "lít", "tour": "suất",
+    "kg": "kg",
+    "g": "g",
+    "bottle": "chai",
+    "box": "hộp",
+    "bag": "túi",
+    "jar": "hũ",
+    "pack": "gói",
+    "piece": "chiếc",
+    "set": "bộ",
+    "litre": "lít",
+    "tour": "suất",
 }
 
 

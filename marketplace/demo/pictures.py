@@ -3,6 +3,7 @@
 Each picture is a colour field of the product's sub-group, a simple drawn motif and the product's
 initials; the same product always gets the same picture.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,8 +42,14 @@ def picture_jobs(product: Product, spec: ProductSpec) -> list[PictureJob]:
         base = f"products/{product.slug}-{variant}"
         alt = spec.name if variant == 1 else f"{spec.name} – cận cảnh"
         product.images.append(
-            ProductImage(storage_key=base, position=variant - 1, is_cover=variant == 1, alt=alt[:200],
-                         width=full, height=full)
+            ProductImage(
+                storage_key=base,
+                position=variant - 1,
+                is_cover=variant == 1,
+                alt=alt[:200],
+                width=full,
+                height=full,
+            )
         )
         jobs.append(PictureJob(base, spec.name, spec.group, spec.subgroup, variant))
     return jobs
@@ -177,8 +184,9 @@ def _leaf(x0: float, y0: float, length: float, width: float, angle: float) -> li
     return [(x0 + x * ca - y * sa, y0 + x * sa + y * ca) for x, y in outline]
 
 
-def _leaves(draw: Draw, x: float, y: float, s: float, angles: Iterable[float], ink: Colour,
-            accent: Colour) -> None:
+def _leaves(
+    draw: Draw, x: float, y: float, s: float, angles: Iterable[float], ink: Colour, accent: Colour
+) -> None:
     for angle in angles:
         draw.polygon(_leaf(x, y, s, s * 0.42, angle), fill=ink)
         tip = (x + s * 0.85 * math.cos(angle), y + s * 0.85 * math.sin(angle))
@@ -202,8 +210,10 @@ def _motif_coffee(
         x, y, a = cx + dx * s, cy + dy * s, angle
         draw.polygon(_rotated_ellipse(x, y, s * 0.48, s * 0.34, a), fill=ink)
         crease = [
-            (x + t * s * 0.4 * math.cos(a) - math.sin(t * math.pi) * 0.08 * s * math.sin(a),
-             y + t * s * 0.4 * math.sin(a) + math.sin(t * math.pi) * 0.08 * s * math.cos(a))
+            (
+                x + t * s * 0.4 * math.cos(a) - math.sin(t * math.pi) * 0.08 * s * math.sin(a),
+                y + t * s * 0.4 * math.sin(a) + math.sin(t * math.pi) * 0.08 * s * math.cos(a),
+            )
             for t in (i / 10 - 1 for i in range(21))
         ]
         draw.line(crease, fill=accent, width=12)
@@ -223,8 +233,10 @@ def _motif_grain(
     draw: Draw, rng: random.Random, cx: float, cy: float, s: float, ink: Colour, accent: Colour
 ) -> None:
     for offset in (-0.45, 0.0, 0.45):
-        stem = [(cx + offset * s + math.sin(t * 1.2) * 0.25 * s, cy + s * 0.9 - t * s * 1.7)
-                for t in (i / 12 for i in range(13))]
+        stem = [
+            (cx + offset * s + math.sin(t * 1.2) * 0.25 * s, cy + s * 0.9 - t * s * 1.7)
+            for t in (i / 12 for i in range(13))
+        ]
         draw.line(stem, fill=ink, width=10)
         for i, (x, y) in enumerate(stem[3::1]):
             side = 1 if i % 2 else -1
@@ -232,14 +244,16 @@ def _motif_grain(
     draw.line([(cx - s * 0.6, cy + s * 0.9), (cx + s * 0.6, cy + s * 0.9)], fill=accent, width=16)
 
 
-def _bottle(draw: Draw, cx: float, cy: float, s: float, ink: Colour, accent: Colour, slim: float,
-            neck: float) -> None:
+def _bottle(
+    draw: Draw, cx: float, cy: float, s: float, ink: Colour, accent: Colour, slim: float, neck: float
+) -> None:
     w, h = s * slim, s * 1.2
     top = cy - h * 0.35
     draw.rounded_rectangle((cx - w / 2, top, cx + w / 2, cy + h * 0.75), radius=w * 0.25, fill=ink)
     draw.rectangle((cx - w * 0.18, top - s * neck, cx + w * 0.18, top + 10), fill=ink)
-    draw.rounded_rectangle((cx - w * 0.22, top - s * neck - s * 0.14, cx + w * 0.22, top - s * neck + 6),
-                           radius=8, fill=accent)
+    draw.rounded_rectangle(
+        (cx - w * 0.22, top - s * neck - s * 0.14, cx + w * 0.22, top - s * neck + 6), radius=8, fill=accent
+    )
     draw.rectangle((cx - w / 2, cy + h * 0.05, cx + w / 2, cy + h * 0.4), fill=accent)
 
 
@@ -263,11 +277,19 @@ def _motif_glass(
     draw: Draw, rng: random.Random, cx: float, cy: float, s: float, ink: Colour, accent: Colour
 ) -> None:
     top, bottom = cy - s * 0.7, cy + s * 0.85
-    draw.polygon([(cx - s * 0.55, top), (cx + s * 0.55, top), (cx + s * 0.4, bottom), (cx - s * 0.4, bottom)],
-                 fill=ink)
+    draw.polygon(
+        [(cx - s * 0.55, top), (cx + s * 0.55, top), (cx + s * 0.4, bottom), (cx - s * 0.4, bottom)], fill=ink
+    )
     level = top + s * 0.45
-    draw.polygon([(cx - s * 0.5, level), (cx + s * 0.5, level), (cx + s * 0.4, bottom - 8),
-                  (cx - s * 0.4, bottom - 8)], fill=accent)
+    draw.polygon(
+        [
+            (cx - s * 0.5, level),
+            (cx + s * 0.5, level),
+            (cx + s * 0.4, bottom - 8),
+            (cx - s * 0.4, bottom - 8),
+        ],
+        fill=accent,
+    )
     draw.line([(cx + s * 0.15, top - s * 0.45), (cx + s * 0.05, bottom - s * 0.4)], fill=ink, width=18)
     for _ in range(5):
         x, y, r = cx + rng.uniform(-0.3, 0.3) * s, rng.uniform(level + s * 0.2, bottom - s * 0.2), s * 0.05
@@ -310,8 +332,10 @@ def _motif_vase(
     draw: Draw, rng: random.Random, cx: float, cy: float, s: float, ink: Colour, accent: Colour
 ) -> None:
     bulge = rng.uniform(0.5, 0.62)
-    profile = [(0.18 + bulge * math.sin(math.pi * t) ** 1.4 + 0.08 * t, cy - s * 0.95 + t * s * 1.9)
-               for t in (i / 30 for i in range(31))]
+    profile = [
+        (0.18 + bulge * math.sin(math.pi * t) ** 1.4 + 0.08 * t, cy - s * 0.95 + t * s * 1.9)
+        for t in (i / 30 for i in range(31))
+    ]
     outline = [(cx + w * s, y) for w, y in profile] + [(cx - w * s, y) for w, y in reversed(profile)]
     draw.polygon(outline, fill=ink)
     for t in (0.3, 0.62):
@@ -360,8 +384,10 @@ def _motif_plant(
 ) -> None:
     top = cy + s * 0.35
     bottom = cy + s * 1.0
-    draw.polygon([(cx - s * 0.55, top), (cx + s * 0.55, top), (cx + s * 0.4, bottom), (cx - s * 0.4, bottom)],
-                 fill=accent)
+    draw.polygon(
+        [(cx - s * 0.55, top), (cx + s * 0.55, top), (cx + s * 0.4, bottom), (cx - s * 0.4, bottom)],
+        fill=accent,
+    )
     _leaves(draw, cx, top, s * 0.95, [-math.pi / 2 + k * 0.45 for k in (-2, -1, 0, 1, 2)], ink, accent)
 
 
@@ -428,4 +454,3 @@ _MOTIFS: dict[str, Callable[..., None]] = {
     "community": _motif_house,
     "eco": _motif_landscape,
 }
-

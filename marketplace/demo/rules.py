@@ -1,5 +1,6 @@
 """The OCOP rules the demo data follows: which level recognised a certificate, how its decision
 and number read, and the ASCII initials that SKUs, certificate numbers and pictures use."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Demo data for bulk ordering: the demo supermarket's credit limit, a store with a Vietnamese
 name (for CSV files naming it), and minimum order values for a few producers. Demo data only."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -18,17 +19,26 @@ def prepare_wholesale_demo() -> None:
     """Once: set the demo buyer's credit limit, add a second location, give the first three
     verified producers a minimum order value. The caller commits."""
     tax_code = demo_buyers()["buyer"].tax_code  # Công ty CP Siêu thị Xanh (demo)
-    organisation = db.session.scalar(
-        select(BuyerOrganisation).where(BuyerOrganisation.tax_code == tax_code))
+    organisation = db.session.scalar(select(BuyerOrganisation).where(BuyerOrganisation.tax_code == tax_code))
     if organisation is not None:
         if organisation.credit_limit_vnd == 0:
             organisation.credit_limit_vnd = DEMO_CREDIT_LIMIT_VND
-        has_store = db.session.scalar(select(DeliveryLocation.id).where(
-            DeliveryLocation.buyer_organisation_id == organisation.id, DeliveryLocation.name == DEMO_STORE[0]))
+        has_store = db.session.scalar(
+            select(DeliveryLocation.id).where(
+                DeliveryLocation.buyer_organisation_id == organisation.id,
+                DeliveryLocation.name == DEMO_STORE[0],
+            )
+        )
         if has_store is None:
-            db.session.add(DeliveryLocation(buyer_organisation_id=organisation.id, kind="store",
-                                            name=DEMO_STORE[0], address=DEMO_STORE[1],
-                                            province_code="ho-chi-minh"))
+            db.session.add(
+                DeliveryLocation(
+                    buyer_organisation_id=organisation.id,
+                    kind="store",
+                    name=DEMO_STORE[0],
+                    address=DEMO_STORE[1],
+                    province_code="ho-chi-minh",
+                )
+            )
     for producer in db.session.scalars(
         select(Producer).where(Producer.verification_status == "verified").order_by(Producer.id).limit(3)
     ):

@@ -86,8 +86,9 @@ def init_app(app: Flask) -> None:
     order_signals.producer_order_delivered.connect(_invoice_delivered_part)
 
 
-def _invoice_delivered_part(sender: object, *, order: Order, producer_order: ProducerOrder,
-                            at: datetime) -> None:
+def _invoice_delivered_part(
+    sender: object, *, order: Order, producer_order: ProducerOrder, at: datetime
+) -> None:
     """A part paid on terms is invoiced when it is delivered, in the delivery's transaction."""
     if order.payment_method == "invoice":
         issue_invoice(producer_order, at)
@@ -106,9 +107,13 @@ def issue_invoice(producer_order: ProducerOrder, now: datetime | None = None) ->
     issue_date = _vietnam_date(now)
     producer = db.session.get(Producer, producer_order.producer_id)
     if not producer.tax_code:
-        raise SellerTaxCodeMissing(_(
-            "Enter your organisation's tax code (Producer portal, Dashboard) before this order is delivered: "
-            "its invoice must carry it."))
+        raise SellerTaxCodeMissing(
+            _(
+                "Enter your organisation's tax code (Producer portal, Dashboard) before this order "
+                "is delivered: "
+                "its invoice must carry it."
+            )
+        )
     organisation = db.session.get(BuyerOrganisation, order.buyer_organisation_id)
     terms = (
         order.payment_terms_days if order.payment_terms_days is not None else organisation.payment_terms_days
@@ -398,7 +403,7 @@ def invoice_of_producer_order(producer_order_id: int) -> Invoice | None:
     return db.session.scalar(select(Invoice).where(Invoice.producer_order_id == producer_order_id))
 
 
-def _due_expression():  # noqa: ANN202
+def _due_expression():
     return Invoice.total_vnd - Invoice.paid_vnd - Invoice.credited_vnd
 
 

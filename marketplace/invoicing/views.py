@@ -70,7 +70,7 @@ def parts_facts(producer_orders: list[ProducerOrder]) -> list[PartFacts]:
     if not producer_orders:
         return []
 
-    def by_id(model, ids):  # noqa: ANN001, ANN202
+    def by_id(model, ids):
         ids = {i for i in ids if i is not None}
         return (
             {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
@@ -106,7 +106,7 @@ def part_facts(producer_order: ProducerOrder) -> PartFacts:
     return parts_facts([producer_order])[0]
 
 
-def order_facts(order) -> list[PartFacts]:  # noqa: ANN001
+def order_facts(order) -> list[PartFacts]:
     return parts_facts(list(order.producer_orders))
 
 
@@ -115,7 +115,7 @@ def invoice_status(invoice: Invoice) -> str:
 
 
 @bp.record_once
-def _template_helpers(state) -> None:  # noqa: ANN001
+def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         supermarket_part_facts=part_facts,
         supermarket_order_facts=order_facts,
@@ -143,7 +143,7 @@ def _actor() -> str:
     return f"user {current_user.id}"
 
 
-def _render_part(producer_order: ProducerOrder, *, date_form=None, line_errors=None, status=200):  # noqa: ANN001, ANN202
+def _render_part(producer_order: ProducerOrder, *, date_form=None, line_errors=None, status=200):
     return (
         render_template(
             "invoicing/producer_part.html",
@@ -298,7 +298,7 @@ def _filters() -> InvoiceFilterForm:
     return form
 
 
-def _invoice_page(invoice: Invoice, scope: str, payment_form: PaymentForm | None = None, status: int = 200):  # noqa: ANN202
+def _invoice_page(invoice: Invoice, scope: str, payment_form: PaymentForm | None = None, status: int = 200):
     return (
         render_template(
             "invoicing/invoice.html",

@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
     account_signals.signed_in.connect(_merge_signed_out_cart)
 
 
-def _merge_signed_out_cart(sender: object, *, user, previous_session: Mapping) -> None:  # noqa: ANN001
+def _merge_signed_out_cart(sender: object, *, user, previous_session: Mapping) -> None:
     signed_out_cart = previous_session.get(SESSION_KEY)
     if signed_out_cart:
         merge_at_sign_in(user.id, signed_out_cart)

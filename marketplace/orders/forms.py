@@ -29,10 +29,12 @@ class CartLineForm(FlaskForm):
 class CheckoutForm(FlaskForm):
     recipient_name = StringField(_l("Recipient"), validators=[InputRequired(), SafeText(), Length(max=120)])
     phone = StringField(_l("Phone number"), validators=[InputRequired(), Length(max=30)])
-    street = StringField(_l("House number and street"),
-                         validators=[InputRequired(), SafeText(), Length(max=200)])
-    commune = StringField(_l("Commune or ward (xã / phường)"),
-                          validators=[InputRequired(), SafeText(), Length(max=120)])
+    street = StringField(
+        _l("House number and street"), validators=[InputRequired(), SafeText(), Length(max=200)]
+    )
+    commune = StringField(
+        _l("Commune or ward (xã / phường)"), validators=[InputRequired(), SafeText(), Length(max=120)]
+    )
     province = SelectField(_l("Province or city"), choices=province_choices, validators=[InputRequired()])
     contact_email = EmailField(
         _l("E-mail for the order confirmation"), validators=[InputRequired(), EMAIL_SHAPE, Length(max=254)]
@@ -42,11 +44,13 @@ class CheckoutForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the buyer sees it)"),
-                           validators=[Optional(), SafeText(multiline=True), Length(max=500)])
+    reason = TextAreaField(
+        _l("Reason (the buyer sees it)"), validators=[Optional(), SafeText(multiline=True), Length(max=500)]
+    )
 
 
 class ShipForm(FlaskForm):
     carrier = StringField(_l("Carrier"), validators=[InputRequired(), SafeText(), Length(max=80)])
-    tracking_number = StringField(_l("Tracking number"),
-                                  validators=[InputRequired(), SafeText(), Length(max=80)])
+    tracking_number = StringField(
+        _l("Tracking number"), validators=[InputRequired(), SafeText(), Length(max=80)]
+    )

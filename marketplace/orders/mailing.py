@@ -65,21 +65,19 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def _placed(sender, order: Order, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _placed(sender, order: Order, **kwargs) -> None:
     send_order_mail("placed", order)
 
 
-def _paid(sender, order: Order, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _paid(sender, order: Order, **kwargs) -> None:
     send_order_mail("paid", order)
 
 
-def _shipped(sender, order: Order, producer_order: ProducerOrder, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _shipped(sender, order: Order, producer_order: ProducerOrder, **kwargs) -> None:
     send_order_mail("shipped", order, producer_order)
 
 
-def _cancelled(  # noqa: ANN003
-    sender, order: Order, producer_order: ProducerOrder | None = None, **kwargs  # noqa: ANN001
-) -> None:
+def _cancelled(sender, order: Order, producer_order: ProducerOrder | None = None, **kwargs) -> None:
     send_order_mail("cancelled", order, producer_order)
 
 

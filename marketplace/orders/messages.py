@@ -45,7 +45,8 @@ def error_message(error: DomainError) -> str:
         return _(
             "The total is now %(total)s, not the %(shown)s the page showed (shipping to the chosen province "
             "is included). Nothing was ordered: check the total and place the order again.",
-            total=format_vnd(error.current_vnd), shown=format_vnd(error.shown_vnd or 0),
+            total=format_vnd(error.current_vnd),
+            shown=format_vnd(error.shown_vnd or 0),
         )
     if isinstance(error, UnknownProduct) and len(error.product_ids) > 1:
         return _("Some products in the cart are no longer for sale.")
@@ -66,22 +67,39 @@ def move_message(move: str, order: Order, producer_order: ProducerOrder | None =
     if move == "accepted":
         return _("Accepted order %(ref)s from %(buyer)s.", ref=ref, buyer=buyer)
     if move == "accepted_in_part":
-        return _("Accepted order %(ref)s from %(buyer)s with the quantities you set; the buyer sees them "
-                 "and your reasons.", ref=ref, buyer=buyer)
+        return _(
+            "Accepted order %(ref)s from %(buyer)s with the quantities you set; the buyer sees them "
+            "and your reasons.",
+            ref=ref,
+            buyer=buyer,
+        )
     if move == "rejected":
-        return _("Rejected order %(ref)s from %(buyer)s: its stock is back and the buyer is told.",
-                 ref=ref, buyer=buyer)
+        return _(
+            "Rejected order %(ref)s from %(buyer)s: its stock is back and the buyer is told.",
+            ref=ref,
+            buyer=buyer,
+        )
     if move == "shipped" and part is not None:
-        return _("Order %(ref)s from %(buyer)s is shipped with %(carrier)s, tracking number %(tracking)s.",
-                 ref=ref, buyer=buyer, carrier=part.carrier, tracking=part.tracking_number)
+        return _(
+            "Order %(ref)s from %(buyer)s is shipped with %(carrier)s, tracking number %(tracking)s.",
+            ref=ref,
+            buyer=buyer,
+            carrier=part.carrier,
+            tracking=part.tracking_number,
+        )
     if move == "delivered" and part is not None:
         if order.payment_method == "cod":
-            return _("Order %(ref)s from %(buyer)s is delivered and its cash collected.",
-                     ref=ref, buyer=buyer)
+            return _(
+                "Order %(ref)s from %(buyer)s is delivered and its cash collected.", ref=ref, buyer=buyer
+            )
         return _("Order %(ref)s from %(buyer)s is delivered.", ref=ref, buyer=buyer)
     if move == "delivery_date" and part is not None:
-        return _("Delivery of order %(ref)s to %(buyer)s is confirmed for %(date)s; the buyer sees it.",
-                 ref=ref, buyer=buyer, date=format_date(part.confirmed_delivery_date))
+        return _(
+            "Delivery of order %(ref)s to %(buyer)s is confirmed for %(date)s; the buyer sees it.",
+            ref=ref,
+            buyer=buyer,
+            date=format_date(part.confirmed_delivery_date),
+        )
     if move == "approved":
         return _("Approved order %(ref)s: it has gone to the producers.", ref=ref)
     if move == "rejected_by_buyer":
@@ -89,6 +107,8 @@ def move_message(move: str, order: Order, producer_order: ProducerOrder | None =
     if move == "received":
         return _("Receipt of order %(ref)s confirmed. Thank you.", ref=ref)
     if move == "received_with_problems":
-        return _("Receipt of order %(ref)s confirmed; credit notes were opened for the problems you "
-                 "reported.", ref=ref)
+        return _(
+            "Receipt of order %(ref)s confirmed; credit notes were opened for the problems you reported.",
+            ref=ref,
+        )
     raise ValueError(f"no message for the move {move!r}")

@@ -174,9 +174,7 @@ class OrderLine(db.Model):
     __table_args__ = (
         # 0 only for a line a producer declined in full when accepting part of an order (the
         # buyer still sees it, with what was ordered and why): ordered_quantity keeps the request.
-        CheckConstraint(
-            "quantity > 0 OR (quantity = 0 AND ordered_quantity > 0)", name="quantity_positive"
-        ),
+        CheckConstraint("quantity > 0 OR (quantity = 0 AND ordered_quantity > 0)", name="quantity_positive"),
         CheckConstraint("unit_price_vnd > 0", name="unit_price_positive"),
         CheckConstraint("line_total_vnd = unit_price_vnd * quantity", name="line_total_adds_up"),
     )

@@ -74,7 +74,7 @@ def detail(producer_order_id: int):
     )
 
 
-def _act(producer_order_id: int, move: str, action, form=None):  # noqa: ANN001, ANN202
+def _act(producer_order_id: int, move: str, action, form=None):
     """Run `action` on the member's part; the flash names the order and the `move` made."""
     part = _own_part(producer_order_id)
     form = form or EmptyForm()
@@ -95,8 +95,9 @@ def _act(producer_order_id: int, move: str, action, form=None):  # noqa: ANN001,
 @bp.post("/<int:producer_order_id>/accept")
 @producer_member_required()
 def accept(producer_order_id: int):
-    return _act(producer_order_id, "accepted",
-                lambda part, form: services.accept_producer_order(part, _actor()))
+    return _act(
+        producer_order_id, "accepted", lambda part, form: services.accept_producer_order(part, _actor())
+    )
 
 
 @bp.post("/<int:producer_order_id>/reject")

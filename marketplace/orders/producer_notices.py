@@ -50,8 +50,9 @@ def member_addresses(producer_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def _lines(part: ProducerOrder) -> list[str]:
-    return [f"- {line.product_name} × {line.quantity}: {format_vnd(line.line_total_vnd)}"
-            for line in part.lines]
+    return [
+        f"- {line.product_name} × {line.quantity}: {format_vnd(line.line_total_vnd)}" for line in part.lines
+    ]
 
 
 def _send(parts: list[ProducerOrder], kind: str) -> None:
@@ -62,19 +63,28 @@ def _send(parts: list[ProducerOrder], kind: str) -> None:
             ref, buyer = part.order.reference, part.order.recipient_name
             if kind == "new":
                 subject = _("New order %(ref)s from %(buyer)s", ref=ref, buyer=buyer)
-                opening = _("A new order waits for your acceptance: %(ref)s from %(buyer)s.",
-                            ref=ref, buyer=buyer)
+                opening = _(
+                    "A new order waits for your acceptance: %(ref)s from %(buyer)s.", ref=ref, buyer=buyer
+                )
             else:
                 subject = _("Reminder: order %(ref)s waits for your acceptance", ref=ref)
-                opening = _("Order %(ref)s from %(buyer)s has been waiting for your acceptance since "
-                            "%(since)s.",
-                            ref=ref, buyer=buyer, since=format_date(waiting_since(part.order)))
-            body = "\n".join([
-                opening,
-                *_lines(part),
-                _("Total: %(amount)s", amount=format_vnd(part.total_vnd)),
-                _("Accept or reject it in the producer portal: %(path)s", path=f"/portal/orders/{part.id}"),
-            ])
+                opening = _(
+                    "Order %(ref)s from %(buyer)s has been waiting for your acceptance since %(since)s.",
+                    ref=ref,
+                    buyer=buyer,
+                    since=format_date(waiting_since(part.order)),
+                )
+            body = "\n".join(
+                [
+                    opening,
+                    *_lines(part),
+                    _("Total: %(amount)s", amount=format_vnd(part.total_vnd)),
+                    _(
+                        "Accept or reject it in the producer portal: %(path)s",
+                        path=f"/portal/orders/{part.id}",
+                    ),
+                ]
+            )
             for address in addresses[part.producer_id]:
                 mailing.deliver(address, str(subject), body, f"producer_order_{kind}")
 
@@ -88,12 +98,18 @@ def announce_new_parts(order: Order) -> None:
 
 def waiting_count(producer_id: int) -> int:
     """How many of the producer's parts wait for acceptance (the portal's navigation), one query."""
-    return db.session.scalar(
-        select(func.count(ProducerOrder.id))
-        .join(Order, Order.id == ProducerOrder.order_id)
-        .where(ProducerOrder.producer_id == producer_id, ProducerOrder.status == "placed",
-               Order.payment_status != "awaiting_payment")
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(ProducerOrder.id))
+            .join(Order, Order.id == ProducerOrder.order_id)
+            .where(
+                ProducerOrder.producer_id == producer_id,
+                ProducerOrder.status == "placed",
+                Order.payment_status != "awaiting_payment",
+            )
+        )
+        or 0
+    )
 
 
 def waiting_since(order: Order) -> datetime:
@@ -111,8 +127,12 @@ def remind_producers(now: datetime | None = None, hours: int | None = None) -> l
     candidates = db.session.scalars(
         select(ProducerOrder)
         .join(Order, Order.id == ProducerOrder.order_id)
-        .where(ProducerOrder.status == "placed", ProducerOrder.acceptance_reminder_sent_at.is_(None),
-               Order.payment_status != "awaiting_payment", Order.created_at <= cutoff)
+        .where(
+            ProducerOrder.status == "placed",
+            ProducerOrder.acceptance_reminder_sent_at.is_(None),
+            Order.payment_status != "awaiting_payment",
+            Order.created_at <= cutoff,
+        )
         .order_by(ProducerOrder.id)
         .with_for_update(of=ProducerOrder, skip_locked=True)
     ).all()
@@ -125,11 +145,11 @@ def remind_producers(now: datetime | None = None, hours: int | None = None) -> l
     return [f"{part.order.reference}/{part.producer_id}" for part in due]
 
 
-def _placed(sender, order: Order, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _placed(sender, order: Order, **kwargs) -> None:
     announce_new_parts(order)
 
 
-def _paid(sender, order: Order, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _paid(sender, order: Order, **kwargs) -> None:
     announce_new_parts(order)
 
 

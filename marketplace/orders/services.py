@@ -589,11 +589,14 @@ def take_stock(wanted: list[tuple[int, str, int]]) -> None:
     bump_catalog_version(db.session)  # lock order: catalogue state first, then products by id
     taken = 0
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        db.session.execute(select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update())
+        chunk = ids[i : i + 500]
+        db.session.execute(
+            select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update()
+        )
         amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
         result = db.session.execute(
-            update(Product).where(Product.id.in_(chunk), Product.stock >= amount)
+            update(Product)
+            .where(Product.id.in_(chunk), Product.stock >= amount)
             .values(stock=Product.stock - amount),
             execution_options={"synchronize_session": False},
         )
@@ -601,8 +604,11 @@ def take_stock(wanted: list[tuple[int, str, int]]) -> None:
     if taken != len(ids):
         db.session.rollback()  # undo what was taken, then say what is short at the stock left
         stock = dict(db.session.execute(select(Product.id, Product.stock).where(Product.id.in_(ids))).all())
-        shortages = [Shortage(pid, names[pid], quantities[pid], stock.get(pid, 0))
-                     for pid in ids if stock.get(pid, 0) < quantities[pid]]
+        shortages = [
+            Shortage(pid, names[pid], quantities[pid], stock.get(pid, 0))
+            for pid in ids
+            if stock.get(pid, 0) < quantities[pid]
+        ]
         listed = ", ".join(f"{s.name} (only {s.available} left)" for s in shortages)
         raise OutOfStock(f"Not enough stock: {listed}.", shortages)
 

@@ -125,7 +125,7 @@ def _back_to(default: str) -> str:
 # Cart
 
 
-def _priced(cart: carts.Cart, province: str | None = None):  # noqa: ANN202
+def _priced(cart: carts.Cart, province: str | None = None):
     """The cart priced from the catalogue, dropping products no longer for sale (with a message)."""
     if not cart.items:
         return cart, None
@@ -272,7 +272,11 @@ def checkout():
         else:
             return _after_placing(order)
     return render_template(
-        "orders/checkout.html", form=form, priced=priced, province=province, problem=problem,
+        "orders/checkout.html",
+        form=form,
+        priced=priced,
+        province=province,
+        problem=problem,
         price_changes=price_changes,
     )
 
@@ -287,19 +291,26 @@ def checkout_shipping():
     cart, priced = _priced(_load_cart(), province)
     if priced is None:
         return jsonify({"error": "empty_cart"}), 404
-    return jsonify({
-        "province": province,
-        "groups": [
-            {"producer_id": group.producer_id, "shipping_fee_vnd": group.shipping_fee_vnd,
-             "shipping_fee": None if group.shipping_fee_vnd is None else format_vnd(group.shipping_fee_vnd)}
-            for group in priced.groups
-        ],
-        "total_vnd": priced.total_vnd,
-        "total": format_vnd(priced.total_vnd),
-    })
+    return jsonify(
+        {
+            "province": province,
+            "groups": [
+                {
+                    "producer_id": group.producer_id,
+                    "shipping_fee_vnd": group.shipping_fee_vnd,
+                    "shipping_fee": None
+                    if group.shipping_fee_vnd is None
+                    else format_vnd(group.shipping_fee_vnd),
+                }
+                for group in priced.groups
+            ],
+            "total_vnd": priced.total_vnd,
+            "total": format_vnd(priced.total_vnd),
+        }
+    )
 
 
-def _after_placing(order: Order):  # noqa: ANN202
+def _after_placing(order: Order):
     if current_user.is_authenticated:
         cart_store.clear_account_cart(current_user.id)
         db.session.commit()
@@ -326,7 +337,7 @@ def access_key(order: Order) -> str:
     return _serializer().dumps(order.reference)
 
 
-def order_url(endpoint: str, order: Order, **kwargs) -> str:  # noqa: ANN003
+def order_url(endpoint: str, order: Order, **kwargs) -> str:
     """A link to one of `order`'s pages; a guest order's link carries its signed access key."""
     if order.customer_id is None:
         kwargs["key"] = access_key(order)
@@ -358,7 +369,7 @@ def viewable_order(reference: str) -> Order:
 # Order pages
 
 
-def _bulk_order_page(order: Order):  # noqa: ANN202
+def _bulk_order_page(order: Order):
     """A supermarket order has its own page (bulk ordering), with its parts' accepted quantities,
     receipts and invoices; it is not cancelled from the consumer pages."""
     return redirect(url_for("wholesale.order", reference=order.reference))

@@ -13,18 +13,23 @@ from marketplace.text import SafeText
 
 class StatementUploadForm(FlaskForm):
     layout = SelectField(_l("Layout of the statement"), validators=[InputRequired()])
-    file = FileField(_l("Bank statement (CSV, UTF-8)"),
-                     validators=[FileRequired(_l("Choose the statement file."))],
-                     render_kw={"accept": ".csv,text/csv"})
+    file = FileField(
+        _l("Bank statement (CSV, UTF-8)"),
+        validators=[FileRequired(_l("Choose the statement file."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )
 
 
 class ResolveForm(FlaskForm):
     action = RadioField(
         _l("Decision"),
-        choices=[SelectChoice("apply", _l("Apply it to the order or invoice")),
-                 SelectChoice("dismiss", _l("Dismiss it (it pays nothing here)"))],
+        choices=[
+            SelectChoice("apply", _l("Apply it to the order or invoice")),
+            SelectChoice("dismiss", _l("Dismiss it (it pays nothing here)")),
+        ],
         validators=[InputRequired(_l("Choose to apply or to dismiss the line."))],
     )
-    reference = StringField(_l("Payment reference (empty: the one found)"),
-                            validators=[Optional(), Length(max=40)])
+    reference = StringField(
+        _l("Payment reference (empty: the one found)"), validators=[Optional(), Length(max=40)]
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), SafeText(multiline=True), Length(max=1000)])

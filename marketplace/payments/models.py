@@ -28,7 +28,12 @@ class ProcessedStripeEvent(db.Model):
 # dismissed: an administrator decided it pays nothing here (with a note).
 TRANSACTION_STATUSES = ("applied", "queued", "resolved", "dismissed")
 QUEUE_REASONS = (
-    "underpaid", "overpaid", "unknown_reference", "already_paid", "order_cancelled", "not_applicable"
+    "underpaid",
+    "overpaid",
+    "unknown_reference",
+    "already_paid",
+    "order_cancelled",
+    "not_applicable",
 )
 
 

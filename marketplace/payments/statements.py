@@ -107,8 +107,12 @@ class StatementLine:
         if self.transaction_id:
             return f"id:{self.transaction_id}"[:120]
         text = "|".join(
-            [self.booked_on.isoformat(), str(self.amount_vnd), " ".join(self.description.split()),
-             "" if self.running_balance_vnd is None else str(self.running_balance_vnd)]
+            [
+                self.booked_on.isoformat(),
+                str(self.amount_vnd),
+                " ".join(self.description.split()),
+                "" if self.running_balance_vnd is None else str(self.running_balance_vnd),
+            ]
         )
         return "h:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -143,15 +147,26 @@ def parse_amount(text: str) -> int | None:
 
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise StatementRefused([Problem(0, "encoding", _(
-            "The file is in UTF-16; export it again as CSV UTF-8."))])
+        raise StatementRefused(
+            [Problem(0, "encoding", _("The file is in UTF-16; export it again as CSV UTF-8."))]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise StatementRefused([Problem(line, "encoding", _(
-            "Line %(line)s is not UTF-8 text (another encoding, e.g. Windows-1258?); export the "
-            "statement again as CSV UTF-8.", line=line))]) from None
+        raise StatementRefused(
+            [
+                Problem(
+                    line,
+                    "encoding",
+                    _(
+                        "Line %(line)s is not UTF-8 text (another encoding, e.g. Windows-1258?); export the "
+                        "statement again as CSV UTF-8.",
+                        line=line,
+                    ),
+                )
+            ]
+        ) from None
 
 
 def parse_statement(data: bytes, layout_code: str) -> tuple[list[StatementLine], int]:
@@ -164,9 +179,18 @@ def parse_statement(data: bytes, layout_code: str) -> tuple[list[StatementLine],
         raise StatementRefused([Problem(0, "empty", _("The file is empty."))])
     limit = current_app.config["STATEMENT_MAX_BYTES"]
     if len(data) > limit:
-        raise StatementRefused([Problem(0, "too_large", _(
-            "The file is larger than %(mb)s MB; upload the statement of a shorter period.",
-            mb=limit // (1024 * 1024) or 1))])
+        raise StatementRefused(
+            [
+                Problem(
+                    0,
+                    "too_large",
+                    _(
+                        "The file is larger than %(mb)s MB; upload the statement of a shorter period.",
+                        mb=limit // (1024 * 1024) or 1,
+                    ),
+                )
+            ]
+        )
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -184,20 +208,44 @@ def parse_statement(data: bytes, layout_code: str) -> tuple[list[StatementLine],
                 continue
             if header is None:
                 names = [cell.strip() for cell in row]
-                wanted = [layout[key] for key in ("date", "description", "amount", "credit", "debit",
-                                                  "transaction_id", "balance") if key in layout]
+                wanted = [
+                    layout[key]
+                    for key in (
+                        "date",
+                        "description",
+                        "amount",
+                        "credit",
+                        "debit",
+                        "transaction_id",
+                        "balance",
+                    )
+                    if key in layout
+                ]
                 missing = [name for name in wanted if name not in names]
                 if missing:
-                    problems.append(Problem(number, "columns", _(
-                        "The header lacks the columns %(missing)s of this layout (found: %(found)s).",
-                        missing=", ".join(missing), found=", ".join(names))))
+                    problems.append(
+                        Problem(
+                            number,
+                            "columns",
+                            _(
+                                "The header lacks the columns %(missing)s of this layout (found: %(found)s).",
+                                missing=", ".join(missing),
+                                found=", ".join(names),
+                            ),
+                        )
+                    )
                     break
                 header = {name: names.index(name) for name in wanted}
                 width = len(names)
                 continue
             if len(lines) + outgoing >= max_lines:
-                problems.append(Problem(number, "too_many_lines", _(
-                    "More than %(n)s lines; upload the statement of a shorter period.", n=max_lines)))
+                problems.append(
+                    Problem(
+                        number,
+                        "too_many_lines",
+                        _("More than %(n)s lines; upload the statement of a shorter period.", n=max_lines),
+                    )
+                )
                 break
             line, reason, code = _read_row(row, number, layout, header, width)
             if reason:
@@ -207,15 +255,21 @@ def parse_statement(data: bytes, layout_code: str) -> tuple[list[StatementLine],
             else:
                 first = seen.setdefault(line.fingerprint, number)
                 if first != number:
-                    problems.append(Problem(number, "duplicate_in_file", _(
-                        "The same transaction as line %(first)s.", first=first)))
+                    problems.append(
+                        Problem(
+                            number,
+                            "duplicate_in_file",
+                            _("The same transaction as line %(first)s.", first=first),
+                        )
+                    )
                 else:
                     lines.append(line)
             if len(problems) >= MAX_PROBLEMS_LISTED:
                 break
     except csv.Error as error:
-        problems.append(Problem(reader.line_num, "csv",
-                                _("Not a readable CSV line (%(error)s).", error=error)))
+        problems.append(
+            Problem(reader.line_num, "csv", _("Not a readable CSV line (%(error)s).", error=error))
+        )
     if header is None and not problems:
         problems.append(Problem(0, "no_header", _("The file has no header line.")))
     if problems:
@@ -292,8 +346,13 @@ def import_statement(
     lines, outgoing = parse_statement(data, layout)
     now = now or utcnow()
     try:
-        statement = BankStatement(layout=layout, filename=(filename or "statement.csv")[:200],
-                                  uploaded_by_id=uploaded_by_id, uploaded_at=now, lines_read=len(lines))
+        statement = BankStatement(
+            layout=layout,
+            filename=(filename or "statement.csv")[:200],
+            uploaded_by_id=uploaded_by_id,
+            uploaded_at=now,
+            lines_read=len(lines),
+        )
         db.session.add(statement)
         db.session.flush()
         result = ImportResult(statement=statement, outgoing=outgoing)
@@ -322,9 +381,12 @@ def import_statement(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise StatementConflict(_(
-            "Another upload of the same transactions was being applied; nothing of this one was. "
-            "Upload it again to see what is left.")) from None
+        raise StatementConflict(
+            _(
+                "Another upload of the same transactions was being applied; nothing of this one was. "
+                "Upload it again to see what is left."
+            )
+        ) from None
     except BaseException:
         db.session.rollback()
         raise
@@ -334,9 +396,12 @@ def import_statement(
 def _known_fingerprints(fingerprints: list[str]) -> set[str]:
     known: set[str] = set()
     for start in range(0, len(fingerprints), 500):
-        chunk = fingerprints[start:start + 500]
-        known.update(db.session.scalars(
-            select(BankTransaction.fingerprint).where(BankTransaction.fingerprint.in_(chunk))))
+        chunk = fingerprints[start : start + 500]
+        known.update(
+            db.session.scalars(
+                select(BankTransaction.fingerprint).where(BankTransaction.fingerprint.in_(chunk))
+            )
+        )
     return known
 
 
@@ -375,8 +440,11 @@ def _match(transaction: BankTransaction, actor_id: int | None, now: datetime) ->
             short = transaction.amount_vnd < order.total_vnd
             return _queue(transaction, "underpaid" if short else "overpaid")
         orders.record_transfer_payment(
-            order, amount_vnd=transaction.amount_vnd, bank_transaction=_bank_reference(transaction),
-            actor=_actor(actor_id), now=now,
+            order,
+            amount_vnd=transaction.amount_vnd,
+            bank_transaction=_bank_reference(transaction),
+            actor=_actor(actor_id),
+            now=now,
         )
         transaction.status = "applied"
         return None
@@ -397,8 +465,9 @@ def _match(transaction: BankTransaction, actor_id: int | None, now: datetime) ->
     return _queue(transaction, "unknown_reference")
 
 
-def _record_invoice_payment(invoice: Invoice, transaction: BankTransaction, actor_id: int | None,
-                            now: datetime):  # noqa: ANN202
+def _record_invoice_payment(
+    invoice: Invoice, transaction: BankTransaction, actor_id: int | None, now: datetime
+):
     return invoicing.record_payment(
         invoice,
         amount_vnd=transaction.amount_vnd,
@@ -435,7 +504,9 @@ def resolve(
     note = (note or "").strip()
     try:
         transaction = db.session.scalars(
-            select(BankTransaction).where(BankTransaction.id == transaction_id).with_for_update()
+            select(BankTransaction)
+            .where(BankTransaction.id == transaction_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
         ).one_or_none()
         if transaction is None:
@@ -449,8 +520,13 @@ def resolve(
                 raise ResolutionRefused(_("Say in a note why this transfer pays nothing here."))
             transaction.status = "dismissed"
         elif action == "apply":
-            _apply_by_hand(transaction, invoicing.normalise_reference(reference)
-                           or transaction.payment_reference or "", note, resolved_by_id, now)
+            _apply_by_hand(
+                transaction,
+                invoicing.normalise_reference(reference) or transaction.payment_reference or "",
+                note,
+                resolved_by_id,
+                now,
+            )
             transaction.status = "resolved"
         else:
             raise ResolutionRefused(_("Choose to apply or to dismiss the line."))
@@ -462,19 +538,25 @@ def resolve(
     return transaction
 
 
-def _apply_by_hand(transaction: BankTransaction, reference: str, note: str, admin_id: int,
-                   now: datetime) -> None:
+def _apply_by_hand(
+    transaction: BankTransaction, reference: str, note: str, admin_id: int, now: datetime
+) -> None:
     order = orders.order_by_payment_reference(reference) if reference else None
     invoice = invoicing.invoice_by_payment_reference(reference) if reference and order is None else None
     if order is not None:
         try:
             orders.record_transfer_payment(
-                order, amount_vnd=transaction.amount_vnd, bank_transaction=_bank_reference(transaction),
-                actor=f"admin {admin_id}", now=now, by_hand=True,
+                order,
+                amount_vnd=transaction.amount_vnd,
+                bank_transaction=_bank_reference(transaction),
+                actor=f"admin {admin_id}",
+                now=now,
+                by_hand=True,
             )
         except DomainError as error:
-            raise ResolutionRefused(_("Order %(ref)s is not waiting for a bank transfer.",
-                                      ref=order.reference)) from error
+            raise ResolutionRefused(
+                _("Order %(ref)s is not waiting for a bank transfer.", ref=order.reference)
+            ) from error
         transaction.order_id, transaction.invoice_id = order.id, None
         return
     if invoice is not None:
@@ -489,14 +571,22 @@ def _apply_by_hand(transaction: BankTransaction, reference: str, note: str, admi
 
 
 def queued_transactions() -> list[BankTransaction]:
-    return list(db.session.scalars(
-        select(BankTransaction).where(BankTransaction.status == "queued").order_by(BankTransaction.id)))
+    return list(
+        db.session.scalars(
+            select(BankTransaction).where(BankTransaction.status == "queued").order_by(BankTransaction.id)
+        )
+    )
 
 
 def recent_transactions(limit: int = 200) -> list[BankTransaction]:
-    return list(db.session.scalars(
-        select(BankTransaction).where(BankTransaction.status != "queued")
-        .order_by(BankTransaction.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(BankTransaction)
+            .where(BankTransaction.status != "queued")
+            .order_by(BankTransaction.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def recent_statements(limit: int = 20) -> list[BankStatement]:
@@ -504,5 +594,7 @@ def recent_statements(limit: int = 20) -> list[BankStatement]:
 
 
 def queue_size() -> int:
-    return db.session.scalar(
-        select(func.count(BankTransaction.id)).where(BankTransaction.status == "queued")) or 0
+    return (
+        db.session.scalar(select(func.count(BankTransaction.id)).where(BankTransaction.status == "queued"))
+        or 0
+    )

@@ -77,7 +77,7 @@ def is_test_mode() -> bool:
     return key.startswith("sk_test_") or bool(current_app.config.get("STRIPE_API_BASE"))
 
 
-def _intent(obj) -> PaymentIntent:  # noqa: ANN001
+def _intent(obj) -> PaymentIntent:
     if isinstance(obj, stripe.StripeObject):
         obj = obj.to_dict()
     metadata = obj.get("metadata") or {}
@@ -93,7 +93,7 @@ def _intent(obj) -> PaymentIntent:  # noqa: ANN001
     )
 
 
-def _call(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+def _call(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except stripe.CardError as exc:
@@ -126,9 +126,7 @@ def create_payment_intent(
     intent = _call(
         client().v1.payment_intents.create,
         params=params,
-        options={
-            "idempotency_key": f"payment-intent-{order_reference}" + (f"-{attempt}" if attempt else "")
-        },
+        options={"idempotency_key": f"payment-intent-{order_reference}" + (f"-{attempt}" if attempt else "")},
     )
     return _intent(intent)
 
@@ -165,8 +163,9 @@ def verify_webhook(payload: bytes, signature_header: str | None) -> WebhookEvent
     if not secret or not signature_header:
         raise InvalidWebhook("missing signature or webhook secret")
     try:
-        stripe.WebhookSignature.verify_header(payload, signature_header, secret,
-                                              stripe.Webhook.DEFAULT_TOLERANCE)
+        stripe.WebhookSignature.verify_header(
+            payload, signature_header, secret, stripe.Webhook.DEFAULT_TOLERANCE
+        )
         data = json.loads(payload)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidWebhook(str(exc)) from exc

@@ -104,10 +104,10 @@ def parse(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     position = 0
     while position < len(text):
-        field_id, length = text[position:position + 2], text[position + 2:position + 4]
+        field_id, length = text[position : position + 2], text[position + 2 : position + 4]
         if not length.isdigit() or position + 4 + int(length) > len(text):
             raise InvalidVietQR(f"bad length at position {position}")
-        fields[field_id] = text[position + 4:position + 4 + int(length)]
+        fields[field_id] = text[position + 4 : position + 4 + int(length)]
         position += 4 + int(length)
     return fields
 

@@ -81,6 +81,7 @@ def stripe_webhook():
 
 def _stripe_origins() -> str:
     """The origins the payment page's CSP lets stripe.js load from, talk to and frame."""
+
     def origin(url: str) -> str:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
@@ -195,15 +196,26 @@ def admin_statements():
             flash(error.message, "error")
             status = 409
         else:
-            flash(_("Statement read: %(applied)s applied, %(queued)s to resolve by hand, %(seen)s seen "
-                    "before, %(outgoing)s outgoing lines ignored.", applied=len(result.applied),
-                    queued=len(result.queued), seen=result.already_seen, outgoing=result.outgoing), "success")
+            flash(
+                _(
+                    "Statement read: %(applied)s applied, %(queued)s to resolve by hand, %(seen)s seen "
+                    "before, %(outgoing)s outgoing lines ignored.",
+                    applied=len(result.applied),
+                    queued=len(result.queued),
+                    seen=result.already_seen,
+                    outgoing=result.outgoing,
+                ),
+                "success",
+            )
             return redirect(url_for("payments.admin_statements"))
     elif form.is_submitted():
         status = 422
     return render_template(
-        "payments/admin_statements.html", form=form, problems=problems,
-        statements=statements.recent_statements(), queue_size=statements.queue_size(),
+        "payments/admin_statements.html",
+        form=form,
+        problems=problems,
+        statements=statements.recent_statements(),
+        queue_size=statements.queue_size(),
         layouts=statements.LAYOUTS,
     ), status
 
@@ -212,8 +224,11 @@ def admin_statements():
 @admin_required
 def admin_queue():
     return render_template(
-        "payments/admin_queue.html", queued=statements.queued_transactions(),
-        settled=statements.recent_transactions(), form=ResolveForm(), reasons=QUEUE_REASON_LABELS,
+        "payments/admin_queue.html",
+        queued=statements.queued_transactions(),
+        settled=statements.recent_transactions(),
+        form=ResolveForm(),
+        reasons=QUEUE_REASON_LABELS,
     )
 
 
@@ -226,8 +241,11 @@ def admin_resolve(transaction_id: int):
         return redirect(url_for("payments.admin_queue"), 303)
     try:
         statements.resolve(
-            transaction_id, action=form.action.data, reference=form.reference.data or "",
-            note=form.note.data or "", resolved_by_id=current_user.id,
+            transaction_id,
+            action=form.action.data,
+            reference=form.reference.data or "",
+            note=form.note.data or "",
+            resolved_by_id=current_user.id,
         )
     except DomainError as error:
         flash(error.message, "error")

@@ -79,7 +79,7 @@ def install_seed_rates() -> None:
     db.session.flush()
 
 
-def _valid_on(model, day: date):  # noqa: ANN001, ANN202
+def _valid_on(model, day: date):
     return (model.valid_from <= day) & (model.valid_to.is_(None) | (model.valid_to >= day))
 
 
@@ -100,7 +100,7 @@ class RateBook:
         self.withholding = list(db.session.scalars(select(WithholdingRate)))
 
     @staticmethod
-    def _applies(rate, day: date) -> bool:  # noqa: ANN001
+    def _applies(rate, day: date) -> bool:
         return rate.valid_from <= day and (rate.valid_to is None or rate.valid_to >= day)
 
     def for_row(self, channel: str, entity_type: str, day: date) -> Rates:

@@ -32,7 +32,7 @@ def _payout_globals() -> dict:
     return {"payout_status_labels": STATUS_LABELS}
 
 
-def _producer():  # noqa: ANN202
+def _producer():
     return current_producer_membership().producer
 
 
@@ -60,7 +60,7 @@ def _pdf(statement: PayoutStatement) -> Response:
     )
 
 
-def _statement_page(statement: PayoutStatement, scope: str, form: PaidForm | None = None, status: int = 200):  # noqa: ANN202
+def _statement_page(statement: PayoutStatement, scope: str, form: PaidForm | None = None, status: int = 200):
     producer = services.producers_by_id([statement.producer_id])[statement.producer_id]
     return render_template(
         "payouts/statement.html",

@@ -1,5 +1,6 @@
 """The portal's forms. Field rules live in `portal.validation` (shared with the CSV import); the
 forms only call them and put each message next to its field."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -33,10 +34,10 @@ STOCK_REASON_LABELS = {
 }
 
 
-def _rule(clean, **kwargs):  # noqa: ANN001, ANN202
+def _rule(clean, **kwargs):
     """A WTForms validator from a `portal.validation` rule; the clean value lands in `field.clean`."""
 
-    def validator(form, field) -> None:  # noqa: ANN001
+    def validator(form, field) -> None:
         try:
             field.clean = clean(field.data, **kwargs)
         except rules.FieldError as error:
@@ -52,7 +53,9 @@ def group_choices() -> list[SelectChoice]:
 def subgroup_choices() -> list[SelectChoice]:
     choices = [SelectChoice("", _l("Choose a sub-group"))]
     for group in PRODUCT_GROUPS:
-        choices += [SelectChoice(code, label, render_kw={"data-group": group.code}) for code, label in group.subgroups]
+        choices += [
+            SelectChoice(code, label, render_kw={"data-group": group.code}) for code, label in group.subgroups
+        ]
     return choices
 
 
@@ -81,34 +84,63 @@ class ListingForm(FlaskForm):
     name = StringField(_l("Name"), validators=[_rule(rules.clean_name)])
     group = SelectField(_l("OCOP product group"), choices=group_choices, validate_choice=False)
     subgroup = SelectField(_l("Sub-group"), choices=subgroup_choices, validate_choice=False)
-    description = TextAreaField(_l("Description"), validators=[_rule(rules.clean_description)],
-                                render_kw={"rows": 10})
+    description = TextAreaField(
+        _l("Description"), validators=[_rule(rules.clean_description)], render_kw={"rows": 10}
+    )
     name_en = StringField(_l("Name in English (optional)"), validators=[_rule(rules.clean_optional_name)])
-    description_en = TextAreaField(_l("Description in English (optional)"),
-                                   validators=[_rule(rules.clean_description)], render_kw={"rows": 5})
-    unit = SelectField(_l("Sold by"), choices=unit_choices, validate_choice=False,
-                       validators=[_rule(rules.clean_unit)])
-    net_weight = StringField(_l("Net weight (grams)"), validators=[_rule(rules.clean_optional_net_weight)],
-                             render_kw={"inputmode": "numeric"})
-    price = StringField(_l("Retail price (₫)"), validators=[_rule(rules.clean_price)],
-                        render_kw={"inputmode": "numeric"})
-    stock = StringField(_l("Opening stock (units)"), validators=[_rule(rules.clean_count, minimum=0)],
-                        render_kw={"inputmode": "numeric"})
-    min_order_qty = StringField(_l("Minimum wholesale order (units)"),
-                                validators=[_rule(rules.clean_count, minimum=1)], render_kw={"inputmode": "numeric"})
-    case_pack = StringField(_l("Case pack (units per case)"), validators=[_rule(rules.clean_count, minimum=1)],
-                            render_kw={"inputmode": "numeric"})
-    low_stock_threshold = StringField(_l("Warn me when stock falls to"),
-                                      validators=[_rule(rules.clean_count, minimum=0)],
-                                      render_kw={"inputmode": "numeric"})
+    description_en = TextAreaField(
+        _l("Description in English (optional)"),
+        validators=[_rule(rules.clean_description)],
+        render_kw={"rows": 5},
+    )
+    unit = SelectField(
+        _l("Sold by"), choices=unit_choices, validate_choice=False, validators=[_rule(rules.clean_unit)]
+    )
+    net_weight = StringField(
+        _l("Net weight (grams)"),
+        validators=[_rule(rules.clean_optional_net_weight)],
+        render_kw={"inputmode": "numeric"},
+    )
+    price = StringField(
+        _l("Retail price (₫)"), validators=[_rule(rules.clean_price)], render_kw={"inputmode": "numeric"}
+    )
+    stock = StringField(
+        _l("Opening stock (units)"),
+        validators=[_rule(rules.clean_count, minimum=0)],
+        render_kw={"inputmode": "numeric"},
+    )
+    min_order_qty = StringField(
+        _l("Minimum wholesale order (units)"),
+        validators=[_rule(rules.clean_count, minimum=1)],
+        render_kw={"inputmode": "numeric"},
+    )
+    case_pack = StringField(
+        _l("Case pack (units per case)"),
+        validators=[_rule(rules.clean_count, minimum=1)],
+        render_kw={"inputmode": "numeric"},
+    )
+    low_stock_threshold = StringField(
+        _l("Warn me when stock falls to"),
+        validators=[_rule(rules.clean_count, minimum=0)],
+        render_kw={"inputmode": "numeric"},
+    )
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=rules.MAX_TIERS)
-    gtin = StringField(_l("GTIN (barcode number, optional)"), validators=[_rule(rules.clean_gtin)],
-                       render_kw={"inputmode": "numeric"})
-    monthly_capacity = StringField(_l("Supply capacity per month (units, optional)"),
-                                   validators=[_rule(rules.clean_optional_capacity)],
-                                   render_kw={"inputmode": "numeric"})
-    season = CheckboxesField(_l("Available in"), choices=month_choices, validate_choice=False,
-                             validators=[_rule(rules.clean_season)])
+    gtin = StringField(
+        _l("GTIN (barcode number, optional)"),
+        validators=[_rule(rules.clean_gtin)],
+        render_kw={"inputmode": "numeric"},
+    )
+    monthly_capacity = StringField(
+        _l("Supply capacity per month (units, optional)"),
+        validators=[_rule(rules.clean_optional_capacity)],
+        render_kw={"inputmode": "numeric"},
+    )
+    season = CheckboxesField(
+        _l("Available in"),
+        choices=month_choices,
+        validate_choice=False,
+        validators=[_rule(rules.clean_season)],
+    )
 
     def __init__(self, *args, with_stock: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +148,7 @@ class ListingForm(FlaskForm):
             del self.stock
         self.tier_errors: list[str] = []
 
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+    def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         try:
             rules.clean_group(self.group.data, self.subgroup.data)
@@ -135,20 +167,32 @@ class ListingForm(FlaskForm):
 
     def listing_data(self) -> rules.ListingData:
         return rules.ListingData(
-            sku=self.sku.clean, name=self.name.clean, group_code=self.group.data, subgroup_code=self.subgroup.data,
-            description=self.description.clean, unit=self.unit.clean, net_weight_g=self.net_weight.clean,
-            price_vnd=self.price.clean, min_order_qty=self.min_order_qty.clean, case_pack=self.case_pack.clean,
-            low_stock_threshold=self.low_stock_threshold.clean, tiers=tuple(self.tiers.clean),
-            supply=rules.SupplyFacts(gtin=self.gtin.clean, monthly_capacity=self.monthly_capacity.clean,
-                                     season_months=self.season.clean),
-            name_en=self.name_en.clean, description_en=self.description_en.clean,
+            sku=self.sku.clean,
+            name=self.name.clean,
+            group_code=self.group.data,
+            subgroup_code=self.subgroup.data,
+            description=self.description.clean,
+            unit=self.unit.clean,
+            net_weight_g=self.net_weight.clean,
+            price_vnd=self.price.clean,
+            min_order_qty=self.min_order_qty.clean,
+            case_pack=self.case_pack.clean,
+            low_stock_threshold=self.low_stock_threshold.clean,
+            tiers=tuple(self.tiers.clean),
+            supply=rules.SupplyFacts(
+                gtin=self.gtin.clean,
+                monthly_capacity=self.monthly_capacity.clean,
+                season_months=self.season.clean,
+            ),
+            name_en=self.name_en.clean,
+            description_en=self.description_en.clean,
         )
 
     def fill_new(self) -> None:
         """A new listing's defaults: available all year."""
         self.season.data = [str(month) for month in months_of(ALL_YEAR)]
 
-    def fill_from(self, product, tiers: list[tuple[int, int]]) -> None:  # noqa: ANN001
+    def fill_from(self, product, tiers: list[tuple[int, int]]) -> None:
         self.sku.data = product.sku
         self.name.data = product.name
         self.group.data = product.group_code
@@ -167,16 +211,19 @@ class ListingForm(FlaskForm):
         self.season.data = [str(month) for month in months_of(product.season_months)]
         while len(self.tiers) < max(TIER_ROWS, len(tiers)):
             self.tiers.append_entry()
-        for row, (quantity, price) in zip(self.tiers, tiers):
+        for row, (quantity, price) in zip(self.tiers, tiers, strict=False):
             row.min_quantity.data = str(quantity)
             row.unit_price.data = str(price)
 
 
 class PictureForm(FlaskForm):
-    picture = FileField(_l("Picture (JPEG, PNG or WebP, up to 8 MB)"),
-                        render_kw={"accept": "image/jpeg,image/png,image/webp"})
-    alt = StringField(_l("Describe the picture (for people who cannot see it)"),
-                      validators=[Optional(), SafeText(), Length(max=200)])
+    picture = FileField(
+        _l("Picture (JPEG, PNG or WebP, up to 8 MB)"), render_kw={"accept": "image/jpeg,image/png,image/webp"}
+    )
+    alt = StringField(
+        _l("Describe the picture (for people who cannot see it)"),
+        validators=[Optional(), SafeText(), Length(max=200)],
+    )
 
 
 class AltForm(FlaskForm):
@@ -188,15 +235,23 @@ class MoveForm(FlaskForm):
 
 
 class StockForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=[SelectChoice(r, STOCK_REASON_LABELS[r]) for r in STOCK_REASONS])
-    quantity = StringField(_l("Quantity (units)"), validators=[_rule(rules.clean_count, minimum=0)],
-                           render_kw={"inputmode": "numeric"})
+    reason = SelectField(
+        _l("Reason"), choices=[SelectChoice(r, STOCK_REASON_LABELS[r]) for r in STOCK_REASONS]
+    )
+    quantity = StringField(
+        _l("Quantity (units)"),
+        validators=[_rule(rules.clean_count, minimum=0)],
+        render_kw={"inputmode": "numeric"},
+    )
     note = StringField(_l("Note (optional)"), validators=[Optional(), SafeText(), Length(max=300)])
 
 
 class TaxCodeForm(FlaskForm):
-    tax_code = StringField(_l("Tax code"), validators=[InputRequired(), Length(max=20)],
-                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    tax_code = StringField(
+        _l("Tax code"),
+        validators=[InputRequired(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
 
 
 class ImportForm(FlaskForm):

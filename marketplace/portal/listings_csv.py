@@ -22,6 +22,7 @@ Vietnamese locale saves with semicolons). Every row is checked and every error r
 row number (the header is row 1) and column; a file with any error changes nothing. New products
 arrive as drafts; publishing stays a step of its own (it needs pictures and a verified producer).
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,8 +53,21 @@ from marketplace.portal.validation import (
 )
 from marketplace.text import spreadsheet_safe
 
-COLUMNS = ("sku", "name", "group", "subgroup", "unit", "net_weight_g", "price_vnd", "stock",
-           "min_order_qty", "case_pack", "status", "tiers", "description")
+COLUMNS = (
+    "sku",
+    "name",
+    "group",
+    "subgroup",
+    "unit",
+    "net_weight_g",
+    "price_vnd",
+    "stock",
+    "min_order_qty",
+    "case_pack",
+    "status",
+    "tiers",
+    "description",
+)
 REQUIRED_COLUMNS = ("sku", "name", "group", "subgroup", "unit", "price_vnd", "stock")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -78,12 +92,23 @@ def export_csv(producer_id: int) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for p in products:
-        writer.writerow([
-            p.sku, _spreadsheet_safe(p.name), p.group_code, p.subgroup_code, p.unit,
-            p.net_weight_g if p.net_weight_g is not None else "", p.price_vnd, p.stock,
-            p.min_order_qty, p.case_pack, p.status, format_tiers(tiers.get(p.id, [])),
-            _spreadsheet_safe(p.description),
-        ])
+        writer.writerow(
+            [
+                p.sku,
+                _spreadsheet_safe(p.name),
+                p.group_code,
+                p.subgroup_code,
+                p.unit,
+                p.net_weight_g if p.net_weight_g is not None else "",
+                p.price_vnd,
+                p.stock,
+                p.min_order_qty,
+                p.case_pack,
+                p.status,
+                format_tiers(tiers.get(p.id, [])),
+                _spreadsheet_safe(p.description),
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -136,7 +161,7 @@ class _ParsedRow:
 def _parse_row(number: int, row: dict[str, str], report: ImportReport) -> _ParsedRow | None:
     errors_before = len(report.errors)
 
-    def check(column: str, clean, *args, **kwargs):  # noqa: ANN001, ANN202
+    def check(column: str, clean, *args, **kwargs):
         try:
             return clean(*args, **kwargs)
         except FieldError as error:
@@ -162,11 +187,24 @@ def _parse_row(number: int, row: dict[str, str], report: ImportReport) -> _Parse
     tiers = check("tiers", clean_tiers, pairs, price) if pairs is not None else None
     if len(report.errors) > errors_before:
         return None
-    return _ParsedRow(number, ListingData(
-        sku=sku, name=name, group_code=group_code, subgroup_code=subgroup_code, description=description,
-        unit=unit, net_weight_g=net_weight, price_vnd=price, min_order_qty=min_order_qty,
-        case_pack=case_pack, low_stock_threshold=5, tiers=tuple(tiers),
-    ), stock)
+    return _ParsedRow(
+        number,
+        ListingData(
+            sku=sku,
+            name=name,
+            group_code=group_code,
+            subgroup_code=subgroup_code,
+            description=description,
+            unit=unit,
+            net_weight_g=net_weight,
+            price_vnd=price,
+            min_order_qty=min_order_qty,
+            case_pack=case_pack,
+            low_stock_threshold=5,
+            tiers=tuple(tiers),
+        ),
+        stock,
+    )
 
 
 def import_csv(producer_id: int, data: bytes, *, user_id: int | None) -> ImportReport:
@@ -174,7 +212,9 @@ def import_csv(producer_id: int, data: bytes, *, user_id: int | None) -> ImportR
     only when the whole file is valid; the caller commits if `report.ok`, else rolls back."""
     report = ImportReport()
     if len(data) > MAX_FILE_BYTES:
-        report.errors.append(RowError(0, "", _l("The file is larger than 2 MB. Split it into several files.")))
+        report.errors.append(
+            RowError(0, "", _l("The file is larger than 2 MB. Split it into several files."))
+        )
         return report
     text = _decode(data)
     if text is None:
@@ -185,7 +225,9 @@ def import_csv(producer_id: int, data: bytes, *, user_id: int | None) -> ImportR
     reader.fieldnames = header
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        report.errors.append(RowError(1, ", ".join(missing), _l("These columns are missing from the first row.")))
+        report.errors.append(
+            RowError(1, ", ".join(missing), _l("These columns are missing from the first row."))
+        )
         return report
     parsed: list[_ParsedRow] = []
     seen: dict[str, int] = {}
@@ -196,7 +238,9 @@ def import_csv(producer_id: int, data: bytes, *, user_id: int | None) -> ImportR
                 continue
             report.rows += 1
             if report.rows > MAX_ROWS:
-                report.errors.append(RowError(number, "", _l("A file may hold at most %(n)d products.", n=MAX_ROWS)))
+                report.errors.append(
+                    RowError(number, "", _l("A file may hold at most %(n)d products.", n=MAX_ROWS))
+                )
                 break
             if None in row:
                 report.errors.append(RowError(number, "", _l("This row has more cells than the header.")))
@@ -205,25 +249,44 @@ def import_csv(producer_id: int, data: bytes, *, user_id: int | None) -> ImportR
             if result is None:
                 continue
             if result.data.sku in seen:
-                report.errors.append(RowError(number, "sku", _l(
-                    "This code (SKU) is already used in row %(row)d of the file.", row=seen[result.data.sku])))
+                report.errors.append(
+                    RowError(
+                        number,
+                        "sku",
+                        _l(
+                            "This code (SKU) is already used in row %(row)d of the file.",
+                            row=seen[result.data.sku],
+                        ),
+                    )
+                )
                 continue
             seen[result.data.sku] = number
             parsed.append(result)
     except csv.Error as error:
-        report.errors.append(RowError(reader.line_num, "", _l("The file is not valid CSV: %(error)s", error=str(error))))
+        report.errors.append(
+            RowError(reader.line_num, "", _l("The file is not valid CSV: %(error)s", error=str(error)))
+        )
     if not report.errors and not parsed:
         report.errors.append(RowError(0, "", _l("The file holds no products.")))
     if report.errors:
         return report
 
-    existing = {p.sku: p for p in db.session.scalars(
-        select(Product).where(Product.producer_id == producer_id, Product.sku.in_(list(seen)))
-    )} if seen else {}
+    existing = (
+        {
+            p.sku: p
+            for p in db.session.scalars(
+                select(Product).where(Product.producer_id == producer_id, Product.sku.in_(list(seen)))
+            )
+        }
+        if seen
+        else {}
+    )
     for row in parsed:
         product = existing.get(row.data.sku)
         if product is None:
-            services.create_product(producer_id, row.data, stock=row.stock, user_id=user_id, stock_note="CSV import")
+            services.create_product(
+                producer_id, row.data, stock=row.stock, user_id=user_id, stock_note="CSV import"
+            )
             report.created += 1
             continue
         data = _keep_threshold(row.data, product)
@@ -243,11 +306,26 @@ def _keep_threshold(data: ListingData, product: Product) -> ListingData:
     from dataclasses import replace
 
     # The file has no English name or description columns: an update keeps the product's own.
-    return replace(data, low_stock_threshold=product.low_stock_threshold, name_en=product.name_en,
-                   description_en=product.description_en)
+    return replace(
+        data,
+        low_stock_threshold=product.low_stock_threshold,
+        name_en=product.name_en,
+        description_en=product.description_en,
+    )
 
 
 def _differs(product: Product, data: ListingData) -> bool:
-    return any(getattr(product, name) != getattr(data, name) for name in (
-        "name", "group_code", "subgroup_code", "description", "unit", "net_weight_g", "price_vnd",
-        "min_order_qty", "case_pack"))
+    return any(
+        getattr(product, name) != getattr(data, name)
+        for name in (
+            "name",
+            "group_code",
+            "subgroup_code",
+            "description",
+            "unit",
+            "net_weight_g",
+            "price_vnd",
+            "min_order_qty",
+            "case_pack",
+        )
+    )

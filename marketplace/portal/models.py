@@ -1,4 +1,5 @@
 """Stock adjustments: every change a producer makes to a product's stock, with its reason."""
+
 from __future__ import annotations
 
 from datetime import datetime

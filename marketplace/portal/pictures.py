@@ -5,6 +5,7 @@ its name or Content-Type) is JPEG, PNG or WebP, it holds at most `MAX_PIXELS` pi
 can expand to gigabytes: a decompression bomb), and it decodes completely. It is then re-encoded
 into the site's sizes through `marketplace.storage`, which drops EXIF and anything hidden.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,7 +32,7 @@ def _refused(code: str, message: object) -> ListingError:
     return ListingError(code, message, "picture")
 
 
-def decode_picture(data: bytes):  # noqa: ANN201 - a PIL.Image.Image
+def decode_picture(data: bytes):
     """The picture in `data`, decoded and upright, or ListingError saying why it is refused."""
     if len(data) > MAX_FILE_BYTES:
         raise _refused("picture_too_large", _l("The file is larger than 8 MB."))
@@ -45,16 +46,20 @@ def decode_picture(data: bytes):  # noqa: ANN201 - a PIL.Image.Image
             if image.format not in ALLOWED_FORMATS:
                 raise _refused("picture_format", _l("Upload a JPEG, PNG or WebP picture."))
             if image.width * image.height > MAX_PIXELS:
-                raise _refused("picture_too_many_pixels", _l(
-                    "The picture has too many pixels (at most 40 megapixels)."))
+                raise _refused(
+                    "picture_too_many_pixels", _l("The picture has too many pixels (at most 40 megapixels).")
+                )
             image.load()
             image = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise _refused("picture_too_many_pixels", _l(
-                "The picture has too many pixels (at most 40 megapixels).")) from error
+            raise _refused(
+                "picture_too_many_pixels", _l("The picture has too many pixels (at most 40 megapixels).")
+            ) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-            raise _refused("picture_unreadable", _l(
-                "This file is not a picture we can read. Upload a JPEG, PNG or WebP picture.")) from error
+            raise _refused(
+                "picture_unreadable",
+                _l("This file is not a picture we can read. Upload a JPEG, PNG or WebP picture."),
+            ) from error
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     return image
@@ -70,11 +75,18 @@ def add_picture(product: Product, data: bytes, alt: str = "") -> ProductImage:
     base = f"products/{product.id}/{secrets.token_hex(8)}"
     storage.save_image(base, image)
     position = db.session.scalar(
-        select(func.coalesce(func.max(ProductImage.position), -1) + 1).where(ProductImage.product_id == product.id)
+        select(func.coalesce(func.max(ProductImage.position), -1) + 1).where(
+            ProductImage.product_id == product.id
+        )
     )
     picture = ProductImage(
-        product_id=product.id, storage_key=base, position=position, is_cover=existing == 0,
-        alt=" ".join(alt.split())[:ALT_MAX], width=image.width, height=image.height,
+        product_id=product.id,
+        storage_key=base,
+        position=position,
+        is_cover=existing == 0,
+        alt=" ".join(alt.split())[:ALT_MAX],
+        width=image.width,
+        height=image.height,
     )
     db.session.add(picture)
     db.session.flush()
@@ -93,7 +105,9 @@ def set_cover(picture: ProductImage) -> None:
 def set_alt(picture: ProductImage, alt: str) -> None:
     alt = " ".join((alt or "").split())
     if len(alt) > ALT_MAX:
-        raise ListingError("alt_too_long", _l("The description may have at most %(n)d characters.", n=ALT_MAX), "alt")
+        raise ListingError(
+            "alt_too_long", _l("The description may have at most %(n)d characters.", n=ALT_MAX), "alt"
+        )
     picture.alt = alt
 
 
@@ -113,8 +127,12 @@ def remove(picture: ProductImage, product: Product) -> str:
     committing). A published product keeps at least one picture."""
     pictures = product_images(product.id)
     if product.status == "published" and len(pictures) == 1:
-        raise _refused("last_picture", _l(
-            "A published product needs at least one picture. Add another first, or unpublish the product."))
+        raise _refused(
+            "last_picture",
+            _l(
+                "A published product needs at least one picture. Add another first, or unpublish the product."
+            ),
+        )
     remaining = [p for p in pictures if p.id != picture.id]
     if picture.is_cover and remaining:
         remaining[0].is_cover = True

@@ -3,6 +3,7 @@
 Functions take the producer's id (never the request), flush but never commit: the view commits
 once, so a listing and its tiers (or a whole CSV file) are saved together or not at all.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -14,7 +15,14 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.permissions import producer_can_publish
-from marketplace.catalog.models import Certification, PriceTier, Product, ProductImage, Protection, ProtectionRight
+from marketplace.catalog.models import (
+    Certification,
+    PriceTier,
+    Product,
+    ProductImage,
+    Protection,
+    ProtectionRight,
+)
 from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.portal.models import STOCK_REASONS, StockAdjustment
@@ -53,25 +61,33 @@ def owned_image(producer_id: int, product_id: int, image_id: int) -> ProductImag
     return db.session.scalar(
         select(ProductImage)
         .join(Product, Product.id == ProductImage.product_id)
-        .where(ProductImage.id == image_id, ProductImage.product_id == product_id,
-               Product.producer_id == producer_id)
+        .where(
+            ProductImage.id == image_id,
+            ProductImage.product_id == product_id,
+            Product.producer_id == producer_id,
+        )
     )
 
 
 def product_tiers(product_id: int) -> list[tuple[int, int]]:
     return [
-        (q, p) for q, p in db.session.execute(
+        (q, p)
+        for q, p in db.session.execute(
             select(PriceTier.min_quantity, PriceTier.unit_price_vnd)
-            .where(PriceTier.product_id == product_id).order_by(PriceTier.min_quantity)
+            .where(PriceTier.product_id == product_id)
+            .order_by(PriceTier.min_quantity)
         )
     ]
 
 
 def product_images(product_id: int) -> list[ProductImage]:
-    return list(db.session.scalars(
-        select(ProductImage).where(ProductImage.product_id == product_id)
-        .order_by(ProductImage.position, ProductImage.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ProductImage)
+            .where(ProductImage.product_id == product_id)
+            .order_by(ProductImage.position, ProductImage.id)
+        )
+    )
 
 
 def image_count(product_id: int) -> int:
@@ -115,9 +131,21 @@ def _duplicate_gtin() -> ListingError:
 
 
 def _apply(product: Product, data: ListingData) -> None:
-    for name in ("sku", "name", "group_code", "subgroup_code", "description", "unit", "net_weight_g",
-                 "price_vnd", "min_order_qty", "case_pack", "low_stock_threshold", "name_en",
-                 "description_en"):
+    for name in (
+        "sku",
+        "name",
+        "group_code",
+        "subgroup_code",
+        "description",
+        "unit",
+        "net_weight_g",
+        "price_vnd",
+        "min_order_qty",
+        "case_pack",
+        "low_stock_threshold",
+        "name_en",
+        "description_en",
+    ):
         setattr(product, name, getattr(data, name))
     if data.supply is not None:
         product.gtin = data.supply.gtin
@@ -133,8 +161,9 @@ def _replace_tiers(product_id: int, tiers: tuple[tuple[int, int], ...]) -> None:
     db.session.add_all(PriceTier(product_id=product_id, min_quantity=q, unit_price_vnd=p) for q, p in tiers)
 
 
-def create_product(producer_id: int, data: ListingData, *, stock: int, user_id: int | None,
-                   stock_note: str = "") -> Product:
+def create_product(
+    producer_id: int, data: ListingData, *, stock: int, user_id: int | None, stock_note: str = ""
+) -> Product:
     """A new draft listing with its tiers and opening stock (recorded as a stock count)."""
     if _sku_taken(producer_id, data.sku):
         raise _duplicate_sku()
@@ -146,8 +175,16 @@ def create_product(producer_id: int, data: ListingData, *, stock: int, user_id: 
     _flush_or_duplicate()
     _replace_tiers(product.id, data.tiers)
     if stock:
-        db.session.add(StockAdjustment(product_id=product.id, delta=stock, reason="counted",
-                                       note=stock_note or "opening stock", stock_after=stock, user_id=user_id))
+        db.session.add(
+            StockAdjustment(
+                product_id=product.id,
+                delta=stock,
+                reason="counted",
+                note=stock_note or "opening stock",
+                stock_after=stock,
+                user_id=user_id,
+            )
+        )
     _flush_or_duplicate()
     return product
 
@@ -175,9 +212,13 @@ def _flush_or_duplicate() -> None:
 
 def publish(product: Product, producer: Producer) -> None:
     if not producer_can_publish(producer):
-        raise ListingError("producer_not_verified", _l(
-            "Your organisation is not verified yet, so its products cannot be published. You can prepare "
-            "them as drafts; an administrator will verify your organisation."))
+        raise ListingError(
+            "producer_not_verified",
+            _l(
+                "Your organisation is not verified yet, so its products cannot be published. You can prepare "
+                "them as drafts; an administrator will verify your organisation."
+            ),
+        )
     if image_count(product.id) == 0:
         raise ListingError("no_picture", _l("Add at least one picture before publishing."))
     product.status = "published"
@@ -203,8 +244,9 @@ class StockChange:
     adjustment_id: int | None = None  # the StockAdjustment recorded (traceability ties it to a batch)
 
 
-def adjust_stock(product: Product, reason: str, quantity: int, *, note: str = "",
-                 user_id: int | None = None) -> StockChange:
+def adjust_stock(
+    product: Product, reason: str, quantity: int, *, note: str = "", user_id: int | None = None
+) -> StockChange:
     """Change the stock of `product` and record why.
 
     `received` adds `quantity`, `damaged` takes it away, `counted` sets the stock to it. Each is one
@@ -218,25 +260,37 @@ def adjust_stock(product: Product, reason: str, quantity: int, *, note: str = ""
         for _attempt in range(5):
             current = db.session.scalar(select(Product.stock).where(Product.id == product.id))
             done = db.session.execute(
-                update(Product).where(Product.id == product.id, Product.stock == current)
-                .values(stock=quantity).execution_options(synchronize_session=False)
+                update(Product)
+                .where(Product.id == product.id, Product.stock == current)
+                .values(stock=quantity)
+                .execution_options(synchronize_session=False)
             ).rowcount
             if done:
                 delta = quantity - current
                 break
         else:  # pragma: no cover - only under sustained contention
-            raise ListingError("stock_busy", _l("The stock changed while saving. Please try again."), "quantity")
+            raise ListingError(
+                "stock_busy", _l("The stock changed while saving. Please try again."), "quantity"
+            )
     else:
         delta = quantity if reason == "received" else -quantity
         done = db.session.execute(
-            update(Product).where(Product.id == product.id, Product.stock + delta >= 0)
-            .values(stock=Product.stock + delta).execution_options(synchronize_session=False)
+            update(Product)
+            .where(Product.id == product.id, Product.stock + delta >= 0)
+            .values(stock=Product.stock + delta)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if not done:
             raise ListingError("stock_below_zero", _l("There is not that much in stock."), "quantity")
     stock_after = db.session.scalar(select(Product.stock).where(Product.id == product.id))
-    adjustment = StockAdjustment(product_id=product.id, delta=delta, reason=reason, note=note.strip(),
-                                 stock_after=stock_after, user_id=user_id)
+    adjustment = StockAdjustment(
+        product_id=product.id,
+        delta=delta,
+        reason=reason,
+        note=note.strip(),
+        stock_after=stock_after,
+        user_id=user_id,
+    )
     db.session.add(adjustment)
     db.session.flush()
     db.session.expire(product, ["stock"])
@@ -244,10 +298,14 @@ def adjust_stock(product: Product, reason: str, quantity: int, *, note: str = ""
 
 
 def stock_history(product_id: int, limit: int = 100) -> list[StockAdjustment]:
-    return list(db.session.scalars(
-        select(StockAdjustment).where(StockAdjustment.product_id == product_id)
-        .order_by(StockAdjustment.at.desc(), StockAdjustment.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(StockAdjustment)
+            .where(StockAdjustment.product_id == product_id)
+            .order_by(StockAdjustment.at.desc(), StockAdjustment.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def is_low_stock(product: Product) -> bool:
@@ -286,12 +344,21 @@ class ListingRow:
 def listing_rows(producer_id: int, status: str | None = None) -> list[ListingRow]:
     """Every product of the producer with its picture count and cover, in two statements."""
     pictures = (
-        select(ProductImage.product_id, func.count().label("n"))
-        .group_by(ProductImage.product_id).subquery()
+        select(ProductImage.product_id, func.count().label("n")).group_by(ProductImage.product_id).subquery()
     )
     stmt = (
-        select(Product.id, Product.sku, Product.name, Product.slug, Product.status, Product.price_vnd,
-               Product.unit, Product.stock, Product.low_stock_threshold, func.coalesce(pictures.c.n, 0))
+        select(
+            Product.id,
+            Product.sku,
+            Product.name,
+            Product.slug,
+            Product.status,
+            Product.price_vnd,
+            Product.unit,
+            Product.stock,
+            Product.low_stock_threshold,
+            func.coalesce(pictures.c.n, 0),
+        )
         .outerjoin(pictures, pictures.c.product_id == Product.id)
         .where(Product.producer_id == producer_id)
         .order_by(case((Product.status == "archived", 1), else_=0), Product.name, Product.id)
@@ -305,8 +372,9 @@ def listing_rows(producer_id: int, status: str | None = None) -> list[ListingRow
             select(ProductImage.product_id, ProductImage.storage_key)
             .join(Product, Product.id == ProductImage.product_id)
             .where(Product.producer_id == producer_id)
-            .order_by(ProductImage.product_id, ProductImage.is_cover.desc(), ProductImage.position,
-                      ProductImage.id)
+            .order_by(
+                ProductImage.product_id, ProductImage.is_cover.desc(), ProductImage.position, ProductImage.id
+            )
         ):
             covers.setdefault(product_id, key)
     return [ListingRow(*row, cover_key=covers.get(row[0])) for row in rows]
@@ -343,9 +411,18 @@ class Dashboard:
 
     @property
     def needs_attention(self) -> bool:
-        return any((self.drafts, self.without_picture, self.low_stock, self.out_of_stock,
-                    self.certificates, self.pending_certificates, self.pending_claims,
-                    self.missing_tax_code))
+        return any(
+            (
+                self.drafts,
+                self.without_picture,
+                self.low_stock,
+                self.out_of_stock,
+                self.certificates,
+                self.pending_certificates,
+                self.pending_claims,
+                self.missing_tax_code,
+            )
+        )
 
 
 def dashboard(producer_id: int, today: date | None = None) -> Dashboard:
@@ -356,19 +433,26 @@ def dashboard(producer_id: int, today: date | None = None) -> Dashboard:
     today = today or today_in_vietnam()
     rows = listing_rows(producer_id)
     active = [r for r in rows if r.status != "archived"]
-    counts = {status: sum(1 for r in rows if r.status == status) for status in ("draft", "published", "archived")}
+    counts = {
+        status: sum(1 for r in rows if r.status == status) for status in ("draft", "published", "archived")
+    }
     counts["all"] = len(rows)
 
     latest = (
         select(Certification.product_id, func.max(Certification.expires_on).label("expires_on"))
         .join(Product, Product.id == Certification.product_id)
-        .where(Product.producer_id == producer_id, Product.status != "archived",
-               Certification.status == "verified")
-        .group_by(Certification.product_id).subquery()
+        .where(
+            Product.producer_id == producer_id,
+            Product.status != "archived",
+            Certification.status == "verified",
+        )
+        .group_by(Certification.product_id)
+        .subquery()
     )
     pending_cert = (
-        select(Certification.id).where(Certification.product_id == latest.c.product_id,
-                                       Certification.status == "pending").exists()
+        select(Certification.id)
+        .where(Certification.product_id == latest.c.product_id, Certification.status == "pending")
+        .exists()
     )
     certificates = [
         CertificateAlert(product_id, name, expires_on, expires_on < today)
@@ -379,11 +463,16 @@ def dashboard(producer_id: int, today: date | None = None) -> Dashboard:
             .order_by(latest.c.expires_on)
         )
     ]
-    pending_certificates, tax_code = db.session.execute(select(  # one statement for both
-        select(func.count()).select_from(Certification).join(Product, Product.id == Certification.product_id)
-        .where(Product.producer_id == producer_id, Certification.status == "pending").scalar_subquery(),
-        select(Producer.tax_code).where(Producer.id == producer_id).scalar_subquery(),
-    )).one()
+    pending_certificates, tax_code = db.session.execute(
+        select(  # one statement for both
+            select(func.count())
+            .select_from(Certification)
+            .join(Product, Product.id == Certification.product_id)
+            .where(Product.producer_id == producer_id, Certification.status == "pending")
+            .scalar_subquery(),
+            select(Producer.tax_code).where(Producer.id == producer_id).scalar_subquery(),
+        )
+    ).one()
     claims = [
         ClaimAlert(product_id, product_name, protection_name, kind)
         for product_id, product_name, protection_name, kind in db.session.execute(
@@ -414,8 +503,18 @@ def set_tax_code(producer: Producer, text: str) -> Producer:
 
 
 __all__ = [
-    "ListingError", "adjust_stock", "archive", "create_product", "dashboard", "listing_rows", "owned_image",
-    "owned_product", "publish", "set_tax_code", "unpublish", "update_product",
+    "ListingError",
+    "adjust_stock",
+    "archive",
+    "create_product",
+    "dashboard",
+    "listing_rows",
+    "owned_image",
+    "owned_product",
+    "publish",
+    "set_tax_code",
+    "unpublish",
+    "update_product",
 ]
 
 
@@ -452,8 +551,9 @@ class ListingsRefused(DomainError):
         self.errors = errors
 
 
-def update_listings(producer_id: int, changes: list[ListingChange], *, user_id: int | None,
-                    note: str = "API") -> list[Product]:
+def update_listings(
+    producer_id: int, changes: list[ListingChange], *, user_id: int | None, note: str = "API"
+) -> list[Product]:
     """Set the stock, price and tiers of the producer's products by SKU, all or nothing: every
     row is checked with the portal's own rules (an unknown SKU, a SKU twice, a stock out of range,
     a price or tiers the listing form would refuse) before anything changes. A stock change is a
@@ -463,32 +563,59 @@ def update_listings(producer_id: int, changes: list[ListingChange], *, user_id: 
     from marketplace.portal.validation import MAX_QUANTITY, FieldError, clean_price, clean_tiers
 
     skus = [change.sku for change in changes]
-    products = {p.sku: p for p in db.session.scalars(
-        select(Product).where(Product.producer_id == producer_id, Product.sku.in_(skus)))} if skus else {}
+    products = (
+        {
+            p.sku: p
+            for p in db.session.scalars(
+                select(Product).where(Product.producer_id == producer_id, Product.sku.in_(skus))
+            )
+        }
+        if skus
+        else {}
+    )
     errors: list[ChangeError] = []
     seen: dict[str, int] = {}
     for number, change in enumerate(changes, start=1):
         product = products.get(change.sku)
         if change.sku in seen:
-            errors.append(ChangeError(number, change.sku, "sku", "duplicate_sku",
-                                      f"This SKU is already on row {seen[change.sku]}."))
+            errors.append(
+                ChangeError(
+                    number,
+                    change.sku,
+                    "sku",
+                    "duplicate_sku",
+                    f"This SKU is already on row {seen[change.sku]}.",
+                )
+            )
             continue
         seen[change.sku] = number
         if product is None:
-            errors.append(ChangeError(number, change.sku, "sku", "unknown_sku", "No product of yours has this SKU."))
+            errors.append(
+                ChangeError(number, change.sku, "sku", "unknown_sku", "No product of yours has this SKU.")
+            )
             continue
         if change.stock is None and change.price_vnd is None and change.tiers is None:
-            errors.append(ChangeError(number, change.sku, "", "nothing_to_change",
-                                      "Send stock, price_vnd or tiers."))
+            errors.append(
+                ChangeError(number, change.sku, "", "nothing_to_change", "Send stock, price_vnd or tiers.")
+            )
         if change.stock is not None and not 0 <= change.stock <= MAX_QUANTITY:
-            errors.append(ChangeError(number, change.sku, "stock", "invalid_stock",
-                                      f"The stock must be from 0 to {MAX_QUANTITY}."))
+            errors.append(
+                ChangeError(
+                    number,
+                    change.sku,
+                    "stock",
+                    "invalid_stock",
+                    f"The stock must be from 0 to {MAX_QUANTITY}.",
+                )
+            )
         price = product.price_vnd
         if change.price_vnd is not None:
             try:
                 price = clean_price(str(change.price_vnd))
             except FieldError as error:
-                errors.append(ChangeError(number, change.sku, "price_vnd", "invalid_price", str(error.message)))
+                errors.append(
+                    ChangeError(number, change.sku, "price_vnd", "invalid_price", str(error.message))
+                )
                 continue
         tiers = change.tiers if change.tiers is not None else tuple(product_tiers(product.id))
         try:
@@ -505,11 +632,18 @@ def update_listings(producer_id: int, changes: list[ListingChange], *, user_id: 
         if change.price_vnd is not None or change.tiers is not None:
             tiers = change.tiers if change.tiers is not None else tuple(product_tiers(product.id))
             data = ListingData(
-                sku=product.sku, name=product.name, group_code=product.group_code,
-                subgroup_code=product.subgroup_code, description=product.description, unit=product.unit,
-                net_weight_g=product.net_weight_g, price_vnd=product.price_vnd,
-                min_order_qty=product.min_order_qty, case_pack=product.case_pack,
-                low_stock_threshold=product.low_stock_threshold, tiers=tuple(sorted(tiers)),
+                sku=product.sku,
+                name=product.name,
+                group_code=product.group_code,
+                subgroup_code=product.subgroup_code,
+                description=product.description,
+                unit=product.unit,
+                net_weight_g=product.net_weight_g,
+                price_vnd=product.price_vnd,
+                min_order_qty=product.min_order_qty,
+                case_pack=product.case_pack,
+                low_stock_threshold=product.low_stock_threshold,
+                tiers=tuple(sorted(tiers)),
             )
             if change.price_vnd is not None:
                 data = replace(data, price_vnd=change.price_vnd)
@@ -518,6 +652,8 @@ def update_listings(producer_id: int, changes: list[ListingChange], *, user_id: 
             adjust_stock(product, "counted", change.stock, note=note, user_id=user_id)
         changed.append(product)
     return changed
+
+
 class FormerProvinceError(DomainError):
     code = "invalid_former_province"
 

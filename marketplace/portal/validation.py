@@ -7,6 +7,7 @@ commas ("150,000"); both are accepted when every group after the first has exact
 so "150.000" is 150000 but "12.5", "1,5", "1e9" and "-5" are refused rather than guessed at.
 A trailing "đ", "₫" or "VND" is allowed on prices.
 """
+
 from __future__ import annotations
 
 import re
@@ -177,7 +178,7 @@ def clean_tiers(rows: list[tuple[object, object]], retail_price: int | None) -> 
         raise FieldError(_l("Each tier needs its own quantity: a quantity appears twice."))
     if retail_price is not None and any(price >= retail_price for _, price in tiers):
         raise FieldError(_l("Each wholesale price must be lower than the retail price."))
-    for (_, lower_price), (_, higher_price) in zip(tiers, tiers[1:]):
+    for (_, lower_price), (_, higher_price) in zip(tiers, tiers[1:], strict=False):
         if higher_price >= lower_price:
             raise FieldError(_l("The price must fall as the quantity grows."))
     return tiers
@@ -191,7 +192,9 @@ def parse_tiers_text(text: object) -> list[tuple[str, str]]:
     pairs = []
     for part in value.split("|"):
         if ":" not in part:
-            raise FieldError(_l('Write tiers as quantity:price separated by "|", for example 50:82000|100:78000.'))
+            raise FieldError(
+                _l('Write tiers as quantity:price separated by "|", for example 50:82000|100:78000.')
+            )
         quantity, price = part.split(":", 1)
         pairs.append((quantity.strip(), price.strip()))
     return pairs

@@ -2,6 +2,7 @@
 
 Every route is for members of a producer (verified or not) and loads products only through
 `services.owned_product`, so another producer's ids answer 404."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +11,11 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from marketplace.accounts.forms import EmptyForm
-from marketplace.accounts.permissions import current_producer_membership, producer_can_publish, producer_member_required
+from marketplace.accounts.permissions import (
+    current_producer_membership,
+    producer_can_publish,
+    producer_member_required,
+)
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.portal import listings_csv, pictures, services
@@ -34,7 +39,7 @@ from marketplace.timeutil import today_in_vietnam
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
-def _producer():  # noqa: ANN202
+def _producer():
     return current_producer_membership().producer
 
 
@@ -54,8 +59,13 @@ def _portal_globals() -> dict:
 @producer_member_required()
 def dashboard():
     producer = _producer()
-    return render_template("portal/dashboard.html", producer=producer, data=services.dashboard(producer.id),
-                           can_publish=producer_can_publish(producer), today=today_in_vietnam())
+    return render_template(
+        "portal/dashboard.html",
+        producer=producer,
+        data=services.dashboard(producer.id),
+        can_publish=producer_can_publish(producer),
+        today=today_in_vietnam(),
+    )
 
 
 @bp.route("/tax-code", methods=["GET", "POST"])
@@ -71,9 +81,13 @@ def tax_code():
             services.set_tax_code(producer, form.tax_code.data)
         except InvalidTaxCode:
             db.session.rollback()
-            form.tax_code.errors.append(_(
-                "A tax code has 10 digits (an enterprise or cooperative), 10 digits and a 3-digit branch "
-                "suffix such as 0101234567-001, or 12 digits (a household business: the owner's ID number)."))
+            form.tax_code.errors.append(
+                _(
+                    "A tax code has 10 digits (an enterprise or cooperative), 10 digits and a 3-digit branch "
+                    "suffix such as 0101234567-001, or 12 digits (a household business: the owner's "
+                    "ID number)."
+                )
+            )
         else:
             db.session.commit()
             flash(_("Tax code saved: %(code)s. Your invoices carry it.", code=producer.tax_code), "success")
@@ -86,8 +100,12 @@ def tax_code():
 def products():
     status = request.args.get("status")
     status = status if status in ("draft", "published", "archived") else None
-    return render_template("portal/products.html", rows=services.listing_rows(_producer().id, status),
-                           status=status, empty_form=EmptyForm())
+    return render_template(
+        "portal/products.html",
+        rows=services.listing_rows(_producer().id, status),
+        status=status,
+        empty_form=EmptyForm(),
+    )
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -100,8 +118,9 @@ def new_product():
         form.fill_new()
     if form.validate_on_submit():
         try:
-            product = services.create_product(_producer().id, form.listing_data(), stock=form.stock.clean,
-                                              user_id=current_user.id)
+            product = services.create_product(
+                _producer().id, form.listing_data(), stock=form.stock.clean, user_id=current_user.id
+            )
         except ListingError as error:
             db.session.rollback()
             getattr(form, error.field or "sku").errors.append(str(error.message))
@@ -130,11 +149,16 @@ def edit_product(product_id: int):
             db.session.commit()
             flash(_("The product has been saved."), "success")
             return redirect(url_for("portal.edit_product", product_id=product.id))
-    return render_template("portal/product_form.html", form=form, product=product,
-                           empty_form=EmptyForm(), pictures=services.image_count(product.id))
+    return render_template(
+        "portal/product_form.html",
+        form=form,
+        product=product,
+        empty_form=EmptyForm(),
+        pictures=services.image_count(product.id),
+    )
 
 
-def _status_change(product_id: int, change, message: str):  # noqa: ANN001, ANN202
+def _status_change(product_id: int, change, message: str):
     product = _product_or_404(product_id)
     if EmptyForm().validate_on_submit():
         try:
@@ -158,14 +182,19 @@ def _back_to(product: Product) -> str:
 @bp.post("/products/<int:product_id>/publish")
 @producer_member_required()
 def publish_product(product_id: int):
-    return _status_change(product_id, lambda p: services.publish(p, _producer()),
-                          _("The product is published: buyers can see it now."))
+    return _status_change(
+        product_id,
+        lambda p: services.publish(p, _producer()),
+        _("The product is published: buyers can see it now."),
+    )
 
 
 @bp.post("/products/<int:product_id>/unpublish")
 @producer_member_required()
 def unpublish_product(product_id: int):
-    return _status_change(product_id, services.unpublish, _("The product is a draft again: it is hidden from buyers."))
+    return _status_change(
+        product_id, services.unpublish, _("The product is a draft again: it is hidden from buyers.")
+    )
 
 
 @bp.post("/products/<int:product_id>/archive")
@@ -177,11 +206,17 @@ def archive_product(product_id: int):
 # --- Pictures ----------------------------------------------------------------------------------
 
 
-def _render_pictures(product: Product, form: PictureForm | None = None, status: int = 200):  # noqa: ANN202
+def _render_pictures(product: Product, form: PictureForm | None = None, status: int = 200):
     return render_template(
-        "portal/pictures.html", product=product, pictures=services.product_images(product.id),
-        form=form or PictureForm(), alt_form=AltForm(), move_form=MoveForm(), empty_form=EmptyForm(),
-        max_pictures=pictures.MAX_PICTURES, can_publish=producer_can_publish(_producer()),
+        "portal/pictures.html",
+        product=product,
+        pictures=services.product_images(product.id),
+        form=form or PictureForm(),
+        alt_form=AltForm(),
+        move_form=MoveForm(),
+        empty_form=EmptyForm(),
+        max_pictures=pictures.MAX_PICTURES,
+        can_publish=producer_can_publish(_producer()),
     ), status
 
 
@@ -220,7 +255,7 @@ def upload_picture(product_id: int):
     return redirect(url_for("portal.product_pictures", product_id=product_id))
 
 
-def _picture_or_404(product_id: int, picture_id: int):  # noqa: ANN202
+def _picture_or_404(product_id: int, picture_id: int):
     picture = services.owned_image(_producer().id, product_id, picture_id)
     if picture is None:
         abort(404)
@@ -246,7 +281,9 @@ def picture_move(product_id: int, picture_id: int):
     if form.validate_on_submit():
         pictures.move(picture, form.direction.data)
         db.session.commit()
-    return redirect(url_for("portal.product_pictures", product_id=product_id, _anchor=f"picture-{picture_id}"))
+    return redirect(
+        url_for("portal.product_pictures", product_id=product_id, _anchor=f"picture-{picture_id}")
+    )
 
 
 @bp.post("/products/<int:product_id>/pictures/<int:picture_id>/alt")
@@ -297,8 +334,13 @@ def product_stock(product_id: int):
     form = StockForm()
     if form.validate_on_submit():
         try:
-            change = services.adjust_stock(product, form.reason.data, form.quantity.clean,
-                                           note=form.note.data or "", user_id=current_user.id)
+            change = services.adjust_stock(
+                product,
+                form.reason.data,
+                form.quantity.clean,
+                note=form.note.data or "",
+                user_id=current_user.id,
+            )
         except ListingError as error:
             db.session.rollback()
             product = _product_or_404(product_id)
@@ -307,8 +349,13 @@ def product_stock(product_id: int):
             db.session.commit()
             flash(_("Stock saved: %(n)s in stock now.", n=change.stock_after), "success")
             return redirect(url_for("portal.product_stock", product_id=product_id))
-    return render_template("portal/product_stock.html", product=product, form=form,
-                           history=services.stock_history(product.id), low=services.is_low_stock(product))
+    return render_template(
+        "portal/product_stock.html",
+        product=product,
+        form=form,
+        history=services.stock_history(product.id),
+        low=services.is_low_stock(product),
+    )
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -317,8 +364,12 @@ def product_stock(product_id: int):
 @bp.get("/import-export")
 @producer_member_required()
 def import_export():
-    return render_template("portal/import_export.html", form=ImportForm(), columns=listings_csv.COLUMNS,
-                           max_rows=listings_csv.MAX_ROWS)
+    return render_template(
+        "portal/import_export.html",
+        form=ImportForm(),
+        columns=listings_csv.COLUMNS,
+        max_rows=listings_csv.MAX_ROWS,
+    )
 
 
 @bp.get("/export.csv")
@@ -326,8 +377,11 @@ def import_export():
 def export_csv():
     producer = _producer()
     filename = f"ocop-products-{producer.slug}-{today_in_vietnam().isoformat()}.csv"
-    return Response(listings_csv.export_csv(producer.id), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        listings_csv.export_csv(producer.id),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.post("/import")
@@ -337,8 +391,12 @@ def import_csv():
     upload = form.file.data if form.validate_on_submit() else None
     if upload is None or not getattr(upload, "filename", ""):
         form.file.errors.append(_("Choose a CSV file."))
-        return render_template("portal/import_export.html", form=form, columns=listings_csv.COLUMNS,
-                               max_rows=listings_csv.MAX_ROWS), 400
+        return render_template(
+            "portal/import_export.html",
+            form=form,
+            columns=listings_csv.COLUMNS,
+            max_rows=listings_csv.MAX_ROWS,
+        ), 400
     with upload.stream:
         data = upload.stream.read(listings_csv.MAX_FILE_BYTES + 1)
     try:
@@ -350,14 +408,16 @@ def import_csv():
         db.session.commit()
     else:
         db.session.rollback()
-    return render_template("portal/import_report.html", report=report,
-                           shown=report.errors[:listings_csv.MAX_ERRORS_SHOWN]), 200 if report.ok else 400
+    return render_template(
+        "portal/import_report.html", report=report, shown=report.errors[: listings_csv.MAX_ERRORS_SHOWN]
+    ), 200 if report.ok else 400
 
 
-def _former_province_form(producer) -> FormerProvinceForm:  # noqa: ANN001
+def _former_province_form(producer) -> FormerProvinceForm:
     form = FormerProvinceForm()
-    form.former_province.choices = [SelectChoice(code, name) for code, name in
-                                    former_provinces_of(producer.province_code)]
+    form.former_province.choices = [
+        SelectChoice(code, name) for code, name in former_provinces_of(producer.province_code)
+    ]
     return form
 
 

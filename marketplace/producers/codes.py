@@ -5,6 +5,7 @@ Wholesale product codes are the producer's code and the SKU ("CCNM/014", see
 `marketplace.wholesale.codes`), which buyers keep in saved lists and their own systems: a code is
 assigned once and never changes, even when the producer is renamed.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,16 +13,23 @@ from collections.abc import Callable
 
 from marketplace.text import fold
 
-LEGAL_FORMS = ("Công ty TNHH ", "Công ty CP ", "Công ty ", "HTX ", "Hợp tác xã ", "Hộ kinh doanh ",
-               "Tổ hợp tác ")
+LEGAL_FORMS = (
+    "Công ty TNHH ",
+    "Công ty CP ",
+    "Công ty ",
+    "HTX ",
+    "Hợp tác xã ",
+    "Hộ kinh doanh ",
+    "Tổ hợp tác ",
+)
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
 
 
 def without_legal_form(name: str) -> str:
-    """"HTX Chè Tân Cương Xanh" → "Chè Tân Cương Xanh"."""
+    """ "HTX Chè Tân Cương Xanh" → "Chè Tân Cương Xanh"."""
     for form in LEGAL_FORMS:
         if name.startswith(form):
-            return name[len(form):]
+            return name[len(form) :]
     return name
 
 

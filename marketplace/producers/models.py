@@ -1,9 +1,10 @@
 """The Producer organisation: a cooperative, enterprise, cooperative group or household business."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -49,7 +50,7 @@ class Producer(db.Model):
     min_order_value_vnd: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    products: Mapped[list["Product"]] = relationship(  # noqa: F821
+    products: Mapped[list[Product]] = relationship(  # noqa: F821
         back_populates="producer", lazy="raise_on_sql"
     )
 

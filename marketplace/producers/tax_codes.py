@@ -5,6 +5,7 @@ suffix, written "0101234567-001". Since 1 July 2025 a household business uses it
 personal identification number (12 digits) as its tax code. Spaces and dots people type are
 dropped; nothing else is guessed at.
 """
+
 from __future__ import annotations
 
 import re

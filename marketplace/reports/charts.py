@@ -25,10 +25,10 @@ from markupsafe import Markup
 # matplotlib writes its font cache under MPLCONFIGDIR; the home directory may not be writable.
 os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "ocop-matplotlib"))
 
-import matplotlib  # noqa: E402 - after MPLCONFIGDIR is set
+import matplotlib
 
 matplotlib.use("svg")  # the SVG backend only: no GUI toolkit is ever looked for
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 # Colour-blind-safe palette (Okabe-Ito) paired with hatches: the pattern alone tells series apart.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -51,9 +51,9 @@ def _to_svg(figure: Figure, title: str) -> Markup:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ocop-chart"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title}, bbox_inches="tight")
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = svg.replace("<svg ", f'<svg role="img" aria-label={quoteattr(title)} class="chart" ', 1)
-    return Markup(svg)  # noqa: S704 - drawn here from numbers and our own labels (escaped by matplotlib)
+    return Markup(svg)
 
 
 def bar_chart_svg(
@@ -78,8 +78,14 @@ def bar_chart_svg(
         offsets = [p - 0.4 + band * (index + 0.5) for p in positions]
         draw = axes.barh if horizontal else axes.bar
         bars = draw(
-            offsets, list(one.values), band, label=one.label, color=COLOURS[index % len(COLOURS)],
-            hatch=HATCHES[index % len(HATCHES)], edgecolor="#222222", linewidth=0.6,
+            offsets,
+            list(one.values),
+            band,
+            label=one.label,
+            color=COLOURS[index % len(COLOURS)],
+            hatch=HATCHES[index % len(HATCHES)],
+            edgecolor="#222222",
+            linewidth=0.6,
         )
         axes.bar_label(bars, labels=[format_value(v) if v else "" for v in one.values], fontsize=7, padding=2)
     if horizontal:

@@ -55,7 +55,7 @@ class LedgerCheck:
         return not self.differences and not self.inconsistent_rows
 
 
-def _add(into: dict[int, tuple[int, int]], rows) -> None:  # noqa: ANN001
+def _add(into: dict[int, tuple[int, int]], rows) -> None:
     for part_id, amount, units in rows:
         before = into.get(part_id, (0, 0))
         into[part_id] = (before[0] + int(amount or 0), before[1] + int(units or 0))

@@ -164,9 +164,14 @@ def declare(
     """A new declaration, submitted for an administrator's decision."""
     checked = check_figures(figures, today)
     if _open_for(producer_id, checked.month, checked.channel) is not None:
-        raise DeclarationError({"month": _(
-            "Sales through this channel are already declared for this month; "
-            "correct that declaration instead.")})
+        raise DeclarationError(
+            {
+                "month": _(
+                    "Sales through this channel are already declared for this month; "
+                    "correct that declaration instead."
+                )
+            }
+        )
     key, media_type = _store_evidence(evidence)
     declaration = SalesDeclaration(
         producer_id=producer_id,

@@ -239,7 +239,7 @@ def _event_id(order: Order, producer_order: ProducerOrder | None, to_status: str
 # Receivers of the order and invoice signals
 
 
-def on_payment_status_changed(  # noqa: ANN003
+def on_payment_status_changed(
     sender: object, *, order: Order, from_status: str, to_status: str, at: datetime, **kwargs
 ) -> None:
     if order.payment_method not in PAID_UP_FRONT or to_status != "paid":
@@ -253,7 +253,7 @@ def on_payment_status_changed(  # noqa: ANN003
         record_sale(part, _part_lines(part), source_kind=source_kind, source_id=source_id, at=at)
 
 
-def on_producer_order_moved(  # noqa: ANN003
+def on_producer_order_moved(
     sender: object,
     *,
     order: Order,
@@ -269,7 +269,7 @@ def on_producer_order_moved(  # noqa: ANN003
     reverse_part(producer_order, source_id=_event_id(order, producer_order, to_status), at=at)
 
 
-def on_producer_order_delivered(  # noqa: ANN003
+def on_producer_order_delivered(
     sender: object, *, order: Order, producer_order: ProducerOrder, at: datetime, **kwargs
 ) -> None:
     if order.payment_method != "cod":
@@ -280,7 +280,7 @@ def on_producer_order_delivered(  # noqa: ANN003
     )
 
 
-def on_invoice_issued(  # noqa: ANN003
+def on_invoice_issued(
     sender: object, *, invoice: Invoice, producer_order: ProducerOrder, at: datetime, **kwargs
 ) -> None:
     product_of_line = {line.id: line.product_id for line in producer_order.lines}
@@ -292,7 +292,7 @@ def on_invoice_issued(  # noqa: ANN003
     record_sale(producer_order, figures, source_kind="invoice", source_id=invoice.id, at=at)
 
 
-def on_credit_note_issued(  # noqa: ANN003
+def on_credit_note_issued(
     sender: object, *, credit_note: CreditNote, producer_order: ProducerOrder, at: datetime, **kwargs
 ) -> None:
     order_line_id = credit_note.line.order_line_id

@@ -37,7 +37,12 @@ ENTRY_KINDS = ("sale", "refund", "cancellation", "credit_note")
 #   part_cancellation  the part's OrderEvent to "cancelled" (or "refunded")
 #   credit_note        the CreditNote
 SOURCE_KINDS = (
-    "card_payment", "transfer_payment", "cash_collection", "invoice", "part_cancellation", "credit_note"
+    "card_payment",
+    "transfer_payment",
+    "cash_collection",
+    "invoice",
+    "part_cancellation",
+    "credit_note",
 )
 
 

@@ -82,6 +82,7 @@ class Period:
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """[from, to) as naive UTC datetimes: month starts at 00:00 in Vietnam."""
+
         def utc(day: date) -> datetime:
             return datetime.combine(day, time(0), VIETNAM).astimezone(UTC).replace(tzinfo=None)
 
@@ -119,7 +120,9 @@ def _month(text: str | None) -> date | None:
         return None
 
 
-_FORMER_NAMES: dict[str, str] = {slugify(former): former for p in PROVINCES_BY_CODE.values() for former in p.former}
+_FORMER_NAMES: dict[str, str] = {
+    slugify(former): former for p in PROVINCES_BY_CODE.values() for former in p.former
+}
 
 
 def province_label(code: str | None) -> str:
@@ -150,15 +153,29 @@ def unit_of(province_code: str, former_province_code: str | None, units: str) ->
 
 def verified_producers(units: str = "34", province: str | None = None) -> dict[int, ProducerFacts]:
     rows = db.session.execute(
-        select(Producer.id, Producer.name, Producer.slug, Producer.entity_type, Producer.province_code,
-               Producer.former_province_code, Producer.craft_village, Producer.green_verified,
-               Producer.circular_practices)
-        .where(Producer.verification_status == "verified")
+        select(
+            Producer.id,
+            Producer.name,
+            Producer.slug,
+            Producer.entity_type,
+            Producer.province_code,
+            Producer.former_province_code,
+            Producer.craft_village,
+            Producer.green_verified,
+            Producer.circular_practices,
+        ).where(Producer.verification_status == "verified")
     )
     out = {}
     for pid, name, slug, kind, code, former, village, green, circular in rows:
-        facts = ProducerFacts(pid, name, slug, kind, unit_of(code, former, units), village,
-                              bool(green and (circular or "").strip()))
+        facts = ProducerFacts(
+            pid,
+            name,
+            slug,
+            kind,
+            unit_of(code, former, units),
+            village,
+            bool(green and (circular or "").strip()),
+        )
         if province is None or facts.province == province:
             out[pid] = facts
     return out
@@ -178,26 +195,31 @@ def products_in_force(day: date, producer_ids: Iterable[int] | None = None) -> l
     query = (
         select(Product.id, Product.producer_id, Product.group_code, stars)
         .join(Certification, Certification.product_id == Product.id)
-        .where(Certification.status == "verified", Certification.issued_on <= day, Certification.expires_on >= day)
+        .where(
+            Certification.status == "verified",
+            Certification.issued_on <= day,
+            Certification.expires_on >= day,
+        )
         .group_by(Product.id, Product.producer_id, Product.group_code)
     )
     wanted = set(producer_ids) if producer_ids is not None else None
-    return [ProductInForce(*row) for row in db.session.execute(query)
-            if wanted is None or row[1] in wanted]
+    return [ProductInForce(*row) for row in db.session.execute(query) if wanted is None or row[1] in wanted]
 
 
 def first_certified_in(period: Period) -> set[int]:
     """Products whose first certificate (verified then, or since superseded) was issued in the
     period: the "new 3★+ products" of a year."""
     first = func.min(Certification.issued_on)
-    query = (select(Certification.product_id)
-             .where(Certification.status.in_(("verified", "superseded", "revoked")))
-             .group_by(Certification.product_id)
-             .having(and_(first >= period.start, first <= period.last_day)))
+    query = (
+        select(Certification.product_id)
+        .where(Certification.status.in_(("verified", "superseded", "revoked")))
+        .group_by(Certification.product_id)
+        .having(and_(first >= period.start, first <= period.last_day))
+    )
     return set(db.session.scalars(query))
 
 
-def _months_of(model, period: Period) -> list:  # noqa: ANN001
+def _months_of(model, period: Period) -> list:
     """The summary rows of the period's months (periods are whole months in Vietnam)."""
     return [model.month >= period.start_text, model.month <= period.end_text]
 
@@ -206,9 +228,12 @@ def net_sales_by_producer(period: Period, channels: tuple[str, ...]) -> dict[int
     """Producer id -> net ledger sales (VND) in the period on `channels` (pairs netting to 0 left
     out), read from the ledger's monthly summary."""
     total = func.sum(SalesProducerMonth.amount_vnd)
-    query = (select(SalesProducerMonth.producer_id, total)
-             .where(*_months_of(SalesProducerMonth, period), SalesProducerMonth.channel.in_(channels))
-             .group_by(SalesProducerMonth.producer_id).having(total != 0))
+    query = (
+        select(SalesProducerMonth.producer_id, total)
+        .where(*_months_of(SalesProducerMonth, period), SalesProducerMonth.channel.in_(channels))
+        .group_by(SalesProducerMonth.producer_id)
+        .having(total != 0)
+    )
     return {pid: int(amount) for pid, amount in db.session.execute(query)}
 
 
@@ -219,18 +244,30 @@ def declared_modern_producers(period: Period) -> set[int]:
 
 
 def declared_sales_producers(period: Period, channels: tuple[str, ...]) -> set[int]:
-    return set(db.session.scalars(
-        select(SalesDeclaration.producer_id).distinct()
-        .where(SalesDeclaration.status == "accepted", SalesDeclaration.amount_vnd > 0,
-               SalesDeclaration.channel.in_(channels),
-               SalesDeclaration.month >= period.start, SalesDeclaration.month <= period.end)))
+    return set(
+        db.session.scalars(
+            select(SalesDeclaration.producer_id)
+            .distinct()
+            .where(
+                SalesDeclaration.status == "accepted",
+                SalesDeclaration.amount_vnd > 0,
+                SalesDeclaration.channel.in_(channels),
+                SalesDeclaration.month >= period.start,
+                SalesDeclaration.month <= period.end,
+            )
+        )
+    )
 
 
 def declarations_version() -> tuple[int, object]:
     """Changes whenever a declaration is accepted (or an accepted one superseded): a cache key."""
-    return tuple(db.session.execute(
-        select(func.count(SalesDeclaration.id), func.max(SalesDeclaration.decided_at))
-        .where(SalesDeclaration.status.in_(("accepted", "superseded")))).one())
+    return tuple(
+        db.session.execute(
+            select(func.count(SalesDeclaration.id), func.max(SalesDeclaration.decided_at)).where(
+                SalesDeclaration.status.in_(("accepted", "superseded"))
+            )
+        ).one()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,8 +368,11 @@ def _facts(period: Period, province: str | None, units: str) -> _Facts:
     producers = verified_producers(units, province)
     in_force = products_in_force(period.as_of(), producers)
     ocop = {p.producer_id for p in in_force}
-    platform = {pid for pid, amount in net_sales_by_producer(period, MODERN_PLATFORM_CHANNELS).items()
-                if amount > 0 and pid in ocop}
+    platform = {
+        pid
+        for pid, amount in net_sales_by_producer(period, MODERN_PLATFORM_CHANNELS).items()
+        if amount > 0 and pid in ocop
+    }
     declared = platform | (declared_modern_producers(period) & ocop)
     villages: dict[tuple[str, str], set[int]] = defaultdict(set)
     for producer in producers.values():
@@ -379,7 +419,10 @@ def _figures(facts: _Facts, national: dict[str, Target], provincial: dict[str, T
         "circular_share": (len(members(facts, "circular_share")), ocop),
         "craft_village_share": (villages_with_ocop, len(facts.villages)),
     }
-    return [Figure(metric, n, d, national.get(metric), provincial.get(metric)) for metric, (n, d) in values.items()]
+    return [
+        Figure(metric, n, d, national.get(metric), provincial.get(metric))
+        for metric, (n, d) in values.items()
+    ]
 
 
 def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Breakdown]:
@@ -400,23 +443,31 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
     for pid in facts.modern_platform:
         row(facts.producers[pid].province).modern_producers += 1
     column = SalesCellMonth.former_province_code if units == "63" else SalesCellMonth.province_code
-    query = (select(column, SalesCellMonth.province_code, func.sum(SalesCellMonth.amount_vnd))
-             .where(*_months_of(SalesCellMonth, period))
-             .group_by(column, SalesCellMonth.province_code))
+    query = (
+        select(column, SalesCellMonth.province_code, func.sum(SalesCellMonth.amount_vnd))
+        .where(*_months_of(SalesCellMonth, period))
+        .group_by(column, SalesCellMonth.province_code)
+    )
     for code, current, amount in db.session.execute(query):
         row(code or current).net_sales_vnd += int(amount)  # no known former unit: its current one
     return sorted(rows.values(), key=lambda r: r.label)
 
 
-def _cell_breakdown(period: Period, column, province: str | None, units: str) -> dict:  # noqa: ANN001
+def _cell_breakdown(period: Period, column, province: str | None, units: str) -> dict:
     """Net sales per value of a summary column; in a province, the rows written under it (its
     current code, or with units "63" its former one, else its current one)."""
-    query = (select(column, func.sum(SalesCellMonth.amount_vnd))
-             .where(*_months_of(SalesCellMonth, period)).group_by(column))
+    query = (
+        select(column, func.sum(SalesCellMonth.amount_vnd))
+        .where(*_months_of(SalesCellMonth, period))
+        .group_by(column)
+    )
     if province is not None and units == "63":
-        query = query.where(or_(SalesCellMonth.former_province_code == province,
-                                and_(SalesCellMonth.former_province_code == "",
-                                     SalesCellMonth.province_code == province)))
+        query = query.where(
+            or_(
+                SalesCellMonth.former_province_code == province,
+                and_(SalesCellMonth.former_province_code == "", SalesCellMonth.province_code == province),
+            )
+        )
     elif province is not None:
         query = query.where(SalesCellMonth.province_code == province)
     return {key: int(amount) for key, amount in db.session.execute(query)}
@@ -424,25 +475,32 @@ def _cell_breakdown(period: Period, column, province: str | None, units: str) ->
 
 def monthly_trend(period: Period, producer_ids: set[int] | None) -> list[MonthPoint]:
     """Net sales and the number of producers with net sales > 0, per month of the period."""
-    per_producer = (select(SalesProducerMonth.month.label("month"),
-                           func.sum(SalesProducerMonth.amount_vnd).label("amount"))
-                    .where(*_months_of(SalesProducerMonth, period))
-                    .group_by(SalesProducerMonth.month, SalesProducerMonth.producer_id))
+    per_producer = (
+        select(
+            SalesProducerMonth.month.label("month"), func.sum(SalesProducerMonth.amount_vnd).label("amount")
+        )
+        .where(*_months_of(SalesProducerMonth, period))
+        .group_by(SalesProducerMonth.month, SalesProducerMonth.producer_id)
+    )
     if producer_ids is not None:
         per_producer = per_producer.where(SalesProducerMonth.producer_id.in_(producer_ids))
     cell = per_producer.subquery()
-    query = (select(cell.c.month, func.sum(cell.c.amount), func.count(case((cell.c.amount > 0, 1))),
-                    func.count()).group_by(cell.c.month))  # one row per month, summed in the database
+    query = select(
+        cell.c.month, func.sum(cell.c.amount), func.count(case((cell.c.amount > 0, 1))), func.count()
+    ).group_by(cell.c.month)  # one row per month, summed in the database
     totals: dict[str, int] = {}
     sellers: dict[str, int] = {}
     contributors: dict[str, int] = {}
     for m, amount, selling, count in db.session.execute(query):
         totals[m], sellers[m], contributors[m] = int(amount), int(selling), int(count)
-    return [MonthPoint(m, totals.get(m, 0), sellers.get(m, 0), contributors.get(m, 0)) for m in period.months()]
+    return [
+        MonthPoint(m, totals.get(m, 0), sellers.get(m, 0), contributors.get(m, 0)) for m in period.months()
+    ]
 
 
-def dashboard(period: Period, *, province: str | None = None, units: str = "34",
-              programme_id: int | None = None) -> Dashboard:
+def dashboard(
+    period: Period, *, province: str | None = None, units: str = "34", programme_id: int | None = None
+) -> Dashboard:
     """Every figure of the administrators' dashboard for a period and (optionally) a province."""
     from marketplace.reference import PRODUCT_GROUPS_BY_CODE
 
@@ -463,8 +521,10 @@ def dashboard(period: Period, *, province: str | None = None, units: str = "34",
                 b.products_3plus += 1
                 b.products_5star += product.stars == 5
         by_group.append(b)
-    stars = {key or None: amount
-             for key, amount in _cell_breakdown(period, SalesCellMonth.star_class, province, units).items()}
+    stars = {
+        key or None: amount
+        for key, amount in _cell_breakdown(period, SalesCellMonth.star_class, province, units).items()
+    }
     by_star = []
     for star in (3, 4, 5, None):
         b = Breakdown(str(star or "—"), f"{star}★" if star else "—", net_sales_vnd=stars.get(star, 0))
@@ -472,7 +532,9 @@ def dashboard(period: Period, *, province: str | None = None, units: str = "34",
         by_star.append(b)
     trend = monthly_trend(period, scope)
     total = sum(point.net_sales_vnd for point in trend)
-    return Dashboard(period, province, units, programme, figures, by_province, by_group, by_star, trend, total)
+    return Dashboard(
+        period, province, units, programme, figures, by_province, by_group, by_star, trend, total
+    )
 
 
 @dataclass(frozen=True)
@@ -486,7 +548,9 @@ class DrillRow:
     net_sales_vnd: int
 
 
-def drill_down(period: Period, metric: str, *, province: str | None = None, units: str = "34") -> list[DrillRow]:
+def drill_down(
+    period: Period, metric: str, *, province: str | None = None, units: str = "34"
+) -> list[DrillRow]:
     """The producers behind a figure, with their products in force and net sales in the period."""
     if metric not in METRICS_BY_CODE:
         raise KeyError(metric)
@@ -496,20 +560,40 @@ def drill_down(period: Period, metric: str, *, province: str | None = None, unit
     for product in facts.in_force:
         counts[product.producer_id] += 1
     sales = net_sales_by_producer(period, tuple(c.code for c in CHANNELS))
-    rows = [DrillRow(pid, facts.producers[pid].name, facts.producers[pid].slug, facts.producers[pid].entity_type,
-                     province_label(facts.producers[pid].province), counts.get(pid, 0), sales.get(pid, 0))
-            for pid in ids]
+    rows = [
+        DrillRow(
+            pid,
+            facts.producers[pid].name,
+            facts.producers[pid].slug,
+            facts.producers[pid].entity_type,
+            province_label(facts.producers[pid].province),
+            counts.get(pid, 0),
+            sales.get(pid, 0),
+        )
+        for pid in ids
+    ]
     return sorted(rows, key=lambda r: (r.province, r.name))
 
 
 def ledger_rows(period: Period, *, batch: int = 5000) -> Iterator[tuple]:
     """Every ledger row of the period, oldest first, fetched `batch` at a time (the streamed export)."""
-    query = (select(SalesEntry.occurred_at, SalesEntry.kind, SalesEntry.producer_id, SalesEntry.channel,
-                    SalesEntry.province_code, SalesEntry.former_province_code, SalesEntry.group_code,
-                    SalesEntry.star_class, SalesEntry.units, SalesEntry.amount_vnd)
-             .where(*queries.conditions(ledger_filter(period)))
-             .order_by(SalesEntry.occurred_at, SalesEntry.id)
-             .execution_options(yield_per=batch, stream_results=True))
+    query = (
+        select(
+            SalesEntry.occurred_at,
+            SalesEntry.kind,
+            SalesEntry.producer_id,
+            SalesEntry.channel,
+            SalesEntry.province_code,
+            SalesEntry.former_province_code,
+            SalesEntry.group_code,
+            SalesEntry.star_class,
+            SalesEntry.units,
+            SalesEntry.amount_vnd,
+        )
+        .where(*queries.conditions(ledger_filter(period)))
+        .order_by(SalesEntry.occurred_at, SalesEntry.id)
+        .execution_options(yield_per=batch, stream_results=True)
+    )
     yield from db.session.execute(query)
 
 
@@ -520,23 +604,59 @@ def ledger_rows(period: Period, *, batch: int = 5000) -> Iterator[tuple]:
 def dashboard_table(board: Dashboard) -> list[list[object]]:
     """The dashboard's figures as rows of a spreadsheet: figure, value, numerator, denominator,
     national target, met, provincial target, met."""
-    rows: list[list[object]] = [["metric", "figure", "value", "numerator", "denominator", "national_target",
-                                 "national_met", "province_target", "province_met"]]
+    rows: list[list[object]] = [
+        [
+            "metric",
+            "figure",
+            "value",
+            "numerator",
+            "denominator",
+            "national_target",
+            "national_met",
+            "province_target",
+            "province_met",
+        ]
+    ]
     for f in board.figures:
-        rows.append([f.metric, spreadsheet_safe(str(f.label)),
-                     round(f.percent, 2) if f.is_share else f.numerator, f.numerator,
-                     "" if f.denominator is None else f.denominator,
-                     f.national.describe(f.is_share) if f.national else "", _yes_no(f.met(f.national)),
-                     f.provincial.describe(f.is_share) if f.provincial else "", _yes_no(f.met(f.provincial))])
+        rows.append(
+            [
+                f.metric,
+                spreadsheet_safe(str(f.label)),
+                round(f.percent, 2) if f.is_share else f.numerator,
+                f.numerator,
+                "" if f.denominator is None else f.denominator,
+                f.national.describe(f.is_share) if f.national else "",
+                _yes_no(f.met(f.national)),
+                f.provincial.describe(f.is_share) if f.provincial else "",
+                _yes_no(f.met(f.provincial)),
+            ]
+        )
     rows.append([])
     rows.append(["month", "net_sales_vnd", "producers_selling"])
     rows.extend([p.month, p.net_sales_vnd, p.producers] for p in board.trend)
     if board.by_province:
         rows.append([])
-        rows.append(["province", "products_3plus", "products_5star", "ocop_producers", "modern_producers",
-                     "net_sales_vnd"])
-        rows.extend([spreadsheet_safe(r.label), r.products_3plus, r.products_5star, r.ocop_producers,
-                     r.modern_producers, r.net_sales_vnd] for r in board.by_province)
+        rows.append(
+            [
+                "province",
+                "products_3plus",
+                "products_5star",
+                "ocop_producers",
+                "modern_producers",
+                "net_sales_vnd",
+            ]
+        )
+        rows.extend(
+            [
+                spreadsheet_safe(r.label),
+                r.products_3plus,
+                r.products_5star,
+                r.ocop_producers,
+                r.modern_producers,
+                r.net_sales_vnd,
+            ]
+            for r in board.by_province
+        )
     return rows
 
 
@@ -568,8 +688,18 @@ def xlsx_bytes(rows: list[list[object]], title: str = "Programme") -> bytes:
     return buffer.getvalue()
 
 
-LEDGER_CSV_HEADER = ("occurred_at_utc", "kind", "producer_id", "channel", "province_code", "former_province_code",
-                     "group_code", "star_class", "units", "amount_vnd")
+LEDGER_CSV_HEADER = (
+    "occurred_at_utc",
+    "kind",
+    "producer_id",
+    "channel",
+    "province_code",
+    "former_province_code",
+    "group_code",
+    "star_class",
+    "units",
+    "amount_vnd",
+)
 
 
 def ledger_csv_lines(period: Period) -> Iterator[str]:
@@ -577,8 +707,10 @@ def ledger_csv_lines(period: Period) -> Iterator[str]:
     yield "\ufeff" + ",".join(LEDGER_CSV_HEADER) + "\n"
     chunk: list[str] = []
     for occurred, kind, pid, channel, province, former, group, star, units, amount in ledger_rows(period):
-        chunk.append(f"{occurred.isoformat(sep=' ')},{kind},{pid},{channel},{province},{former or ''},"
-                     f"{group},{star or ''},{units},{amount}\n")
+        chunk.append(
+            f"{occurred.isoformat(sep=' ')},{kind},{pid},{channel},{province},{former or ''},"
+            f"{group},{star or ''},{units},{amount}\n"
+        )
         if len(chunk) >= 2000:
             yield "".join(chunk)
             chunk = []
@@ -638,7 +770,9 @@ def public_figures(period: Period) -> PublicFigures:
     for code in sorted(by_province, key=province_label):
         cells = {star: Cell.of(counts[code][star], len(by_province[code][star])) for star in (3, 4, 5)}
         everyone = set().union(*by_province[code].values())
-        stars_by_province.append((province_label(code), cells, Cell.of(sum(counts[code].values()), len(everyone))))
+        stars_by_province.append(
+            (province_label(code), cells, Cell.of(sum(counts[code].values()), len(everyone)))
+        )
     stars_total = {}
     for star in (3, 4, 5):
         products = [p for p in facts.in_force if p.stars == star]
@@ -648,13 +782,21 @@ def public_figures(period: Period) -> PublicFigures:
         kinds[facts.producers[pid].entity_type] += 1
     from marketplace.reference import ENTITY_TYPE_LABELS, EntityType
 
-    producers_by_type = [(str(label), Cell.of(kinds.get(kind.value, 0), kinds.get(kind.value, 0)))
-                         for kind, label in ENTITY_TYPE_LABELS.items() if isinstance(kind, EntityType)]
+    producers_by_type = [
+        (str(label), Cell.of(kinds.get(kind.value, 0), kinds.get(kind.value, 0)))
+        for kind, label in ENTITY_TYPE_LABELS.items()
+        if isinstance(kind, EntityType)
+    ]
     selling = len(facts.modern_platform)
     modern_share = (Cell.of(selling, selling), Cell.of(len(facts.ocop), len(facts.ocop)))
-    trend = [(point.month, Cell.of(point.net_sales_vnd, point.contributors),
-              Cell.of(point.producers, point.producers))
-             for point in monthly_trend(period, None)]
+    trend = [
+        (
+            point.month,
+            Cell.of(point.net_sales_vnd, point.contributors),
+            Cell.of(point.producers, point.producers),
+        )
+        for point in monthly_trend(period, None)
+    ]
     return PublicFigures(period, stars_by_province, stars_total, producers_by_type, modern_share, trend)
 
 

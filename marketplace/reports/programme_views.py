@@ -1,5 +1,6 @@
 """The programme's pages: the administrators' dashboard against the targets (`/admin/programme`,
 its drill-down, exports and the provinces' targets) and the public figures (`/programme`)."""
+
 from __future__ import annotations
 
 from flask import (
@@ -38,18 +39,24 @@ def _scope() -> tuple[str | None, str]:
 
 def _board() -> programme.Dashboard:
     province, units = _scope()
-    return programme.dashboard(_period(), province=province, units=units,
-                               programme_id=request.args.get("programme", type=int))
+    return programme.dashboard(
+        _period(), province=province, units=units, programme_id=request.args.get("programme", type=int)
+    )
 
 
 @bp.get("/admin/programme")
 @admin_required
 def dashboard():
     board = _board()
-    return render_template("reports/programme_dashboard.html", board=board, provinces=PROVINCES,
-                           former=programme.former_provinces(), periods=targets.periods(),
-                           province_label=programme.province_label,
-                           charts=programme_charts.dashboard_charts(board))
+    return render_template(
+        "reports/programme_dashboard.html",
+        board=board,
+        provinces=PROVINCES,
+        former=programme.former_provinces(),
+        periods=targets.periods(),
+        province_label=programme.province_label,
+        charts=programme_charts.dashboard_charts(board),
+    )
 
 
 @bp.get("/admin/programme/producers")
@@ -60,8 +67,14 @@ def drill_down():
         abort(404)
     province, units = _scope()
     rows = programme.drill_down(_period(), metric, province=province, units=units)
-    return render_template("reports/programme_drill.html", rows=rows, metric=targets.METRICS_BY_CODE[metric],
-                           period=_period(), province=province, units=units)
+    return render_template(
+        "reports/programme_drill.html",
+        rows=rows,
+        metric=targets.METRICS_BY_CODE[metric],
+        period=_period(),
+        province=province,
+        units=units,
+    )
 
 
 @bp.get("/admin/programme.<any(csv, xlsx):kind>")
@@ -71,11 +84,16 @@ def export(kind: str):
     rows = programme.dashboard_table(board)
     name = f"programme-{board.period.start_text}-{board.period.end_text}"
     if kind == "csv":
-        return Response(programme.csv_bytes(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    return Response(programme.xlsx_bytes(rows),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            programme.csv_bytes(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        programme.xlsx_bytes(rows),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
 
 
 @bp.get("/admin/programme/ledger.csv")
@@ -83,9 +101,13 @@ def export(kind: str):
 def ledger_export():
     """Every ledger row of the period, streamed: rows are fetched in batches as they are sent."""
     period = _period()
-    return Response(stream_with_context(programme.ledger_csv_lines(period)), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="ledger-{period.start_text}-{period.end_text}.csv"'})
+    return Response(
+        stream_with_context(programme.ledger_csv_lines(period)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="ledger-{period.start_text}-{period.end_text}.csv"'
+        },
+    )
 
 
 @bp.route("/admin/programme/targets", methods=["GET", "POST"])
@@ -96,8 +118,13 @@ def province_targets():
         form.year.data = programme.Period.parse(None, None).year
     if form.validate_on_submit():
         try:
-            targets.set_province_target(form.province.data, form.year.data, form.metric.data, form.value.data,
-                                        set_by_id=current_user.id)
+            targets.set_province_target(
+                form.province.data,
+                form.year.data,
+                form.metric.data,
+                form.value.data,
+                set_by_id=current_user.id,
+            )
         except targets.TargetError as error:
             db.session.rollback()
             form.value.errors.append(error.message)
@@ -106,14 +133,22 @@ def province_targets():
             flash(_("The province's target has been saved."), "success")
             return redirect(url_for("programme.province_targets"))
     status = 422 if request.method == "POST" else 200
-    return render_template("reports/programme_targets.html", form=form, rows=targets.province_target_rows(),
-                           metrics=targets.METRICS_BY_CODE, label=programme.province_label), status
+    return render_template(
+        "reports/programme_targets.html",
+        form=form,
+        rows=targets.province_target_rows(),
+        metrics=targets.METRICS_BY_CODE,
+        label=programme.province_label,
+    ), status
 
 
 @bp.get("/programme")
 def public():
     period = _period()
-    figures = cached(("programme-public", period, programme.ledger_version(), programme.declarations_version()),
-                     lambda: programme.public_figures(period))
-    return render_template("reports/programme_public.html", figures=figures,
-                           charts=programme_charts.public_charts(figures))
+    figures = cached(
+        ("programme-public", period, programme.ledger_version(), programme.declarations_version()),
+        lambda: programme.public_figures(period),
+    )
+    return render_template(
+        "reports/programme_public.html", figures=figures, charts=programme_charts.public_charts(figures)
+    )

@@ -127,7 +127,7 @@ class SalesFilter:
     channel: str | None = None
     product_id: int | None = None
 
-    def but(self, **changes: Any) -> SalesFilter:  # noqa: ANN401
+    def but(self, **changes: Any) -> SalesFilter:
         """A copy with some fields changed (e.g. `f.but(period=f.period.year_earlier())`)."""
         return replace(self, **changes)
 
@@ -149,11 +149,11 @@ class Row:
     figures: Figures = field(default_factory=Figures)
 
     @property
-    def key(self) -> Any:  # noqa: ANN401
+    def key(self) -> Any:
         return self.keys[0] if self.keys else None
 
 
-def month_in_vietnam(column: Any) -> ColumnElement[str]:  # noqa: ANN401
+def month_in_vietnam(column: Any) -> ColumnElement[str]:
     """A naive-UTC datetime column as "YYYY-MM" in Asia/Ho_Chi_Minh, in SQL."""
     if db.engine.dialect.name == "postgresql":
         local = func.timezone("Asia/Ho_Chi_Minh", func.timezone("UTC", column))
@@ -164,8 +164,10 @@ def month_in_vietnam(column: Any) -> ColumnElement[str]:  # noqa: ANN401
 def buyer_key() -> ColumnElement[str]:
     """Who bought, as one string per buyer (see the module docstring)."""
     return case(
-        (Order.buyer_organisation_id.is_not(None), literal("org:", String).concat(
-            cast(Order.buyer_organisation_id, String))),
+        (
+            Order.buyer_organisation_id.is_not(None),
+            literal("org:", String).concat(cast(Order.buyer_organisation_id, String)),
+        ),
         (Order.customer_id.is_not(None), literal("user:", String).concat(cast(Order.customer_id, String))),
         else_=literal("guest:", String).concat(func.lower(Order.contact_email)),
     )

@@ -53,19 +53,24 @@ def vietnam_month(moment: datetime) -> str:
     return moment.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%Y-%m")
 
 
-def _upsert(connection, model, keys: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:  # noqa: ANN001
+def _upsert(connection, model, keys: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
     if not deltas:
         return
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    rows = [dict(zip(keys, key, strict=True), amount_vnd=amount, units=units) for key, (amount, units) in sorted(deltas.items())]
+    rows = [
+        dict(zip(keys, key, strict=True), amount_vnd=amount, units=units)
+        for key, (amount, units) in sorted(deltas.items())
+    ]
     statement = insert(model.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
-        set_={"amount_vnd": model.__table__.c.amount_vnd + statement.excluded.amount_vnd,
-              "units": model.__table__.c.units + statement.excluded.units},
+        set_={
+            "amount_vnd": model.__table__.c.amount_vnd + statement.excluded.amount_vnd,
+            "units": model.__table__.c.units + statement.excluded.units,
+        },
     )
     connection.execute(statement, rows)
 
@@ -80,8 +85,17 @@ def add_to_summaries(session: Session, flush_context: object) -> None:
         month = vietnam_month(obj.occurred_at)
         for bucket, key in (
             (producer, (month, obj.producer_id, obj.channel)),
-            (cells, (month, obj.channel, obj.province_code, obj.former_province_code or "", obj.group_code,
-                     obj.star_class or 0)),
+            (
+                cells,
+                (
+                    month,
+                    obj.channel,
+                    obj.province_code,
+                    obj.former_province_code or "",
+                    obj.group_code,
+                    obj.star_class or 0,
+                ),
+            ),
         ):
             bucket[key][0] += obj.amount_vnd
             bucket[key][1] += obj.units
@@ -89,8 +103,12 @@ def add_to_summaries(session: Session, flush_context: object) -> None:
         return
     connection = session.connection()
     _upsert(connection, SalesProducerMonth, ("month", "producer_id", "channel"), producer)
-    _upsert(connection, SalesCellMonth, ("month", "channel", "province_code", "former_province_code", "group_code",
-                                         "star_class"), cells)
+    _upsert(
+        connection,
+        SalesCellMonth,
+        ("month", "channel", "province_code", "former_province_code", "group_code", "star_class"),
+        cells,
+    )
 
 
 def month_sql(dialect: str) -> str:
@@ -118,7 +136,8 @@ def rebuild_sql(dialect: str) -> list[str]:
 
 
 def rebuild() -> None:
-    """Recompute the summaries from the ledger (after rows were written without the ORM); the caller commits."""
+    """Recompute the summaries from the ledger (after rows were written without the ORM); the caller
+    commits."""
     for statement in rebuild_sql(db.engine.dialect.name):
         db.session.execute(text(statement))
 
@@ -130,11 +149,19 @@ def differences() -> list[str]:
     ledger = {
         (m, pid, ch): (int(a), int(u))
         for m, pid, ch, a, u in db.session.execute(
-            select(month, SalesEntry.producer_id, SalesEntry.channel, func.sum(SalesEntry.amount_vnd),
-                   func.sum(SalesEntry.units)).group_by(month, SalesEntry.producer_id, SalesEntry.channel))
+            select(
+                month,
+                SalesEntry.producer_id,
+                SalesEntry.channel,
+                func.sum(SalesEntry.amount_vnd),
+                func.sum(SalesEntry.units),
+            ).group_by(month, SalesEntry.producer_id, SalesEntry.channel)
+        )
     }
-    summary = {(r.month, r.producer_id, r.channel): (r.amount_vnd, r.units)
-               for r in db.session.scalars(select(SalesProducerMonth))}
+    summary = {
+        (r.month, r.producer_id, r.channel): (r.amount_vnd, r.units)
+        for r in db.session.scalars(select(SalesProducerMonth))
+    }
     for key in sorted(ledger.keys() | summary.keys()):
         if ledger.get(key, (0, 0)) != summary.get(key, (0, 0)):
             out.append(f"producer month {key}: ledger {ledger.get(key)}, summary {summary.get(key)}")
@@ -143,12 +170,27 @@ def differences() -> list[str]:
     ledger_cells = {
         tuple(row[:6]): (int(row[6]), int(row[7]))
         for row in db.session.execute(
-            select(month, SalesEntry.channel, SalesEntry.province_code, former, SalesEntry.group_code, star,
-                   func.sum(SalesEntry.amount_vnd), func.sum(SalesEntry.units))
-            .group_by(month, SalesEntry.channel, SalesEntry.province_code, former, SalesEntry.group_code, star))
+            select(
+                month,
+                SalesEntry.channel,
+                SalesEntry.province_code,
+                former,
+                SalesEntry.group_code,
+                star,
+                func.sum(SalesEntry.amount_vnd),
+                func.sum(SalesEntry.units),
+            ).group_by(
+                month, SalesEntry.channel, SalesEntry.province_code, former, SalesEntry.group_code, star
+            )
+        )
     }
-    summary_cells = {(r.month, r.channel, r.province_code, r.former_province_code, r.group_code, r.star_class):
-                     (r.amount_vnd, r.units) for r in db.session.scalars(select(SalesCellMonth))}
+    summary_cells = {
+        (r.month, r.channel, r.province_code, r.former_province_code, r.group_code, r.star_class): (
+            r.amount_vnd,
+            r.units,
+        )
+        for r in db.session.scalars(select(SalesCellMonth))
+    }
     for key in sorted(ledger_cells.keys() | summary_cells.keys()):
         if ledger_cells.get(key, (0, 0)) != summary_cells.get(key, (0, 0)):
             out.append(f"cell month {key}: ledger {ledger_cells.get(key)}, summary {summary_cells.get(key)}")

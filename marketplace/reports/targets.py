@@ -42,9 +42,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("products_3plus", _l("Certified OCOP products in force (3★ or more)"), False),
     Metric("products_5star", _l("Five-star products in force"), False),
     Metric("new_products_3plus", _l("New 3★+ products certified in the year"), False),
-    Metric("modern_channel_share", _l("OCOP producers selling through a modern channel on the platform"), True),
-    Metric("modern_channel_share_declared",
-           _l("OCOP producers selling through a modern channel, with accepted declarations"), True),
+    Metric(
+        "modern_channel_share", _l("OCOP producers selling through a modern channel on the platform"), True
+    ),
+    Metric(
+        "modern_channel_share_declared",
+        _l("OCOP producers selling through a modern channel, with accepted declarations"),
+        True,
+    ),
     Metric("cooperative_share", _l("OCOP producers that are cooperatives"), True),
     Metric("enterprise_share", _l("OCOP producers that are enterprises"), True),
     Metric("circular_share", _l("OCOP producers with a verified circular value chain"), True),
@@ -80,8 +85,11 @@ class ProgrammeTarget(db.Model):
     __table_args__ = (
         UniqueConstraint("period_id", "metric", name="uq_programme_targets_period_metric"),
         CheckConstraint(_in("comparison", COMPARISONS), name="comparison"),
-        CheckConstraint("(comparison = 'at_least' AND high IS NULL) OR "
-                        "(comparison = 'between' AND high IS NOT NULL AND high >= low)", name="bounds"),
+        CheckConstraint(
+            "(comparison = 'at_least' AND high IS NULL) OR "
+            "(comparison = 'between' AND high IS NOT NULL AND high >= low)",
+            name="bounds",
+        ),
         CheckConstraint("low >= 0", name="low"),
     )
 
@@ -161,16 +169,30 @@ def seed_national_targets(path: Path = TARGETS_CSV) -> int:
     for row in read_targets_csv(path):
         period = periods.get(row["period"])
         if period is None:
-            period = ProgrammePeriod(name=row["period"], decision=row["decision"],
-                                     start_year=int(row["start_year"]), end_year=int(row["end_year"]))
+            period = ProgrammePeriod(
+                name=row["period"],
+                decision=row["decision"],
+                start_year=int(row["start_year"]),
+                end_year=int(row["end_year"]),
+            )
             db.session.add(period)
             db.session.flush()
             periods[period.name] = period
-        exists = db.session.scalar(select(ProgrammeTarget.id).where(
-            ProgrammeTarget.period_id == period.id, ProgrammeTarget.metric == row["metric"]))
+        exists = db.session.scalar(
+            select(ProgrammeTarget.id).where(
+                ProgrammeTarget.period_id == period.id, ProgrammeTarget.metric == row["metric"]
+            )
+        )
         if exists is None:
-            db.session.add(ProgrammeTarget(period_id=period.id, metric=row["metric"], comparison=row["comparison"],
-                                           low=int(row["low"]), high=int(row["high"]) if row["high"] else None))
+            db.session.add(
+                ProgrammeTarget(
+                    period_id=period.id,
+                    metric=row["metric"],
+                    comparison=row["comparison"],
+                    low=int(row["low"]),
+                    high=int(row["high"]) if row["high"] else None,
+                )
+            )
             added += 1
     db.session.flush()
     return added
@@ -199,21 +221,26 @@ def national_targets(period: ProgrammePeriod | None) -> dict[str, Target]:
 def province_targets(province_code: str, year: int) -> dict[str, Target]:
     return {
         t.metric: Target("at_least", t.value)
-        for t in db.session.scalars(select(ProvinceTarget).where(
-            ProvinceTarget.province_code == province_code, ProvinceTarget.year == year))
+        for t in db.session.scalars(
+            select(ProvinceTarget).where(
+                ProvinceTarget.province_code == province_code, ProvinceTarget.year == year
+            )
+        )
     }
 
 
 def province_target_rows(year: int | None = None) -> list[ProvinceTarget]:
-    query = select(ProvinceTarget).order_by(ProvinceTarget.year.desc(), ProvinceTarget.province_code,
-                                            ProvinceTarget.metric)
+    query = select(ProvinceTarget).order_by(
+        ProvinceTarget.year.desc(), ProvinceTarget.province_code, ProvinceTarget.metric
+    )
     if year is not None:
         query = query.where(ProvinceTarget.year == year)
     return list(db.session.scalars(query))
 
 
-def set_province_target(province_code: str, year: int, metric: str, value: int, *,
-                        set_by_id: int | None) -> ProvinceTarget:
+def set_province_target(
+    province_code: str, year: int, metric: str, value: int, *, set_by_id: int | None
+) -> ProvinceTarget:
     """Set (or replace) a province's target for a year. The caller commits."""
     if province_code not in PROVINCES_BY_CODE:
         raise TargetError("Unknown province.")
@@ -223,8 +250,13 @@ def set_province_target(province_code: str, year: int, metric: str, value: int, 
         raise TargetError("The year must be between 2000 and 2100.")
     if value < 0 or (METRICS_BY_CODE[metric].is_share and value > 100):
         raise TargetError("A share is a percentage from 0 to 100; a count is not negative.")
-    target = db.session.scalar(select(ProvinceTarget).where(
-        ProvinceTarget.province_code == province_code, ProvinceTarget.year == year, ProvinceTarget.metric == metric))
+    target = db.session.scalar(
+        select(ProvinceTarget).where(
+            ProvinceTarget.province_code == province_code,
+            ProvinceTarget.year == year,
+            ProvinceTarget.metric == metric,
+        )
+    )
     if target is None:
         target = ProvinceTarget(province_code=province_code, year=year, metric=metric, value=value)
         db.session.add(target)

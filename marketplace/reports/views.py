@@ -51,7 +51,7 @@ def _report_globals() -> dict:
 # The producer's report
 
 
-def _period():  # noqa: ANN202
+def _period():
     args = request.args
     try:
         return producer_report.period_from_args(
@@ -61,7 +61,7 @@ def _period():  # noqa: ANN202
         return producer_report.period_from_args(None, None), error.message
 
 
-def _chart(report: producer_report.ProducerReport):  # noqa: ANN202
+def _chart(report: producer_report.ProducerReport):
     months = [line.month for line in report.months]
     series = [
         charts.Series(
@@ -131,7 +131,7 @@ def _evidence(form: DeclarationForm | CorrectionForm) -> bytes | None:
     return read_limited(upload.stream) if upload and getattr(upload, "filename", "") else None
 
 
-def _show_errors(form, error: DeclarationError) -> None:  # noqa: ANN001
+def _show_errors(form, error: DeclarationError) -> None:
     for name, message in error.errors.items():
         field = getattr(form, name, None)
         if field is not None:
@@ -140,7 +140,7 @@ def _show_errors(form, error: DeclarationError) -> None:  # noqa: ANN001
             flash(message, "error")
 
 
-def _render_list(form: DeclarationForm, status: int = 200):  # noqa: ANN202
+def _render_list(form: DeclarationForm, status: int = 200):
     return render_template(
         "reports/declarations.html", rows=declarations.declarations_of(_producer_id()), form=form
     ), status
@@ -186,7 +186,7 @@ def _owned_or_404(declaration_id: int) -> SalesDeclaration:
     return declaration
 
 
-def _render_detail(declaration: SalesDeclaration, form: CorrectionForm, status: int = 200):  # noqa: ANN202
+def _render_detail(declaration: SalesDeclaration, form: CorrectionForm, status: int = 200):
     return render_template(
         "reports/declaration.html",
         declaration=declaration,
@@ -236,7 +236,7 @@ def correct(declaration_id: int):
     return redirect(url_for("declarations.detail", declaration_id=waiting.id))
 
 
-def _evidence_response(declaration: SalesDeclaration | None):  # noqa: ANN202
+def _evidence_response(declaration: SalesDeclaration | None):
     found = declarations.evidence_of(declaration) if declaration is not None else None
     if found is None:
         abort(404)

@@ -10,6 +10,7 @@ SQL (`catalog.services`), so search results and the catalogue always agree.
     index_products(ids)  -> bring these products up to date in the index (deleted ones are removed)
     rebuild()            -> rebuild the whole index, swapped in atomically
 """
+
 from __future__ import annotations
 
 import threading
@@ -36,7 +37,7 @@ BACKENDS = ("whoosh", "postgres")
 MAX_RESULTS = 5000
 SUGGESTION_LIMIT = 8
 _RESULTS_CACHED = 256
-_results: OrderedDict[tuple, "SearchResult"] = OrderedDict()
+_results: OrderedDict[tuple, SearchResult] = OrderedDict()
 _results_lock = threading.Lock()
 
 
@@ -93,7 +94,7 @@ def backend():
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _plan(text: str | None, engine, typo_distance: Callable[[str], int]) -> QueryPlan:  # noqa: ANN001
+def _plan(text: str | None, engine, typo_distance: Callable[[str], int]) -> QueryPlan:
     """Words of `text` with their synonyms, and corrections for words the index does not know."""
     words = []
     for word in parse_query(text):
@@ -133,7 +134,7 @@ def clear_cache() -> None:
         _results.clear()
 
 
-def _search(text: str | None, limit: int, engine) -> SearchResult:  # noqa: ANN001
+def _search(text: str | None, limit: int, engine) -> SearchResult:
     plan = _plan(text, engine, max_typos)
     ids = engine.search(plan, limit) if plan.words else []
     if ids or not plan.words:
@@ -141,7 +142,7 @@ def _search(text: str | None, limit: int, engine) -> SearchResult:  # noqa: ANN0
     return SearchResult((), plan.highlight_words, did_you_mean=_did_you_mean(plan, engine))
 
 
-def _did_you_mean(plan: QueryPlan, engine) -> str | None:  # noqa: ANN001
+def _did_you_mean(plan: QueryPlan, engine) -> str | None:
     """Each unknown word replaced by its nearest known word (two edits, or one under 5 letters),
     if that finds something."""
     corrected = []
@@ -205,7 +206,9 @@ def _reload(ids: list[int]):
         return list(load_documents(conn, ids))
 
 
-def rebuild(progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None) -> int:
+def rebuild(
+    progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None
+) -> int:
     """Index every product anew; searches keep answering from the old index meanwhile. Returns
     the number of products indexed."""
     with db.engine.connect() as conn:

@@ -1,4 +1,5 @@
 """`flask search reindex`: rebuild the search index (atomically, with a progress bar)."""
+
 from __future__ import annotations
 
 import click

@@ -1,5 +1,6 @@
 """What the search index knows about a product: the text of its searchable fields, read from the
 database in a fixed number of statements whatever the number of products."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -98,8 +99,15 @@ def load_documents(conn: Connection, product_ids: Iterable[int] | None = None) -
             protections.setdefault(product_id, []).append(name)
         rows = conn.execute(
             select(
-                Product.id, Product.name, Product.group_code, Product.subgroup_code, Product.description,
-                Producer.name, Producer.province_code, Product.name_en, Product.description_en,
+                Product.id,
+                Product.name,
+                Product.group_code,
+                Product.subgroup_code,
+                Product.description,
+                Producer.name,
+                Producer.province_code,
+                Product.name_en,
+                Product.description_en,
             )
             .join(Producer, Producer.id == Product.producer_id)
             .where(Product.id.in_(batch))

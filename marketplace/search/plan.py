@@ -1,4 +1,5 @@
 """A query plan: what every backend is asked to find, once typos and synonyms are resolved."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

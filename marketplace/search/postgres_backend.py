@@ -6,6 +6,7 @@ Each document keeps the text of its fields; generated tsvector columns fold it w
 (through the IMMUTABLE wrapper `ocop_unaccent`) and a GIN index serves the queries. `search_words`
 holds the folded vocabulary, with a trigram index, for typo corrections.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ SQL_ONLY_TABLES = frozenset({"search_documents", "search_words"})
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic filter: leave the SQL-managed search tables out of autogenerate comparisons."""
     if type_ == "table" and name in SQL_ONLY_TABLES:
         return False
@@ -91,7 +92,10 @@ class PostgresBackend:
             conn.execute(_UPSERT, [{"product_id": d.product_id, **d.fields()} for d in documents])
             words = sorted({w for d in documents for w in _WORD.findall(fold(" ".join(d.fields().values())))})
             conn.execute(
-                text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING"),
+                text(
+                    "INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) ON "
+                    "CONFLICT DO NOTHING"
+                ),
                 {"words": words},
             )
 
@@ -132,7 +136,9 @@ class PostgresBackend:
 
     def is_known(self, word: str) -> bool:
         with self.engine.connect() as conn:
-            return bool(conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word = :w)"), {"w": word}))
+            return bool(
+                conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word = :w)"), {"w": word})
+            )
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
         with self.engine.connect() as conn:

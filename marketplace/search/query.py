@@ -1,14 +1,15 @@
 """How a search query is read, the same way for every backend: words folded (diacritics and đ
 removed), runs of a repeated letter collapsed ("mammm" -> "mam"), synonyms expanded ("cafe" ->
 "cà phê"), and the rules for typo tolerance and highlighting."""
+
 from __future__ import annotations
 
 import csv
 import io
 import re
 from collections.abc import Iterable
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 
 from markupsafe import Markup, escape
 
@@ -75,7 +76,7 @@ def _with_phrases(words: list[QueryWord]) -> tuple[QueryWord, ...]:
     folded = tuple(w.folded for w in words)
     for size in range(MAX_PHRASE_WORDS, 1, -1):
         for start in range(len(words) - size + 1):
-            for means in PHRASES.get(folded[start:start + size], ()):
+            for means in PHRASES.get(folded[start : start + size], ()):
                 for i in range(start, start + size):
                     if means not in extra[i]:
                         extra[i].append(means)
@@ -111,7 +112,9 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return previous[-1]
 
 
-def closest_words(word: str, candidates: Iterable[tuple[str, int]], maxdist: int, limit: int = 3) -> list[str]:
+def closest_words(
+    word: str, candidates: Iterable[tuple[str, int]], maxdist: int, limit: int = 3
+) -> list[str]:
     """Among (candidate, document frequency) pairs, the nearest to `word` within `maxdist` edits:
     fewest edits first, then the most frequent."""
     scored = []

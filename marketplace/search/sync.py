@@ -5,6 +5,7 @@ rolled back). The index is then read back from the committed rows, so it always 
 Bulk statements (`insert(Product)`, `update(...)` executed directly) are not tracked: code that
 loads data that way rebuilds the index afterwards (as `flask seed-demo` does).
 """
+
 from __future__ import annotations
 
 from flask import current_app, has_app_context
@@ -19,7 +20,13 @@ _PENDING = "search_pending_products"
 # certificates) is decided by the catalogue's SQL at query time and needs no reindex.
 _INDEXED = {
     Product: (
-        "name", "description", "name_en", "description_en", "group_code", "subgroup_code", "producer_id"
+        "name",
+        "description",
+        "name_en",
+        "description_en",
+        "group_code",
+        "subgroup_code",
+        "producer_id",
     ),
     Producer: ("name", "province_code"),
     Protection: ("name",),
@@ -56,7 +63,9 @@ def _affected_products(session: Session) -> set[int]:
         ids.update(conn.scalars(select(Product.id).where(Product.producer_id.in_(producers))))
     if protections:
         ids.update(
-            conn.scalars(select(ProtectionRight.product_id).where(ProtectionRight.protection_id.in_(protections)))
+            conn.scalars(
+                select(ProtectionRight.product_id).where(ProtectionRight.protection_id.in_(protections))
+            )
         )
     ids.discard(None)  # type: ignore[arg-type]
     return ids
@@ -71,7 +80,7 @@ def install() -> None:
     event.listen(Session, "after_rollback", _after_rollback)
 
 
-def _after_flush(session: Session, flush_context) -> None:  # noqa: ANN001
+def _after_flush(session: Session, flush_context) -> None:
     ids = _affected_products(session)
     if ids:
         session.info.setdefault(_PENDING, set()).update(ids)
@@ -89,5 +98,5 @@ def _after_commit(session: Session) -> None:
 
     try:
         search.index_products(ids)
-    except Exception:  # noqa: BLE001 - the data is committed; `flask search reindex` repairs the index
+    except Exception:
         current_app.logger.exception("search index update failed for products %s", sorted(ids))

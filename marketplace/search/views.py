@@ -1,4 +1,5 @@
 """GET /search/suggest?q=: product names for the search box as the visitor types."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for

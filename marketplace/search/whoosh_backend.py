@@ -7,6 +7,7 @@ index at a time (an fcntl lock): writers wait up to `WRITE_TIMEOUT` seconds for 
 committed while a rebuild runs are written to the old index and noted in a journal, which the
 rebuild replays on the new index after the swap.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -69,7 +70,7 @@ def _pairs(*texts: str) -> str:
     for text in texts:
         for part in text.split("|"):
             words = _WORDS.findall(fold(part))
-            pairs.update(f"{a}_{b}" for a, b in zip(words, words[1:]))
+            pairs.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
     return " ".join(sorted(pairs))
 
 
@@ -79,8 +80,18 @@ def _fields(doc: SearchDocument) -> dict[str, str]:
         ID_COLUMN: doc.product_id,
         "name_stored": doc.name,
         "name": doc.name,
-        "text": " ".join((doc.name, doc.name, doc.protection, doc.protection, doc.province, doc.producer,
-                          doc.group, doc.description)),
+        "text": " ".join(
+            (
+                doc.name,
+                doc.name,
+                doc.protection,
+                doc.protection,
+                doc.province,
+                doc.producer,
+                doc.group,
+                doc.description,
+            )
+        ),
         "pairs": _pairs(doc.name, doc.province, doc.protection, doc.producer),
         "exact": f"{doc.name} {doc.protection}",
     }
@@ -127,7 +138,7 @@ class WhooshBackend:
         self._local.searcher = cached
         yield cached[1]
 
-    def _kept_name_scores(self, searcher) -> TermScores | None:  # noqa: ANN001
+    def _kept_name_scores(self, searcher) -> TermScores | None:
         """Name term scores kept for this thread's searcher (see `TermScores`)."""
         cached = getattr(self._local, "searcher", None)
         return cached[2] if cached is not None and cached[1] is searcher else None
@@ -142,7 +153,11 @@ class WhooshBackend:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 marker = self.root / "rebuilding"
-                yield (self.root / marker.read_text().strip()).with_suffix(".journal") if marker.exists() else None
+                yield (
+                    (self.root / marker.read_text().strip()).with_suffix(".journal")
+                    if marker.exists()
+                    else None
+                )
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -256,10 +271,11 @@ class WhooshBackend:
         bonus = [Term("name", w, boost=NAME_BOOST) for w in plan.highlight_words]
         bonus.extend(Term("exact", w.original, boost=EXACT_BOOST) for w in plan.words if w.accented)
         words = plan.folded_words
-        bonus.extend(Term("pairs", f"{a}_{b}", boost=PAIR_BOOST) for a, b in zip(words, words[1:]))
+        pairs = zip(words, words[1:], strict=False)
+        bonus.extend(Term("pairs", f"{a}_{b}", boost=PAIR_BOOST) for a, b in pairs)
         return self._ranked(AndMaybe(required, Or(bonus)), limit)
 
-    def _ranked(self, query, limit: int, keep_terms: bool = False) -> list[int]:  # noqa: ANN001
+    def _ranked(self, query, limit: int, keep_terms: bool = False) -> list[int]:
         """Product ids matching `query`, best first: Whoosh's own ranking, computed faster by
         `whoosh_ranking` (with `keep_terms`, term scores are kept until the index changes)."""
         with self._searcher() as searcher:

@@ -16,14 +16,15 @@ What never changes in a segment (its product ids and field lengths) is read once
 kept, keyed by segment id, so a commit (a new small segment) or a rebuild reads only what is new.
 `tests/search/test_whoosh_ranking.py` checks the ranking against `searcher.search()`.
 """
+
 from __future__ import annotations
 
 import heapq
 import sys
 import threading
 from array import array
-from itertools import accumulate, compress
 from collections import OrderedDict
+from itertools import accumulate, compress
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import FilterMatcher
@@ -36,7 +37,7 @@ _LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # Whoosh's lossy
 _SEGMENTS_KEPT = 64
 
 
-class Unsupported(Exception):  # noqa: N818
+class Unsupported(Exception):
     """A query this module does not rank; use `searcher.search()`."""
 
 
@@ -48,14 +49,14 @@ class _Segment:
         self._lengths: dict[str, list[int]] = {}
         self._lock = threading.Lock()
 
-    def product_ids(self, reader) -> list[int]:  # noqa: ANN001
+    def product_ids(self, reader) -> list[int]:
         if self._ids is None:
             with self._lock:
                 if self._ids is None:
                     self._ids = _product_ids(reader)
         return self._ids
 
-    def lengths(self, reader, field: str) -> list[int]:  # noqa: ANN001
+    def lengths(self, reader, field: str) -> list[int]:
         """The length byte of `field` for every document (0: empty)."""
         found = self._lengths.get(field)
         if found is None:
@@ -72,7 +73,7 @@ _segments: OrderedDict[tuple, _Segment] = OrderedDict()
 _segments_lock = threading.Lock()
 
 
-def _segment(reader) -> _Segment:  # noqa: ANN001
+def _segment(reader) -> _Segment:
     """The kept data of the segment `reader` reads (segment ids are random: unique across indexes)."""
     key = (reader.segment().segment_id(), reader.doc_count_all())
     with _segments_lock:
@@ -86,7 +87,7 @@ def _segment(reader) -> _Segment:  # noqa: ANN001
         return found
 
 
-def _column_values(column, doccount: int, typecode: str) -> list[int]:  # noqa: ANN001
+def _column_values(column, doccount: int, typecode: str) -> list[int]:
     """All values of a fixed-size numeric column, read in one piece."""
     if column is None:
         return [0] * doccount
@@ -102,7 +103,7 @@ def _column_values(column, doccount: int, typecode: str) -> list[int]:  # noqa: 
         return [column[i] for i in range(doccount)]
 
 
-def _product_ids(reader) -> list[int]:  # noqa: ANN001
+def _product_ids(reader) -> list[int]:
     doccount = reader.doc_count_all()
     if ID_COLUMN in reader.schema and reader.has_column(ID_COLUMN):
         return _column_values(reader.column_reader(ID_COLUMN, translate=False), doccount, "I")
@@ -110,7 +111,7 @@ def _product_ids(reader) -> list[int]:  # noqa: ANN001
     return [0 if reader.is_deleted(i) else int(reader.stored_fields(i)["id"]) for i in range(doccount)]
 
 
-def _postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:  # noqa: ANN001
+def _postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
     """Document numbers and term weights of a term in one segment (deleted documents included),
     decoded a block at a time as `W3LeafMatcher` does."""
     matcher = reader.postings(field, text)
@@ -144,7 +145,7 @@ class TermScores:
     or a rebuild gives a new searcher). The suggestions keep theirs: names are short, their
     vocabulary small, and typing repeats the same few terms."""
 
-    def __init__(self, searcher, size: int = 4096) -> None:  # noqa: ANN001
+    def __init__(self, searcher, size: int = 4096) -> None:
         self.searcher = searcher
         self._size = size
         self._scores: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
@@ -165,7 +166,7 @@ class TermScores:
 
 
 class _Context:
-    def __init__(self, searcher, kept: TermScores | None = None) -> None:  # noqa: ANN001
+    def __init__(self, searcher, kept: TermScores | None = None) -> None:
         self.kept = kept if kept is not None and kept.searcher is searcher else None
         weighting = searcher.weighting
         if type(weighting) is not BM25F or weighting._field_B:
@@ -200,7 +201,7 @@ class _Context:
             raise Unsupported(f"{field} is not scorable")
         scores: dict[int, float] = {}
         idf = avgfl = None
-        K1, B = self.K1, self.B  # noqa: N806
+        K1, B = self.K1, self.B
         for segment, reader, offset in self.leaves:
             if (field, text) not in reader:
                 continue
@@ -212,7 +213,7 @@ class _Context:
                 keep = list(map(within.__contains__, map(offset.__add__, ids) if offset else ids))
                 ids, weights = list(compress(ids, keep)), list(compress(weights, keep))
             lengths = segment.lengths(reader, field)
-            keys = list(zip(weights, map(lengths.__getitem__, ids)))
+            keys = list(zip(weights, map(lengths.__getitem__, ids), strict=False))
             memo: dict[tuple[float, int], float] = {}
             for tf, length in set(keys):  # few distinct (frequency, length) pairs
                 fl = _LENGTHS[length]
@@ -220,13 +221,13 @@ class _Context:
                 score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
                 memo[tf, length] = score * boost if boost != 1.0 else score
             docnums = map(offset.__add__, ids) if offset else ids
-            scores.update(zip(docnums, map(memo.__getitem__, keys)))
+            scores.update(zip(docnums, map(memo.__getitem__, keys), strict=False))
             if reader.has_deletions():
                 for docnum in reader.deleted_docs_set.intersection(ids):
                     del scores[offset + docnum]
         return scores
 
-    def evaluate(self, query, within: set[int] | None = None) -> dict[int, float]:  # noqa: ANN001
+    def evaluate(self, query, within: set[int] | None = None) -> dict[int, float]:
         """{docnum: score} of the documents matching `query`, only those among `within` if given
         (what the other words of an `And` left, the matches of an `AndMaybe`'s required part).
         Never modifies a dictionary it did not make."""
@@ -293,7 +294,7 @@ class _Context:
         return out
 
 
-def rank(searcher, query, limit: int | None, kept: TermScores | None = None) -> list[int]:  # noqa: ANN001
+def rank(searcher, query, limit: int | None, kept: TermScores | None = None) -> list[int]:
     """Product ids matching `query`, best first, as `searcher.search(query, limit=None)` orders
     them, the first `limit`. `kept`: term scores kept between queries on this searcher. Raises
     `Unsupported` for a query it cannot score as Whoosh does."""

@@ -43,7 +43,7 @@ def field_text(code: str, params: dict) -> str:
     )
 
 
-def error_text(error) -> str:  # noqa: ANN001 - a TraceabilityError
+def error_text(error) -> str:
     texts = {
         "invalid_quantity": lambda: _("Receive at most what the batch holds and has not been received yet."),
         "already_recalled": lambda: _("This batch has already been recalled."),

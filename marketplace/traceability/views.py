@@ -150,7 +150,7 @@ def receive(batch_id: int):
     return redirect(url_for("traceability.batch", batch_id=batch_id))
 
 
-def _recall(batch: Batch, back: str):  # noqa: ANN202
+def _recall(batch: Batch, back: str):
     form = RecallForm()
     if not form.validate_on_submit():
         flash(_("Say why the batch is recalled (at most 1,000 characters)."), "error")
@@ -268,7 +268,7 @@ def received():
 # The public page: GS1 Digital Link (`/01/<GTIN>/10/<lot>`) or `/t/<product>/<lot>`
 
 
-def _render_trace(found):  # noqa: ANN001, ANN202
+def _render_trace(found):
     if found is None:
         abort(404)
     page = services.trace_page(*found)

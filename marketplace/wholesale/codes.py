@@ -12,6 +12,7 @@ SKUs are unique per producer, not across the catalogue, so a code is one of:
 - `#123`, the product's id.
 Codes are compared case-insensitively.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -40,11 +41,11 @@ def product_code(producer_code: str | None, producer_slug: str, sku: str) -> str
         return f"{producer_slug}/{sku}"
     prefix = f"{producer_code}-"
     repeated = sku.casefold().startswith(prefix.casefold()) and len(sku) > len(prefix)
-    rest = sku[len(prefix):] if repeated else sku
+    rest = sku[len(prefix) :] if repeated else sku
     return f"{producer_code}/{rest}"
 
 
-def _for_sale():  # noqa: ANN202
+def _for_sale():
     return (
         select(Product.id, Product.sku, Producer.slug, Producer.code)
         .join(Producer, Producer.id == Product.producer_id)
@@ -64,8 +65,11 @@ def _hits(code: str, matches: dict[str, list[tuple[int, str, str | None]]]) -> l
     if "/" not in code:
         return [pid for pid, _, _ in matches.get(code.casefold(), [])]
     owner, sku = (part.strip().casefold() for part in code.rsplit("/", 1))
-    exact = [pid for pid, slug, pcode in matches.get(sku, [])
-             if owner in (slug.casefold(), (pcode or "").casefold())]
+    exact = [
+        pid
+        for pid, slug, pcode in matches.get(sku, [])
+        if owner in (slug.casefold(), (pcode or "").casefold())
+    ]
     if exact:
         return exact
     return [pid for pid, _, pcode in matches.get(f"{owner}-{sku}", []) if (pcode or "").casefold() == owner]
@@ -86,13 +90,13 @@ def resolve_codes(codes: Iterable[str]) -> dict[str, Resolved]:
             wanted.update(_wanted_skus(code))
     id_list = sorted(ids)
     for i in range(0, len(id_list), _CHUNK):
-        for row in db.session.execute(_for_sale().where(Product.id.in_(id_list[i:i + _CHUNK]))):
+        for row in db.session.execute(_for_sale().where(Product.id.in_(id_list[i : i + _CHUNK]))):
             result[ids[row.id]] = Resolved(row.id)
     sku_list = sorted(wanted)
     matches: dict[str, list[tuple[int, str, str | None]]] = {}
     for i in range(0, len(sku_list), _CHUNK):
         for product_id, sku, slug, producer_code in db.session.execute(
-            _for_sale().where(func.lower(Product.sku).in_(sku_list[i:i + _CHUNK]))
+            _for_sale().where(func.lower(Product.sku).in_(sku_list[i : i + _CHUNK]))
         ):
             matches.setdefault(sku.casefold(), []).append((product_id, slug, producer_code))
     for code in by_sku:

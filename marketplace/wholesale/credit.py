@@ -1,4 +1,5 @@
 """How much a buyer organisation owes: the figure its credit limit is checked against."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, func, select

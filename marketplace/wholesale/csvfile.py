@@ -12,6 +12,7 @@ Format: `code,quantity[,delivery_location]`, one product per line.
 The product code is read by `marketplace.wholesale.codes` (SKU, producer-slug/SKU, or #id); the
 delivery location is the name of one of the organisation's locations (case-insensitive).
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,8 +38,11 @@ class CsvRow:
     @property
     def quantity(self) -> int | None:
         """The quantity, accepting Excel's thousands separators ("1.000", "1,000", "1 000")."""
-        text = re.sub(r"[\s.,\u00a0]", "", self.quantity_text) if re.fullmatch(
-            r"\d{1,3}([.,\s\u00a0]\d{3})+", self.quantity_text) else self.quantity_text
+        text = (
+            re.sub(r"[\s.,\u00a0]", "", self.quantity_text)
+            if re.fullmatch(r"\d{1,3}([.,\s\u00a0]\d{3})+", self.quantity_text)
+            else self.quantity_text
+        )
         return int(text) if _INTEGER.fullmatch(text) else None
 
 
@@ -56,8 +60,23 @@ def normalise_name(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-_HEADER_WORDS = {"sku", "code", "product", "product code", "quantity", "qty", "delivery location", "location",
-                 "ma", "ma sku", "ma san pham", "so luong", "sl", "dia diem giao hang", "noi giao"}
+_HEADER_WORDS = {
+    "sku",
+    "code",
+    "product",
+    "product code",
+    "quantity",
+    "qty",
+    "delivery location",
+    "location",
+    "ma",
+    "ma sku",
+    "ma san pham",
+    "so luong",
+    "sl",
+    "dia diem giao hang",
+    "noi giao",
+}
 
 
 def _is_header(cells: list[str]) -> bool:

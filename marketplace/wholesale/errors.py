@@ -1,4 +1,5 @@
 """Domain errors of bulk ordering, each with a stable `code`."""
+
 from __future__ import annotations
 
 from marketplace.domain import DomainError
@@ -35,7 +36,7 @@ class OrderNotValid(WholesaleError):
 
     code = "order_not_valid"
 
-    def __init__(self, message: str, quote) -> None:  # noqa: ANN001
+    def __init__(self, message: str, quote) -> None:
         super().__init__(message)
         self.quote = quote
 
@@ -45,7 +46,7 @@ class LinesRefused(WholesaleError):
 
     code = "lines_refused"
 
-    def __init__(self, message: str, report) -> None:  # noqa: ANN001
+    def __init__(self, message: str, report) -> None:
         super().__init__(message)
         self.report = report
 

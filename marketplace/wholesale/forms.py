@@ -1,5 +1,6 @@
 """Bulk ordering forms. Forms whose fields depend on the order (a quantity per line, a date and
 location per producer) carry their CSRF token through these classes and read the rest by name."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -7,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
 from marketplace.text import SafeText
 
 PAD_ROWS = 10
@@ -19,8 +21,11 @@ class AddToOrderForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(_l("CSV file"))
-    text = TextAreaField(_l("Or paste the lines"), validators=[Optional(), Length(max=2 * 1024 * 1024)],
-                         render_kw={"rows": 8, "spellcheck": "false"})
+    text = TextAreaField(
+        _l("Or paste the lines"),
+        validators=[Optional(), Length(max=2 * 1024 * 1024)],
+        render_kw={"rows": 8, "spellcheck": "false"},
+    )
 
 
 class SaveListForm(FlaskForm):
@@ -28,19 +33,25 @@ class SaveListForm(FlaskForm):
 
 
 class PlaceOrderForm(FlaskForm):
-    purchase_order_number = StringField(_l("Your order reference (PO number)"),
-                                        validators=[Optional(), SafeText(), Length(max=64)])
+    purchase_order_number = StringField(
+        _l("Your order reference (PO number)"), validators=[Optional(), SafeText(), Length(max=64)]
+    )
     payment_method = RadioField(
-        _l("Payment"), default="invoice",
-        choices=[SelectChoice("invoice", _l("Invoice on terms")),
-                 SelectChoice("card", _l("Card now (Visa, Mastercard, JCB)"))],
+        _l("Payment"),
+        default="invoice",
+        choices=[
+            SelectChoice("invoice", _l("Invoice on terms")),
+            SelectChoice("card", _l("Card now (Visa, Mastercard, JCB)")),
+        ],
     )
     idempotency_key = HiddenField()
 
 
 class RejectForm(FlaskForm):
-    note = TextAreaField(_l("Why is the order rejected?"),
-                         validators=[InputRequired(), SafeText(multiline=True), Length(max=1000)])
+    note = TextAreaField(
+        _l("Why is the order rejected?"),
+        validators=[InputRequired(), SafeText(multiline=True), Length(max=1000)],
+    )
 
 
 class ThresholdForm(FlaskForm):

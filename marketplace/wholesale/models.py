@@ -1,5 +1,6 @@
 """A buyer organisation's order lists: its one current draft bulk order, and named saved lists
 ("weekly restock, store 3") that can be loaded into the draft."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +36,9 @@ class OrderList(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     lines: Mapped[list[OrderListLine]] = relationship(
-        back_populates="order_list", order_by="OrderListLine.id", cascade="all, delete-orphan",
+        back_populates="order_list",
+        order_by="OrderListLine.id",
+        cascade="all, delete-orphan",
         lazy="selectin",
     )
 
@@ -50,7 +53,9 @@ class OrderListLine(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_list_id: Mapped[int] = mapped_column(ForeignKey("wholesale_lists.id", ondelete="CASCADE"), index=True)
+    order_list_id: Mapped[int] = mapped_column(
+        ForeignKey("wholesale_lists.id", ondelete="CASCADE"), index=True
+    )
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
     quantity: Mapped[int]
     delivery_location_id: Mapped[int | None] = mapped_column(

@@ -11,6 +11,7 @@ page can show them all at once. `BulkQuote.ok` says whether the order can be pla
 Everything is read in three queries (products with producers, tiers, the organisation's delivery
 locations), whatever the number of lines.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,8 +22,8 @@ from sqlalchemy import select
 
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.catalog.models import PriceTier, Product
-from marketplace.catalog.supply import ALL_YEAR
 from marketplace.catalog.services import visible_condition
+from marketplace.catalog.supply import ALL_YEAR
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam
@@ -52,7 +53,9 @@ class Problem:
     params: dict = field(default_factory=dict, hash=False, compare=False)
 
 
-def tier_for(quantity: int, tiers: Sequence[tuple[int, int]], retail_price_vnd: int) -> tuple[int | None, int]:
+def tier_for(
+    quantity: int, tiers: Sequence[tuple[int, int]], retail_price_vnd: int
+) -> tuple[int | None, int]:
     """(tier minimum quantity, unit price) for `quantity`: the tier with the largest minimum not
     above the quantity (exactly N units get the tier "from N"), or (None, retail price)."""
     chosen: tuple[int | None, int] = (None, retail_price_vnd)
@@ -153,11 +156,13 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 
 
 def organisation_locations(organisation_id: int) -> list[DeliveryLocation]:
-    return list(db.session.scalars(
-        select(DeliveryLocation)
-        .where(DeliveryLocation.buyer_organisation_id == organisation_id)
-        .order_by(DeliveryLocation.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(DeliveryLocation)
+            .where(DeliveryLocation.buyer_organisation_id == organisation_id)
+            .order_by(DeliveryLocation.id)
+        )
+    )
 
 
 def line_problems(product: Product, quantity: int, stock: int) -> tuple[Problem, ...]:
@@ -167,9 +172,13 @@ def line_problems(product: Product, quantity: int, stock: int) -> tuple[Problem,
         problems.append(Problem("invalid_quantity", {"max": MAX_BULK_QUANTITY}))
     else:
         if quantity < product.min_order_qty:
-            problems.append(Problem("below_minimum", {"minimum": product.min_order_qty, "unit": product.unit}))
+            problems.append(
+                Problem("below_minimum", {"minimum": product.min_order_qty, "unit": product.unit})
+            )
         if quantity % product.case_pack:
-            problems.append(Problem("not_case_multiple", {"case_pack": product.case_pack, "unit": product.unit}))
+            problems.append(
+                Problem("not_case_multiple", {"case_pack": product.case_pack, "unit": product.unit})
+            )
         if quantity > stock:
             problems.append(Problem("out_of_stock", {"available": stock, "unit": product.unit}))
     return tuple(problems)
@@ -205,8 +214,9 @@ def quote_bulk_order(
         ).all():
             found[product.id] = (product, producer)
         for product_id, min_quantity, price in db.session.execute(
-            select(PriceTier.product_id, PriceTier.min_quantity, PriceTier.unit_price_vnd)
-            .where(PriceTier.product_id.in_(chunk))
+            select(PriceTier.product_id, PriceTier.min_quantity, PriceTier.unit_price_vnd).where(
+                PriceTier.product_id.in_(chunk)
+            )
         ).all():
             tiers.setdefault(product_id, []).append((min_quantity, price))
     locations = {loc.id: loc for loc in organisation_locations(organisation_id)}
@@ -217,11 +227,14 @@ def quote_bulk_order(
         chosen = part_dates.get(producer_id)
         return month_of(chosen) if chosen else this_month
 
-    limited = [p for p, _producer in found.values()
-               if p.monthly_capacity is not None or p.season_months != ALL_YEAR]
-    committed = committed_units(
-        (p.id for p in limited), sorted({month_for(p.producer_id) for p in limited})
-    ) if limited else {}
+    limited = [
+        p for p, _producer in found.values() if p.monthly_capacity is not None or p.season_months != ALL_YEAR
+    ]
+    committed = (
+        committed_units((p.id for p in limited), sorted({month_for(p.producer_id) for p in limited}))
+        if limited
+        else {}
+    )
 
     by_producer: dict[int, list[BulkLine]] = {}
     unknown = []
@@ -232,7 +245,9 @@ def quote_bulk_order(
             unknown.append(line)
 
     parts = []
-    for producer_id in sorted(by_producer, key=lambda pid: (found[by_producer[pid][0].product_id][1].name, pid)):
+    for producer_id in sorted(
+        by_producer, key=lambda pid: (found[by_producer[pid][0].product_id][1].name, pid)
+    ):
         asked = by_producer[producer_id]
         producer = found[asked[0].product_id][1]
         location_id = part_locations.get(producer_id)
@@ -241,8 +256,10 @@ def quote_bulk_order(
             # message), rather than silently going to this organisation's default one.
             location_id = None
         elif location_id is None:
-            location_id = next((ln.delivery_location_id for ln in asked if ln.delivery_location_id in locations),
-                               default_location.id if default_location else None)
+            location_id = next(
+                (ln.delivery_location_id for ln in asked if ln.delivery_location_id in locations),
+                default_location.id if default_location else None,
+            )
         quoted = []
         for line in asked:
             product = found[line.product_id][0]
@@ -256,22 +273,47 @@ def quote_bulk_order(
                 problems += (Problem("unknown_location", {}),)
             elif line.delivery_location_id is not None and line.delivery_location_id != location_id:
                 problems += (Problem("location_conflict", {"producer": producer.name}),)
-            quoted.append(QuotedLine(
-                product_id=product.id, product_slug=product.slug, name=product.name, sku=product.sku,
-                unit=product.unit, quantity=line.quantity, retail_unit_price_vnd=product.price_vnd,
-                unit_price_vnd=price, tier_min_quantity=tier_min, min_order_qty=product.min_order_qty,
-                case_pack=product.case_pack, stock=product.stock, delivery_location_id=location_id,
-                source=line.source, problems=problems,
-            ))
+            quoted.append(
+                QuotedLine(
+                    product_id=product.id,
+                    product_slug=product.slug,
+                    name=product.name,
+                    sku=product.sku,
+                    unit=product.unit,
+                    quantity=line.quantity,
+                    retail_unit_price_vnd=product.price_vnd,
+                    unit_price_vnd=price,
+                    tier_min_quantity=tier_min,
+                    min_order_qty=product.min_order_qty,
+                    case_pack=product.case_pack,
+                    stock=product.stock,
+                    delivery_location_id=location_id,
+                    source=line.source,
+                    problems=problems,
+                )
+            )
         subtotal = sum(q.line_total_vnd for q in quoted)
         part_problems: tuple[Problem, ...] = ()
         if subtotal < producer.min_order_value_vnd:
-            part_problems += (Problem("below_producer_minimum", {
-                "producer": producer.name, "minimum": producer.min_order_value_vnd, "subtotal": subtotal}),)
-        parts.append(ProducerPart(
-            producer_id=producer.id, producer_name=producer.name, producer_slug=producer.slug,
-            min_order_value_vnd=producer.min_order_value_vnd,
-            delivery_location=locations.get(location_id) if location_id else None,
-            lines=tuple(quoted), problems=part_problems,
-        ))
+            part_problems += (
+                Problem(
+                    "below_producer_minimum",
+                    {
+                        "producer": producer.name,
+                        "minimum": producer.min_order_value_vnd,
+                        "subtotal": subtotal,
+                    },
+                ),
+            )
+        parts.append(
+            ProducerPart(
+                producer_id=producer.id,
+                producer_name=producer.name,
+                producer_slug=producer.slug,
+                min_order_value_vnd=producer.min_order_value_vnd,
+                delivery_location=locations.get(location_id) if location_id else None,
+                lines=tuple(quoted),
+                problems=part_problems,
+            )
+        )
     return BulkQuote(tuple(parts), tuple(unknown))

@@ -6,6 +6,7 @@ the owner's approval or rejection.
 `orders.services.place`, which writes it (stock, events, idempotency) and commits, as it does for
 consumer checkout. Every other function that changes state leaves the commit to its caller.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ from marketplace.catalog.services import (
     parse_filters,
     visible_condition,
 )
+from marketplace.catalog.supply import ALL_YEAR
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders import signals
@@ -33,7 +35,6 @@ from marketplace.orders.errors import TransitionNotAllowed
 from marketplace.orders.models import MAX_CARD_CHARGE_VND, Order
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam, utcnow
-from marketplace.catalog.supply import ALL_YEAR
 from marketplace.wholesale import csvfile
 from marketplace.wholesale.capacity import MonthCapacity, supply_capacity
 from marketplace.wholesale.codes import product_code, resolve_codes
@@ -46,8 +47,8 @@ from marketplace.wholesale.errors import (
     InvalidListName,
     InvalidOrderDetails,
     LinesRefused,
-    NotVerified,
     NoteRequired,
+    NotVerified,
     OrderNotValid,
 )
 from marketplace.wholesale.models import OrderList, OrderListLine
@@ -73,7 +74,8 @@ def draft_of(organisation_id: int, *, create: bool = False, user_id: int | None 
     draft = db.session.scalar(
         select(OrderList)
         .where(OrderList.buyer_organisation_id == organisation_id, OrderList.kind == "draft")
-        .order_by(OrderList.id).limit(1)
+        .order_by(OrderList.id)
+        .limit(1)
     )
     if draft is None and create:
         draft = OrderList(buyer_organisation_id=organisation_id, kind="draft", name="", created_by_id=user_id)
@@ -98,7 +100,8 @@ def _check_quantity(quantity: object) -> int:
 
 def _product_for_sale(product_id: int) -> Product:
     product = db.session.scalar(
-        select(Product).join(Producer, Producer.id == Product.producer_id)
+        select(Product)
+        .join(Producer, Producer.id == Product.producer_id)
         .where(Product.id == product_id, visible_condition())
     )
     if product is None:
@@ -106,7 +109,9 @@ def _product_for_sale(product_id: int) -> Product:
     return product
 
 
-def add_to_draft(organisation_id: int, user_id: int | None, product_id: int, quantity: object) -> OrderListLine:
+def add_to_draft(
+    organisation_id: int, user_id: int | None, product_id: int, quantity: object
+) -> OrderListLine:
     """Add `quantity` units of a product to the draft (added to any quantity already there)."""
     quantity = _check_quantity(quantity)
     _product_for_sale(product_id)
@@ -158,8 +163,13 @@ def replace_draft(organisation_id: int, user_id: int | None, lines: Sequence[Bul
     draft.lines.clear()
     db.session.flush()
     for line in merged.values():
-        draft.lines.append(OrderListLine(product_id=line.product_id, quantity=line.quantity,
-                                         delivery_location_id=line.delivery_location_id))
+        draft.lines.append(
+            OrderListLine(
+                product_id=line.product_id,
+                quantity=line.quantity,
+                delivery_location_id=line.delivery_location_id,
+            )
+        )
     draft.updated_at = utcnow()
     db.session.flush()
     return draft
@@ -173,11 +183,13 @@ def clear_draft(organisation_id: int) -> None:
 
 
 def saved_lists(organisation_id: int) -> list[OrderList]:
-    return list(db.session.scalars(
-        select(OrderList)
-        .where(OrderList.buyer_organisation_id == organisation_id, OrderList.kind == "saved")
-        .order_by(OrderList.name, OrderList.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(OrderList)
+            .where(OrderList.buyer_organisation_id == organisation_id, OrderList.kind == "saved")
+            .order_by(OrderList.name, OrderList.id)
+        )
+    )
 
 
 def save_draft_as(organisation_id: int, user_id: int | None, name: str) -> OrderList:
@@ -188,8 +200,12 @@ def save_draft_as(organisation_id: int, user_id: int | None, name: str) -> Order
     if draft is None or not draft.lines:
         raise EmptyOrder("The draft order is empty.")
     saved = OrderList(buyer_organisation_id=organisation_id, kind="saved", name=name, created_by_id=user_id)
-    saved.lines = [OrderListLine(product_id=ln.product_id, quantity=ln.quantity,
-                                 delivery_location_id=ln.delivery_location_id) for ln in draft.lines]
+    saved.lines = [
+        OrderListLine(
+            product_id=ln.product_id, quantity=ln.quantity, delivery_location_id=ln.delivery_location_id
+        )
+        for ln in draft.lines
+    ]
     db.session.add(saved)
     db.session.flush()
     return saved
@@ -210,8 +226,9 @@ def order_again(order: Order, user_id: int | None) -> OrderList:
     lines = []
     for part in order.producer_orders:
         for line in part.lines:
-            lines.append(BulkLine(line.product_id, line.ordered_quantity or line.quantity,
-                                  part.delivery_location_id))
+            lines.append(
+                BulkLine(line.product_id, line.ordered_quantity or line.quantity, part.delivery_location_id)
+            )
     if order.buyer_organisation_id is None or not lines:
         raise EmptyOrder("This order has no lines to order again.")
     return replace_draft(order.buyer_organisation_id, user_id, lines)
@@ -259,8 +276,11 @@ class CsvReport:
         return self.file_error is None and bool(self.lines) and not self.refused and not self.part_problems
 
     def bulk_lines(self) -> list[BulkLine]:
-        return [BulkLine(ln.product_id, ln.quoted.quantity, _line_location(ln), ln.line_no)
-                for ln in self.lines if ln.product_id is not None and ln.quoted is not None]
+        return [
+            BulkLine(ln.product_id, ln.quoted.quantity, _line_location(ln), ln.line_no)
+            for ln in self.lines
+            if ln.product_id is not None and ln.quoted is not None
+        ]
 
 
 def _line_location(line: ReportLine) -> int | None:
@@ -388,7 +408,7 @@ def needs_approval(organisation: BuyerOrganisation, total_vnd: int) -> bool:
 def place_bulk_order(
     *,
     organisation_id: int,
-    user,  # noqa: ANN001 - accounts.models.User placing the order
+    user,
     choices: dict[int, PartChoice],
     purchase_order_number: str,
     idempotency_key: str,
@@ -417,12 +437,15 @@ def place_bulk_order(
     if existing is not None:
         return existing
     if not orders.valid_idempotency_key(idempotency_key):
-        raise InvalidOrderDetails("The order form has expired; please reload the page.",
-                                  {"form": ("form_expired", {})})
+        raise InvalidOrderDetails(
+            "The order form has expired; please reload the page.", {"form": ("form_expired", {})}
+        )
     now = now or utcnow()
     try:
         organisation = db.session.scalars(
-            select(BuyerOrganisation).where(BuyerOrganisation.id == organisation_id).with_for_update()
+            select(BuyerOrganisation)
+            .where(BuyerOrganisation.id == organisation_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
         ).one()  # one order at a time per organisation: the credit check sees the previous one
         if not organisation.is_verified:
@@ -433,8 +456,9 @@ def place_bulk_order(
         if not lines:
             raise EmptyOrder("The draft order is empty.")
         part_locations = {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id}
-        part_dates = {pid: c.requested_delivery_date for pid, c in choices.items()
-                      if c.requested_delivery_date}
+        part_dates = {
+            pid: c.requested_delivery_date for pid, c in choices.items() if c.requested_delivery_date
+        }
         quote = quote_bulk_order(lines, organisation_id, part_locations, part_dates)
         if not quote.ok:
             raise OrderNotValid("Some lines cannot be ordered as they are.", quote)
@@ -473,15 +497,24 @@ def place_bulk_order(
             threshold = organisation.approval_threshold_vnd
             notes = (("approval_pending", f"above the approval threshold of {threshold} ₫"),)
         priced = OrderDraft(
-            channel=CHANNEL, idempotency_key=idempotency_key, payment_method=payment_method,
+            channel=CHANNEL,
+            idempotency_key=idempotency_key,
+            payment_method=payment_method,
             payment_status="awaiting_payment" if card else "on_terms",
             parts=tuple(
                 DraftPart(
                     producer_id=part.producer_id,
                     lines=tuple(
-                        DraftLine(ln.product_id, ln.name, ln.sku, ln.unit, ln.unit_price_vnd, ln.quantity,
-                                  retail_unit_price_vnd=ln.retail_unit_price_vnd,
-                                  tier_min_quantity=ln.tier_min_quantity)
+                        DraftLine(
+                            ln.product_id,
+                            ln.name,
+                            ln.sku,
+                            ln.unit,
+                            ln.unit_price_vnd,
+                            ln.quantity,
+                            retail_unit_price_vnd=ln.retail_unit_price_vnd,
+                            tier_min_quantity=ln.tier_min_quantity,
+                        )
                         for ln in part.lines
                     ),
                     delivery_location_id=part.delivery_location.id,
@@ -492,12 +525,16 @@ def place_bulk_order(
             contact_email=organisation.contact_email,
             recipient_name=organisation.legal_name[:120],
             phone=orders.normalise_phone(organisation.contact_phone or "") or "",
-            street=first_location.address[:200], commune=first_location.name[:120],
+            street=first_location.address[:200],
+            commune=first_location.name[:120],
             province_code=first_location.province_code,
-            customer_id=user.id, buyer_organisation_id=organisation.id,
-            purchase_order_number=po_number or None, payment_terms_days=organisation.payment_terms_days,
+            customer_id=user.id,
+            buyer_organisation_id=organisation.id,
+            purchase_order_number=po_number or None,
+            payment_terms_days=organisation.payment_terms_days,
             approval_status="pending" if pending else None,
-            payment_note="payment by card" if card
+            payment_note="payment by card"
+            if card
             else f"payment on terms: {organisation.payment_terms_days} days",
             notes=notes,
         )
@@ -508,8 +545,12 @@ def place_bulk_order(
     def empty_the_draft(order: Order) -> None:
         db.session.execute(delete(OrderListLine).where(OrderListLine.order_list_id == draft.id))
 
-    return orders.place(priced, actor or f"buyer {user.id}", now,
-                        in_transaction=empty_the_draft if draft is not None else None)
+    return orders.place(
+        priced,
+        actor or f"buyer {user.id}",
+        now,
+        in_transaction=empty_the_draft if draft is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -523,7 +564,7 @@ class LineRequest:
 def place_order_lines(
     *,
     organisation_id: int,
-    user,  # noqa: ANN001 - accounts.models.User on whose behalf the order is placed
+    user,
     lines: Sequence[LineRequest],
     deliveries: dict[str, PartChoice],
     default: PartChoice,
@@ -544,7 +585,9 @@ def place_order_lines(
     existing = orders.order_by_idempotency_key(idempotency_key or "")
     if existing is not None:
         return existing
-    rows = [csvfile.CsvRow(number, line.code, str(line.quantity)) for number, line in enumerate(lines, start=1)]
+    rows = [
+        csvfile.CsvRow(number, line.code, str(line.quantity)) for number, line in enumerate(lines, start=1)
+    ]
     if not rows:
         raise EmptyOrder("The order has no lines.")
     if len(rows) > MAX_DRAFT_LINES:
@@ -562,19 +605,29 @@ def place_order_lines(
     for slug, choice in [("", default), *deliveries.items()]:
         if choice.delivery_location_id is not None and choice.delivery_location_id not in own_locations:
             errors[f"deliveries.{slug}.delivery_location_id" if slug else "delivery_location_id"] = (
-                "unknown_location", {})
+                "unknown_location",
+                {},
+            )
     if errors:
         db.session.rollback()
         raise InvalidOrderDetails("Please correct the order details.", errors)
     choices = {}
     for slug, producer_id in parts.items():
         chosen = deliveries.get(slug, default)
-        choices[producer_id] = PartChoice(chosen.delivery_location_id or default.delivery_location_id,
-                                          chosen.requested_delivery_date or default.requested_delivery_date)
+        choices[producer_id] = PartChoice(
+            chosen.delivery_location_id or default.delivery_location_id,
+            chosen.requested_delivery_date or default.requested_delivery_date,
+        )
     return place_bulk_order(
-        organisation_id=organisation_id, user=user, choices=choices,
-        purchase_order_number=purchase_order_number, idempotency_key=idempotency_key,
-        payment_method=payment_method, now=now, lines=report.bulk_lines(), actor=actor,
+        organisation_id=organisation_id,
+        user=user,
+        choices=choices,
+        purchase_order_number=purchase_order_number,
+        idempotency_key=idempotency_key,
+        payment_method=payment_method,
+        now=now,
+        lines=report.bulk_lines(),
+        actor=actor,
     )
 
 
@@ -582,7 +635,7 @@ def place_order_lines(
 # Approval (the caller commits)
 
 
-def approve_order(order: Order, user, now: datetime | None = None) -> None:  # noqa: ANN001
+def approve_order(order: Order, user, now: datetime | None = None) -> None:
     """An owner approves: the parts go to their producers."""
     order = orders.lock_order(order)
     if order.approval_status != "pending":
@@ -597,7 +650,7 @@ def approve_order(order: Order, user, now: datetime | None = None) -> None:  # n
     signals.order_placed.send(current_app._get_current_object(), order=order)
 
 
-def reject_order(order: Order, user, note: str, now: datetime | None = None) -> None:  # noqa: ANN001
+def reject_order(order: Order, user, note: str, now: datetime | None = None) -> None:
     """An owner rejects, saying why: the order is cancelled and its stock given back."""
     note = (note or "").strip()
     if not note or len(note) > 1000:
@@ -628,7 +681,9 @@ def cancel_before_acceptance(order: Order, actor: str, now: datetime | None = No
         now = now or utcnow()
         order.approval_status, order.approval_decided_at = "rejected", now
         order.approval_note, order.cancelled_at = "cancelled by the buyer", now
-        orders.record_event(order, None, actor, "approval_pending", "rejected", "cancelled by the buyer", now=now)
+        orders.record_event(
+            order, None, actor, "approval_pending", "rejected", "cancelled by the buyer", now=now
+        )
         for part in parts:
             orders.transition(part, "cancelled", actor, "cancelled by the buyer", now)
         orders.give_back_stock(parts)
@@ -648,10 +703,13 @@ def set_approval_threshold(organisation: BuyerOrganisation, amount_vnd: int | No
 
 
 def orders_of_organisation(organisation_id: int) -> list[Order]:
-    return list(db.session.scalars(
-        select(Order).where(Order.buyer_organisation_id == organisation_id)
-        .order_by(Order.created_at.desc(), Order.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.buyer_organisation_id == organisation_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+        )
+    )
 
 
 def order_of_organisation(reference: str, organisation_id: int) -> Order | None:
@@ -715,30 +773,52 @@ def wholesale_catalogue(args: Mapping[str, str] | None = None) -> CataloguePage:
             filters = replace(filters, ids=(found.product_id,), sort="relevance")
     catalogue = catalog_page(filters, page_size=CATALOGUE_PAGE_SIZE)
     ids = [card.id for card in catalogue.items]
-    rows = {
-        product.id: (product, producer)
-        for product, producer in db.session.execute(
-            select(Product, Producer).join(Producer, Producer.id == Product.producer_id)
-            .where(Product.id.in_(ids))
-        )
-    } if ids else {}
+    rows = (
+        {
+            product.id: (product, producer)
+            for product, producer in db.session.execute(
+                select(Product, Producer)
+                .join(Producer, Producer.id == Product.producer_id)
+                .where(Product.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     tiers: dict[int, list[tuple[int, int]]] = {}
     if ids:
         for product_id, min_quantity, price in db.session.execute(
             select(PriceTier.product_id, PriceTier.min_quantity, PriceTier.unit_price_vnd)
-            .where(PriceTier.product_id.in_(ids)).order_by(PriceTier.min_quantity)
+            .where(PriceTier.product_id.in_(ids))
+            .order_by(PriceTier.min_quantity)
         ):
             tiers.setdefault(product_id, []).append((min_quantity, price))
     supply = supply_capacity([rows[card.id][0] for card in catalogue.items])
     items = []
     for card in catalogue.items:
         product, producer = rows[card.id]
-        items.append(CatalogueItem(card, product, producer.code, producer.slug, producer.name,
-                                   producer.min_order_value_vnd, tuple(tiers.get(card.id, ())),
-                                   supply.get(card.id, ())))
+        items.append(
+            CatalogueItem(
+                card,
+                product,
+                producer.code,
+                producer.slug,
+                producer.name,
+                producer.min_order_value_vnd,
+                tuple(tiers.get(card.id, ())),
+                supply.get(card.id, ()),
+            )
+        )
     pages = max(1, -(-catalogue.total // CATALOGUE_PAGE_SIZE))
-    return CataloguePage(items, min(catalogue.filters.page, pages), pages, catalogue.total, filters.q,
-                         catalogue.filters, catalogue.facets)
+    return CataloguePage(
+        items,
+        min(catalogue.filters.page, pages),
+        pages,
+        catalogue.total,
+        filters.q,
+        catalogue.filters,
+        catalogue.facets,
+    )
 
 
 def check_code(code: str, quantity: object, organisation_id: int) -> dict:

@@ -4,6 +4,7 @@ saved lists, review and placing, and the organisation's orders (/buyer/orders) a
 
 Everyone in a verified organisation may look; owners and purchasers change the draft and place
 orders; owners approve or reject orders and set the approval threshold."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,7 +17,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from marketplace.accounts.forms import EmptyForm
-from marketplace.accounts.permissions import buyer_member_required, current_buyer_membership, get_scoped_or_404
+from marketplace.accounts.permissions import (
+    buyer_member_required,
+    current_buyer_membership,
+    get_scoped_or_404,
+)
 from marketplace.buyers.models import DeliveryLocation
 from marketplace.extensions import db
 from marketplace.formatting import format_vnd
@@ -56,7 +61,7 @@ APPROVERS = ("owner",)
 
 
 @bp.app_template_filter("problem_text")
-def _problem_text(problem) -> str:  # noqa: ANN001
+def _problem_text(problem) -> str:
     return problem_text(problem)
 
 
@@ -92,7 +97,9 @@ def _can_edit() -> bool:
 @verified_buyer_required()
 def catalogue():
     page = services.wholesale_catalogue(request.args)
-    return render_template("wholesale/catalogue.html", page=page, add_form=AddToOrderForm(), can_edit=_can_edit())
+    return render_template(
+        "wholesale/catalogue.html", page=page, add_form=AddToOrderForm(), can_edit=_can_edit()
+    )
 
 
 @bp.post("/wholesale/order/add")
@@ -107,7 +114,10 @@ def add():
             services.add_to_draft(_org_id(), current_user.id, product_id, form.quantity.data)
         except WholesaleError:
             db.session.rollback()
-            flash(_("This product could not be added: it is not for sale, or the quantity is too large."), "error")
+            flash(
+                _("This product could not be added: it is not for sale, or the quantity is too large."),
+                "error",
+            )
         else:
             db.session.commit()
             flash(_("Added to your bulk order."), "success")
@@ -120,7 +130,7 @@ def add():
 # The draft order
 
 
-def _draft_page(status: int = 200, **extra):  # noqa: ANN003, ANN202
+def _draft_page(status: int = 200, **extra):
     draft = services.draft_of(_org_id())
     quote = quote_bulk_order(services.bulk_lines(draft), _org_id()) if draft and draft.lines else None
     context = {
@@ -156,7 +166,7 @@ def update_draft():
             quantities[product_id] = 0
     try:
         services.update_draft(_org_id(), quantities)
-    except WholesaleError as error:
+    except WholesaleError:
         db.session.rollback()
         flash(_("Quantities must be whole numbers from 1 to 1,000,000 (0 removes a line)."), "error")
     else:
@@ -192,8 +202,11 @@ def pad():
             continue
         checked = services.check_code(code, quantity, _org_id())
         # Stock and minimums are checked again on review: here only what stops adding the row.
-        blocking = [p for p in checked["problems"] if p.code in ("missing_code", "unknown_code", "ambiguous_code",
-                                                                  "invalid_quantity")]
+        blocking = [
+            p
+            for p in checked["problems"]
+            if p.code in ("missing_code", "unknown_code", "ambiguous_code", "invalid_quantity")
+        ]
         row["problems"] = [problem_text(p) for p in blocking]
         if not blocking:
             to_add.append((checked["line"].product_id, checked["quantity"]))
@@ -213,19 +226,31 @@ def pad():
 @verified_buyer_required()
 def check():
     """JSON for the quick-order pad: the product a code names and its price for the quantity."""
-    result = services.check_code(request.args.get("code", "")[:200], request.args.get("quantity", "")[:12],
-                                 _org_id())
+    result = services.check_code(
+        request.args.get("code", "")[:200], request.args.get("quantity", "")[:12], _org_id()
+    )
     body: dict = {"ok": result["ok"], "problems": [problem_text(p) for p in result["problems"]]}
     line = result.get("line")
     if line is not None:
-        body["product"] = {"id": line.product_id, "name": line.name, "sku": line.sku,
-                           "min_order_qty": line.min_order_qty, "case_pack": line.case_pack,
-                           "stock": line.stock}
+        body["product"] = {
+            "id": line.product_id,
+            "name": line.name,
+            "sku": line.sku,
+            "min_order_qty": line.min_order_qty,
+            "case_pack": line.case_pack,
+            "stock": line.stock,
+        }
         if result.get("quantity"):
-            body.update(unit_price_vnd=line.unit_price_vnd, line_total_vnd=line.line_total_vnd,
-                        tier_min_quantity=line.tier_min_quantity,
-                        summary=_("%(price)s each, %(total)s in all", price=format_vnd(line.unit_price_vnd),
-                                  total=format_vnd(line.line_total_vnd)))
+            body.update(
+                unit_price_vnd=line.unit_price_vnd,
+                line_total_vnd=line.line_total_vnd,
+                tier_min_quantity=line.tier_min_quantity,
+                summary=_(
+                    "%(price)s each, %(total)s in all",
+                    price=format_vnd(line.unit_price_vnd),
+                    total=format_vnd(line.line_total_vnd),
+                ),
+            )
     return jsonify(body)
 
 
@@ -253,16 +278,29 @@ def upload():
     if report.ok:
         db.session.commit()
         if mode == "add":
-            flash(_("All %(n)d lines were accepted and added to your bulk order.", n=len(report.lines)), "success")
+            flash(
+                _("All %(n)d lines were accepted and added to your bulk order.", n=len(report.lines)),
+                "success",
+            )
         else:
-            flash(_("All %(n)d lines were accepted: they are now your bulk order.", n=len(report.lines)),
-                  "success")
+            flash(
+                _("All %(n)d lines were accepted: they are now your bulk order.", n=len(report.lines)),
+                "success",
+            )
         return redirect(url_for("wholesale.draft"))
     db.session.rollback()
-    form.text.data = data.decode("utf-8-sig", errors="replace") if report.file_error != "file_too_large" else ""
+    form.text.data = (
+        data.decode("utf-8-sig", errors="replace") if report.file_error != "file_too_large" else ""
+    )
     file_error_text = code_text(report.file_error, **report.file_error_params) if report.file_error else ""
-    return render_template("wholesale/upload_report.html", report=report, upload_form=form,
-                           file_error_text=file_error_text, draft_lines=draft_lines, mode=mode)
+    return render_template(
+        "wholesale/upload_report.html",
+        report=report,
+        upload_form=form,
+        file_error_text=file_error_text,
+        draft_lines=draft_lines,
+        mode=mode,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,8 +313,14 @@ def lists():
     saved = services.saved_lists(_org_id())
     product_ids = {line.product_id for lst in saved for line in lst.lines}
     names = _product_names(product_ids)
-    return render_template("wholesale/lists.html", lists=saved, names=names, save_form=SaveListForm(),
-                           empty_form=EmptyForm(), can_edit=_can_edit())
+    return render_template(
+        "wholesale/lists.html",
+        lists=saved,
+        names=names,
+        save_form=SaveListForm(),
+        empty_form=EmptyForm(),
+        can_edit=_can_edit(),
+    )
 
 
 def _product_names(product_ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -284,8 +328,12 @@ def _product_names(product_ids: set[int]) -> dict[int, tuple[str, str]]:
 
     if not product_ids:
         return {}
-    return {pid: (name, sku) for pid, name, sku in db.session.execute(
-        select(Product.id, Product.name, Product.sku).where(Product.id.in_(sorted(product_ids))))}
+    return {
+        pid: (name, sku)
+        for pid, name, sku in db.session.execute(
+            select(Product.id, Product.name, Product.sku).where(Product.id.in_(sorted(product_ids)))
+        )
+    }
 
 
 @bp.post("/wholesale/lists")
@@ -343,15 +391,22 @@ def delete_list(list_id: int):
 def _credit_figures(total_vnd: int) -> dict:
     organisation = current_buyer_membership().organisation
     open_vnd = open_balance_vnd(organisation.id)
-    return {"limit": organisation.credit_limit_vnd, "open": open_vnd, "order": total_vnd,
-            "after": open_vnd + total_vnd, "exceeded": open_vnd + total_vnd > organisation.credit_limit_vnd,
-            "needs_approval": services.needs_approval(organisation, total_vnd),
-            "threshold": organisation.approval_threshold_vnd, "terms_days": organisation.payment_terms_days,
-            "card_allowed": total_vnd <= MAX_CARD_CHARGE_VND and not services.needs_approval(organisation, total_vnd),
-            "card_max": MAX_CARD_CHARGE_VND}
+    return {
+        "limit": organisation.credit_limit_vnd,
+        "open": open_vnd,
+        "order": total_vnd,
+        "after": open_vnd + total_vnd,
+        "exceeded": open_vnd + total_vnd > organisation.credit_limit_vnd,
+        "needs_approval": services.needs_approval(organisation, total_vnd),
+        "threshold": organisation.approval_threshold_vnd,
+        "terms_days": organisation.payment_terms_days,
+        "card_allowed": total_vnd <= MAX_CARD_CHARGE_VND
+        and not services.needs_approval(organisation, total_vnd),
+        "card_max": MAX_CARD_CHARGE_VND,
+    }
 
 
-def _review_page(form: PlaceOrderForm, choices: dict, errors: dict | None = None, status: int = 200):  # noqa: ANN202
+def _review_page(form: PlaceOrderForm, choices: dict, errors: dict | None = None, status: int = 200):
     draft = services.draft_of(_org_id())
     lines = services.bulk_lines(draft)
     if not lines:
@@ -361,8 +416,11 @@ def _review_page(form: PlaceOrderForm, choices: dict, errors: dict | None = None
     part_dates = {pid: c.requested_delivery_date for pid, c in choices.items() if c.requested_delivery_date}
     quote = quote_bulk_order(lines, _org_id(), part_locations, part_dates)
     beyond = [(line.name, p) for line in quote.lines for p in line.problems if p.code in CAPACITY_CODES]
-    other_problems = bool(quote.unknown) or any(part.problems for part in quote.parts) or any(
-        p.code not in CAPACITY_CODES for line in quote.lines for p in line.problems)
+    other_problems = (
+        bool(quote.unknown)
+        or any(part.problems for part in quote.parts)
+        or any(p.code not in CAPACITY_CODES for line in quote.lines for p in line.problems)
+    )
     if not quote.parts or other_problems:
         flash(_("Some lines cannot be ordered as they are: please correct them first."), "error")
         return redirect(url_for("wholesale.draft"))
@@ -370,8 +428,13 @@ def _review_page(form: PlaceOrderForm, choices: dict, errors: dict | None = None
     for name, problem in beyond:
         flash(f"{name}: {problem_text(problem)}", "error")
     return render_template(
-        "wholesale/review.html", quote=quote, form=form, choices=choices, errors=errors or {},
-        locations=organisation_locations(_org_id()), today=today_in_vietnam(),
+        "wholesale/review.html",
+        quote=quote,
+        form=form,
+        choices=choices,
+        errors=errors or {},
+        locations=organisation_locations(_org_id()),
+        today=today_in_vietnam(),
         credit=_credit_figures(quote.total_vnd),
     ), status
 
@@ -386,8 +449,9 @@ def review():
 
 def _parse_choices() -> dict[int, services.PartChoice]:
     choices = {}
-    producer_ids = {parse_id(name.split("-", 1)[1]) for name in request.form
-                    if name.startswith(("date-", "location-"))} - {None}
+    producer_ids = {
+        parse_id(name.split("-", 1)[1]) for name in request.form if name.startswith(("date-", "location-"))
+    } - {None}
     for pid in producer_ids:
         try:
             wanted = date.fromisoformat(request.form.get(f"date-{pid}", "").strip())
@@ -407,9 +471,12 @@ def place():
         return _review_page(form, choices)
     try:
         order = services.place_bulk_order(
-            organisation_id=_org_id(), user=current_user, choices=choices,
+            organisation_id=_org_id(),
+            user=current_user,
+            choices=choices,
             purchase_order_number=form.purchase_order_number.data or "",
-            idempotency_key=form.idempotency_key.data or "", payment_method=form.payment_method.data or "",
+            idempotency_key=form.idempotency_key.data or "",
+            payment_method=form.payment_method.data or "",
         )
     except InvalidOrderDetails as error:
         errors = {name: code_text(code, **params) for name, (code, params) in error.errors.items()}
@@ -418,9 +485,16 @@ def place():
                 getattr(form, name).errors = [errors[name]]
         return _review_page(form, choices, errors)
     except CreditLimitExceeded as error:
-        flash(_("This order would exceed your organisation's credit limit: limit %(limit)s, open %(open)s, "
-                "this order %(order)s.", limit=format_vnd(error.limit_vnd), open=format_vnd(error.open_vnd),
-                order=format_vnd(error.order_vnd)), "error")
+        flash(
+            _(
+                "This order would exceed your organisation's credit limit: limit %(limit)s, open %(open)s, "
+                "this order %(order)s.",
+                limit=format_vnd(error.limit_vnd),
+                open=format_vnd(error.open_vnd),
+                order=format_vnd(error.order_vnd),
+            ),
+            "error",
+        )
         return _review_page(form, choices)
     except OrderNotValid as error:
         if any(p.code in CAPACITY_CODES for line in error.quote.lines for p in line.problems):
@@ -436,8 +510,13 @@ def place():
     if order.is_card and order.payment_status == "awaiting_payment":
         return redirect(url_for("payments.pay", reference=order.reference))
     if order.approval_status == "pending":
-        flash(_("Order %(ref)s is placed and waits for an owner's approval before it goes to the producers.",
-                ref=order.reference), "success")
+        flash(
+            _(
+                "Order %(ref)s is placed and waits for an owner's approval before it goes to the producers.",
+                ref=order.reference,
+            ),
+            "success",
+        )
     else:
         flash(_("Order %(ref)s is placed: it has gone to the producers.", ref=order.reference), "success")
     return redirect(url_for("wholesale.order", reference=order.reference))
@@ -453,7 +532,7 @@ def orders():
     return render_template("wholesale/orders.html", orders=services.orders_of_organisation(_org_id()))
 
 
-def _order_or_404(reference: str):  # noqa: ANN202
+def _order_or_404(reference: str):
     order = services.order_of_organisation(reference, _org_id())
     if order is None:
         abort(404)
@@ -466,15 +545,32 @@ def order(reference: str):
     order = _order_or_404(reference)
     producer_ids = sorted({part.producer_id for part in order.producer_orders})
     producers = {p.id: p for p in db.session.scalars(select(Producer).where(Producer.id.in_(producer_ids)))}
-    location_ids = sorted({part.delivery_location_id for part in order.producer_orders if part.delivery_location_id})
-    locations = {loc.id: loc for loc in db.session.scalars(
-        select(DeliveryLocation).where(DeliveryLocation.id.in_(location_ids)))} if location_ids else {}
+    location_ids = sorted(
+        {part.delivery_location_id for part in order.producer_orders if part.delivery_location_id}
+    )
+    locations = (
+        {
+            loc.id: loc
+            for loc in db.session.scalars(
+                select(DeliveryLocation).where(DeliveryLocation.id.in_(location_ids))
+            )
+        }
+        if location_ids
+        else {}
+    )
     events = events_of(order)
     return render_template(
-        "wholesale/order.html", order=order, producers=producers, locations=locations,
+        "wholesale/order.html",
+        order=order,
+        producers=producers,
+        locations=locations,
         order_events=[e for e in events if e.producer_order_id is None],
-        part_events={part.id: [e for e in events if e.producer_order_id == part.id] for part in order.producer_orders},
-        empty_form=EmptyForm(), reject_form=RejectForm(), can_edit=_can_edit(),
+        part_events={
+            part.id: [e for e in events if e.producer_order_id == part.id] for part in order.producer_orders
+        },
+        empty_form=EmptyForm(),
+        reject_form=RejectForm(),
+        can_edit=_can_edit(),
         can_approve=current_buyer_membership().role in APPROVERS,
     )
 
@@ -486,8 +582,10 @@ def order_again(reference: str):
     if EmptyForm().validate_on_submit():
         services.order_again(order, current_user.id)
         db.session.commit()
-        flash(_("The lines of %(ref)s are now your bulk order: check them and place it.", ref=order.reference),
-              "success")
+        flash(
+            _("The lines of %(ref)s are now your bulk order: check them and place it.", ref=order.reference),
+            "success",
+        )
     return redirect(url_for("wholesale.draft"))
 
 
@@ -546,5 +644,10 @@ def settings():
             return redirect(url_for("wholesale.settings"))
     else:
         form.approval_threshold_vnd.data = organisation.approval_threshold_vnd
-    return render_template("wholesale/settings.html", organisation=organisation, form=form, is_owner=is_owner,
-                           open_vnd=open_balance_vnd(organisation.id))
+    return render_template(
+        "wholesale/settings.html",
+        organisation=organisation,
+        form=form,
+        is_owner=is_owner,
+        open_vnd=open_balance_vnd(organisation.id),
+    )

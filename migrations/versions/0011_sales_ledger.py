@@ -213,7 +213,7 @@ def upgrade():
         op.bulk_insert(sales_entries, rows)
 
 
-def _backfill_rows(conn) -> list[dict]:  # noqa: ANN001
+def _backfill_rows(conn) -> list[dict]:
     producer_places = {
         pid: (province, former)
         for pid, province, former in conn.execute(
@@ -282,14 +282,14 @@ def _backfill_rows(conn) -> list[dict]:  # noqa: ANN001
         elif part_id is not None and to_status == "delivered":
             delivered.setdefault(part_id, (event_id, at))
 
-    def stars_on(product_id: int, at) -> int | None:  # noqa: ANN001
+    def stars_on(product_id: int, at) -> int | None:
         day = at.replace(tzinfo=UTC).astimezone(VIETNAM).date()
         found = [s for s, issued, expires in certificates.get(product_id, []) if issued <= day <= expires]
         return max(found) if found else None
 
     rows: list[dict] = []
 
-    def add(part_id: int, figures, *, kind: str, source_kind: str, source_id: int, at) -> None:  # noqa: ANN001
+    def add(part_id: int, figures, *, kind: str, source_kind: str, source_id: int, at) -> None:
         order_id, producer_id, _ = parts[part_id]
         province, former = producer_places[producer_id]
         for line_id, product_id, amount, units in figures:

@@ -5,6 +5,7 @@ Revises: 0011_sales_ledger
 Create Date: 2026-12-05 10:00:00.000000
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -7,6 +7,7 @@ Revises: 0014_producer_reminders
 Create Date: 2026-12-04 19:45:00.000000
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -46,7 +47,9 @@ def upgrade():
         sa.Column("lines_read", sa.Integer(), nullable=False),
         sa.Column("lines_new", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["uploaded_by_id"], ["users.id"], name=op.f("fk_bank_statements_uploaded_by_id_users"),
+            ["uploaded_by_id"],
+            ["users.id"],
+            name=op.f("fk_bank_statements_uploaded_by_id_users"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_statements")),
@@ -86,7 +89,8 @@ def upgrade():
             name=op.f("ck_bank_transactions_one_target"),
         ),
         sa.ForeignKeyConstraint(
-            ["statement_id"], ["bank_statements.id"],
+            ["statement_id"],
+            ["bank_statements.id"],
             name=op.f("fk_bank_transactions_statement_id_bank_statements"),
         ),
         sa.ForeignKeyConstraint(
@@ -96,11 +100,14 @@ def upgrade():
             ["invoice_id"], ["invoices.id"], name=op.f("fk_bank_transactions_invoice_id_invoices")
         ),
         sa.ForeignKeyConstraint(
-            ["invoice_payment_id"], ["invoice_payments.id"],
+            ["invoice_payment_id"],
+            ["invoice_payments.id"],
             name=op.f("fk_bank_transactions_invoice_payment_id_invoice_payments"),
         ),
         sa.ForeignKeyConstraint(
-            ["resolved_by_id"], ["users.id"], name=op.f("fk_bank_transactions_resolved_by_id_users"),
+            ["resolved_by_id"],
+            ["users.id"],
+            name=op.f("fk_bank_transactions_resolved_by_id_users"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_transactions")),

@@ -9,7 +9,6 @@ Create Date: 2026-12-04 19:08:10.724501
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "0016_traceability"
 down_revision = "0015_vietqr"

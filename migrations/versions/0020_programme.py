@@ -1,13 +1,15 @@
-"""programme targets: periods, national targets (seeded: Decision 919/QĐ-TTg, 2021–2025), province targets; monthly sales summaries
+"""programme targets: periods, national targets (seeded: Decision 919/QĐ-TTg, 2021–2025), province
+targets; monthly sales summaries
 
 Revision ID: 0020_programme
 Revises: 0019_declared_sales
 Create Date: 2026-12-04 19:30:00
 
 The summaries (`reports/summaries.py`) are filled from the ledger as it stands, with the same
-GROUP BY as `summaries.rebuild`. The seed reads `marketplace/reports/data/programme-targets.csv`, the same file as
-`flask reports seed-targets`, with plain SQL (never the app's models, which change).
+GROUP BY as `summaries.rebuild`. The seed reads `marketplace/reports/data/programme-targets.csv`,
+the same file as `flask reports seed-targets`, with plain SQL (never the app's models, which change).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +23,9 @@ down_revision = "0019_declared_sales"
 branch_labels = None
 depends_on = None
 
-TARGETS_CSV = Path(__file__).resolve().parents[2] / "marketplace" / "reports" / "data" / "programme-targets.csv"
+TARGETS_CSV = (
+    Path(__file__).resolve().parents[2] / "marketplace" / "reports" / "data" / "programme-targets.csv"
+)
 
 
 def upgrade():
@@ -44,13 +48,20 @@ def upgrade():
         sa.Column("comparison", sa.String(length=16), nullable=False),
         sa.Column("low", sa.Integer(), nullable=False),
         sa.Column("high", sa.Integer(), nullable=True),
-        sa.CheckConstraint("comparison IN ('at_least', 'between')", name=op.f("ck_programme_targets_comparison")),
-        sa.CheckConstraint("(comparison = 'at_least' AND high IS NULL) OR "
-                           "(comparison = 'between' AND high IS NOT NULL AND high >= low)",
-                           name=op.f("ck_programme_targets_bounds")),
+        sa.CheckConstraint(
+            "comparison IN ('at_least', 'between')", name=op.f("ck_programme_targets_comparison")
+        ),
+        sa.CheckConstraint(
+            "(comparison = 'at_least' AND high IS NULL) OR "
+            "(comparison = 'between' AND high IS NOT NULL AND high >= low)",
+            name=op.f("ck_programme_targets_bounds"),
+        ),
         sa.CheckConstraint("low >= 0", name=op.f("ck_programme_targets_low")),
-        sa.ForeignKeyConstraint(["period_id"], ["programme_periods.id"],
-                                name=op.f("fk_programme_targets_period_id_programme_periods")),
+        sa.ForeignKeyConstraint(
+            ["period_id"],
+            ["programme_periods.id"],
+            name=op.f("fk_programme_targets_period_id_programme_periods"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_targets")),
         sa.UniqueConstraint("period_id", "metric", name="uq_programme_targets_period_metric"),
     )
@@ -64,10 +75,13 @@ def upgrade():
         sa.Column("set_by_id", sa.Integer(), nullable=True),
         sa.Column("set_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("value >= 0", name=op.f("ck_province_targets_value")),
-        sa.ForeignKeyConstraint(["set_by_id"], ["users.id"], name=op.f("fk_province_targets_set_by_id_users"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["set_by_id"], ["users.id"], name=op.f("fk_province_targets_set_by_id_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_province_targets")),
-        sa.UniqueConstraint("province_code", "year", "metric", name="uq_province_targets_province_year_metric"),
+        sa.UniqueConstraint(
+            "province_code", "year", "metric", name="uq_province_targets_province_year_metric"
+        ),
     )
     op.create_table(
         "sales_producer_months",
@@ -88,35 +102,65 @@ def upgrade():
         sa.Column("star_class", sa.Integer(), nullable=False),
         sa.Column("amount_vnd", sa.BigInteger(), nullable=False),
         sa.Column("units", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("month", "channel", "province_code", "former_province_code", "group_code",
-                                "star_class", name=op.f("pk_sales_cell_months")),
+        sa.PrimaryKeyConstraint(
+            "month",
+            "channel",
+            "province_code",
+            "former_province_code",
+            "group_code",
+            "star_class",
+            name=op.f("pk_sales_cell_months"),
+        ),
     )
     if op.get_bind().dialect.name == "postgresql":
         month = "to_char(timezone('Asia/Ho_Chi_Minh', timezone('UTC', occurred_at)), 'YYYY-MM')"
     else:
         month = "strftime('%Y-%m', occurred_at, '+7 hours')"
-    op.execute(f"INSERT INTO sales_producer_months (month, producer_id, channel, amount_vnd, units) "
-               f"SELECT {month}, producer_id, channel, SUM(amount_vnd), SUM(units) FROM sales_entries "
-               f"GROUP BY {month}, producer_id, channel")
-    op.execute(f"INSERT INTO sales_cell_months (month, channel, province_code, former_province_code, group_code, "
-               f"star_class, amount_vnd, units) "
-               f"SELECT {month}, channel, province_code, COALESCE(former_province_code, ''), group_code, "
-               f"COALESCE(star_class, 0), SUM(amount_vnd), SUM(units) FROM sales_entries "
-               f"GROUP BY {month}, channel, province_code, COALESCE(former_province_code, ''), group_code, "
-               f"COALESCE(star_class, 0)")
+    op.execute(
+        f"INSERT INTO sales_producer_months (month, producer_id, channel, amount_vnd, units) "
+        f"SELECT {month}, producer_id, channel, SUM(amount_vnd), SUM(units) FROM sales_entries "
+        f"GROUP BY {month}, producer_id, channel"
+    )
+    op.execute(
+        f"INSERT INTO sales_cell_months (month, channel, province_code, former_province_code, group_code, "
+        f"star_class, amount_vnd, units) "
+        f"SELECT {month}, channel, province_code, COALESCE(former_province_code, ''), group_code, "
+        f"COALESCE(star_class, 0), SUM(amount_vnd), SUM(units) FROM sales_entries "
+        f"GROUP BY {month}, channel, province_code, COALESCE(former_province_code, ''), group_code, "
+        f"COALESCE(star_class, 0)"
+    )
     with open(TARGETS_CSV, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     names: dict[str, int] = {}
     for row in rows:
         if row["period"] not in names:
             names[row["period"]] = len(names) + 1
-            op.bulk_insert(periods, [{"id": names[row["period"]], "name": row["period"], "decision": row["decision"],
-                                      "start_year": int(row["start_year"]), "end_year": int(row["end_year"])}])
-    op.bulk_insert(targets, [
-        {"id": i, "period_id": names[row["period"]], "metric": row["metric"], "comparison": row["comparison"],
-         "low": int(row["low"]), "high": int(row["high"]) if row["high"] else None}
-        for i, row in enumerate(rows, start=1)
-    ])
+            op.bulk_insert(
+                periods,
+                [
+                    {
+                        "id": names[row["period"]],
+                        "name": row["period"],
+                        "decision": row["decision"],
+                        "start_year": int(row["start_year"]),
+                        "end_year": int(row["end_year"]),
+                    }
+                ],
+            )
+    op.bulk_insert(
+        targets,
+        [
+            {
+                "id": i,
+                "period_id": names[row["period"]],
+                "metric": row["metric"],
+                "comparison": row["comparison"],
+                "low": int(row["low"]),
+                "high": int(row["high"]) if row["high"] else None,
+            }
+            for i, row in enumerate(rows, start=1)
+        ],
+    )
     if op.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequences past them
         op.execute("SELECT setval('programme_periods_id_seq', (SELECT MAX(id) FROM programme_periods))")
         op.execute("SELECT setval('programme_targets_id_seq', (SELECT MAX(id) FROM programme_targets))")

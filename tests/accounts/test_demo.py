@@ -1,4 +1,5 @@
 """Demo accounts: one of each kind, created once."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from marketplace.extensions import db
 from tests.factories import make_producer
 
 
-def test_demo_accounts_cover_every_role_and_are_created_once(app) -> None:  # noqa: ANN001
+def test_demo_accounts_cover_every_role_and_are_created_once(app) -> None:
     make_producer(verification_status="pending")
     verified = make_producer(verification_status="verified")
     accounts = create_demo_accounts()

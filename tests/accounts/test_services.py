@@ -1,4 +1,5 @@
 """Account rules, called directly."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,20 +23,23 @@ def token_from_last_mail() -> str:
     return message.body.split("/t/")[1].split()[0]
 
 
-@pytest.mark.parametrize(("password", "code"), [
-    ("short", "password_too_short"),
-    ("password123", "password_too_common"),
-    ("QwertyUiop", "password_too_common"),
-    ("aaaaaaaaaaaa", "password_too_common"),
-    ("lan.nguyen@example.vn", "password_is_email"),
-])
-def test_sign_up_refuses_weak_passwords(app, password, code) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("short", "password_too_short"),
+        ("password123", "password_too_common"),
+        ("QwertyUiop", "password_too_common"),
+        ("aaaaaaaaaaaa", "password_too_common"),
+        ("lan.nguyen@example.vn", "password_is_email"),
+    ],
+)
+def test_sign_up_refuses_weak_passwords(app, password, code) -> None:
     with pytest.raises(services.AccountError) as error:
         services.sign_up("lan.nguyen@example.vn", password, "Lan", link)
     assert error.value.code == code
 
 
-def test_sign_up_hashes_the_password_with_scrypt_and_mails_a_confirmation(app) -> None:  # noqa: ANN001
+def test_sign_up_hashes_the_password_with_scrypt_and_mails_a_confirmation(app) -> None:
     user = services.sign_up(" Lan@Example.VN ", "tra-tan-cuong-2025", "Lan", link)
     assert user.email == "lan@example.vn"
     assert user.password_hash.startswith("scrypt:")
@@ -46,17 +50,26 @@ def test_sign_up_hashes_the_password_with_scrypt_and_mails_a_confirmation(app) -
     assert user.email_confirmed_at is not None
 
 
-def test_sign_up_with_an_address_already_used_creates_nothing_and_warns_its_owner(app) -> None:  # noqa: ANN001
+def test_sign_up_with_an_address_already_used_creates_nothing_and_warns_its_owner(app) -> None:
     make_user("lan@example.vn")
-    assert services.sign_up("LAN@example.vn", "tra-tan-cuong-2025", "Lan", link,
-                            sign_in_url="https://x/login", reset_url="https://x/forgot") is None
+    assert (
+        services.sign_up(
+            "LAN@example.vn",
+            "tra-tan-cuong-2025",
+            "Lan",
+            link,
+            sign_in_url="https://x/login",
+            reset_url="https://x/forgot",
+        )
+        is None
+    )
     assert db.session.scalar(select(func.count(User.id))) == 1
     message = db.session.scalar(select(OutboxMessage))
     assert (message.kind, message.to_address) == ("signup_attempt", "lan@example.vn")
     assert "https://x/login" in message.body and "https://x/forgot" in message.body
 
 
-def test_authenticate_says_the_same_for_a_wrong_address_and_a_wrong_password(app) -> None:  # noqa: ANN001
+def test_authenticate_says_the_same_for_a_wrong_address_and_a_wrong_password(app) -> None:
     make_user("lan@example.vn")
     for email, password in (("nobody@example.vn", PASSWORD), ("lan@example.vn", "wrong password")):
         with pytest.raises(services.AccountError) as error:
@@ -65,7 +78,7 @@ def test_authenticate_says_the_same_for_a_wrong_address_and_a_wrong_password(app
     assert services.authenticate("LAN@example.vn", PASSWORD).email == "lan@example.vn"
 
 
-def test_password_reset_token_works_once(app) -> None:  # noqa: ANN001
+def test_password_reset_token_works_once(app) -> None:
     user = make_user("lan@example.vn")
     old_session = user.session_token
     services.request_password_reset("lan@example.vn", link)
@@ -78,7 +91,7 @@ def test_password_reset_token_works_once(app) -> None:  # noqa: ANN001
     assert error.value.code == "token_used"
 
 
-def test_password_reset_token_expires(app) -> None:  # noqa: ANN001
+def test_password_reset_token_expires(app) -> None:
     make_user("lan@example.vn")
     services.request_password_reset("lan@example.vn", link)
     token = token_from_last_mail()
@@ -89,7 +102,7 @@ def test_password_reset_token_expires(app) -> None:  # noqa: ANN001
     assert error.value.code == "token_expired"
 
 
-def test_password_reset_token_signed_long_ago_is_refused_by_its_signature(app, monkeypatch) -> None:  # noqa: ANN001
+def test_password_reset_token_signed_long_ago_is_refused_by_its_signature(app, monkeypatch) -> None:
     make_user("lan@example.vn")
     services.request_password_reset("lan@example.vn", link)
     token = token_from_last_mail()
@@ -102,12 +115,12 @@ def test_password_reset_token_signed_long_ago_is_refused_by_its_signature(app, m
     assert error.value.code == "token_expired"
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing(app) -> None:  # noqa: ANN001
+def test_password_reset_for_an_unknown_address_sends_nothing(app) -> None:
     services.request_password_reset("nobody@example.vn", link)
     assert db.session.scalar(select(OutboxMessage)) is None
 
 
-def test_tampered_reset_token_is_refused(app) -> None:  # noqa: ANN001
+def test_tampered_reset_token_is_refused(app) -> None:
     make_user("lan@example.vn")
     services.request_password_reset("lan@example.vn", link)
     token = token_from_last_mail()
@@ -116,11 +129,16 @@ def test_tampered_reset_token_is_refused(app) -> None:  # noqa: ANN001
     assert error.value.code == "invalid_token"
 
 
-def test_registering_a_producer_makes_the_user_its_owner_pending_verification(app) -> None:  # noqa: ANN001
+def test_registering_a_producer_makes_the_user_its_owner_pending_verification(app) -> None:
     user = make_user()
     producer = services.register_producer(
-        user, name="HTX Chè Tân Cương", entity_type="cooperative", tax_code="4600123456",
-        province_code="thai-nguyen", commune="Tân Cương", contact_phone="0208 123 456",
+        user,
+        name="HTX Chè Tân Cương",
+        entity_type="cooperative",
+        tax_code="4600123456",
+        province_code="thai-nguyen",
+        commune="Tân Cương",
+        contact_phone="0208 123 456",
         contact_email="htx@example.vn",
     )
     assert producer.verification_status == "pending"
@@ -128,17 +146,29 @@ def test_registering_a_producer_makes_the_user_its_owner_pending_verification(ap
     assert user.producer_membership.role == "owner"
     with pytest.raises(services.AccountError):
         services.register_producer(
-            user, name="Other", entity_type="cooperative", tax_code="4600123457",
-            province_code="thai-nguyen", commune="X", contact_phone="", contact_email="o@example.vn",
+            user,
+            name="Other",
+            entity_type="cooperative",
+            tax_code="4600123457",
+            province_code="thai-nguyen",
+            commune="X",
+            contact_phone="",
+            contact_email="o@example.vn",
         )
 
 
-def test_registering_a_buyer_needs_a_new_tax_code_and_keeps_a_first_location(app) -> None:  # noqa: ANN001
+def test_registering_a_buyer_needs_a_new_tax_code_and_keeps_a_first_location(app) -> None:
     fields = dict(
-        legal_name="Công ty CP Siêu thị A", tax_code="0301234567", head_office_address="1 Lê Lợi",
-        head_office_province_code="ho-chi-minh", contact_email="mua@a.vn", contact_phone="",
-        location_kind="distribution_centre", location_name="Kho Sóng Thần",
-        location_address="KCN Sóng Thần", location_province_code="ho-chi-minh",
+        legal_name="Công ty CP Siêu thị A",
+        tax_code="0301234567",
+        head_office_address="1 Lê Lợi",
+        head_office_province_code="ho-chi-minh",
+        contact_email="mua@a.vn",
+        contact_phone="",
+        location_kind="distribution_centre",
+        location_name="Kho Sóng Thần",
+        location_address="KCN Sóng Thần",
+        location_province_code="ho-chi-minh",
     )
     organisation = services.register_buyer(make_user(), **fields)
     assert organisation.verification_status == "pending"
@@ -147,7 +177,7 @@ def test_registering_a_buyer_needs_a_new_tax_code_and_keeps_a_first_location(app
     assert error.value.code == "tax_code_taken"
 
 
-def test_invitation_joins_the_invited_address_once(app) -> None:  # noqa: ANN001
+def test_invitation_joins_the_invited_address_once(app) -> None:
     producer = make_producer()
     owner = make_producer_member(producer)
     services.invite_member(owner.producer_membership, "Staff@Example.vn", "staff", link)
@@ -164,7 +194,7 @@ def test_invitation_joins_the_invited_address_once(app) -> None:  # noqa: ANN001
     assert error.value.code == "token_used"
 
 
-def test_only_owners_invite_and_remove(app) -> None:  # noqa: ANN001
+def test_only_owners_invite_and_remove(app) -> None:
     producer = make_producer()
     owner = make_producer_member(producer)
     staff = make_producer_member(producer, role="staff")
@@ -178,7 +208,7 @@ def test_only_owners_invite_and_remove(app) -> None:  # noqa: ANN001
     services.remove_member(owner.producer_membership, staff.producer_membership)
 
 
-def test_an_owner_cannot_remove_a_member_of_another_organisation(app) -> None:  # noqa: ANN001
+def test_an_owner_cannot_remove_a_member_of_another_organisation(app) -> None:
     owner_a = make_producer_member()
     staff_b = make_producer_member(role="staff")
     with pytest.raises(services.AccountError) as error:
@@ -186,16 +216,22 @@ def test_an_owner_cannot_remove_a_member_of_another_organisation(app) -> None:  
     assert error.value.code == "not_allowed"
 
 
-def test_one_person_can_be_a_producer_member_and_a_buyer_member(app) -> None:  # noqa: ANN001
+def test_one_person_can_be_a_producer_member_and_a_buyer_member(app) -> None:
     user = make_buyer_member()
     services.register_producer(
-        user, name="Hộ kinh doanh Mật ong", entity_type="household", tax_code="8000000001",
-        province_code="ha-noi", commune="Ba Vì", contact_phone="", contact_email="m@example.vn",
+        user,
+        name="Hộ kinh doanh Mật ong",
+        entity_type="household",
+        tax_code="8000000001",
+        province_code="ha-noi",
+        commune="Ba Vì",
+        contact_phone="",
+        contact_email="m@example.vn",
     )
     assert user.buyer_membership is not None and user.producer_membership is not None
 
 
-def test_account_errors_are_domain_errors_with_a_code_and_a_message(app) -> None:  # noqa: ANN001
+def test_account_errors_are_domain_errors_with_a_code_and_a_message(app) -> None:
     from marketplace.accounts.messages import error_message
     from marketplace.domain import DomainError
 

@@ -1,4 +1,5 @@
 """Sign-out ends every copy of a session; sign-up says the same for a new and a taken address."""
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,15 @@ from marketplace.mail import OutboxMessage
 from tests.conftest import FormClient
 from tests.factories import PASSWORD, make_user
 
-SIGN_UP = {"display_name": "Lan", "password": "nuoc-mam-phu-quoc", "password_again": "nuoc-mam-phu-quoc",
-           "account_kind": "consumer"}
+SIGN_UP = {
+    "display_name": "Lan",
+    "password": "nuoc-mam-phu-quoc",
+    "password_again": "nuoc-mam-phu-quoc",
+    "account_kind": "consumer",
+}
 
 
-def _copy_session(source: FormClient, app) -> FormClient:  # noqa: ANN001
+def _copy_session(source: FormClient, app) -> FormClient:
     """Another browser holding a copy of `source`'s session cookie (stolen, or a second device)."""
     copy = FormClient(app.test_client())
     cookie = source.client.get_cookie("ocop_session")
@@ -23,7 +28,7 @@ def _copy_session(source: FormClient, app) -> FormClient:  # noqa: ANN001
     return copy
 
 
-def test_a_session_cookie_copied_before_sign_out_no_longer_opens_the_account(app, web) -> None:  # noqa: ANN001
+def test_a_session_cookie_copied_before_sign_out_no_longer_opens_the_account(app, web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     assert web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD}).status_code == 302
@@ -34,7 +39,7 @@ def test_a_session_cookie_copied_before_sign_out_no_longer_opens_the_account(app
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
 
 
-def test_sign_out_of_all_other_devices_keeps_this_one(app, web) -> None:  # noqa: ANN001
+def test_sign_out_of_all_other_devices_keeps_this_one(app, web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD})
@@ -51,7 +56,7 @@ def _outbox() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def test_sign_up_with_a_taken_address_answers_as_for_a_new_one_and_warns_the_owner(web) -> None:  # noqa: ANN001
+def test_sign_up_with_a_taken_address_answers_as_for_a_new_one_and_warns_the_owner(web) -> None:
     make_user("taken@example.vn")
     db.session.commit()
     web.client.set_cookie("lang", "en")
@@ -59,8 +64,9 @@ def test_sign_up_with_a_taken_address_answers_as_for_a_new_one_and_warns_the_own
     taken = web.post("/account/signup", {**SIGN_UP, "email": "Taken@example.vn"})
     assert (new.status_code, new.headers["Location"]) == (taken.status_code, taken.headers["Location"])
     assert new.headers["Location"] == "/account/signup/sent"
-    assert re.sub("new@", "X@", web.get(new.headers["Location"]).get_data(as_text=True)) == \
-        re.sub("taken@", "X@", web.get(taken.headers["Location"]).get_data(as_text=True))
+    assert re.sub("new@", "X@", web.get(new.headers["Location"]).get_data(as_text=True)) == re.sub(
+        "taken@", "X@", web.get(taken.headers["Location"]).get_data(as_text=True)
+    )
     assert "already has an account" not in web.get("/account/signup/sent").get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == 2
     owner_message = _outbox()[-1]
@@ -71,7 +77,7 @@ def test_sign_up_with_a_taken_address_answers_as_for_a_new_one_and_warns_the_own
         assert "_user_id" not in session
 
 
-def test_a_taken_address_with_a_weak_password_is_refused_like_a_new_one(web) -> None:  # noqa: ANN001
+def test_a_taken_address_with_a_weak_password_is_refused_like_a_new_one(web) -> None:
     make_user("taken@example.vn")
     db.session.commit()
     weak = {**SIGN_UP, "password": "password123", "password_again": "password123"}
@@ -81,8 +87,10 @@ def test_a_taken_address_with_a_weak_password_is_refused_like_a_new_one(web) -> 
     assert len(_outbox()) == 0
 
 
-def test_the_confirmation_link_signs_the_new_account_in_once_and_continues_to_its_page(app, web) -> None:  # noqa: ANN001
-    response = web.post("/account/signup", {**SIGN_UP, "email": "minh@example.vn", "account_kind": "producer"})
+def test_the_confirmation_link_signs_the_new_account_in_once_and_continues_to_its_page(app, web) -> None:
+    response = web.post(
+        "/account/signup", {**SIGN_UP, "email": "minh@example.vn", "account_kind": "producer"}
+    )
     assert response.headers["Location"] == "/account/signup/sent"
     body = _outbox()[-1].body
     link = re.search(r"http://localhost(/account/confirm/\S+)", body).group(1)

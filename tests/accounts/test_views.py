@@ -1,4 +1,5 @@
 """Sign-in, sign-up, passwords and the organisation page through real form posts."""
+
 from __future__ import annotations
 
 import re
@@ -26,20 +27,21 @@ def _signed_in_email(web: FormClient) -> str | None:
     return user.email if user else None
 
 
-def test_a_form_posted_without_its_csrf_token_answers_400(client) -> None:  # noqa: ANN001
+def test_a_form_posted_without_its_csrf_token_answers_400(client) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     response = client.post("/account/login", data={"email": "lan@example.vn", "password": PASSWORD})
     assert response.status_code == 400
 
 
-def test_sign_in_with_a_good_password_rotates_the_session_and_goes_to_next(web) -> None:  # noqa: ANN001
+def test_sign_in_with_a_good_password_rotates_the_session_and_goes_to_next(web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     with web.client.session_transaction() as session:
         session["planted"] = "by someone else"
-    response = web.post("/account/login", {"email": "LAN@example.vn", "password": PASSWORD,
-                                               "next": "/products?q=che"})
+    response = web.post(
+        "/account/login", {"email": "LAN@example.vn", "password": PASSWORD, "next": "/products?q=che"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/products?q=che"
     with web.client.session_transaction() as session:
@@ -47,10 +49,17 @@ def test_sign_in_with_a_good_password_rotates_the_session_and_goes_to_next(web) 
     assert _signed_in_email(web) == "lan@example.vn"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil",
-])
-def test_sign_in_refuses_to_redirect_off_the_site(web, target) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil",
+    ],
+)
+def test_sign_in_refuses_to_redirect_off_the_site(web, target) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     response = web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD, "next": target})
@@ -58,7 +67,7 @@ def test_sign_in_refuses_to_redirect_off_the_site(web, target) -> None:  # noqa:
     assert response.headers["Location"] == "/account/profile"
 
 
-def test_a_wrong_password_does_not_sign_in(web) -> None:  # noqa: ANN001
+def test_a_wrong_password_does_not_sign_in(web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     response = web.post("/account/login", {"email": "lan@example.vn", "password": "wrong password"})
@@ -66,7 +75,7 @@ def test_a_wrong_password_does_not_sign_in(web) -> None:  # noqa: ANN001
     assert _signed_in_email(web) is None
 
 
-def test_the_eleventh_wrong_password_within_15_minutes_answers_429(web) -> None:  # noqa: ANN001
+def test_the_eleventh_wrong_password_within_15_minutes_answers_429(web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     web.client.set_cookie("lang", "en")
@@ -83,7 +92,7 @@ def test_the_eleventh_wrong_password_within_15_minutes_answers_429(web) -> None:
     assert response.status_code == 302
 
 
-def test_sign_in_is_throttled_per_address_across_accounts(app, web) -> None:  # noqa: ANN001
+def test_sign_in_is_throttled_per_address_across_accounts(app, web) -> None:
     app.config["LOGIN_FAILURES_PER_ADDRESS"] = "3 per 15 minutes"
     try:
         for n in range(3):
@@ -94,14 +103,16 @@ def test_sign_in_is_throttled_per_address_across_accounts(app, web) -> None:  # 
     assert response.status_code == 429
 
 
-def test_good_sign_ins_are_not_counted_as_failures(web) -> None:  # noqa: ANN001
+def test_good_sign_ins_are_not_counted_as_failures(web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     for _ in range(12):
-        assert web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD}).status_code == 302
+        assert (
+            web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD}).status_code == 302
+        )
 
 
-def test_sign_out_is_a_post_and_ends_the_session(web) -> None:  # noqa: ANN001
+def test_sign_out_is_a_post_and_ends_the_session(web) -> None:
     user = make_user("lan@example.vn")
     db.session.commit()
     web.sign_in(user)
@@ -111,7 +122,7 @@ def test_sign_out_is_a_post_and_ends_the_session(web) -> None:  # noqa: ANN001
     assert _signed_in_email(web) is None
 
 
-def test_session_cookie_is_httponly_and_samesite_lax(app, web) -> None:  # noqa: ANN001
+def test_session_cookie_is_httponly_and_samesite_lax(app, web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     response = web.post("/account/login", {"email": "lan@example.vn", "password": PASSWORD})
@@ -125,7 +136,7 @@ def test_production_configuration_marks_cookies_secure() -> None:
     assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
 
 
-def test_security_headers_are_on_account_pages(client) -> None:  # noqa: ANN001
+def test_security_headers_are_on_account_pages(client) -> None:
     response = client.get("/account/login")
     csp = response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
@@ -133,11 +144,17 @@ def test_security_headers_are_on_account_pages(client) -> None:  # noqa: ANN001
     assert response.headers["Referrer-Policy"]
 
 
-def test_consumer_sign_up_sends_a_confirmation_whose_link_signs_in(web) -> None:  # noqa: ANN001
-    response = web.post("/account/signup", {
-        "display_name": "Lan", "email": "lan@example.vn", "password": "nuoc-mam-phu-quoc",
-        "password_again": "nuoc-mam-phu-quoc", "account_kind": "consumer",
-    })
+def test_consumer_sign_up_sends_a_confirmation_whose_link_signs_in(web) -> None:
+    response = web.post(
+        "/account/signup",
+        {
+            "display_name": "Lan",
+            "email": "lan@example.vn",
+            "password": "nuoc-mam-phu-quoc",
+            "password_again": "nuoc-mam-phu-quoc",
+            "account_kind": "consumer",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/account/signup/sent"
     assert _signed_in_email(web) is None
     confirm = _last_link("/account/confirm/")
@@ -150,44 +167,67 @@ def test_consumer_sign_up_sends_a_confirmation_whose_link_signs_in(web) -> None:
     assert _signed_in_email(web) == "lan@example.vn"
 
 
-def test_sign_up_with_a_common_password_is_refused(web) -> None:  # noqa: ANN001
-    response = web.post("/account/signup", {
-        "display_name": "Lan", "email": "lan@example.vn", "password": "password123",
-        "password_again": "password123", "account_kind": "consumer",
-    })
+def test_sign_up_with_a_common_password_is_refused(web) -> None:
+    response = web.post(
+        "/account/signup",
+        {
+            "display_name": "Lan",
+            "email": "lan@example.vn",
+            "password": "password123",
+            "password_again": "password123",
+            "account_kind": "consumer",
+        },
+    )
     assert response.status_code == 200
     assert db.session.scalar(select(User)) is None
 
 
-@pytest.mark.parametrize(("kind", "next_page"), [("producer", "/account/register/producer"),
-                                                  ("buyer", "/buyer/register")])
-def test_sign_up_as_an_organisation_continues_to_its_registration(web, kind, next_page) -> None:  # noqa: ANN001
-    response = web.post("/account/signup", {
-        "display_name": "Minh", "email": "minh@example.vn", "password": "nuoc-mam-phu-quoc",
-        "password_again": "nuoc-mam-phu-quoc", "account_kind": kind,
-    })
+@pytest.mark.parametrize(
+    ("kind", "next_page"), [("producer", "/account/register/producer"), ("buyer", "/buyer/register")]
+)
+def test_sign_up_as_an_organisation_continues_to_its_registration(web, kind, next_page) -> None:
+    response = web.post(
+        "/account/signup",
+        {
+            "display_name": "Minh",
+            "email": "minh@example.vn",
+            "password": "nuoc-mam-phu-quoc",
+            "password_again": "nuoc-mam-phu-quoc",
+            "account_kind": kind,
+        },
+    )
     assert response.headers["Location"] == "/account/signup/sent"
     assert web.post(_last_link("/account/confirm/")).headers["Location"] == next_page
 
 
-def test_producer_registration_through_the_form(web) -> None:  # noqa: ANN001
+def test_producer_registration_through_the_form(web) -> None:
     from marketplace.producers.models import Producer
 
     web.sign_in(make_user("minh@example.vn"))
     db.session.commit()
-    response = web.post("/account/register/producer", {
-        "name": "HTX Nước mắm Phú Quốc", "entity_type": "cooperative", "tax_code": "1700123456",
-        "province_code": "an-giang", "commune": "Dương Đông", "contact_phone": "0297 384 0000",
-        "contact_email": "htx@example.vn",
-    })
+    response = web.post(
+        "/account/register/producer",
+        {
+            "name": "HTX Nước mắm Phú Quốc",
+            "entity_type": "cooperative",
+            "tax_code": "1700123456",
+            "province_code": "an-giang",
+            "commune": "Dương Đông",
+            "contact_phone": "0297 384 0000",
+            "contact_email": "htx@example.vn",
+        },
+    )
     assert response.status_code == 302
     producer = db.session.scalar(select(Producer))
     assert (producer.name, producer.verification_status, producer.province_code) == (
-        "HTX Nước mắm Phú Quốc", "pending", "an-giang")
+        "HTX Nước mắm Phú Quốc",
+        "pending",
+        "an-giang",
+    )
     assert web.get("/account/organisation").status_code == 200
 
 
-def test_password_reset_through_the_site_and_the_link_works_once(web) -> None:  # noqa: ANN001
+def test_password_reset_through_the_site_and_the_link_works_once(web) -> None:
     make_user("lan@example.vn")
     db.session.commit()
     assert web.post("/account/password/forgot", {"email": "lan@example.vn"}).status_code == 302
@@ -203,20 +243,25 @@ def test_password_reset_through_the_site_and_the_link_works_once(web) -> None:  
     assert response.status_code == 302
 
 
-def test_changing_the_password_signs_out_other_sessions(app, web) -> None:  # noqa: ANN001
+def test_changing_the_password_signs_out_other_sessions(app, web) -> None:
     user = make_user("lan@example.vn")
     db.session.commit()
     other = FormClient(app.test_client()).sign_in(user)
     web.sign_in(user)
-    response = web.post("/account/password", {
-        "current_password": PASSWORD, "password": "che-thai-nguyen-2025", "password_again": "che-thai-nguyen-2025",
-    })
+    response = web.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "password": "che-thai-nguyen-2025",
+            "password_again": "che-thai-nguyen-2025",
+        },
+    )
     assert response.status_code == 302
     assert web.get("/account/profile").status_code == 200
     assert other.get("/account/profile").status_code == 302  # back to sign-in
 
 
-def test_an_owner_removes_a_member_but_not_one_of_another_producer(web) -> None:  # noqa: ANN001
+def test_an_owner_removes_a_member_but_not_one_of_another_producer(web) -> None:
     producer_a, producer_b = make_producer(), make_producer()
     owner_a = make_producer_member(producer_a)
     staff_a = make_producer_member(producer_a, role="staff")
@@ -232,20 +277,31 @@ def test_an_owner_removes_a_member_but_not_one_of_another_producer(web) -> None:
     assert staff_b.producer_membership is not None
 
 
-def test_invitation_by_e_mail_link(app, web) -> None:  # noqa: ANN001
+def test_invitation_by_e_mail_link(app, web) -> None:
     producer = make_producer()
     owner = make_producer_member(producer)
     db.session.commit()
     web.sign_in(owner)
-    assert web.post("/account/organisation/producer/invite",
-                        {"email": "hoa@example.vn", "role": "staff"}).status_code == 302
+    assert (
+        web.post(
+            "/account/organisation/producer/invite", {"email": "hoa@example.vn", "role": "staff"}
+        ).status_code
+        == 302
+    )
     link = _last_link("/account/invitations/")
     invited = FormClient(app.test_client())
     assert invited.get(link).status_code == 200
     assert invited.post(link).status_code == 302  # to sign-in first
-    invited.post("/account/signup", {"display_name": "Hoa", "email": "hoa@example.vn",
-                                     "password": "banh-pia-soc-trang", "password_again": "banh-pia-soc-trang",
-                                     "account_kind": "consumer"})
+    invited.post(
+        "/account/signup",
+        {
+            "display_name": "Hoa",
+            "email": "hoa@example.vn",
+            "password": "banh-pia-soc-trang",
+            "password_again": "banh-pia-soc-trang",
+            "account_kind": "consumer",
+        },
+    )
     invited.post("/account/login", {"email": "hoa@example.vn", "password": "banh-pia-soc-trang"})
     assert invited.post(link).status_code == 302
     db.session.expire_all()
@@ -255,7 +311,7 @@ def test_invitation_by_e_mail_link(app, web) -> None:  # noqa: ANN001
     assert invited.get(link).status_code == 400  # used
 
 
-def test_an_owner_withdraws_an_invitation_and_its_link_stops_working(app, web) -> None:  # noqa: ANN001
+def test_an_owner_withdraws_an_invitation_and_its_link_stops_working(app, web) -> None:
     from marketplace.accounts.models import Invitation
 
     producer, other = make_producer(), make_producer()

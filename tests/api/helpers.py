@@ -29,7 +29,7 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def token_for(kind: str, organisation_id: int, user_id: int, scopes=None, **fields) -> str:  # noqa: ANN001
+def token_for(kind: str, organisation_id: int, user_id: int, scopes=None, **fields) -> str:
     created = tokens.create_token(
         kind,
         organisation_id,
@@ -42,7 +42,7 @@ def token_for(kind: str, organisation_id: int, user_id: int, scopes=None, **fiel
     return created.secret
 
 
-def build_world(products: int = 2, **org_fields) -> World:  # noqa: ANN003
+def build_world(products: int = 2, **org_fields) -> World:
     owner, organisation = buyer(**org_fields)
     producer = make_producer(slug="htx-che", verification_status="verified")
     producer_owner = make_producer_member(producer, email="owner@htx.vn")
@@ -61,7 +61,7 @@ def build_world(products: int = 2, **org_fields) -> World:  # noqa: ANN003
     )
 
 
-def order_body(world: World, quantity: int = 50, **extra) -> dict:  # noqa: ANN003
+def order_body(world: World, quantity: int = 50, **extra) -> dict:
     body = {
         "lines": [{"code": f"htx-che/{p.sku}", "quantity": quantity} for p in world.products],
         "delivery_location_id": world.location_id,

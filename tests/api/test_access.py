@@ -15,7 +15,7 @@ from marketplace.timeutil import utcnow
 from tests.api.helpers import bearer, build_world, token_for
 
 
-def error_code(response) -> str:  # noqa: ANN001
+def error_code(response) -> str:
     return response.get_json()["error"]["code"]
 
 
@@ -27,14 +27,14 @@ def error_code(response) -> str:  # noqa: ANN001
         ({"Authorization": "Bearer ocop_not-a-token"}, "token_invalid"),
     ],
 )
-def test_no_valid_token_answers_401(client, headers, code) -> None:  # noqa: ANN001
+def test_no_valid_token_answers_401(client, headers, code) -> None:
     response = client.get("/api/v1/catalog", headers=headers)
     assert response.status_code == 401
     assert error_code(response) == code
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_an_expired_token_answers_401(client) -> None:  # noqa: ANN001
+def test_an_expired_token_answers_401(client) -> None:
     world = build_world()
     token = db.session.query(ApiToken).filter_by(token_hash=tokens.digest(world.buyer_token)).one()
     token.expires_at = utcnow() - timedelta(seconds=1)
@@ -43,7 +43,7 @@ def test_an_expired_token_answers_401(client) -> None:  # noqa: ANN001
     assert response.status_code == 401 and error_code(response) == "token_expired"
 
 
-def test_a_revoked_token_answers_401(client) -> None:  # noqa: ANN001
+def test_a_revoked_token_answers_401(client) -> None:
     world = build_world()
     token = db.session.query(ApiToken).filter_by(token_hash=tokens.digest(world.buyer_token)).one()
     tokens.revoke_token(token)
@@ -52,7 +52,7 @@ def test_a_revoked_token_answers_401(client) -> None:  # noqa: ANN001
     assert response.status_code == 401 and error_code(response) == "token_revoked"
 
 
-def test_a_missing_scope_answers_403(client) -> None:  # noqa: ANN001
+def test_a_missing_scope_answers_403(client) -> None:
     world = build_world()
     reader = token_for("buyer", world.organisation.id, world.owner.id, scopes=["orders:read"])
     response = client.get("/api/v1/catalog", headers=bearer(reader))
@@ -63,7 +63,7 @@ def test_a_missing_scope_answers_403(client) -> None:  # noqa: ANN001
     assert client.get("/api/v1/invoices", headers=bearer(reader)).status_code == 403
 
 
-def test_a_producer_token_cannot_use_buyer_operations_nor_the_reverse(client) -> None:  # noqa: ANN001
+def test_a_producer_token_cannot_use_buyer_operations_nor_the_reverse(client) -> None:
     world = build_world()
     response = client.get("/api/v1/orders", headers=bearer(world.producer_token))
     assert response.status_code == 403 and error_code(response) == "wrong_organisation_kind"
@@ -71,7 +71,7 @@ def test_a_producer_token_cannot_use_buyer_operations_nor_the_reverse(client) ->
     assert response.status_code == 403 and error_code(response) == "wrong_organisation_kind"
 
 
-def test_the_token_is_stored_hashed_and_its_last_use_recorded(client) -> None:  # noqa: ANN001
+def test_the_token_is_stored_hashed_and_its_last_use_recorded(client) -> None:
     world = build_world()
     token = db.session.query(ApiToken).filter_by(token_hash=tokens.digest(world.buyer_token)).one()
     assert world.buyer_token not in (token.token_hash, token.prefix) and token.last_used_at is None
@@ -89,7 +89,7 @@ def test_the_token_is_stored_hashed_and_its_last_use_recorded(client) -> None:  
         ({"expires_at": utcnow() - timedelta(days=1)}, "invalid_expiry"),
     ],
 )
-def test_token_rules(app, fields, code) -> None:  # noqa: ANN001
+def test_token_rules(app, fields, code) -> None:
     world = build_world()
     arguments = {"name": "ERP", "scopes": ["orders:read"], "user_id": world.owner.id, **fields}
     with pytest.raises(tokens.TokenError) as raised:
@@ -97,7 +97,7 @@ def test_token_rules(app, fields, code) -> None:  # noqa: ANN001
     assert raised.value.code == code
 
 
-def test_past_the_per_token_limit_the_api_answers_429_with_retry_after(app) -> None:  # noqa: ANN001
+def test_past_the_per_token_limit_the_api_answers_429_with_retry_after(app) -> None:
     world = build_world()
     app.config["API_RATE_LIMIT"] = "3 per minute"
     try:
@@ -115,7 +115,7 @@ def test_past_the_per_token_limit_the_api_answers_429_with_retry_after(app) -> N
     assert other.status_code == 200  # the limit is per token
 
 
-def test_unknown_paths_and_methods_answer_the_json_error(client) -> None:  # noqa: ANN001
+def test_unknown_paths_and_methods_answer_the_json_error(client) -> None:
     missing = client.get("/api/v1/nothing-here")
     assert missing.get_json()["error"] == {
         "code": "not_found",

@@ -11,7 +11,7 @@ from tests.api.helpers import bearer, build_world
 from tests.factories import grant_right, make_certificate, make_protection
 
 
-def test_the_catalogue_shows_wholesale_terms_certificates_and_gi(client, count_queries) -> None:  # noqa: ANN001
+def test_the_catalogue_shows_wholesale_terms_certificates_and_gi(client, count_queries) -> None:
     world = build_world(products=3)
     make_certificate(world.products[0], 4)
     grant_right(world.products[0], make_protection())
@@ -39,7 +39,7 @@ def test_the_catalogue_shows_wholesale_terms_certificates_and_gi(client, count_q
     assert [i["sku"] for i in starred["items"]] == ["TC-0"]
 
 
-def test_updated_since_lists_only_what_changed(client) -> None:  # noqa: ANN001
+def test_updated_since_lists_only_what_changed(client) -> None:
     world = build_world(products=2)
     since = utcnow() + timedelta(seconds=1)
     world.products[1].updated_at = since + timedelta(seconds=1)
@@ -50,13 +50,13 @@ def test_updated_since_lists_only_what_changed(client) -> None:  # noqa: ANN001
     assert [i["sku"] for i in body["items"]] == ["TC-1"]
 
 
-def test_an_unverified_chain_reads_no_wholesale_prices(client) -> None:  # noqa: ANN001
+def test_an_unverified_chain_reads_no_wholesale_prices(client) -> None:
     world = build_world(status="pending")
     response = client.get("/api/v1/catalog", headers=bearer(world.buyer_token))
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "buyer_not_verified"
 
 
-def test_the_document_lists_every_operation_and_error_code(client) -> None:  # noqa: ANN001
+def test_the_document_lists_every_operation_and_error_code(client) -> None:
     from marketplace.api.errors import ERROR_CODES
 
     doc = client.get("/api/v1/openapi.json").get_json()

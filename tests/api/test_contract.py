@@ -18,11 +18,11 @@ EXAMPLES_PER_OPERATION = 8
 
 
 @pytest.fixture
-def api_world(app):  # noqa: ANN001, ANN201
+def api_world(app):
     return build_world(products=3)
 
 
-def test_every_operation_answers_as_documented(app, api_world) -> None:  # noqa: ANN001
+def test_every_operation_answers_as_documented(app, api_world) -> None:
     # One test per database walking every operation: schemathesis' pytest loader
     # (`from_fixture`) does not run under pytest 9 here.
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -35,7 +35,7 @@ def test_every_operation_answers_as_documented(app, api_world) -> None:  # noqa:
         check_operation(operation, token)
 
 
-def check_operation(operation, token: str) -> None:  # noqa: ANN001
+def check_operation(operation, token: str) -> None:
     @given(case=operation.as_strategy())
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
@@ -43,7 +43,7 @@ def check_operation(operation, token: str) -> None:  # noqa: ANN001
         suppress_health_check=list(HealthCheck),
         database=None,
     )
-    def check(case) -> None:  # noqa: ANN001
+    def check(case) -> None:
         case.call_and_validate(
             headers={"Authorization": f"Bearer {token}"},
             checks=[not_a_server_error, response_schema_conformance, status_code_conformance],

@@ -13,7 +13,7 @@ from tests.api.helpers import bearer, build_world, order_body, token_for
 from tests.wholesale.helpers import buyer
 
 
-def post_order(client, world, body=None, key="order-key-0001", token=None):  # noqa: ANN001, ANN201
+def post_order(client, world, body=None, key="order-key-0001", token=None):
     headers = bearer(token or world.buyer_token)
     if key is not None:
         headers["Idempotency-Key"] = key
@@ -25,7 +25,7 @@ def order_count() -> int:
     return db.session.scalar(select(func.count(Order.id)))
 
 
-def test_an_order_is_placed_with_the_wholesale_prices_and_read_back(client) -> None:  # noqa: ANN001
+def test_an_order_is_placed_with_the_wholesale_prices_and_read_back(client) -> None:
     world = build_world()
     response = post_order(client, world)
     assert response.status_code == 201, response.get_json()
@@ -41,7 +41,7 @@ def test_an_order_is_placed_with_the_wholesale_prices_and_read_back(client) -> N
     assert [o["reference"] for o in listed["items"]] == [order["reference"]]
 
 
-def test_every_refused_line_comes_back_at_once_with_the_csv_codes(client) -> None:  # noqa: ANN001
+def test_every_refused_line_comes_back_at_once_with_the_csv_codes(client) -> None:
     world = build_world()
     body = order_body(world)
     body["lines"] = [
@@ -59,7 +59,7 @@ def test_every_refused_line_comes_back_at_once_with_the_csv_codes(client) -> Non
     assert order_count() == 0
 
 
-def test_the_same_key_and_body_answers_the_stored_response(client) -> None:  # noqa: ANN001
+def test_the_same_key_and_body_answers_the_stored_response(client) -> None:
     world = build_world()
     first = post_order(client, world)
     second = post_order(client, world)
@@ -69,7 +69,7 @@ def test_the_same_key_and_body_answers_the_stored_response(client) -> None:  # n
     assert order_count() == 1
 
 
-def test_the_same_key_with_another_body_is_refused(client) -> None:  # noqa: ANN001
+def test_the_same_key_with_another_body_is_refused(client) -> None:
     world = build_world()
     assert post_order(client, world).status_code == 201
     response = post_order(client, world, order_body(world, quantity=100))
@@ -78,14 +78,14 @@ def test_the_same_key_with_another_body_is_refused(client) -> None:  # noqa: ANN
     assert order_count() == 1
 
 
-def test_a_key_is_required(client) -> None:  # noqa: ANN001
+def test_a_key_is_required(client) -> None:
     world = build_world()
     response = post_order(client, world, key=None)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "idempotency_key_required"
 
 
-def test_a_retry_while_the_first_request_runs_answers_409(client) -> None:  # noqa: ANN001
+def test_a_retry_while_the_first_request_runs_answers_409(client) -> None:
     from marketplace.api import idempotency
 
     world = build_world()
@@ -98,7 +98,7 @@ def test_a_retry_while_the_first_request_runs_answers_409(client) -> None:  # no
     assert order_count() == 0
 
 
-def test_two_concurrent_requests_with_one_key_create_one_order(app, backend) -> None:  # noqa: ANN001
+def test_two_concurrent_requests_with_one_key_create_one_order(app, backend) -> None:
     world = build_world()
     body = order_body(world)
     start = threading.Barrier(2)
@@ -118,7 +118,7 @@ def test_two_concurrent_requests_with_one_key_create_one_order(app, backend) -> 
     assert order_count() == 1
 
 
-def test_another_organisations_order_answers_404(client) -> None:  # noqa: ANN001
+def test_another_organisations_order_answers_404(client) -> None:
     world = build_world()
     reference = post_order(client, world).get_json()["reference"]
     other_owner, other = buyer(email="other@chain.vn")
@@ -128,7 +128,7 @@ def test_another_organisations_order_answers_404(client) -> None:  # noqa: ANN00
     assert client.get("/api/v1/orders", headers=bearer(other_token)).get_json()["items"] == []
 
 
-def test_an_order_is_cancelled_before_acceptance_only(client) -> None:  # noqa: ANN001
+def test_an_order_is_cancelled_before_acceptance_only(client) -> None:
     world = build_world()
     first = post_order(client, world).get_json()
     cancelled = client.post(f"/api/v1/orders/{first['reference']}/cancel", headers=bearer(world.buyer_token))
@@ -142,14 +142,14 @@ def test_an_order_is_cancelled_before_acceptance_only(client) -> None:  # noqa: 
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "transition_not_allowed"
 
 
-def test_the_credit_limit_applies_as_on_the_site(client) -> None:  # noqa: ANN001
+def test_the_credit_limit_applies_as_on_the_site(client) -> None:
     world = build_world(credit_limit_vnd=1_000)
     response = post_order(client, world)
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "credit_limit_exceeded"
 
 
-def test_orders_above_the_threshold_wait_for_approval(client) -> None:  # noqa: ANN001
+def test_orders_above_the_threshold_wait_for_approval(client) -> None:
     world = build_world()
     world.organisation.approval_threshold_vnd = 1_000
     db.session.commit()
@@ -161,7 +161,7 @@ def test_orders_above_the_threshold_wait_for_approval(client) -> None:  # noqa: 
     assert hidden.status_code == 404
 
 
-def test_order_details_are_checked(client) -> None:  # noqa: ANN001
+def test_order_details_are_checked(client) -> None:
     world = build_world()
     body = order_body(world, requested_delivery_date="2020-01-01", delivery_location_id=999_999)
     response = post_order(client, world, body)
@@ -174,7 +174,7 @@ def test_order_details_are_checked(client) -> None:  # noqa: ANN001
     assert [f["code"] for f in error["details"]["fields"].values()] == ["date_in_past"]
 
 
-def test_a_request_body_that_breaks_the_schema_answers_422_with_every_field(client) -> None:  # noqa: ANN001
+def test_a_request_body_that_breaks_the_schema_answers_422_with_every_field(client) -> None:
     world = build_world()
     response = post_order(client, world, {"lines": [{"code": "", "quantity": 0}], "colour": "red"})
     assert response.status_code == 422

@@ -10,7 +10,7 @@ from tests.factories import make_producer, make_producer_member
 from tests.wholesale.helpers import buyer
 
 
-def place(client, world, key="order-key-0001"):  # noqa: ANN001, ANN201
+def place(client, world, key="order-key-0001"):
     response = client.post(
         "/api/v1/orders",
         json=order_body(world),
@@ -20,7 +20,7 @@ def place(client, world, key="order-key-0001"):  # noqa: ANN001, ANN201
     return response.get_json()
 
 
-def test_listings_change_stock_and_prices_by_sku(client) -> None:  # noqa: ANN001
+def test_listings_change_stock_and_prices_by_sku(client) -> None:
     world = build_world()
     response = client.patch(
         "/api/v1/listings",
@@ -56,7 +56,7 @@ def test_listings_change_stock_and_prices_by_sku(client) -> None:  # noqa: ANN00
     ]
 
 
-def test_listings_are_all_or_nothing_and_every_bad_row_is_reported(client) -> None:  # noqa: ANN001
+def test_listings_are_all_or_nothing_and_every_bad_row_is_reported(client) -> None:
     world = build_world()
     response = client.patch(
         "/api/v1/listings",
@@ -82,7 +82,7 @@ def test_listings_are_all_or_nothing_and_every_bad_row_is_reported(client) -> No
     assert db.session.get(Product, world.products[0].id).stock == 1_000
 
 
-def test_another_producers_sku_is_unknown(client) -> None:  # noqa: ANN001
+def test_another_producers_sku_is_unknown(client) -> None:
     build_world()  # htx-che has TC-0; the other producer does not
     other = make_producer(slug="htx-khac", verification_status="verified")
     owner = make_producer_member(other, email="khac@htx.vn")
@@ -94,7 +94,7 @@ def test_another_producers_sku_is_unknown(client) -> None:  # noqa: ANN001
     assert response.get_json()["error"]["details"]["rows"][0]["code"] == "unknown_sku"
 
 
-def test_a_producer_accepts_part_ships_and_delivers_and_the_buyer_gets_the_invoice(client) -> None:  # noqa: ANN001
+def test_a_producer_accepts_part_ships_and_delivers_and_the_buyer_gets_the_invoice(client) -> None:
     world = build_world()
     order = place(client, world)
     part_id = order["parts"][0]["id"]
@@ -141,7 +141,7 @@ def test_a_producer_accepts_part_ships_and_delivers_and_the_buyer_gets_the_invoi
         assert client.get(path, headers=bearer(other_token)).status_code == 404
 
 
-def test_another_producers_part_answers_404(client) -> None:  # noqa: ANN001
+def test_another_producers_part_answers_404(client) -> None:
     world = build_world()
     part_id = place(client, world)["parts"][0]["id"]
     other = make_producer(slug="htx-khac", verification_status="verified")

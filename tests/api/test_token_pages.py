@@ -8,7 +8,7 @@ from tests.conftest import FormClient
 from tests.factories import make_buyer_member
 
 
-def test_an_owner_creates_a_token_shown_once_and_revokes_it(app) -> None:  # noqa: ANN001
+def test_an_owner_creates_a_token_shown_once_and_revokes_it(app) -> None:
     world = build_world()
     web = FormClient(app.test_client()).sign_in(world.owner)
     page = web.post("/buyer/api-tokens", {"name": "SAP", "scopes": ["orders:read", "catalog:read"]})
@@ -26,7 +26,7 @@ def test_an_owner_creates_a_token_shown_once_and_revokes_it(app) -> None:  # noq
     assert app.test_client().get("/api/v1/orders", headers=bearer(secret)).status_code == 401
 
 
-def test_a_token_needs_a_scope_and_only_owners_see_the_page(app) -> None:  # noqa: ANN001
+def test_a_token_needs_a_scope_and_only_owners_see_the_page(app) -> None:
     world = build_world()
     web = FormClient(app.test_client()).sign_in(world.owner)
     assert web.post("/buyer/api-tokens", {"name": "SAP"}).status_code == 422
@@ -37,7 +37,7 @@ def test_a_token_needs_a_scope_and_only_owners_see_the_page(app) -> None:  # noq
     assert other.get("/portal/api-tokens").status_code == 403
 
 
-def test_a_producer_owner_gets_the_producer_scopes(app) -> None:  # noqa: ANN001
+def test_a_producer_owner_gets_the_producer_scopes(app) -> None:
     world = build_world()
     from marketplace.accounts.models import ProducerMembership
 

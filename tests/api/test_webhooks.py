@@ -23,19 +23,19 @@ from tests.conftest import FormClient
 class Receiver:
     """An HTTP server on loopback answering the statuses queued (then 200), keeping what it got."""
 
-    def __init__(self, statuses=()) -> None:  # noqa: ANN001
+    def __init__(self, statuses=()) -> None:
         self.statuses = list(statuses)
         self.received: list[tuple[dict, bytes]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.end_headers()
 
-            def log_message(self, *args) -> None:  # noqa: ANN002
+            def log_message(self, *args) -> None:
                 pass
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
@@ -49,10 +49,10 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():  # noqa: ANN201
+def receiver():
     made = []
 
-    def make(statuses=()):  # noqa: ANN001, ANN202
+    def make(statuses=()):
         made.append(Receiver(statuses))
         return made[-1]
 
@@ -61,7 +61,7 @@ def receiver():  # noqa: ANN201
         item.close()
 
 
-def place(client, world, key="order-key-0001"):  # noqa: ANN001, ANN201
+def place(client, world, key="order-key-0001"):
     response = client.post(
         "/api/v1/orders",
         json=order_body(world),
@@ -71,7 +71,7 @@ def place(client, world, key="order-key-0001"):  # noqa: ANN001, ANN201
     return response.get_json()
 
 
-def test_events_are_signed_and_sent_after_the_commit(client, receiver) -> None:  # noqa: ANN001
+def test_events_are_signed_and_sent_after_the_commit(client, receiver) -> None:
     world = build_world()
     server = receiver()
     buyer_endpoint, buyer_secret = webhooks.save_endpoint("buyer", world.organisation.id, server.url)
@@ -103,7 +103,7 @@ def test_events_are_signed_and_sent_after_the_commit(client, receiver) -> None: 
         Webhook(webhooks.new_secret()).verify(server.received[1][1], server.received[1][0])
 
 
-def test_a_rolled_back_change_sends_nothing(app) -> None:  # noqa: ANN001
+def test_a_rolled_back_change_sends_nothing(app) -> None:
     world = build_world()
     webhooks.save_endpoint("buyer", world.organisation.id, "http://127.0.0.1:9/none")
     db.session.commit()
@@ -112,7 +112,7 @@ def test_a_rolled_back_change_sends_nothing(app) -> None:  # noqa: ANN001
     assert db.session.query(WebhookDelivery).count() == 0
 
 
-def test_a_failing_target_is_retried_with_backoff_and_logged(app, receiver) -> None:  # noqa: ANN001
+def test_a_failing_target_is_retried_with_backoff_and_logged(app, receiver) -> None:
     world = build_world()
     server = receiver([500, 503])
     app.config["WEBHOOK_ATTEMPT_AFTER_COMMIT"] = False
@@ -140,7 +140,7 @@ def test_a_failing_target_is_retried_with_backoff_and_logged(app, receiver) -> N
     assert {headers["webhook-id"] for headers, _ in server.received} == {delivery.message_id}
 
 
-def test_the_backoff_covers_more_than_a_day_then_gives_up(app) -> None:  # noqa: ANN001
+def test_the_backoff_covers_more_than_a_day_then_gives_up(app) -> None:
     assert sum(webhooks.RETRY_DELAYS, timedelta()) > timedelta(hours=24)
     world = build_world()
     app.config["WEBHOOK_ATTEMPT_AFTER_COMMIT"] = False
@@ -170,14 +170,14 @@ def test_the_backoff_covers_more_than_a_day_then_gives_up(app) -> None:  # noqa:
         ("ftp://example.com/", "https_required"),
     ],
 )
-def test_production_refuses_http_and_private_targets(url, code) -> None:  # noqa: ANN001
+def test_production_refuses_http_and_private_targets(url, code) -> None:
     with pytest.raises(webhooks.WebhookError) as raised:
         webhooks.resolve_target(url, allow_insecure=False)
     assert raised.value.code == code
 
 
-def test_a_public_name_that_resolves_to_a_private_address_is_refused(monkeypatch) -> None:  # noqa: ANN001
-    def resolve(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+def test_a_public_name_that_resolves_to_a_private_address_is_refused(monkeypatch) -> None:
+    def resolve(host, port, *args, **kwargs):
         address = "192.168.1.5" if host == "rebind.example" else "93.184.216.34"
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
 
@@ -191,7 +191,7 @@ def test_a_public_name_that_resolves_to_a_private_address_is_refused(monkeypatch
     )
 
 
-def test_owners_manage_webhooks_send_a_test_event_and_read_the_log(app, receiver) -> None:  # noqa: ANN001
+def test_owners_manage_webhooks_send_a_test_event_and_read_the_log(app, receiver) -> None:
     world = build_world()
     server = receiver([502])
     web = FormClient(app.test_client()).sign_in(world.owner)

@@ -1,4 +1,5 @@
 """Each certification test starts with no stored documents."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _no_documents(request) -> None:  # noqa: ANN001
+def _no_documents(request) -> None:
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")

@@ -1,4 +1,5 @@
 """Files and form data for the certification tests."""
+
 from __future__ import annotations
 
 import io
@@ -26,7 +27,7 @@ def jpeg_with_exif() -> bytes:
     return out.getvalue()
 
 
-def certificate_form(**changes) -> dict:  # noqa: ANN003
+def certificate_form(**changes) -> dict:
     """A valid 4-star certificate, issued six months ago at provincial level, with a PDF scan."""
     issued: date = changes.pop("issued_on", add_months(today_in_vietnam(), -6))
     data = {

@@ -1,5 +1,6 @@
 """`flask certificates remind` e-mails a producer 60 and 30 days before a verified certificate
 expires, each reminder once; the portal shows the same warning."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -15,15 +16,16 @@ from tests.factories import make_certificate, make_producer, make_producer_membe
 TODAY = date(2026, 1, 1)
 
 
-def _certificate_expiring_in(days: int, status: str = "verified", **fields):  # noqa: ANN003, ANN202
+def _certificate_expiring_in(days: int, status: str = "verified", **fields):
     producer = fields.pop("producer", None) or make_producer(contact_email=None)
     product = make_product(producer, name=fields.pop("name", "Mật ong bạc hà"))
     expires = TODAY + timedelta(days=days)
-    return make_certificate(product, 4, issued_on=add_months(expires, -36), expires_on=expires, status=status,
-                            **fields)
+    return make_certificate(
+        product, 4, issued_on=add_months(expires, -36), expires_on=expires, status=status, **fields
+    )
 
 
-def _remind(app, today: date = TODAY):  # noqa: ANN001, ANN202
+def _remind(app, today: date = TODAY):
     result = app.test_cli_runner().invoke(args=["certificates", "remind", "--today", today.isoformat()])
     assert result.exit_code == 0, result.output
     return result.output
@@ -31,19 +33,24 @@ def _remind(app, today: date = TODAY):  # noqa: ANN001, ANN202
 
 def _mails() -> list[tuple[str, str]]:
     db.session.expire_all()
-    return list(db.session.execute(
-        select(OutboxMessage.to_address, OutboxMessage.subject)
-        .where(OutboxMessage.kind == "certificate_expiry").order_by(OutboxMessage.id)
-    ).all())
+    return list(
+        db.session.execute(
+            select(OutboxMessage.to_address, OutboxMessage.subject)
+            .where(OutboxMessage.kind == "certificate_expiry")
+            .order_by(OutboxMessage.id)
+        ).all()
+    )
 
 
 def _reminders() -> list[tuple[int, int]]:
-    return sorted(db.session.execute(
-        select(CertificateReminder.certification_id, CertificateReminder.days_before)
-    ).all())
+    return sorted(
+        db.session.execute(
+            select(CertificateReminder.certification_id, CertificateReminder.days_before)
+        ).all()
+    )
 
 
-def test_the_60_and_30_day_reminders_are_sent_once_each(app) -> None:  # noqa: ANN001
+def test_the_60_and_30_day_reminders_are_sent_once_each(app) -> None:
     producer = make_producer(contact_email="htx@example.vn")
     make_producer_member(producer, email="owner@example.vn")
     make_producer_member(producer, role="staff", email="staff@example.vn")
@@ -69,7 +76,7 @@ def test_the_60_and_30_day_reminders_are_sent_once_each(app) -> None:  # noqa: A
     assert _reminders() == [(cert.id, 30), (cert.id, 60)]
 
 
-def test_a_certificate_first_seen_at_25_days_gets_the_30_day_reminder_only(app) -> None:  # noqa: ANN001
+def test_a_certificate_first_seen_at_25_days_gets_the_30_day_reminder_only(app) -> None:
     producer = make_producer()
     make_producer_member(producer, email="owner@example.vn")
     cert = _certificate_expiring_in(25, producer=producer)
@@ -80,7 +87,7 @@ def test_a_certificate_first_seen_at_25_days_gets_the_30_day_reminder_only(app) 
     assert len(_mails()) == 1
 
 
-def test_no_reminder_for_far_expired_or_unverified_certificates(app) -> None:  # noqa: ANN001
+def test_no_reminder_for_far_expired_or_unverified_certificates(app) -> None:
     producer = make_producer()
     make_producer_member(producer, email="owner@example.vn")
     _certificate_expiring_in(61, producer=producer)
@@ -93,7 +100,7 @@ def test_no_reminder_for_far_expired_or_unverified_certificates(app) -> None:  #
     assert _mails() == []
 
 
-def test_a_reminder_the_day_a_certificate_expires(app) -> None:  # noqa: ANN001
+def test_a_reminder_the_day_a_certificate_expires(app) -> None:
     producer = make_producer()
     make_producer_member(producer, email="owner@example.vn")
     _certificate_expiring_in(0, producer=producer)
@@ -101,20 +108,25 @@ def test_a_reminder_the_day_a_certificate_expires(app) -> None:  # noqa: ANN001
     assert "expires in 0 days" in _remind(app)
 
 
-def test_a_bad_date_is_refused(app) -> None:  # noqa: ANN001
+def test_a_bad_date_is_refused(app) -> None:
     result = app.test_cli_runner().invoke(args=["certificates", "remind", "--today", "2026-13-01"])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
 
 
-def test_the_portal_warns_of_expiry_like_the_reminders(app, web) -> None:  # noqa: ANN001
+def test_the_portal_warns_of_expiry_like_the_reminders(app, web) -> None:
     today = today_in_vietnam()
     producer = make_producer()
     owner = make_producer_member(producer)
 
     def cert(days: int, number: str) -> None:
         expires = today + timedelta(days=days)
-        make_certificate(make_product(producer), 4, issued_on=add_months(expires, -36), expires_on=expires,
-                         certificate_number=number)
+        make_certificate(
+            make_product(producer),
+            4,
+            issued_on=add_months(expires, -36),
+            expires_on=expires,
+            certificate_number=number,
+        )
 
     cert(23, "SAP-HET")
     cert(-3, "DA-HET")

@@ -1,5 +1,6 @@
 """Administrators verify, reject, supersede and revoke certificates; the public product page
 follows at once (its cache is keyed by the catalogue version)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from tests.conftest import FormClient
 from tests.factories import make_certificate, make_producer, make_producer_member, make_product, make_user
 
 
-def _world():  # noqa: ANN202
+def _world():
     producer = make_producer(contact_email="htx@example.vn")
     owner = make_producer_member(producer, email="owner@example.vn")
     product = make_product(producer, name="Chè Tân Cương đặc biệt", slug="che-tan-cuong-dac-biet")
@@ -24,17 +25,17 @@ def _world():  # noqa: ANN202
     return producer, owner, product, admin
 
 
-def _public(app, slug: str = "che-tan-cuong-dac-biet") -> str:  # noqa: ANN001
+def _public(app, slug: str = "che-tan-cuong-dac-biet") -> str:
     response = FormClient(app.test_client()).get(f"/products/{slug}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
-def _decide(web, cert_id: int, outcome: str, reason: str = ""):  # noqa: ANN001, ANN202
+def _decide(web, cert_id: int, outcome: str, reason: str = ""):
     return web.post(f"/admin/verification/certificates/{cert_id}", {"outcome": outcome, "reason": reason})
 
 
-def test_the_queue_lists_pending_certificates(app, web) -> None:  # noqa: ANN001
+def test_the_queue_lists_pending_certificates(app, web) -> None:
     _, _, product, admin = _world()
     make_certificate(product, 4, status="pending", certificate_number="CHO-DUYET-1")
     make_certificate(product, 3, status="verified", certificate_number="DA-DUYET-1")
@@ -44,7 +45,7 @@ def test_the_queue_lists_pending_certificates(app, web) -> None:  # noqa: ANN001
     assert "OCOP" in web.get("/admin/").get_data(as_text=True)
 
 
-def test_verifying_a_certificate_shows_the_badge_on_the_public_page_at_once(app, web) -> None:  # noqa: ANN001
+def test_verifying_a_certificate_shows_the_badge_on_the_public_page_at_once(app, web) -> None:
     _, _, product, admin = _world()
     cert = make_certificate(product, 4, status="pending", certificate_number="OCOP-TN-77")
     db.session.commit()
@@ -57,7 +58,11 @@ def test_verifying_a_certificate_shows_the_badge_on_the_public_page_at_once(app,
     cert = db.session.get(Certification, cert.id)
     assert (cert.status, cert.decided_by_id) == ("verified", admin.id) and cert.decided_at is not None
     decision = db.session.scalar(select(VerificationDecision))
-    assert (decision.subject_type, decision.subject_id, decision.outcome) == ("certificate", cert.id, "verified")
+    assert (decision.subject_type, decision.subject_id, decision.outcome) == (
+        "certificate",
+        cert.id,
+        "verified",
+    )
     told = set(db.session.scalars(select(OutboxMessage.to_address)))
     assert told == {"owner@example.vn", "htx@example.vn"}
 
@@ -65,7 +70,7 @@ def test_verifying_a_certificate_shows_the_badge_on_the_public_page_at_once(app,
     assert "badge--stars-4" in after and "OCOP-TN-77" in after
 
 
-def test_a_rejection_needs_a_reason_shows_it_to_the_producer_and_no_badge(app, web) -> None:  # noqa: ANN001
+def test_a_rejection_needs_a_reason_shows_it_to_the_producer_and_no_badge(app, web) -> None:
     _, owner, product, admin = _world()
     cert = make_certificate(product, 4, status="pending")
     db.session.commit()
@@ -80,7 +85,7 @@ def test_a_rejection_needs_a_reason_shows_it_to_the_producer_and_no_badge(app, w
     assert "Bản chụp không đọc được" in portal
 
 
-def test_a_decided_certificate_cannot_be_decided_again(app, web) -> None:  # noqa: ANN001
+def test_a_decided_certificate_cannot_be_decided_again(app, web) -> None:
     _, _, product, admin = _world()
     cert = make_certificate(product, 4, status="rejected")
     db.session.commit()
@@ -95,11 +100,18 @@ def test_a_decided_certificate_cannot_be_decided_again(app, web) -> None:  # noq
     assert db.session.scalar(select(VerificationDecision)) is None
 
 
-def test_a_new_verified_certificate_supersedes_the_old_one_and_history_is_kept(app, web) -> None:  # noqa: ANN001
+def test_a_new_verified_certificate_supersedes_the_old_one_and_history_is_kept(app, web) -> None:
     _, _, product, admin = _world()
-    old = make_certificate(product, 3, issued_on=add_months(today_in_vietnam(), -30), certificate_number="CU-3-SAO")
-    new = make_certificate(product, 4, issued_on=add_months(today_in_vietnam(), -1), status="pending",
-                           certificate_number="MOI-4-SAO")
+    old = make_certificate(
+        product, 3, issued_on=add_months(today_in_vietnam(), -30), certificate_number="CU-3-SAO"
+    )
+    new = make_certificate(
+        product,
+        4,
+        issued_on=add_months(today_in_vietnam(), -1),
+        status="pending",
+        certificate_number="MOI-4-SAO",
+    )
     db.session.commit()
     assert "badge--stars-3" in _public(app)
     web.sign_in(admin)
@@ -116,9 +128,11 @@ def test_a_new_verified_certificate_supersedes_the_old_one_and_history_is_kept(a
     assert "CU-3-SAO" in history and "MOI-4-SAO" in history and "Superseded" in history
 
 
-def test_an_older_certificate_cannot_supersede_a_newer_verified_one(app, web) -> None:  # noqa: ANN001
+def test_an_older_certificate_cannot_supersede_a_newer_verified_one(app, web) -> None:
     _, _, product, admin = _world()
-    newer = make_certificate(product, 4, issued_on=add_months(today_in_vietnam(), -2), certificate_number="MOI")
+    newer = make_certificate(
+        product, 4, issued_on=add_months(today_in_vietnam(), -2), certificate_number="MOI"
+    )
     older = make_certificate(product, 3, issued_on=add_months(today_in_vietnam(), -20), status="pending")
     db.session.commit()
     web.sign_in(admin)
@@ -130,7 +144,7 @@ def test_an_older_certificate_cannot_supersede_a_newer_verified_one(app, web) ->
     assert db.session.get(Certification, older.id).status == "pending"
 
 
-def test_revoking_removes_the_badge_at_once_and_records_why(app, web) -> None:  # noqa: ANN001
+def test_revoking_removes_the_badge_at_once_and_records_why(app, web) -> None:
     _, _, product, admin = _world()
     cert = make_certificate(product, 5, certificate_number="NAM-SAO-1")
     db.session.commit()
@@ -160,20 +174,21 @@ def test_revoking_removes_the_badge_at_once_and_records_why(app, web) -> None:  
     assert db.session.scalar(select(func.count(VerificationDecision.id))) == 1
 
 
-def test_the_badge_shows_through_the_expiry_date_and_not_the_day_after(app) -> None:  # noqa: ANN001
+def test_the_badge_shows_through_the_expiry_date_and_not_the_day_after(app) -> None:
     today = today_in_vietnam()
     # Two producers: a product page also shows the producer's other products, with their badges.
     last_day = make_product(make_producer(), slug="het-han-hom-nay")
     expired = make_product(make_producer(), slug="het-han-hom-qua")
     make_certificate(last_day, 4, issued_on=add_months(today, -36), expires_on=today)
-    make_certificate(expired, 4, issued_on=add_months(today - timedelta(days=1), -36),
-                     expires_on=today - timedelta(days=1))
+    make_certificate(
+        expired, 4, issued_on=add_months(today - timedelta(days=1), -36), expires_on=today - timedelta(days=1)
+    )
     db.session.commit()
     assert "badge--stars-4" in _public(app, "het-han-hom-nay")
     assert "badge--stars-4" not in _public(app, "het-han-hom-qua")
 
 
-def test_the_star_filter_of_a_search_follows_verification_and_revocation(app, web) -> None:  # noqa: ANN001
+def test_the_star_filter_of_a_search_follows_verification_and_revocation(app, web) -> None:
     """The star class is not in the search index: the catalogue's SQL filters by it, so a search
     with a star filter follows a decision with no reindexing."""
     _, _, product, admin = _world()
@@ -183,7 +198,9 @@ def test_the_star_filter_of_a_search_follows_verification_and_revocation(app, we
     anyone = FormClient(app.test_client())
 
     def shown() -> bool:
-        return "che-tan-cuong-dac-biet" in anyone.get("/products?q=che+tan+cuong&stars=4").get_data(as_text=True)
+        return "che-tan-cuong-dac-biet" in anyone.get("/products?q=che+tan+cuong&stars=4").get_data(
+            as_text=True
+        )
 
     assert not shown()
     _decide(web.sign_in(admin), cert.id, "verified")
@@ -192,7 +209,7 @@ def test_the_star_filter_of_a_search_follows_verification_and_revocation(app, we
     assert not shown()
 
 
-def test_only_administrators_see_the_history_and_revoke(app, web) -> None:  # noqa: ANN001
+def test_only_administrators_see_the_history_and_revoke(app, web) -> None:
     _, owner, product, _ = _world()
     cert = make_certificate(product, 4)
     db.session.commit()
@@ -203,7 +220,7 @@ def test_only_administrators_see_the_history_and_revoke(app, web) -> None:  # no
     assert db.session.get(Certification, cert.id).status == "verified"
 
 
-def test_the_admin_list_shows_certificates_by_status(app, web) -> None:  # noqa: ANN001
+def test_the_admin_list_shows_certificates_by_status(app, web) -> None:
     _, _, product, admin = _world()
     make_certificate(product, 4, certificate_number="HIEU-LUC")
     make_certificate(product, 3, status="revoked", certificate_number="THU-HOI", issued_on=date(2025, 1, 2))

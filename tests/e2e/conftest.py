@@ -3,6 +3,7 @@
 The server runs in a thread of the test process (one per database backend), on the same database
 as the `app` fixture, so tests arrange data with the factories and then browse it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
         ],
     }
 

@@ -1,5 +1,6 @@
 """Steps a producer takes in the portal, for browser tests (reusable: the certificate walk-through
 starts with the same sign-in, product and picture). The browser reads the site in English."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,9 @@ def use_english(page: Page, base_url: str) -> None:
     page.context.add_cookies([{"name": "lang", "value": "en", "url": base_url}])
 
 
-def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *,
-            expect_link: str = "Producer portal") -> None:
+def sign_in(
+    page: Page, base_url: str, email: str, password: str = PASSWORD, *, expect_link: str = "Producer portal"
+) -> None:
     """Signs in and waits for the header link the account gets (an administrator's: "Administration")."""
     use_english(page, base_url)
     page.goto(base_url + "/account/login")
@@ -35,8 +37,17 @@ def picture_file(tmp_path: Path, name: str = "product.jpg", colour: str = "#2b6a
     return path
 
 
-def create_product(page: Page, base_url: str, *, name: str, sku: str, price: str = "150.000",
-                   group: str = "Food", subgroup: str = "Tea and tea products", stock: str = "30") -> int:
+def create_product(
+    page: Page,
+    base_url: str,
+    *,
+    name: str,
+    sku: str,
+    price: str = "150.000",
+    group: str = "Food",
+    subgroup: str = "Tea and tea products",
+    stock: str = "30",
+) -> int:
     """Fills in the new-product form; returns the new product's id (the draft's pictures page)."""
     page.goto(base_url + "/portal/products/new")
     page.get_by_label("Name", exact=True).fill(name)
@@ -71,9 +82,18 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
 
 
-def submit_certificate(page: Page, *, product_name: str, scan: Path, number: str,
-                       issued_on: str, stars: str = "4", score: str = "75", level: str = "province",
-                       decision: str = "Quyết định số 1187/QĐ-UBND") -> None:
+def submit_certificate(
+    page: Page,
+    *,
+    product_name: str,
+    scan: Path,
+    number: str,
+    issued_on: str,
+    stars: str = "4",
+    score: str = "75",
+    level: str = "province",
+    decision: str = "Quyết định số 1187/QĐ-UBND",
+) -> None:
     """From the portal's navigation: submit an OCOP certificate with its scan for one product."""
     page.get_by_role("navigation", name="Producer portal").get_by_role("link", name="Certificates").click()
     page.get_by_role("link", name=f"Submit a certificate – {product_name}").click()

@@ -1,5 +1,6 @@
 """Certificates in a real browser: a producer submits an OCOP certificate with its scan, an
 administrator verifies it from the queue, and the star badge appears on the public product page."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def shop(app):  # noqa: ANN001
+def shop(app):
     producer = make_producer(name="HTX Chè Tân Cương")
     make_producer_member(producer, email="owner@htx.vn")
     product = make_product(producer, name="Chè móc câu Tân Cương", slug="che-moc-cau")
@@ -40,7 +41,10 @@ def sign_out(page: Page) -> None:
 
 
 def test_an_administrator_verifies_a_submitted_certificate_and_the_badge_appears(
-    page: Page, live_server: str, shop, tmp_path: Path,  # noqa: ANN001
+    page: Page,
+    live_server: str,
+    shop,
+    tmp_path: Path,
 ) -> None:
     page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
     issued = add_months(today_in_vietnam(), -2)

@@ -1,6 +1,7 @@
 """The whole online purchase in a browser: search "che tan cuong", put two products of two
 producers in the cart from the result cards, check out, pay by card in the card element
 (localstripe's stripe.js), and see the order paid once Stripe's signed webhook has arrived."""
+
 from __future__ import annotations
 
 import json
@@ -29,18 +30,36 @@ def shop(app: Flask, live_server: str, localstripe: str) -> Iterator[str]:  # no
     load_demo(with_images=False)
     # The demo has one Tân Cương tea cooperative; a second one makes the cart span two producers.
     neighbour = make_producer(slug="htx-che-tan-cuong-hoang-binh", name="HTX Chè Tân Cương Hoàng Bình")
-    make_product(neighbour, slug="che-bup-tan-cuong-hoang-binh", name="Chè búp Tân Cương Hoàng Bình",
-                 price_vnd=180_000, stock=20)
+    make_product(
+        neighbour,
+        slug="che-bup-tan-cuong-hoang-binh",
+        name="Chè búp Tân Cương Hoàng Bình",
+        price_vnd=180_000,
+        stock=20,
+    )
     db.session.commit()
     search.rebuild()
-    settings = {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_PUBLISHABLE_KEY": "pk_test_ocop",
-                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": localstripe}
+    settings = {
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_ocop",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": localstripe,
+    }
     saved = {key: app.config.get(key) for key in settings}
     app.config.update(settings)
-    body = json.dumps({"url": live_server + WEBHOOK_PATH, "secret": WEBHOOK_SECRET,
-                       "events": ["payment_intent.succeeded", "payment_intent.payment_failed"]}).encode()
-    request = urllib.request.Request(f"{localstripe}/_config/webhooks/ocop-e2e", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
+    body = json.dumps(
+        {
+            "url": live_server + WEBHOOK_PATH,
+            "secret": WEBHOOK_SECRET,
+            "events": ["payment_intent.succeeded", "payment_intent.payment_failed"],
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{localstripe}/_config/webhooks/ocop-e2e",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=5).close()
     try:
         yield live_server
@@ -89,8 +108,13 @@ def test_search_add_two_producers_products_and_pay_by_card(page: Page, shop: str
     expect(page.get_by_text("thanh toán thử")).to_be_visible()
     card = page.locator("#card-element input")
     expect(card.first).to_be_visible()  # localstripe's card element, mounted by payment.js
-    for placeholder, value in (("number", "4242424242424242"), ("exp_month", "12"), ("exp_year", "35"),
-                               ("cvc", "123"), ("postal_code", "10000")):
+    for placeholder, value in (
+        ("number", "4242424242424242"),
+        ("exp_month", "12"),
+        ("exp_year", "35"),
+        ("cvc", "123"),
+        ("postal_code", "10000"),
+    ):
         page.locator(f'#card-element input[placeholder="{placeholder}"]').fill(value)
     page.get_by_role("button", name=re.compile("^Thanh toán")).click()
 

@@ -1,5 +1,6 @@
 """Checkout in a browser: choosing the delivery province shows the shipping and the total at once
 (no "Calculate shipping" press), and the order is placed at exactly the total on screen."""
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,20 @@ def _english_vnd(amount: int) -> str:
 
 
 def test_choosing_the_province_updates_the_total_and_the_order_costs_what_was_shown(
-        page: Page, live_server: str) -> None:
-    north = make_producer(slug="htx-che-thai-nguyen", name="HTX Chè Thái Nguyên", province_code="thai-nguyen",
-                          verification_status="verified")
-    south = make_producer(slug="htx-mam-phu-quoc", name="HTX Nước mắm Phú Quốc", province_code="an-giang",
-                          verification_status="verified")
+    page: Page, live_server: str
+) -> None:
+    north = make_producer(
+        slug="htx-che-thai-nguyen",
+        name="HTX Chè Thái Nguyên",
+        province_code="thai-nguyen",
+        verification_status="verified",
+    )
+    south = make_producer(
+        slug="htx-mam-phu-quoc",
+        name="HTX Nước mắm Phú Quốc",
+        province_code="an-giang",
+        verification_status="verified",
+    )
     tea = make_product(north, slug="che-thai-nguyen", name="Chè Thái Nguyên", price_vnd=250_000, stock=10)
     sauce = make_product(south, slug="nuoc-mam", name="Nước mắm Phú Quốc", price_vnd=76_000, stock=10)
     db.session.commit()
@@ -45,7 +55,8 @@ def test_choosing_the_province_updates_the_total_and_the_order_costs_what_was_sh
     expect(total).to_have_text(_english_vnd(expected.total_vnd))
     for group in expected.groups:
         expect(page.locator(f'[data-shipping-fee="{group.producer_id}"]')).to_have_text(
-            _english_vnd(group.shipping_fee_vnd))
+            _english_vnd(group.shipping_fee_vnd)
+        )
     expect(page.get_by_text("Shipping is added once you choose")).to_be_hidden()
 
     page.get_by_label("Recipient").fill("Nguyễn Văn An")

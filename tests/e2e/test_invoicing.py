@@ -33,7 +33,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.wait_for_load_state()
 
 
-def test_partial_acceptance_receipt_with_damage_and_the_invoice(page: Page, live_server: str, app) -> None:  # noqa: ANN001
+def test_partial_acceptance_receipt_with_damage_and_the_invoice(page: Page, live_server: str, app) -> None:
     producer = make_producer(name="HTX Chè Tân Cương", tax_code="4600123456")
     tea = make_product(producer, name="Chè đặc biệt hộp 200 g", price_vnd=82_000, stock=500)
     organisation = make_buyer_organisation(legal_name="Công ty CP Siêu thị Hà Nội")

@@ -18,7 +18,7 @@ from tests.reports.helpers import ship_and_deliver
 pytestmark = pytest.mark.e2e
 
 
-def test_a_run_marked_paid_and_the_households_statement(page: Page, live_server: str, app) -> None:  # noqa: ANN001
+def test_a_run_marked_paid_and_the_households_statement(page: Page, live_server: str, app) -> None:
     install_seed_rates()
     household = make_producer(
         entity_type="household", name="Hộ kinh doanh Mật ong Bà Lan", tax_code="8012345678"

@@ -1,6 +1,7 @@
 """Phones (360 px wide): no page scrolls sideways, no text is cut off by its box on the order,
 invoice and cart pages (the money columns of the producer's order page were), and the header
 stays under 120 px for a shopper and a signed-in producer (its menus collapse)."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,13 +50,25 @@ HEADER = "() => document.querySelector('.site-header').getBoundingClientRect().h
 
 
 @pytest.fixture
-def shop(app):  # noqa: ANN001, ANN201
-    producer = make_producer(name="Công ty TNHH Chè Cao Nguyên Mộc Châu", slug="che-moc-chau", code="CCNM",
-                             tax_code="4600123456", green_verified=True)
+def shop(app):
+    producer = make_producer(
+        name="Công ty TNHH Chè Cao Nguyên Mộc Châu",
+        slug="che-moc-chau",
+        code="CCNM",
+        tax_code="4600123456",
+        green_verified=True,
+    )
     make_producer_member(producer, email="htx@example.vn")
-    tea = wholesale_product(producer, slug="tra-shan-tuyet",
-                            name="Trà Shan Tuyết cổ thụ Hoàng Su Phì túi 200 g",
-                            sku="CCNM-014", price_vnd=1_320_000, stock=900, min_order_qty=10, case_pack=10)
+    tea = wholesale_product(
+        producer,
+        slug="tra-shan-tuyet",
+        name="Trà Shan Tuyết cổ thụ Hoàng Su Phì túi 200 g",
+        sku="CCNM-014",
+        price_vnd=1_320_000,
+        stock=900,
+        min_order_qty=10,
+        case_pack=10,
+    )
     add_image(tea)
     make_certificate(tea, 4)
     consumer = make_user("an@example.vn")
@@ -68,8 +81,13 @@ def shop(app):  # noqa: ANN001, ANN201
     db.session.commit()
     terms = supermarket_order(organisation, [([(tea, 200)], 220_000)])
     deliver(terms.producer_orders[0])
-    return {"cash": cash, "cash_part": cash_part, "terms": terms, "tea": tea,
-            "invoice": db.session.query(Invoice).one()}
+    return {
+        "cash": cash,
+        "cash_part": cash_part,
+        "terms": terms,
+        "tea": tea,
+        "invoice": db.session.query(Invoice).one(),
+    }
 
 
 def _check(page: Page, base: str, path: str, *, cut: bool) -> list[str]:
@@ -84,7 +102,7 @@ def _check(page: Page, base: str, path: str, *, cut: bool) -> list[str]:
     return problems
 
 
-def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_server: str, shop) -> None:  # noqa: ANN001
+def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_server: str, shop) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     problems = []
@@ -100,9 +118,11 @@ def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_se
 
     sign_in(page, live_server, "htx@example.vn")
     problems += _check(page, live_server, "/portal/", cut=False)
-    for path in (f"/portal/orders/{shop['cash_part'].id}",
-                 f"/portal/orders/{shop['terms'].producer_orders[0].id}",
-                 f"/portal/invoices/{shop['invoice'].id}"):
+    for path in (
+        f"/portal/orders/{shop['cash_part'].id}",
+        f"/portal/orders/{shop['terms'].producer_orders[0].id}",
+        f"/portal/invoices/{shop['invoice'].id}",
+    ):
         problems += _check(page, live_server, path, cut=True)
 
     sign_in(page, live_server, "mua@example.vn")
@@ -115,7 +135,7 @@ def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_se
 
 @pytest.mark.parametrize("who", ["shopper", "producer"])
 def test_on_a_phone_the_header_is_under_120_px_and_its_menu_opens(
-    browser, live_server: str, shop, who  # noqa: ANN001
+    browser, live_server: str, shop, who
 ) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()

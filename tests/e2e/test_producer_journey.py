@@ -2,6 +2,7 @@
 product with a picture, publishes it and submits its OCOP certificate with a scan; an administrator
 verifies the certificate from the queue; only then does the star badge appear on the public product
 page, as an anonymous visitor sees it."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ CERTIFICATE = "OCOP-TN-2026-204"
 
 
 @pytest.fixture
-def people(app):  # noqa: ANN001, ANN201
+def people(app):
     """Only the people: a verified producer with its owner, and an administrator."""
     producer = make_producer(name="HTX Chè La Bằng", slug="htx-che-la-bang", verification_status="verified")
     make_producer_member(producer, email="owner@htx-la-bang.vn")
@@ -32,7 +33,7 @@ def people(app):  # noqa: ANN001, ANN201
     return {"producer": "owner@htx-la-bang.vn", "admin": "admin@ocop.vn"}
 
 
-def visit_anonymously(browser: Browser, base_url: str, url: str):  # noqa: ANN201
+def visit_anonymously(browser: Browser, base_url: str, url: str):
     """Opens `url` in a fresh browser context (no session cookie); returns the context and page."""
     context = browser.new_context()
     context.add_cookies([{"name": "lang", "value": "en", "url": base_url}])
@@ -42,7 +43,11 @@ def visit_anonymously(browser: Browser, base_url: str, url: str):  # noqa: ANN20
 
 
 def test_a_producer_lists_a_certified_product_and_the_badge_shows_once_an_administrator_verifies_it(
-    page: Page, browser: Browser, live_server: str, people, tmp_path: Path,  # noqa: ANN001
+    page: Page,
+    browser: Browser,
+    live_server: str,
+    people,
+    tmp_path: Path,
 ) -> None:
     scan = tmp_path / "giay-chung-nhan-ocop.pdf"
     scan.write_bytes(PDF)
@@ -62,8 +67,16 @@ def test_a_producer_lists_a_certified_product_and_the_badge_shows_once_an_admini
 
     # ... then submits its certificate from the portal: waiting for verification, no badge yet.
     page.get_by_role("banner").get_by_role("link", name="Producer portal").click()
-    portal.submit_certificate(page, product_name=PRODUCT, scan=scan, number=CERTIFICATE,
-                              issued_on=issued_on, stars="4", score="75", level="province")
+    portal.submit_certificate(
+        page,
+        product_name=PRODUCT,
+        scan=scan,
+        number=CERTIFICATE,
+        issued_on=issued_on,
+        stars="4",
+        score="75",
+        level="province",
+    )
     row = page.locator("main table tr", has_text=CERTIFICATE)
     expect(row).to_contain_text(PRODUCT)
     expect(row).to_contain_text("75/100")

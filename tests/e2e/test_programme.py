@@ -1,5 +1,6 @@
 """An administrator reads the programme dashboard: changes the period and the province, drills
 down to the producers behind a figure, and downloads the XLSX, whose figure is checked."""
+
 from __future__ import annotations
 
 import io
@@ -17,7 +18,9 @@ from tests.reports.programme_world import build_programme_world
 pytestmark = pytest.mark.e2e
 
 
-def test_an_administrator_reads_the_programme_dashboard(page: Page, live_server: str, app, monkeypatch) -> None:  # noqa: ANN001
+def test_an_administrator_reads_the_programme_dashboard(
+    page: Page, live_server: str, app, monkeypatch
+) -> None:
     monkeypatch.setattr(stripe_gateway, "refund", lambda **kwargs: "re_1")
     monkeypatch.setattr(stripe_gateway, "cancel_payment_intent", lambda payment_intent_id: None)
     build_programme_world()

@@ -1,6 +1,7 @@
 """A producer's sales report and declared sales in a real browser: declare a month, an
 administrator accepts it, the report shows it beside the platform sales, with its chart and table,
 and downloads as XLSX."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def sold(app):  # noqa: ANN001, ANN201
+def sold(app):
     producer = make_producer(name="HTX Báo Cáo", verification_status="verified")
     owner = make_producer_member(producer, email="owner@htx-bao-cao.vn")
     admin = make_user("admin@example.vn", is_admin=True)
@@ -28,8 +29,9 @@ def sold(app):  # noqa: ANN001, ANN201
     return owner, admin
 
 
-def test_a_declared_month_accepted_by_an_administrator_shows_in_the_report(page: Page, live_server: str,
-                                                                           sold, browser) -> None:  # noqa: ANN001
+def test_a_declared_month_accepted_by_an_administrator_shows_in_the_report(
+    page: Page, live_server: str, sold, browser
+) -> None:
     owner, admin = sold
     portal.sign_in(page, live_server, owner.email)
     page.goto(live_server + "/portal/declarations/")

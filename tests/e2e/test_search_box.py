@@ -1,5 +1,6 @@
 """The header search box suggests products as the visitor types (static/js/site.js, fed by
 GET /search/suggest): a WAI-ARIA combobox driven by the keyboard or the pointer."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ PRODUCT_URL = re.compile(r"/products/[a-z0-9-]+$")
 
 
 @pytest.fixture
-def demo(app) -> None:  # noqa: ANN001
+def demo(app) -> None:
     load_demo(with_images=False)
     db.session.commit()
     search.rebuild()
@@ -40,7 +41,7 @@ def type_in_search_box(page: Page, text: str) -> Locator:
     return box
 
 
-def test_typing_suggests_products_and_arrow_down_enter_opens_one(page: Page, live_server: str, demo) -> None:  # noqa: ANN001
+def test_typing_suggests_products_and_arrow_down_enter_opens_one(page: Page, live_server: str, demo) -> None:
     page.goto(live_server + "/")
     box = type_in_search_box(page, "che tan")
 
@@ -61,7 +62,7 @@ def test_typing_suggests_products_and_arrow_down_enter_opens_one(page: Page, liv
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
-def test_escape_closes_the_suggestions_and_keeps_the_text(page: Page, live_server: str, demo) -> None:  # noqa: ANN001
+def test_escape_closes_the_suggestions_and_keeps_the_text(page: Page, live_server: str, demo) -> None:
     page.goto(live_server + "/")
     box = type_in_search_box(page, "che tan")
 
@@ -74,7 +75,7 @@ def test_escape_closes_the_suggestions_and_keeps_the_text(page: Page, live_serve
     expect(suggestions(page)).to_be_visible()
 
 
-def test_enter_without_a_selected_suggestion_submits_the_search(page: Page, live_server: str, demo) -> None:  # noqa: ANN001
+def test_enter_without_a_selected_suggestion_submits_the_search(page: Page, live_server: str, demo) -> None:
     page.goto(live_server + "/")
     box = type_in_search_box(page, "che tan")
 
@@ -83,7 +84,7 @@ def test_enter_without_a_selected_suggestion_submits_the_search(page: Page, live
     expect(search_box(page)).to_have_value("che tan")
 
 
-def test_a_suggestion_can_be_tapped_on_a_360_pixel_phone(page: Page, live_server: str, demo) -> None:  # noqa: ANN001
+def test_a_suggestion_can_be_tapped_on_a_360_pixel_phone(page: Page, live_server: str, demo) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server + "/")
     type_in_search_box(page, "nuoc mam")

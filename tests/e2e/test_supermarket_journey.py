@@ -3,6 +3,7 @@ order pages and invoicing: a buyer uploads a CSV with two bad lines, fixes them 
 order; one producer accepts all, the other accepts part with a reason; both ship and deliver; the
 buyer sees the lowered quantity and its reason, confirms receipt of both parts and reads the two
 invoices. Only the starting world comes from factories; every step after it is a click."""
+
 from __future__ import annotations
 
 import re
@@ -24,13 +25,22 @@ FISH_OWNER = "chu@nuoc-mam-pq.vn"
 
 
 @pytest.fixture
-def world(app):  # noqa: ANN001, ANN201
-    _, organisation = buyer("purchaser", email=BUYER, credit_limit_vnd=500_000_000,
-                            legal_name="Công ty CP Siêu thị Xanh", tax_code="0101234567")
+def world(app):
+    _, organisation = buyer(
+        "purchaser",
+        email=BUYER,
+        credit_limit_vnd=500_000_000,
+        legal_name="Công ty CP Siêu thị Xanh",
+        tax_code="0101234567",
+    )
     add_location(organisation, name="Cửa hàng Quận 3", address="12 Võ Văn Tần", province_code="ho-chi-minh")
     tea = make_producer(name="HTX Chè Tân Cương", slug="htx-tan-cuong", tax_code="4600123456")
-    fish = make_producer(name="Công ty Nước mắm Phú Quốc", slug="nuoc-mam-pq", tax_code="1700654321",
-                         min_order_value_vnd=1_000_000)
+    fish = make_producer(
+        name="Công ty Nước mắm Phú Quốc",
+        slug="nuoc-mam-pq",
+        tax_code="1700654321",
+        min_order_value_vnd=1_000_000,
+    )
     make_producer_member(tea, email=TEA_OWNER)
     make_producer_member(fish, email=FISH_OWNER)
     wholesale_product(tea, sku="TC-200", name="Chè búp Tân Cương", case_pack=10, min_order_qty=20)
@@ -52,22 +62,28 @@ def sign_in(page: Page, base: str, email: str) -> None:
 def place_the_order(page: Page, base: str) -> str:
     """Upload, see two refusals, fix, review, place; returns the order reference."""
     page.get_by_role("link", name="Bulk order").first.click()
-    bad = ("\ufeffsku;quantity;delivery_location\n"
-           "htx-tan-cuong/TC-200;50;Cửa hàng Quận 3\n"
-           "nuoc-mam-pq/NM-500;13\n"  # not a multiple of the case pack (6)
-           "KHONG-CO;10\n").encode()  # unknown code
+    bad = (
+        "\ufeffsku;quantity;delivery_location\n"
+        "htx-tan-cuong/TC-200;50;Cửa hàng Quận 3\n"
+        "nuoc-mam-pq/NM-500;13\n"  # not a multiple of the case pack (6)
+        "KHONG-CO;10\n"
+    ).encode()  # unknown code
     page.locator("input[type=file][name=file]").set_input_files(
-        files=[{"name": "don-hang.csv", "mimeType": "text/csv", "buffer": bad}])
+        files=[{"name": "don-hang.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
     page.get_by_role("button", name="Check the lines").click()
     report = page.locator(".report-table")
     expect(report.locator("tr.row--problem")).to_have_count(2)
     expect(report.locator("tr.row--problem", has_text="NM-500")).to_contain_text(
-        "Not a multiple of the case pack (6 box).")
+        "Not a multiple of the case pack (6 box)."
+    )
     expect(report.locator("tr.row--problem", has_text="KHONG-CO")).to_contain_text(
-        "Unknown product code “KHONG-CO”.")
+        "Unknown product code “KHONG-CO”."
+    )
 
     page.get_by_label("Or paste the lines").fill(
-        "sku;quantity;delivery_location\nhtx-tan-cuong/TC-200;50;Cửa hàng Quận 3\nnuoc-mam-pq/NM-500;60\n")
+        "sku;quantity;delivery_location\nhtx-tan-cuong/TC-200;50;Cửa hàng Quận 3\nnuoc-mam-pq/NM-500;60\n"
+    )
     page.get_by_role("button", name="Check the lines").first.click()
     expect(page.locator(".flashes")).to_contain_text("All 2 lines were accepted")
 
@@ -96,8 +112,10 @@ def ship_and_deliver(page: Page, tracking: str) -> None:
     page.get_by_label("Carrier").fill("Viettel Post")
     page.get_by_label("Tracking number").fill(tracking)
     page.get_by_role("button", name="Mark shipped").click()
-    shipped = re.compile(rf"Order OCOP-\w+ from .+ is shipped with Viettel Post, "
-                         rf"tracking number {tracking}\.")
+    shipped = re.compile(
+        rf"Order OCOP-\w+ from .+ is shipped with Viettel Post, "
+        rf"tracking number {tracking}\."
+    )
     expect(page.locator(".flashes")).to_contain_text(shipped)
     expect(page.locator("main")).to_contain_text(tracking)
     page.get_by_role("button", name="Mark delivered").click()
@@ -106,7 +124,7 @@ def ship_and_deliver(page: Page, tracking: str) -> None:
     expect(page.locator(".part-panel")).to_contain_text(re.compile(r"Invoice: HD-"))
 
 
-def test_csv_to_two_producers_to_receipt_and_invoices(page: Page, live_server: str, world) -> None:  # noqa: ANN001
+def test_csv_to_two_producers_to_receipt_and_invoices(page: Page, live_server: str, world) -> None:
     base = live_server
     sign_in(page, base, BUYER)
     reference = place_the_order(page, base)
@@ -153,7 +171,9 @@ def test_csv_to_two_producers_to_receipt_and_invoices(page: Page, live_server: s
     page.get_by_role("navigation", name="Bulk ordering").get_by_role("link", name="Invoices").click()
     rows = page.locator("tbody tr", has=page.get_by_role("link", name=re.compile(r"^HD-")))
     expect(rows).to_have_count(2)
-    page.locator("tbody tr", has_text="Nước mắm Phú Quốc").get_by_role("link", name=re.compile(r"^HD-")).click()
+    page.locator("tbody tr", has_text="Nước mắm Phú Quốc").get_by_role(
+        "link", name=re.compile(r"^HD-")
+    ).click()
     invoice = page.locator(".invoice")
     expect(invoice).to_contain_text("0101234567")  # the buyer's tax code
     expect(invoice).to_contain_text("1700654321")  # the producer's

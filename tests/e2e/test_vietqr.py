@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_consumer_pays_by_vietqr_and_the_statement_upload_marks_the_order_paid(
-    page: Page, browser: Browser, live_server: str, app  # noqa: ANN001
+    page: Page, browser: Browser, live_server: str, app
 ) -> None:
     make_product(slug="che-tan-cuong-vietqr", name="Chè Tân Cương VietQR", price_vnd=185_000, stock=10)
     make_user("admin@example.vn", is_admin=True)
@@ -63,11 +63,12 @@ def test_a_consumer_pays_by_vietqr_and_the_statement_upload_marks_the_order_paid
     statement = (
         "date,amount,description,transaction_id\n"
         f"{today_in_vietnam()},{order.total_vnd},"
-        f"\"MBVCB.8812.{reference.lower()}.CT tu 0011 NGUYEN VAN AN\",FT26338\n"
-        f"{today_in_vietnam()},50000,\"chuyen tien khac\",FT26339\n"
+        f'"MBVCB.8812.{reference.lower()}.CT tu 0011 NGUYEN VAN AN",FT26338\n'
+        f'{today_in_vietnam()},50000,"chuyen tien khac",FT26339\n'
     ).encode()
     admin.locator("input[type=file]").set_input_files(
-        files=[{"name": "sao-ke.csv", "mimeType": "text/csv", "buffer": statement}])
+        files=[{"name": "sao-ke.csv", "mimeType": "text/csv", "buffer": statement}]
+    )
     admin.get_by_role("button", name="Tải lên và đối soát").click()
     expect(admin.locator(".flash--success")).to_contain_text("1 được ghi nhận, 1 cần xử lý thủ công")
     admin.context.close()

@@ -25,7 +25,7 @@ def _stock(product_id: int) -> int:
 
 
 @pytest.fixture
-def world(app):  # noqa: ANN001, ANN201
+def world(app):
     producer = make_producer(tax_code="4600123456")
     other = make_producer(tax_code="4600999999")
     tea = make_product(producer, price_vnd=82_000, stock=500, group_code="food", subgroup_code="tea")
@@ -45,7 +45,7 @@ def world(app):  # noqa: ANN001, ANN201
     }
 
 
-def test_accepting_part_lowers_lines_gives_stock_back_and_recomputes_totals(world) -> None:  # noqa: ANN001
+def test_accepting_part_lowers_lines_gives_stock_back_and_recomputes_totals(world) -> None:
     tea, rice, wine = world["tea"], world["rice"], world["wine"]
     order = supermarket_order(world["organisation"], [[(tea, 100), (rice, 30)], [(wine, 10)]])
     part = order.producer_orders[0]
@@ -74,7 +74,7 @@ def test_accepting_part_lowers_lines_gives_stock_back_and_recomputes_totals(worl
     assert "Chỉ còn 60 hộp" in event.note
 
 
-def test_a_line_may_go_to_zero_while_another_line_remains(world) -> None:  # noqa: ANN001
+def test_a_line_may_go_to_zero_while_another_line_remains(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10), (world["rice"], 5)]])
     part = order.producer_orders[0]
     fulfilment.accept_part(part, "producer", {part.lines[1].id: (0, "Hết gạo")})
@@ -89,7 +89,7 @@ def test_a_line_may_go_to_zero_while_another_line_remains(world) -> None:  # noq
     ("change", "field"),
     [((11, "more"), "quantity"), ((-1, "negative"), "quantity"), ((5, "  "), "reason")],
 )
-def test_accepting_part_refuses_raising_negative_or_unexplained_quantities(world, change, field) -> None:  # noqa: ANN001
+def test_accepting_part_refuses_raising_negative_or_unexplained_quantities(world, change, field) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)]])
     part = order.producer_orders[0]
     line_id = part.lines[0].id
@@ -100,14 +100,14 @@ def test_accepting_part_refuses_raising_negative_or_unexplained_quantities(world
     assert db.session.get(ProducerOrder, part.id).status == "placed" and _stock(world["tea"].id) == 490
 
 
-def test_lowering_every_line_to_zero_is_a_rejection_not_a_partial_acceptance(world) -> None:  # noqa: ANN001
+def test_lowering_every_line_to_zero_is_a_rejection_not_a_partial_acceptance(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)]])
     part = order.producer_orders[0]
     with pytest.raises(errors.InvalidAdjustment):
         fulfilment.accept_part(part, "producer", {part.lines[0].id: (0, "Hết hàng")})
 
 
-def test_card_orders_cannot_be_accepted_in_part(world) -> None:  # noqa: ANN001
+def test_card_orders_cannot_be_accepted_in_part(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)]])
     order.payment_method, order.payment_status = "card", "paid"
     db.session.commit()
@@ -117,7 +117,7 @@ def test_card_orders_cannot_be_accepted_in_part(world) -> None:  # noqa: ANN001
         )
 
 
-def test_delivery_date_is_confirmed_from_today_on_and_may_differ_from_the_request(world) -> None:  # noqa: ANN001
+def test_delivery_date_is_confirmed_from_today_on_and_may_differ_from_the_request(world) -> None:
     today = date(2026, 12, 1)
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)]], requested=date(2026, 12, 3))
     part = order.producer_orders[0]
@@ -133,7 +133,7 @@ def test_delivery_date_is_confirmed_from_today_on_and_may_differ_from_the_reques
         fulfilment.confirm_delivery_date(part, "producer", date(2026, 12, 6), today=today)
 
 
-def test_delivery_issues_an_invoice_with_vat_per_line_and_due_date_from_terms(world) -> None:  # noqa: ANN001
+def test_delivery_issues_an_invoice_with_vat_per_line_and_due_date_from_terms(world) -> None:
     tea, rice = world["tea"], world["rice"]
     order = supermarket_order(world["organisation"], [([(tea, 3), (rice, 1)], 25_000)], terms_days=45)
     part = order.producer_orders[0]
@@ -158,7 +158,7 @@ def test_delivery_issues_an_invoice_with_vat_per_line_and_due_date_from_terms(wo
     assert invoice.vat_by_rate() == [(5, 33_333, 1_667), (8, 271_000, 21_680)]
 
 
-def test_vat_is_rounded_per_line_half_up_so_printed_figures_add_up(world) -> None:  # noqa: ANN001
+def test_vat_is_rounded_per_line_half_up_so_printed_figures_add_up(world) -> None:
     rice = world["rice"]
     other_rice = make_product(
         world["producer"], price_vnd=10_010, stock=50, group_code="food", subgroup_code="raw"
@@ -187,7 +187,7 @@ def test_vat_rates_follow_the_table_and_the_end_of_the_reduction() -> None:
     assert vat.vat_rate_percent("unknown", "thing", date(2026, 6, 1)) == 10
 
 
-def test_invoice_numbers_run_per_producer_and_year(world) -> None:  # noqa: ANN001
+def test_invoice_numbers_run_per_producer_and_year(world) -> None:
     first = supermarket_order(world["organisation"], [[(world["tea"], 1)], [(world["wine"], 1)]])
     second = supermarket_order(world["organisation"], [[(world["tea"], 1)]])
     for part in (*first.producer_orders, *second.producer_orders):
@@ -197,7 +197,7 @@ def test_invoice_numbers_run_per_producer_and_year(world) -> None:  # noqa: ANN0
     assert numbers == sorted([f"HD-{p}-2026-000001", f"HD-{p}-2026-000002", f"HD-{o}-2026-000001"])
 
 
-def test_cash_and_card_deliveries_issue_no_invoice(world) -> None:  # noqa: ANN001
+def test_cash_and_card_deliveries_issue_no_invoice(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 1)]])
     order.payment_method, order.payment_status = "cod", "cash_on_delivery"
     db.session.commit()
@@ -205,13 +205,13 @@ def test_cash_and_card_deliveries_issue_no_invoice(world) -> None:  # noqa: ANN0
     assert db.session.scalar(select(Invoice)) is None
 
 
-def _invoice(world, quantity=10, terms=30, now=None):  # noqa: ANN001, ANN202
+def _invoice(world, quantity=10, terms=30, now=None):
     order = supermarket_order(world["organisation"], [[(world["tea"], quantity)]], terms_days=terms)
     deliver(order.producer_orders[0], now)
     return services.invoice_of_producer_order(order.producer_orders[0].id)
 
 
-def test_partial_payments_then_paid_and_overpayment_refused(world) -> None:  # noqa: ANN001
+def test_partial_payments_then_paid_and_overpayment_refused(world) -> None:
     invoice = _invoice(world)  # 820,000 + 65,600 VAT = 885,600
     today = invoice.issue_date
     assert invoice.total_vnd == 885_600 and invoice.status_on(today) == "open"
@@ -258,7 +258,7 @@ def test_payments_need_an_amount_a_past_day_and_a_bank_reference(
     world,
     amount,
     received,
-    bank_reference,  # noqa: ANN001
+    bank_reference,
     field,
 ) -> None:
     invoice = _invoice(world)
@@ -275,7 +275,7 @@ def test_payments_need_an_amount_a_past_day_and_a_bank_reference(
     assert field in caught.value.errors
 
 
-def test_an_invoice_is_overdue_the_day_after_its_due_date_not_on_it(world) -> None:  # noqa: ANN001
+def test_an_invoice_is_overdue_the_day_after_its_due_date_not_on_it(world) -> None:
     invoice = _invoice(world, terms=30)
     due = invoice.due_date
     assert invoice.status_on(due) == "open"
@@ -296,7 +296,7 @@ def test_an_invoice_is_overdue_the_day_after_its_due_date_not_on_it(world) -> No
     assert invoice.status_on(due + timedelta(days=1)) == "overdue"  # part-paid and late is still overdue
 
 
-def test_receipt_with_shortfall_and_damage_opens_credit_notes_that_reduce_the_amount_due(world) -> None:  # noqa: ANN001
+def test_receipt_with_shortfall_and_damage_opens_credit_notes_that_reduce_the_amount_due(world) -> None:
     tea, rice = world["tea"], world["rice"]
     order = supermarket_order(world["organisation"], [[(tea, 10), (rice, 3)]])
     part = order.producer_orders[0]
@@ -327,7 +327,7 @@ def test_receipt_with_shortfall_and_damage_opens_credit_notes_that_reduce_the_am
         services.confirm_receipt(part, actor="customer", user_id=None)
 
 
-def test_receipt_refuses_more_than_was_invoiced_and_before_delivery(world) -> None:  # noqa: ANN001
+def test_receipt_refuses_more_than_was_invoiced_and_before_delivery(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)]])
     part = order.producer_orders[0]
     with pytest.raises(errors.InvalidReceipt):
@@ -346,7 +346,7 @@ def test_receipt_refuses_more_than_was_invoiced_and_before_delivery(world) -> No
     assert db.session.get(ProducerOrder, part.id).received_at is None
 
 
-def test_partly_accepted_line_is_invoiced_at_its_accepted_quantity_and_zero_lines_are_left_out(world) -> None:  # noqa: ANN001
+def test_partly_accepted_line_is_invoiced_at_its_accepted_quantity_and_zero_lines_are_left_out(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10), (world["rice"], 4)]])
     part = order.producer_orders[0]
     fulfilment.accept_part(
@@ -358,7 +358,7 @@ def test_partly_accepted_line_is_invoiced_at_its_accepted_quantity_and_zero_line
     assert [(line.sku, line.quantity) for line in invoice.lines] == [(world["tea"].sku, 7)]
 
 
-def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  # noqa: ANN001
+def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:
     order = supermarket_order(world["organisation"], [[(world["tea"], 10)], [(world["wine"], 2)]])
     tea_part, wine_part = order.producer_orders
     assert ledger.revenue_by_producer() == {}
@@ -376,7 +376,7 @@ def test_invoice_revenue_counts_at_delivery_less_credit_notes(world) -> None:  #
     assert ledger.revenue_by_producer() == {(world["producer"].id, "supermarket"): 738_000}
 
 
-def test_admin_terms_are_validated_and_saved(world) -> None:  # noqa: ANN001
+def test_admin_terms_are_validated_and_saved(world) -> None:
     organisation = world["organisation"]
     with pytest.raises(errors.InvalidTerms) as caught:
         services.set_terms(organisation, payment_terms_days=-1, credit_limit_vnd=None)
@@ -386,7 +386,7 @@ def test_admin_terms_are_validated_and_saved(world) -> None:  # noqa: ANN001
     assert (organisation.payment_terms_days, organisation.credit_limit_vnd) == (60, 500_000_000)
 
 
-def test_search_by_payment_reference_ignores_spaces_and_case(world) -> None:  # noqa: ANN001
+def test_search_by_payment_reference_ignores_spaces_and_case(world) -> None:
     invoice = _invoice(world)
     spaced = " ".join([invoice.payment_reference[:4], invoice.payment_reference[4:]]).lower()
     assert services.list_invoices(search=spaced) == [invoice]
@@ -394,7 +394,7 @@ def test_search_by_payment_reference_ignores_spaces_and_case(world) -> None:  # 
     assert services.list_invoices(search="OCOPHD222222") == [] or invoice.payment_reference == "OCOPHD222222"
 
 
-def test_delivery_at_utc_evening_is_issued_on_the_vietnamese_date(world) -> None:  # noqa: ANN001
+def test_delivery_at_utc_evening_is_issued_on_the_vietnamese_date(world) -> None:
     invoice = _invoice(world, now=datetime(2026, 12, 31, 17, 30))  # 00:30 on 1 January 2027 there
     assert invoice.issue_date == date(2027, 1, 1) and invoice.number.endswith("-2027-000001")
     assert invoice.lines[0].vat_rate_percent == 10  # the reduction has ended

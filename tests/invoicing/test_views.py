@@ -29,7 +29,7 @@ from tests.invoicing.helpers import deliver, supermarket_order
 
 
 @pytest.fixture
-def scene(app):  # noqa: ANN001, ANN201
+def scene(app):
     producer = make_producer(name="HTX Chè Tân Cương", tax_code="4600123456")
     tea = make_product(producer, name="Chè Tân Cương đặc biệt", price_vnd=82_000, stock=500)
     honey = make_product(
@@ -61,7 +61,7 @@ def scene(app):  # noqa: ANN001, ANN201
     }
 
 
-def test_producer_accepts_part_and_the_buyer_sees_ordered_accepted_and_reason(scene, web) -> None:  # noqa: ANN001
+def test_producer_accepts_part_and_the_buyer_sees_ordered_accepted_and_reason(scene, web) -> None:
     part = scene["part"]
     tea_line, honey_line = part.lines
     web.sign_in(scene["producer_user"])
@@ -87,7 +87,7 @@ def test_producer_accepts_part_and_the_buyer_sees_ordered_accepted_and_reason(sc
     assert ">100<" in receipt.text and ">60<" in receipt.text
 
 
-def test_accept_part_form_shows_a_message_per_line_and_changes_nothing(scene, web) -> None:  # noqa: ANN001
+def test_accept_part_form_shows_a_message_per_line_and_changes_nothing(scene, web) -> None:
     part = scene["part"]
     tea_line = part.lines[0]
     web.sign_in(scene["producer_user"])
@@ -101,7 +101,7 @@ def test_accept_part_form_shows_a_message_per_line_and_changes_nothing(scene, we
     assert db.session.get(ProducerOrder, part.id).status == "placed"
 
 
-def test_producer_confirms_a_delivery_date_not_in_the_past(scene, web) -> None:  # noqa: ANN001
+def test_producer_confirms_a_delivery_date_not_in_the_past(scene, web) -> None:
     part = scene["part"]
     web.sign_in(scene["producer_user"])
     yesterday = today_in_vietnam() - timedelta(days=1)
@@ -118,7 +118,7 @@ def test_producer_confirms_a_delivery_date_not_in_the_past(scene, web) -> None: 
     assert db.session.get(ProducerOrder, part.id).confirmed_delivery_date == day
 
 
-def test_another_producer_cannot_reach_the_part(scene, web) -> None:  # noqa: ANN001
+def test_another_producer_cannot_reach_the_part(scene, web) -> None:
     stranger = make_producer_member(make_producer())
     db.session.commit()
     web.sign_in(stranger)
@@ -132,7 +132,7 @@ def test_another_producer_cannot_reach_the_part(scene, web) -> None:  # noqa: AN
     )
 
 
-def test_buyer_reports_damage_at_receipt_and_the_invoice_shows_the_credit_note(scene, web) -> None:  # noqa: ANN001
+def test_buyer_reports_damage_at_receipt_and_the_invoice_shows_the_credit_note(scene, web) -> None:
     part = scene["part"]
     deliver(part)
     honey_line = part.lines[1]
@@ -164,7 +164,7 @@ def test_buyer_reports_damage_at_receipt_and_the_invoice_shows_the_credit_note(s
     assert web.post(url, {}).status_code == 422  # once only
 
 
-def test_a_viewer_sees_the_receipt_page_but_cannot_confirm(scene, web) -> None:  # noqa: ANN001
+def test_a_viewer_sees_the_receipt_page_but_cannot_confirm(scene, web) -> None:
     deliver(scene["part"])
     web.sign_in(scene["viewer"])
     url = f"/buyer/orders/{scene['order'].reference}/parts/{scene['part'].id}/receipt"
@@ -173,7 +173,7 @@ def test_a_viewer_sees_the_receipt_page_but_cannot_confirm(scene, web) -> None: 
     assert db.session.get(ProducerOrder, scene["part"].id).received_at is None
 
 
-def test_invoice_pdf_is_a_pdf_with_the_number_and_vietnamese_text(scene, web) -> None:  # noqa: ANN001
+def test_invoice_pdf_is_a_pdf_with_the_number_and_vietnamese_text(scene, web) -> None:
     deliver(scene["part"])
     invoice = db.session.scalars(select(Invoice)).one()
     for user, url in (
@@ -192,7 +192,7 @@ def test_invoice_pdf_is_a_pdf_with_the_number_and_vietnamese_text(scene, web) ->
     assert "4600123456" in text
 
 
-def test_admin_records_payments_and_overpayment_is_refused_with_the_figures(scene, web) -> None:  # noqa: ANN001
+def test_admin_records_payments_and_overpayment_is_refused_with_the_figures(scene, web) -> None:
     deliver(scene["part"])
     invoice = db.session.scalars(select(Invoice)).one()
     web.sign_in(scene["admin"])
@@ -217,7 +217,7 @@ def test_admin_records_payments_and_overpayment_is_refused_with_the_figures(scen
     assert "FT26335" in page.text
 
 
-def test_overdue_invoices_show_as_overdue_to_buyer_producer_and_admin(scene, web) -> None:  # noqa: ANN001
+def test_overdue_invoices_show_as_overdue_to_buyer_producer_and_admin(scene, web) -> None:
     deliver(scene["part"])
     invoice = db.session.scalars(select(Invoice)).one()
     invoice.due_date = invoice.issue_date = today_in_vietnam() - timedelta(days=1)
@@ -237,7 +237,7 @@ def test_overdue_invoices_show_as_overdue_to_buyer_producer_and_admin(scene, web
     assert invoice.number not in web.get("/buyer/invoices?status=paid").text
 
 
-def test_other_chains_and_producers_do_not_see_the_invoice(scene, web) -> None:  # noqa: ANN001
+def test_other_chains_and_producers_do_not_see_the_invoice(scene, web) -> None:
     deliver(scene["part"])
     invoice = db.session.scalars(select(Invoice)).one()
     other_buyer = make_buyer_member(make_buyer_organisation())
@@ -251,7 +251,7 @@ def test_other_chains_and_producers_do_not_see_the_invoice(scene, web) -> None: 
     assert invoice.number not in web.get("/portal/invoices").text
 
 
-def test_admin_sets_terms_and_credit_limit(scene, web) -> None:  # noqa: ANN001
+def test_admin_sets_terms_and_credit_limit(scene, web) -> None:
     organisation = scene["organisation"]
     web.sign_in(scene["admin"])
     assert organisation.legal_name in web.get("/admin/buyers").text
@@ -269,7 +269,7 @@ def test_admin_sets_terms_and_credit_limit(scene, web) -> None:  # noqa: ANN001
     assert (organisation.payment_terms_days, organisation.credit_limit_vnd) == (45, 750_000_000)
 
 
-def test_panels_render_for_the_order_pages_that_include_them(scene, app) -> None:  # noqa: ANN001
+def test_panels_render_for_the_order_pages_that_include_them(scene, app) -> None:
     part = scene["part"]
     deliver(part)
     with app.test_request_context("/"):
@@ -282,7 +282,7 @@ def test_panels_render_for_the_order_pages_that_include_them(scene, app) -> None
 
 def test_the_buyer_panel_loads_in_the_same_number_of_queries_for_one_part_or_three(
     app, count_queries
-) -> None:  # noqa: ANN001
+) -> None:
     organisation = make_buyer_organisation()
     products = [make_product(make_producer(), stock=50) for _ in range(3)]
     db.session.commit()
@@ -300,7 +300,7 @@ def test_the_buyer_panel_loads_in_the_same_number_of_queries_for_one_part_or_thr
     assert counts[0] == counts[1]
 
 
-def test_a_part_waiting_for_the_buyers_approval_is_hidden_from_its_producer(scene, web) -> None:  # noqa: ANN001
+def test_a_part_waiting_for_the_buyers_approval_is_hidden_from_its_producer(scene, web) -> None:
     part = scene["part"]
     part.status = "pending_approval"
     db.session.commit()
@@ -308,11 +308,14 @@ def test_a_part_waiting_for_the_buyers_approval_is_hidden_from_its_producer(scen
     assert web.get(f"/portal/orders/{part.id}/accept-part").status_code == 404
 
 
-@pytest.mark.parametrize(("who", "prefix", "section"), [
-    ("producer_user", "/portal/invoices", 'aria-label="Producer portal"'),
-    ("buyer", "/buyer/invoices", 'aria-label="Bulk ordering"'),
-])
-def test_invoice_pages_keep_their_sections_navigation(scene, web, who, prefix, section) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("who", "prefix", "section"),
+    [
+        ("producer_user", "/portal/invoices", 'aria-label="Producer portal"'),
+        ("buyer", "/buyer/invoices", 'aria-label="Bulk ordering"'),
+    ],
+)
+def test_invoice_pages_keep_their_sections_navigation(scene, web, who, prefix, section) -> None:
     deliver(scene["part"])
     invoice = db.session.scalars(select(Invoice)).one()
     web.client.set_cookie("lang", "en")

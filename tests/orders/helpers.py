@@ -14,11 +14,11 @@ ADDRESS = dict(
 )
 
 
-def address(**changes):  # noqa: ANN201, ANN003
+def address(**changes):
     return services.validate_address(**{**ADDRESS, **changes})
 
 
-def place(products_and_quantities, *, method: str = "cod", key: str | None = None, **fields):  # noqa: ANN001, ANN201, ANN003
+def place(products_and_quantities, *, method: str = "cod", key: str | None = None, **fields):
     lines = [CartLine(p.id, q, p.price_vnd) for p, q in products_and_quantities]
     return services.place_order(
         lines=lines,

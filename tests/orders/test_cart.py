@@ -22,7 +22,7 @@ def test_add_change_and_remove() -> None:
 
 
 @pytest.mark.parametrize("quantity", [-1, "-5", "1e9", 1_001, "x"])
-def test_bad_quantities_are_refused(quantity) -> None:  # noqa: ANN001
+def test_bad_quantities_are_refused(quantity) -> None:
     with pytest.raises(errors.InvalidQuantity):
         carts.add(carts.Cart(), 1, quantity)
 
@@ -46,7 +46,7 @@ def test_sign_in_merges_the_session_cart_into_the_account_cart() -> None:
     assert merged.items == {1: 3, 2: services.MAX_LINE_QUANTITY, 3: 4}
 
 
-def test_cart_lines_are_priced_from_the_catalogue(app) -> None:  # noqa: ANN001
+def test_cart_lines_are_priced_from_the_catalogue(app) -> None:
     tea = make_product(price_vnd=250_000, stock=5)
     cart = carts.add(carts.Cart(), tea.id, 2)
     priced = services.price_cart(cart.lines({tea.id: 200_000}), "ha-noi")

@@ -1,5 +1,6 @@
 """Twenty simultaneous "add to cart" of one product by one signed-in account: every one counts,
 none answers 500 (on SQLite and PostgreSQL), and the cap at the stock still holds."""
+
 from __future__ import annotations
 
 import threading
@@ -15,10 +16,14 @@ from tests.factories import make_product, make_user
 RACERS = 20
 
 
-def _race(app, tmp_path, user, product_id: int, quantity: int = 1) -> list[int]:  # noqa: ANN001
-    racers_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
-                          SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS, "max_overflow": 0}
-                          if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else {})
+def _race(app, tmp_path, user, product_id: int, quantity: int = 1) -> list[int]:
+    racers_app = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS, "max_overflow": 0}
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+        else {},
+    )
     # Read here, in the test's own context: loading it inside racers_app's context would borrow
     # a connection of racers_app's pool for the test's session, left open after the dispose.
     signed_in = SimpleNamespace(session_token=user.session_token)
@@ -33,8 +38,9 @@ def _race(app, tmp_path, user, product_id: int, quantity: int = 1) -> list[int]:
     def add(n: int) -> None:
         web, token = browsers[n]
         start.wait(timeout=30)
-        response = web._request("POST", "/cart/add", data={"product_id": product_id, "quantity": quantity,
-                                                           "csrf_token": token})
+        response = web._request(
+            "POST", "/cart/add", data={"product_id": product_id, "quantity": quantity, "csrf_token": token}
+        )
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=add, args=(n,)) for n in range(RACERS)]
@@ -49,11 +55,12 @@ def _race(app, tmp_path, user, product_id: int, quantity: int = 1) -> list[int]:
 
 def _in_cart(user_id: int, product_id: int) -> int | None:
     db.session.expire_all()
-    return db.session.scalar(select(CartItem.quantity).where(CartItem.user_id == user_id,
-                                                               CartItem.product_id == product_id))
+    return db.session.scalar(
+        select(CartItem.quantity).where(CartItem.user_id == user_id, CartItem.product_id == product_id)
+    )
 
 
-def test_twenty_simultaneous_adds_keep_all_twenty_and_never_answer_500(app, tmp_path) -> None:  # noqa: ANN001
+def test_twenty_simultaneous_adds_keep_all_twenty_and_never_answer_500(app, tmp_path) -> None:
     user = make_user("lan@example.vn")
     product = make_product(stock=100)
     db.session.commit()
@@ -62,7 +69,7 @@ def test_twenty_simultaneous_adds_keep_all_twenty_and_never_answer_500(app, tmp_
     assert _in_cart(user.id, product.id) == RACERS
 
 
-def test_simultaneous_adds_stop_at_the_stock(app, tmp_path) -> None:  # noqa: ANN001
+def test_simultaneous_adds_stop_at_the_stock(app, tmp_path) -> None:
     user = make_user("lan@example.vn")
     product = make_product(stock=7)
     db.session.commit()

@@ -21,7 +21,7 @@ BUYERS = 40
 UNITS = 10
 
 
-def test_forty_buyers_for_the_last_ten_units_buy_exactly_ten(app, backend, tmp_path) -> None:  # noqa: ANN001
+def test_forty_buyers_for_the_last_ten_units_buy_exactly_ten(app, backend, tmp_path) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite serialises writers on one file lock; the race is meaningful on PostgreSQL only")
     tea = make_product(stock=UNITS, price_vnd=120_000)

@@ -43,15 +43,16 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 
 
 @pytest.fixture
-def smtp(app) -> Iterator[list[str]]:  # noqa: ANN001
+def smtp(app) -> Iterator[list[str]]:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
     server.messages = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")
     saved = {key: app.config.get(key) for key in keys}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1], MAIL_USE_TLS=False,
-                      MAIL_USERNAME="")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1], MAIL_USE_TLS=False, MAIL_USERNAME=""
+    )
     try:
         yield server.messages  # type: ignore[attr-defined]
     finally:
@@ -60,7 +61,7 @@ def smtp(app) -> Iterator[list[str]]:  # noqa: ANN001
         server.server_close()
 
 
-def test_smtp_mail_leaves_only_after_the_commit(app, smtp) -> None:  # noqa: ANN001
+def test_smtp_mail_leaves_only_after_the_commit(app, smtp) -> None:
     order = place([(make_product(stock=5), 1)], method="cod")
     assert len(smtp) == 1 and order.reference in smtp[0]  # the placement committed, then it went out
     part = order.producer_orders[0]
@@ -71,7 +72,7 @@ def test_smtp_mail_leaves_only_after_the_commit(app, smtp) -> None:  # noqa: ANN
     assert len(smtp) == 2 and "VTP1" in smtp[1]
 
 
-def test_smtp_mail_of_a_rolled_back_change_is_never_sent(app, smtp) -> None:  # noqa: ANN001
+def test_smtp_mail_of_a_rolled_back_change_is_never_sent(app, smtp) -> None:
     order = place([(make_product(stock=5), 1)], method="cod")
     services.cancel_order(order, "customer")
     db.session.rollback()
@@ -79,7 +80,7 @@ def test_smtp_mail_of_a_rolled_back_change_is_never_sent(app, smtp) -> None:  # 
     assert len(smtp) == 1  # only the placement's
 
 
-def test_outbox_mail_is_written_in_the_changes_transaction(app) -> None:  # noqa: ANN001
+def test_outbox_mail_is_written_in_the_changes_transaction(app) -> None:
     order = place([(make_product(stock=5), 1)], method="cod")
     services.cancel_order(order, "customer")
     db.session.rollback()
@@ -89,13 +90,13 @@ def test_outbox_mail_is_written_in_the_changes_transaction(app) -> None:  # noqa
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2
 
 
-def test_order_mail_is_in_vietnamese(app) -> None:  # noqa: ANN001
+def test_order_mail_is_in_vietnamese(app) -> None:
     place([(make_product(stock=5), 1)], method="cod")
     message = db.session.scalar(select(OutboxMessage))
     assert "Cảm ơn bạn đã đặt đơn hàng" in message.body
 
 
-def test_the_header_cart_count_is_each_visitors_own(app, web) -> None:  # noqa: ANN001
+def test_the_header_cart_count_is_each_visitors_own(app, web) -> None:
     from tests.conftest import FormClient
 
     tea = make_product(stock=5, slug="che-dem")

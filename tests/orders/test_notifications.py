@@ -12,12 +12,12 @@ from tests.orders.helpers import place
 
 
 @contextmanager
-def captured():  # noqa: ANN201
+def captured():
     received: list[tuple[str, str]] = []
     receivers = {}
     for name in ("order_placed", "order_paid", "producer_order_shipped", "order_cancelled"):
 
-        def receiver(sender, name=name, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        def receiver(sender, name=name, **kwargs):
             received.append((name, kwargs["order"].reference))
 
         receivers[name] = receiver
@@ -29,7 +29,7 @@ def captured():  # noqa: ANN201
             getattr(signals, name).disconnect(receiver)
 
 
-def test_placing_shipping_and_cancelling_send_their_signals(app) -> None:  # noqa: ANN001
+def test_placing_shipping_and_cancelling_send_their_signals(app) -> None:
     tea = make_product(stock=9)
     with captured() as received:
         shipped = place([(tea, 1)], method="cod")
@@ -46,7 +46,7 @@ def test_placing_shipping_and_cancelling_send_their_signals(app) -> None:  # noq
     ]
 
 
-def test_emails_name_the_order_and_the_amounts(app) -> None:  # noqa: ANN001
+def test_emails_name_the_order_and_the_amounts(app) -> None:
     order = place([(make_product(stock=9, price_vnd=250_000), 2)], method="card")
     with force_locale("en"):
         placed = notifications.compose("placed", order)

@@ -1,5 +1,6 @@
 """Producers hear about orders: an e-mail to their members when a part reaches them, the count of
 parts waiting in the portal's navigation, and one reminder when a part waits too long."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,23 +23,26 @@ PLACED_AT = datetime(2026, 12, 1, 2, 0)  # UTC
 
 
 def _producer_mail(kind: str = "producer_order_new") -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id))
+    )
 
 
-def _two_producers_with_members():  # noqa: ANN202
+def _two_producers_with_members():
     tea_producer = make_producer(slug="htx-tea", verification_status="verified")
     sauce_producer = make_producer(slug="htx-sauce", verification_status="verified")
-    owners = [make_producer_member(tea_producer, email="tea@htx.vn"),
-              make_producer_member(tea_producer, email="tea-2@htx.vn"),
-              make_producer_member(sauce_producer, email="sauce@htx.vn")]
+    owners = [
+        make_producer_member(tea_producer, email="tea@htx.vn"),
+        make_producer_member(tea_producer, email="tea-2@htx.vn"),
+        make_producer_member(sauce_producer, email="sauce@htx.vn"),
+    ]
     tea = make_product(tea_producer, price_vnd=250_000, stock=10)
     sauce = make_product(sauce_producer, price_vnd=120_000, stock=10)
     db.session.commit()
     return tea, sauce, owners
 
 
-def test_a_cash_order_mails_each_member_of_each_producer_about_their_part(app) -> None:  # noqa: ANN001
+def test_a_cash_order_mails_each_member_of_each_producer_about_their_part(app) -> None:
     tea, sauce, _ = _two_producers_with_members()
     order = place([(tea, 2), (sauce, 1)], method="cod")
     messages = _producer_mail()
@@ -50,7 +54,7 @@ def test_a_cash_order_mails_each_member_of_each_producer_about_their_part(app) -
     assert f"/portal/orders/{tea_part.id}" in tea_mail.body
 
 
-def test_a_card_order_reaches_the_producer_when_it_is_paid(app) -> None:  # noqa: ANN001
+def test_a_card_order_reaches_the_producer_when_it_is_paid(app) -> None:
     tea, _, _ = _two_producers_with_members()
     order = place([(tea, 1)], method="card")
     assert _producer_mail() == []  # it may still expire unpaid
@@ -59,7 +63,7 @@ def test_a_card_order_reaches_the_producer_when_it_is_paid(app) -> None:  # noqa
     assert sorted(m.to_address for m in _producer_mail()) == ["tea-2@htx.vn", "tea@htx.vn"]
 
 
-def test_a_supermarket_order_waiting_for_approval_reaches_the_producer_only_once_approved(app) -> None:  # noqa: ANN001
+def test_a_supermarket_order_waiting_for_approval_reaches_the_producer_only_once_approved(app) -> None:
     producer = make_producer(slug="htx-bulk", verification_status="verified")
     make_producer_member(producer, email="bulk@htx.vn")
     product = wholesale_product(producer, stock=500)
@@ -73,7 +77,7 @@ def test_a_supermarket_order_waiting_for_approval_reaches_the_producer_only_once
     assert [m.to_address for m in _producer_mail()] == ["bulk@htx.vn"]
 
 
-def test_the_portal_navigation_counts_the_parts_waiting_for_acceptance(app) -> None:  # noqa: ANN001
+def test_the_portal_navigation_counts_the_parts_waiting_for_acceptance(app) -> None:
     tea, _, owners = _two_producers_with_members()
     first = place([(tea, 1)], method="cod")
     place([(tea, 1)], method="cod")
@@ -87,7 +91,7 @@ def test_the_portal_navigation_counts_the_parts_waiting_for_acceptance(app) -> N
     assert "data-waiting-orders" not in other.get("/portal/orders").get_data(as_text=True)
 
 
-def test_the_count_is_one_query(app, count_queries) -> None:  # noqa: ANN001
+def test_the_count_is_one_query(app, count_queries) -> None:
     tea, _, _ = _two_producers_with_members()
     for _ in range(3):
         place([(tea, 1)], method="cod")
@@ -97,7 +101,7 @@ def test_the_count_is_one_query(app, count_queries) -> None:  # noqa: ANN001
     assert counter.count == 1
 
 
-def test_a_part_waiting_longer_than_the_setting_is_reminded_once(app) -> None:  # noqa: ANN001
+def test_a_part_waiting_longer_than_the_setting_is_reminded_once(app) -> None:
     tea, sauce, owners = _two_producers_with_members()
     order = place([(tea, 1), (sauce, 1)], method="cod", now=PLACED_AT)
     tea_part, sauce_part = sorted(order.producer_orders, key=lambda p: p.producer_id != tea.producer_id)
@@ -118,7 +122,7 @@ def test_a_part_waiting_longer_than_the_setting_is_reminded_once(app) -> None:  
     assert sent_at == PLACED_AT + timedelta(hours=24)
 
 
-def test_the_reminder_follows_the_setting_and_runs_from_the_command_line(app) -> None:  # noqa: ANN001
+def test_the_reminder_follows_the_setting_and_runs_from_the_command_line(app) -> None:
     tea, _, _ = _two_producers_with_members()
     order = place([(tea, 1)], method="cod", now=PLACED_AT)
     db.session.get(Order, order.id).created_at = PLACED_AT

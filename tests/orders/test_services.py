@@ -45,7 +45,7 @@ def _counts() -> tuple[int, int, int]:
         "02083 852 123",
     ],
 )
-def test_vietnamese_phone_numbers_are_accepted_and_normalised(raw) -> None:  # noqa: ANN001
+def test_vietnamese_phone_numbers_are_accepted_and_normalised(raw) -> None:
     assert services.normalise_phone(raw).startswith("0")
 
 
@@ -63,11 +63,11 @@ def test_vietnamese_phone_numbers_are_accepted_and_normalised(raw) -> None:  # n
         "0212345678",
     ],
 )
-def test_invalid_phone_numbers_are_refused(raw) -> None:  # noqa: ANN001
+def test_invalid_phone_numbers_are_refused(raw) -> None:
     assert services.normalise_phone(raw) is None
 
 
-def test_address_lists_every_wrong_field_and_resolves_former_provinces(app) -> None:  # noqa: ANN001
+def test_address_lists_every_wrong_field_and_resolves_former_provinces(app) -> None:
     with pytest.raises(errors.InvalidAddress) as caught:
         services.validate_address(recipient_name="", phone="123", street="", commune="", province="Atlantis")
     assert set(caught.value.errors) == {"recipient_name", "phone", "street", "commune", "province"}
@@ -84,7 +84,7 @@ def test_shipping_fee_grows_with_distance_and_weight() -> None:
     assert fee("ca-mau", 400) < fee("ca-mau", 1500) < fee("ca-mau", 2001) < fee("ca-mau", 3001)
 
 
-def test_shipping_table_setting_replaces_the_default(app) -> None:  # noqa: ANN001
+def test_shipping_table_setting_replaces_the_default(app) -> None:
     flat = {
         "bands": [
             {
@@ -103,7 +103,7 @@ def test_shipping_table_setting_replaces_the_default(app) -> None:  # noqa: ANN0
     assert cart.shipping_total_vnd == 10_000
 
 
-def test_cart_is_grouped_by_producer_and_reports_changed_prices_and_shortages(app) -> None:  # noqa: ANN001
+def test_cart_is_grouped_by_producer_and_reports_changed_prices_and_shortages(app) -> None:
     tea = make_product(
         make_producer(province_code="thai-nguyen"), price_vnd=250_000, stock=5, net_weight_g=200
     )
@@ -123,7 +123,7 @@ def test_cart_is_grouped_by_producer_and_reports_changed_prices_and_shortages(ap
     assert cart.total_vnd == 750_000 + 270_000 + sum(g.shipping_fee_vnd for g in cart.groups)
 
 
-def test_placing_an_order_copies_prices_splits_by_producer_and_takes_stock(app) -> None:  # noqa: ANN001
+def test_placing_an_order_copies_prices_splits_by_producer_and_takes_stock(app) -> None:
     tea = make_product(make_producer(), price_vnd=250_000, stock=5)
     honey = make_product(make_producer(province_code="ha-noi"), price_vnd=180_000, stock=4)
     db.session.commit()
@@ -157,21 +157,21 @@ def test_placing_an_order_copies_prices_splits_by_producer_and_takes_stock(app) 
     assert [e.to_status for e in services.events_of(order)] == ["placed", "placed", "cash_on_delivery"]
 
 
-def test_a_card_order_waits_thirty_minutes_for_its_payment(app) -> None:  # noqa: ANN001
+def test_a_card_order_waits_thirty_minutes_for_its_payment(app) -> None:
     tea = make_product(stock=5)
     now = utcnow()
     order = place([(tea, 1)], method="card", now=now)
     assert order.payment_status == "awaiting_payment" and order.expires_at == now + timedelta(minutes=30)
 
 
-def test_the_same_idempotency_key_places_one_order(app) -> None:  # noqa: ANN001
+def test_the_same_idempotency_key_places_one_order(app) -> None:
     tea = make_product(stock=5)
     first = place([(tea, 2)], key="checkout-key-0001")
     second = place([(tea, 2)], key="checkout-key-0001")
     assert first.id == second.id and _counts() == (1, 1, 1) and _stock(tea.id) == 3
 
 
-def test_every_short_line_is_reported_at_once_and_nothing_is_taken(app) -> None:  # noqa: ANN001
+def test_every_short_line_is_reported_at_once_and_nothing_is_taken(app) -> None:
     tea, honey, rice = make_product(stock=1), make_product(stock=0), make_product(stock=9)
     db.session.commit()
     with pytest.raises(errors.OutOfStock) as caught:
@@ -186,13 +186,13 @@ def test_every_short_line_is_reported_at_once_and_nothing_is_taken(app) -> None:
 
 
 @pytest.mark.parametrize("quantity", [0, -1, -100, 1_001, 10**12, "abc", "1.5", None, True])
-def test_bad_quantities_are_refused_with_a_clear_message(app, quantity) -> None:  # noqa: ANN001
+def test_bad_quantities_are_refused_with_a_clear_message(app, quantity) -> None:
     with pytest.raises(errors.InvalidQuantity) as caught:
         services.cart_line(1, quantity)
     assert "at least 1" in caught.value.message or "At most" in caught.value.message
 
 
-def test_bad_quantities_reaching_place_order_change_nothing(app) -> None:  # noqa: ANN001
+def test_bad_quantities_reaching_place_order_change_nothing(app) -> None:
     tea = make_product(stock=5)
     db.session.commit()
     for quantity in (0, -3, 10**9):
@@ -208,7 +208,7 @@ def test_bad_quantities_reaching_place_order_change_nothing(app) -> None:  # noq
 
 
 @pytest.mark.parametrize("status", ["missing", "draft", "archived", "unverified-producer"])
-def test_unknown_or_unsellable_products_are_refused(app, status) -> None:  # noqa: ANN001
+def test_unknown_or_unsellable_products_are_refused(app, status) -> None:
     if status == "missing":
         product_id = 999_999
     elif status == "unverified-producer":
@@ -230,7 +230,7 @@ def test_unknown_or_unsellable_products_are_refused(app, status) -> None:  # noq
 
 
 @pytest.mark.parametrize("sent_price", [1, 249_999, 250_001])
-def test_a_tampered_or_stale_price_places_no_order(app, sent_price) -> None:  # noqa: ANN001
+def test_a_tampered_or_stale_price_places_no_order(app, sent_price) -> None:
     tea = make_product(price_vnd=250_000, stock=5)
     db.session.commit()
     with pytest.raises(errors.PricesChanged) as caught:
@@ -248,23 +248,26 @@ def test_a_tampered_or_stale_price_places_no_order(app, sent_price) -> None:  # 
 
 
 @pytest.mark.parametrize("shown", [0, 250_000, 250_000 + 16_000 + 1])
-def test_a_total_other_than_the_one_shown_places_no_order(app, shown) -> None:  # noqa: ANN001
+def test_a_total_other_than_the_one_shown_places_no_order(app, shown) -> None:
     tea = make_product(price_vnd=250_000, stock=5, net_weight_g=400)
     db.session.commit()
-    arguments = dict(lines=[CartLine(tea.id, 1, 250_000)], address=address(), contact_email="a@b.vn",
-                     payment_method="cod")
+    arguments = dict(
+        lines=[CartLine(tea.id, 1, 250_000)], address=address(), contact_email="a@b.vn", payment_method="cod"
+    )
     current = services.price_cart(arguments["lines"], address().province_code).total_vnd
     with pytest.raises(errors.TotalChanged) as caught:
-        services.place_order(**arguments, idempotency_key=services.new_idempotency_key(),
-                             shown_total_vnd=shown)
+        services.place_order(
+            **arguments, idempotency_key=services.new_idempotency_key(), shown_total_vnd=shown
+        )
     assert caught.value.code == "total_changed" and caught.value.current_vnd == current
     assert _stock(tea.id) == 5 and _counts() == (0, 0, 0)
-    order = services.place_order(**arguments, idempotency_key=services.new_idempotency_key(),
-                                 shown_total_vnd=current)
+    order = services.place_order(
+        **arguments, idempotency_key=services.new_idempotency_key(), shown_total_vnd=current
+    )
     assert order.total_vnd == current and _stock(tea.id) == 4
 
 
-def test_invalid_phone_places_no_order(app) -> None:  # noqa: ANN001
+def test_invalid_phone_places_no_order(app) -> None:
     with pytest.raises(errors.InvalidAddress) as caught:
         address(phone="0123")
     assert (
@@ -282,7 +285,7 @@ def test_invalid_phone_places_no_order(app) -> None:  # noqa: ANN001
         ({"lines": []}, "empty_cart"),
     ],
 )
-def test_bad_checkout_fields_are_refused(app, fields, code) -> None:  # noqa: ANN001
+def test_bad_checkout_fields_are_refused(app, fields, code) -> None:
     tea = make_product(stock=5)
     db.session.commit()
     arguments = dict(
@@ -297,14 +300,14 @@ def test_bad_checkout_fields_are_refused(app, fields, code) -> None:  # noqa: AN
     assert caught.value.code == code and _counts() == (0, 0, 0)
 
 
-def test_a_card_order_above_stripes_limit_is_refused(app) -> None:  # noqa: ANN001
+def test_a_card_order_above_stripes_limit_is_refused(app) -> None:
     gold = make_product(price_vnd=1_000_000_000 - 1, stock=5)
     with pytest.raises(errors.CardAmountTooLarge):
         place([(gold, 1)], method="card")
     assert _stock(gold.id) == 5
 
 
-def test_producer_order_goes_through_its_statuses_with_an_event_for_each(app) -> None:  # noqa: ANN001
+def test_producer_order_goes_through_its_statuses_with_an_event_for_each(app) -> None:
     tea = make_product(stock=5)
     order = place([(tea, 1)], method="cod")
     part = order.producer_orders[0]
@@ -328,7 +331,7 @@ def test_producer_order_goes_through_its_statuses_with_an_event_for_each(app) ->
 
 
 @pytest.mark.parametrize("moves", [("delivered",), ("shipped",), ("accepted", "accepted"), ("refunded",)])
-def test_impossible_transitions_are_refused(app, moves) -> None:  # noqa: ANN001
+def test_impossible_transitions_are_refused(app, moves) -> None:
     order = place([(make_product(stock=5), 1)], method="cod")
     part = order.producer_orders[0]
     actions = {
@@ -342,13 +345,13 @@ def test_impossible_transitions_are_refused(app, moves) -> None:  # noqa: ANN001
             actions[move]()
 
 
-def test_producers_accept_card_orders_only_once_paid(app) -> None:  # noqa: ANN001
+def test_producers_accept_card_orders_only_once_paid(app) -> None:
     order = place([(make_product(stock=5), 1)], method="card")
     with pytest.raises(errors.AwaitingPayment):
         services.accept_producer_order(order.producer_orders[0], "producer 1")
 
 
-def test_cancelling_and_rejecting_give_the_stock_back(app) -> None:  # noqa: ANN001
+def test_cancelling_and_rejecting_give_the_stock_back(app) -> None:
     tea, honey = make_product(stock=5), make_product(make_producer(), stock=5)
     order = place([(tea, 2), (honey, 3)], method="cod")
     tea_part, honey_part = order.producer_orders
@@ -364,7 +367,7 @@ def test_cancelling_and_rejecting_give_the_stock_back(app) -> None:  # noqa: ANN
         services.cancel_order(order, "customer 1")
 
 
-def test_expiry_cancels_unpaid_card_orders_only_and_gives_stock_back(app) -> None:  # noqa: ANN001
+def test_expiry_cancels_unpaid_card_orders_only_and_gives_stock_back(app) -> None:
     tea = make_product(stock=5)
     now = utcnow()
     unpaid = place([(tea, 2)], method="card", now=now - timedelta(minutes=31))
@@ -381,7 +384,7 @@ def test_expiry_cancels_unpaid_card_orders_only_and_gives_stock_back(app) -> Non
     assert "not paid within the payment window" in notes
 
 
-def test_orders_expire_command(app) -> None:  # noqa: ANN001
+def test_orders_expire_command(app) -> None:
     tea = make_product(stock=5)
     place([(tea, 2)], method="card", now=utcnow() - timedelta(hours=1))
     result = app.test_cli_runner().invoke(args=["orders", "expire"])
@@ -389,7 +392,7 @@ def test_orders_expire_command(app) -> None:  # noqa: ANN001
     assert _stock(tea.id) == 5
 
 
-def test_orders_are_read_only_by_their_customer_and_producer(app) -> None:  # noqa: ANN001
+def test_orders_are_read_only_by_their_customer_and_producer(app) -> None:
     tea = make_product(stock=5)
     customer, other = make_user(), make_user()
     db.session.commit()

@@ -28,22 +28,27 @@ ADDRESS = {
 
 
 @pytest.fixture(autouse=True)
-def _english(web) -> None:  # noqa: ANN001
+def _english(web) -> None:
     """The messages below are checked in English."""
     web.client.set_cookie("lang", "en")
 
 
-def _visitor(app) -> FormClient:  # noqa: ANN001
+def _visitor(app) -> FormClient:
     visitor = FormClient(app.test_client())
     visitor.client.set_cookie("lang", "en")
     return visitor
 
 
 def _two_producers():
-    tea = make_product(make_producer(slug="htx-tea", verification_status="verified"), stock=10,
-                       price_vnd=250_000, slug="che")
-    sauce = make_product(make_producer(slug="htx-sauce", verification_status="verified"), stock=5,
-                         price_vnd=120_000, slug="nuoc-mam")
+    tea = make_product(
+        make_producer(slug="htx-tea", verification_status="verified"), stock=10, price_vnd=250_000, slug="che"
+    )
+    sauce = make_product(
+        make_producer(slug="htx-sauce", verification_status="verified"),
+        stock=5,
+        price_vnd=120_000,
+        slug="nuoc-mam",
+    )
     db.session.commit()
     return tea, sauce
 
@@ -75,29 +80,30 @@ def checkout_form(web: FormClient, **address: str) -> dict:
     return _hidden(quoted.get_data(as_text=True))
 
 
-def test_cart_add_change_remove_grouped_by_producer(app, web) -> None:  # noqa: ANN001
+def test_cart_add_change_remove_grouped_by_producer(app, web) -> None:
     tea, sauce = _two_producers()
     assert web.post("/cart/add", {"product_id": tea.id, "quantity": "2"}).status_code == 302
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "1"})
     page = web.get("/cart").get_data(as_text=True)
     assert page.count('class="order-group"') == 2
-    assert 'data-cart-count>3<' in page
+    assert "data-cart-count>3<" in page
     web.post("/cart/update", {"product_id": tea.id, "quantity": "4"})
     web.post("/cart/remove", {"product_id": sauce.id})
     page = web.get("/cart").get_data(as_text=True)
-    assert 'data-cart-count>4<' in page and "htx-sauce" not in page
+    assert "data-cart-count>4<" in page and "htx-sauce" not in page
 
 
-def test_added_to_the_cart_is_shown_once_on_the_page_it_was_added_from(app, web) -> None:  # noqa: ANN001
+def test_added_to_the_cart_is_shown_once_on_the_page_it_was_added_from(app, web) -> None:
     tea, sauce = _two_producers()
     product_page = f"/products/{tea.slug}"
-    page = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": product_page},
-                    follow_redirects=True).get_data(as_text=True)
+    page = web.post(
+        "/cart/add", {"product_id": tea.id, "quantity": "1", "next": product_page}, follow_redirects=True
+    ).get_data(as_text=True)
     assert page.count("Added to your cart.") == 1
     assert "Added to your cart." not in web.get("/cart").get_data(as_text=True)
 
 
-def test_two_adds_before_a_page_shows_messages_say_added_once(app, web) -> None:  # noqa: ANN001
+def test_two_adds_before_a_page_shows_messages_say_added_once(app, web) -> None:
     tea, sauce = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": "/cart"})
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "1", "next": "/cart"})
@@ -105,35 +111,35 @@ def test_two_adds_before_a_page_shows_messages_say_added_once(app, web) -> None:
 
 
 @pytest.mark.parametrize("quantity", ["-1", "0", "1001", "99999999999999999999", "abc", "1.5"])
-def test_bad_quantities_are_refused_with_a_message(app, web, quantity) -> None:  # noqa: ANN001
+def test_bad_quantities_are_refused_with_a_message(app, web, quantity) -> None:
     tea, _ = _two_producers()
     response = web.post("/cart/add", {"product_id": tea.id, "quantity": quantity}, follow_redirects=True)
     assert "whole number between 1 and 1000" in response.get_data(as_text=True)
-    assert 'data-cart-count>0<' in response.get_data(as_text=True)
+    assert "data-cart-count>0<" in response.get_data(as_text=True)
 
 
-def test_an_unknown_product_is_refused(app, web) -> None:  # noqa: ANN001
+def test_an_unknown_product_is_refused(app, web) -> None:
     _two_producers()
     response = web.post("/cart/add", {"product_id": "999999", "quantity": "1"}, follow_redirects=True)
     assert "does not exist or is no longer for sale" in response.get_data(as_text=True)
 
 
-def test_more_than_the_stock_is_refused_and_a_later_shortage_holds_checkout_back(app, web) -> None:  # noqa: ANN001
+def test_more_than_the_stock_is_refused_and_a_later_shortage_holds_checkout_back(app, web) -> None:
     _, sauce = _two_producers()
     refused = web.post("/cart/add", {"product_id": sauce.id, "quantity": "8"}, follow_redirects=True)
     page = refused.get_data(as_text=True)
-    assert "only 5 left" in page and 'data-cart-count>0<' in page
+    assert "only 5 left" in page and "data-cart-count>0<" in page
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "4"})
     refused = web.post("/cart/update", {"product_id": sauce.id, "quantity": "6"}, follow_redirects=True)
     page = refused.get_data(as_text=True)
-    assert "only 5 left" in page and 'data-cart-count>4<' in page
+    assert "only 5 left" in page and "data-cart-count>4<" in page
     db.session.get(Product, sauce.id).stock = 2  # sold elsewhere meanwhile
     db.session.commit()
     page = web.get("/cart").get_data(as_text=True)
     assert "2 left, you asked for 4" in page and "/checkout" not in page.split("site-main")[1]
 
 
-def test_missing_csrf_token_is_refused_and_changes_nothing(app, client) -> None:  # noqa: ANN001
+def test_missing_csrf_token_is_refused_and_changes_nothing(app, client) -> None:
     tea, _ = _two_producers()
     client.set_cookie("lang", "en")
     response = client.post("/cart/add", data={"product_id": tea.id, "quantity": "1"})
@@ -146,13 +152,13 @@ def test_missing_csrf_token_is_refused_and_changes_nothing(app, client) -> None:
     assert _orders() == 0 and _stock(tea.id) == 10
 
 
-def _place(web: FormClient, **changes) -> tuple:  # noqa: ANN003
+def _place(web: FormClient, **changes) -> tuple:
     form = checkout_form(web)
     data = {**ADDRESS, **form, "payment_method": "cod", "action": "place", **changes}
     return web.post("/checkout", data), form
 
 
-def test_cash_on_delivery_checkout_places_one_order_even_when_submitted_twice(app, web) -> None:  # noqa: ANN001
+def test_cash_on_delivery_checkout_places_one_order_even_when_submitted_twice(app, web) -> None:
     tea, sauce = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "1"})
@@ -181,7 +187,7 @@ def test_cash_on_delivery_checkout_places_one_order_even_when_submitted_twice(ap
         ({"contact_email": "not-an-address"}, "Enter an e-mail address"),
     ],
 )
-def test_bad_checkout_fields_place_no_order(app, web, changes, message) -> None:  # noqa: ANN001
+def test_bad_checkout_fields_place_no_order(app, web, changes, message) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     response, _ = _place(web, **changes)
@@ -189,7 +195,7 @@ def test_bad_checkout_fields_place_no_order(app, web, changes, message) -> None:
     assert _orders() == 0 and _stock(tea.id) == 10
 
 
-def test_a_tampered_price_places_no_order_and_shows_the_real_price(app, web) -> None:  # noqa: ANN001
+def test_a_tampered_price_places_no_order_and_shows_the_real_price(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     response, _ = _place(web, **{f"price_{tea.id}": "1000"})
@@ -198,7 +204,7 @@ def test_a_tampered_price_places_no_order_and_shows_the_real_price(app, web) -> 
     assert _orders() == 0 and _stock(tea.id) == 10
 
 
-def test_a_price_changed_since_the_checkout_page_is_shown_not_charged(app, web) -> None:  # noqa: ANN001
+def test_a_price_changed_since_the_checkout_page_is_shown_not_charged(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     form = checkout_form(web)
@@ -208,7 +214,9 @@ def test_a_price_changed_since_the_checkout_page_is_shown_not_charged(app, web) 
     assert "prices have changed" in response.get_data(as_text=True) and _orders() == 0
 
 
-def test_an_order_costing_more_than_the_page_showed_is_not_placed_and_the_new_total_is_shown(app, web) -> None:  # noqa: ANN001, E501
+def test_an_order_costing_more_than_the_page_showed_is_not_placed_and_the_new_total_is_shown(
+    app, web
+) -> None:
     # The page without a province shows the products only; placing it with a province would add shipping.
     tea, sauce = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
@@ -230,9 +238,10 @@ def test_an_order_costing_more_than_the_page_showed_is_not_placed_and_the_new_to
     assert db.session.scalar(select(Order)).total_vnd == expected.total_vnd
 
 
-@pytest.mark.parametrize("sent", [{"shown_total_vnd": "1000"}, {"shown_total_vnd": "abc"},
-                                  {"shown_total_vnd": ""}])
-def test_a_tampered_or_missing_total_places_no_order(app, web, sent) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "sent", [{"shown_total_vnd": "1000"}, {"shown_total_vnd": "abc"}, {"shown_total_vnd": ""}]
+)
+def test_a_tampered_or_missing_total_places_no_order(app, web, sent) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     response, _ = _place(web, **sent)
@@ -240,7 +249,7 @@ def test_a_tampered_or_missing_total_places_no_order(app, web, sent) -> None:  #
     assert _orders() == 0 and _stock(tea.id) == 10
 
 
-def test_without_javascript_calculate_shipping_shows_the_fee_and_the_total(app, web) -> None:  # noqa: ANN001
+def test_without_javascript_calculate_shipping_shows_the_fee_and_the_total(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     first = _hidden(web.get("/checkout").get_data(as_text=True))
@@ -252,7 +261,7 @@ def test_without_javascript_calculate_shipping_shows_the_fee_and_the_total(app, 
     assert _orders() == 0
 
 
-def test_the_shipping_figures_for_a_province_come_as_json(app, web) -> None:  # noqa: ANN001
+def test_the_shipping_figures_for_a_province_come_as_json(app, web) -> None:
     tea, sauce = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "1"})
@@ -260,7 +269,8 @@ def test_the_shipping_figures_for_a_province_come_as_json(app, web) -> None:  # 
     body = web.get("/checkout/shipping?province=hue").get_json()
     assert body["province"] == "hue" and body["total_vnd"] == expected.total_vnd
     assert {g["producer_id"]: g["shipping_fee_vnd"] for g in body["groups"]} == {
-        g.producer_id: g.shipping_fee_vnd for g in expected.groups}
+        g.producer_id: g.shipping_fee_vnd for g in expected.groups
+    }
     assert body["total"].replace(".", ",") == f"{expected.total_vnd:,} ₫"
     none = web.get("/checkout/shipping?province=atlantis").get_json()
     assert none["province"] is None and none["total_vnd"] == 620_000
@@ -268,7 +278,7 @@ def test_the_shipping_figures_for_a_province_come_as_json(app, web) -> None:  # 
     assert _visitor(app).get("/checkout/shipping?province=hue").status_code == 404  # an empty cart
 
 
-def test_the_signed_out_cart_is_merged_into_the_account_cart_at_sign_in(app, web) -> None:  # noqa: ANN001
+def test_the_signed_out_cart_is_merged_into_the_account_cart_at_sign_in(app, web) -> None:
     tea, sauce = _two_producers()
     user = make_user("an@example.vn")
     db.session.add(CartItem(user_id=user.id, product_id=sauce.id, quantity=3))
@@ -281,10 +291,10 @@ def test_the_signed_out_cart_is_merged_into_the_account_cart_at_sign_in(app, web
     assert rows == {tea.id: 2, sauce.id: 5}  # 3 + 4 capped by the 5 in stock
     # the cart follows the account to another device
     other = _visitor(app).sign_in(user)
-    assert 'data-cart-count>7<' in other.get("/cart").get_data(as_text=True)
+    assert "data-cart-count>7<" in other.get("/cart").get_data(as_text=True)
 
 
-def test_orders_are_seen_only_by_their_account_or_with_the_guest_link(app, web) -> None:  # noqa: ANN001
+def test_orders_are_seen_only_by_their_account_or_with_the_guest_link(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     response, _ = _place(web)
@@ -300,19 +310,26 @@ def test_orders_are_seen_only_by_their_account_or_with_the_guest_link(app, web) 
     other = make_user("other@example.vn")
     db.session.commit()
     mine = services.place_order(
-        lines=[services.CartLine(tea.id, 1, tea.price_vnd)], address=services.validate_address(
-            recipient_name="An", phone="0912345678", street="1 Phố Huế", commune="Hai Bà Trưng",
-            province="ha-noi"),
-        contact_email="owner@example.vn", payment_method="cod",
+        lines=[services.CartLine(tea.id, 1, tea.price_vnd)],
+        address=services.validate_address(
+            recipient_name="An",
+            phone="0912345678",
+            street="1 Phố Huế",
+            commune="Hai Bà Trưng",
+            province="ha-noi",
+        ),
+        contact_email="owner@example.vn",
+        payment_method="cod",
         idempotency_key=services.new_idempotency_key(),
-        customer_id=owner.id)
+        customer_id=owner.id,
+    )
     assert _visitor(app).sign_in(other).get(f"/orders/{mine.reference}").status_code == 404
     owner_web = _visitor(app).sign_in(owner)
     assert mine.reference in owner_web.get("/orders").get_data(as_text=True)
     assert owner_web.get(f"/orders/{mine.reference}").status_code == 200
 
 
-def test_the_buyer_cancels_before_shipping_and_the_stock_comes_back(app, web) -> None:  # noqa: ANN001
+def test_the_buyer_cancels_before_shipping_and_the_stock_comes_back(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "3"})
     response, _ = _place(web)
@@ -324,7 +341,7 @@ def test_the_buyer_cancels_before_shipping_and_the_stock_comes_back(app, web) ->
     assert db.session.get(Order, order.id).producer_orders[0].status == "cancelled"
 
 
-def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa: ANN001
+def test_producers_see_and_move_only_their_own_parts(app, web) -> None:
     tea, sauce = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     web.post("/cart/add", {"product_id": sauce.id, "quantity": "1"})
@@ -352,7 +369,7 @@ def test_producers_see_and_move_only_their_own_parts(app, web) -> None:  # noqa:
     assert ledger.revenue_by_producer() == {(tea.producer_id, "online"): 250_000}
 
 
-def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001
+def test_rejecting_gives_the_stock_back(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "4"})
     _place(web)
@@ -363,10 +380,12 @@ def test_rejecting_gives_the_stock_back(app, web) -> None:  # noqa: ANN001
     member.post(f"/portal/orders/{part.id}/reject", {"reason": "Hết hàng mùa này"})
     assert _stock(tea.id) == 10
     assert db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all() == [
-        "order_placed", "order_cancelled"]
+        "order_placed",
+        "order_cancelled",
+    ]
 
 
-def test_an_order_that_fails_leaves_no_email(app, web) -> None:  # noqa: ANN001
+def test_an_order_that_fails_leaves_no_email(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "2"})
     form = checkout_form(web)
@@ -377,7 +396,7 @@ def test_an_order_that_fails_leaves_no_email(app, web) -> None:  # noqa: ANN001
     assert _orders() == 0 and db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
-def test_parts_waiting_for_the_buyers_approval_are_hidden_from_producers(app, web) -> None:  # noqa: ANN001
+def test_parts_waiting_for_the_buyers_approval_are_hidden_from_producers(app, web) -> None:
     tea, _ = _two_producers()
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
     _place(web)
@@ -392,7 +411,7 @@ def test_parts_waiting_for_the_buyers_approval_are_hidden_from_producers(app, we
     assert member.post(f"/portal/orders/{part.id}/accept").status_code == 404
 
 
-def test_the_payment_page_alone_lets_stripe_js_in(app, web) -> None:  # noqa: ANN001
+def test_the_payment_page_alone_lets_stripe_js_in(app, web) -> None:
     tea, _ = _two_producers()
     app.config["STRIPE_SECRET_KEY"] = ""  # the page still renders, saying cards are unavailable
     web.post("/cart/add", {"product_id": tea.id, "quantity": "1"})
@@ -405,14 +424,16 @@ def test_the_payment_page_alone_lets_stripe_js_in(app, web) -> None:  # noqa: AN
     assert "https://js.stripe.com" not in web.get("/cart").headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "/\t/evil.example", "https://evil.example/"])
-def test_adding_to_the_cart_never_returns_to_another_site(web, target) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "target", ["/\\evil.example", "//evil.example", "/\t/evil.example", "https://evil.example/"]
+)
+def test_adding_to_the_cart_never_returns_to_another_site(web, target) -> None:
     tea, _ = _two_producers()
     response = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": target})
     assert response.status_code == 302 and response.headers["Location"] == "/cart"
 
 
-def test_adding_to_the_cart_returns_to_the_page_it_came_from(web) -> None:  # noqa: ANN001
+def test_adding_to_the_cart_returns_to_the_page_it_came_from(web) -> None:
     tea, _ = _two_producers()
     response = web.post("/cart/add", {"product_id": tea.id, "quantity": "1", "next": "/products?stars=4"})
     assert response.headers["Location"] == "/products?stars=4"

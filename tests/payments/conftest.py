@@ -39,10 +39,10 @@ def _localstripe_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def localstripe(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+def localstripe(tmp_path_factory) -> Iterator[str]:
     """The base URL of a localstripe started for this test session (killed at its end)."""
     port = _free_port()
-    log = open(tmp_path_factory.mktemp("localstripe") / "localstripe.log", "wb")  # noqa: SIM115
+    log = open(tmp_path_factory.mktemp("localstripe") / "localstripe.log", "wb")
     process = subprocess.Popen(
         [_localstripe_executable(), "--port", str(port), "--from-scratch"],
         stdout=log,
@@ -83,7 +83,7 @@ class WebhookRecorder:
         self.app = app
         self.deliveries: list[tuple[bytes, dict[str, str]]] = []
 
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+    def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == WEBHOOK_PATH:
             import io
 
@@ -113,7 +113,7 @@ def live_server(_migrated_app: Flask) -> Iterator[tuple[str, WebhookRecorder]]:
 
 
 @pytest.fixture
-def stripe_app(app: Flask, localstripe: str, live_server) -> Iterator[Flask]:  # noqa: ANN001
+def stripe_app(app: Flask, localstripe: str, live_server) -> Iterator[Flask]:
     """`app` pointed at localstripe, whose webhooks reach this app's live server."""
     url, recorder = live_server
     recorder.deliveries.clear()

@@ -20,17 +20,22 @@ from tests.orders.test_views import ADDRESS, checkout_form
 from tests.payments.test_stripe import DECLINED_CARD, _wait_for
 
 
-def _token_card(app, number: str) -> str:  # noqa: ANN001
+def _token_card(app, number: str) -> str:
     """What stripe.js's createToken gives the page: the card's id (the number never reaches us)."""
-    body = urllib.parse.urlencode({
-        "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "35", "card[cvc]": "123",
-        "key": "pk_test_ocop",
-    }).encode()
+    body = urllib.parse.urlencode(
+        {
+            "card[number]": number,
+            "card[exp_month]": "12",
+            "card[exp_year]": "35",
+            "card[cvc]": "123",
+            "key": "pk_test_ocop",
+        }
+    ).encode()
     with urllib.request.urlopen(f"{app.config['STRIPE_API_BASE']}/v1/tokens", body, timeout=5) as response:
         return json.load(response)["card"]["id"]
 
 
-def _card_checkout(app) -> tuple[FormClient, Order, str]:  # noqa: ANN001
+def _card_checkout(app) -> tuple[FormClient, Order, str]:
     web = FormClient(app.test_client())
     web.client.set_cookie("lang", "en")
     tea = make_product(make_producer(slug="htx-tea"), price_vnd=250_000, stock=5)
@@ -45,7 +50,7 @@ def _card_checkout(app) -> tuple[FormClient, Order, str]:  # noqa: ANN001
     return web, order, response.headers["Location"]
 
 
-def _confirm(web: FormClient, pay_url: str, page: str, card: str):  # noqa: ANN202
+def _confirm(web: FormClient, pay_url: str, page: str, card: str):
     token = re.search(r'data-csrf-token="([^"]+)"', page).group(1)
     confirm_url = re.search(r'data-confirm-url="([^"]+)"', page).group(1).replace("&amp;", "&")
     return web.client.post(confirm_url, json={"payment_method": card}, headers={"X-CSRFToken": token})
@@ -56,7 +61,7 @@ def _status(web: FormClient, page: str) -> dict:
     return web.get(status_url).get_json()
 
 
-def test_card_checkout_is_paid_only_when_the_webhook_arrives(stripe_app) -> None:  # noqa: ANN001
+def test_card_checkout_is_paid_only_when_the_webhook_arrives(stripe_app) -> None:
     web, order, pay_url = _card_checkout(stripe_app)
     response = web.get(pay_url)
     page = response.get_data(as_text=True)
@@ -64,7 +69,8 @@ def test_card_checkout_is_paid_only_when_the_webhook_arrives(stripe_app) -> None
     csp = response.headers["Content-Security-Policy"]
     assert f"script-src 'self' {stripe_app.config['STRIPE_API_BASE']}" in csp and "'unsafe-inline'" not in csp
     assert _confirm(web, pay_url, page, _token_card(stripe_app, "4242424242424242")).get_json() == {
-        "status": "succeeded"}
+        "status": "succeeded"
+    }
     # Stripe has the money; the order is paid only once the webhook has landed.
     paid = _wait_for(lambda o: o.payment_status == "paid", order.id)
     assert paid.payment_status == "paid"
@@ -72,7 +78,7 @@ def test_card_checkout_is_paid_only_when_the_webhook_arrives(stripe_app) -> None
     assert "Payment received" in web.get(pay_url).get_data(as_text=True)
 
 
-def test_a_declined_card_shows_the_decline_and_the_buyer_can_retry(stripe_app) -> None:  # noqa: ANN001
+def test_a_declined_card_shows_the_decline_and_the_buyer_can_retry(stripe_app) -> None:
     web, order, pay_url = _card_checkout(stripe_app)
     page = web.get(pay_url).get_data(as_text=True)
     declined = _confirm(web, pay_url, page, _token_card(stripe_app, DECLINED_CARD))
@@ -87,7 +93,7 @@ def test_a_declined_card_shows_the_decline_and_the_buyer_can_retry(stripe_app) -
     assert _wait_for(lambda o: o.payment_status == "paid", order.id).payment_status == "paid"
 
 
-def test_cancelling_a_paid_card_order_from_its_page_refunds_it(stripe_app) -> None:  # noqa: ANN001
+def test_cancelling_a_paid_card_order_from_its_page_refunds_it(stripe_app) -> None:
     web, order, pay_url = _card_checkout(stripe_app)
     page = web.get(pay_url).get_data(as_text=True)
     _confirm(web, pay_url, page, _token_card(stripe_app, "4242424242424242"))

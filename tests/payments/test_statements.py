@@ -39,7 +39,7 @@ def upload(data: bytes, layout: str = "plain", admin_id: int | None = None) -> s
     return statements.import_statement(data, layout=layout, filename="sao-ke.csv", uploaded_by_id=admin_id)
 
 
-def vietqr_order(price: int = 150_000, quantity: int = 2):  # noqa: ANN201
+def vietqr_order(price: int = 150_000, quantity: int = 2):
     return place([(make_product(stock=10, price_vnd=price), quantity)], method="vietqr")
 
 
@@ -47,9 +47,10 @@ def rows() -> list[BankTransaction]:
     return list(db.session.scalars(select(BankTransaction).order_by(BankTransaction.id)))
 
 
-def ledger_total(order) -> int:  # noqa: ANN001
-    return db.session.scalar(select(func.coalesce(func.sum(SalesEntry.amount_vnd), 0))
-                             .where(SalesEntry.order_id == order.id))
+def ledger_total(order) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(SalesEntry.amount_vnd), 0)).where(SalesEntry.order_id == order.id)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,7 +110,9 @@ def test_another_amount_goes_to_the_queue_and_pays_nothing(app, difference, reas
 def test_an_unknown_or_missing_reference_goes_to_the_queue(app):
     result = upload(plain((100_000, "OCOPDH222222 mua che", "FT004"), (50_000, "tien hang", "FT005")))
     assert [(t.reason, t.payment_reference) for t in result.queued] == [
-        ("unknown_reference", "OCOPDH222222"), ("unknown_reference", None)]
+        ("unknown_reference", "OCOPDH222222"),
+        ("unknown_reference", None),
+    ]
 
 
 def test_a_second_transfer_for_a_paid_order_is_queued_as_already_paid(app):
@@ -127,8 +130,11 @@ def test_the_same_statement_uploaded_again_applies_nothing_twice(app):
     again = upload(data)
     assert again.already_seen == 2 and again.applied == [] and again.queued == []
     # An overlapping statement: the old lines again, and one new.
-    overlapping = plain((first.total_vnd, first.payment_reference, "FT010"), (5_000, "phi", "FT011"),
-                        (second.total_vnd, second.payment_reference, "FT012"))
+    overlapping = plain(
+        (first.total_vnd, first.payment_reference, "FT010"),
+        (5_000, "phi", "FT011"),
+        (second.total_vnd, second.payment_reference, "FT012"),
+    )
     result = upload(overlapping)
     assert result.already_seen == 2 and len(result.applied) == 1 and result.applied[0].order_id == second.id
     assert len(rows()) == 3
@@ -145,8 +151,12 @@ def test_an_upload_racing_another_with_the_same_transactions_applies_nothing(app
     upload(plain((first.total_vnd, first.payment_reference, "FT050")))
     monkeypatch.setattr(statements, "_known_fingerprints", lambda fingerprints: set())
     with pytest.raises(statements.StatementConflict):
-        upload(plain((second.total_vnd, second.payment_reference, "FT051"),
-                     (first.total_vnd, first.payment_reference, "FT050")))
+        upload(
+            plain(
+                (second.total_vnd, second.payment_reference, "FT051"),
+                (first.total_vnd, first.payment_reference, "FT050"),
+            )
+        )
     db.session.refresh(second)
     assert second.payment_status == "awaiting_payment" and len(rows()) == 1
     assert db.session.scalar(select(func.count(BankStatement.id))) == 1
@@ -162,6 +172,7 @@ def test_a_transfer_after_the_order_expired_is_queued_as_cancelled(app):
     db.session.refresh(order)
     assert order.payment_status == "voided"
     from marketplace.catalog.models import Product
+
     assert db.session.get(Product, product_id).stock == 10
     result = upload(plain((order.total_vnd, order.payment_reference, "FT013")))
     assert [t.reason for t in result.queued] == ["order_cancelled"]
@@ -171,7 +182,7 @@ def test_a_transfer_after_the_order_expired_is_queued_as_cancelled(app):
 # Invoices
 
 
-def _invoice(price: int = 100_000, quantity: int = 10):  # noqa: ANN202
+def _invoice(price: int = 100_000, quantity: int = 10):
     organisation = make_buyer_organisation(payment_terms_days=30)
     order = supermarket_order(organisation, [[(make_product(stock=100, price_vnd=price), quantity)]])
     deliver(order.producer_orders[0])
@@ -242,8 +253,9 @@ def test_an_unknown_reference_is_applied_to_the_order_the_admin_names(app):
     [line] = upload(plain((order.total_vnd, "chuyen khoan don hang", "FT031"))).queued
     with pytest.raises(statements.ResolutionRefused):
         statements.resolve(line.id, action="apply", reference="OCOPDH999999", resolved_by_id=admin.id)
-    statements.resolve(line.id, action="apply", reference=order.payment_reference.lower(),
-                       resolved_by_id=admin.id)
+    statements.resolve(
+        line.id, action="apply", reference=order.payment_reference.lower(), resolved_by_id=admin.id
+    )
     db.session.refresh(order)
     assert order.payment_status == "paid" and line.order_id == order.id
 
@@ -304,8 +316,14 @@ def test_a_file_with_bad_lines_names_each_and_applies_nothing(app):
         + f"{_today()},1000,x\n"
         + f"{_today()},1000,y,FT040\n"
     ).encode()
-    assert _refused(data) == [(3, "amount"), (4, "date"), (5, "amount"), (6, "transaction_id"), (7, "width"),
-                              (8, "duplicate_in_file")]
+    assert _refused(data) == [
+        (3, "amount"),
+        (4, "date"),
+        (5, "amount"),
+        (6, "transaction_id"),
+        (7, "width"),
+        (8, "duplicate_in_file"),
+    ]
     db.session.refresh(order)
     assert order.payment_status == "awaiting_payment" and rows() == []
     assert db.session.scalar(select(func.count(BankStatement.id))) == 0
@@ -342,8 +360,15 @@ def test_an_unknown_layout_is_refused(app):
     assert _refused(plain((1000, "x", "FT1")), "agribank") == [(0, "layout")]
 
 
-@pytest.mark.parametrize("text, amount", [("1500000", 1_500_000), ("1,500,000", 1_500_000),
-                                          ("1.500.000", 1_500_000), ("-26,338,000", -26_338_000)])
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("1500000", 1_500_000),
+        ("1,500,000", 1_500_000),
+        ("1.500.000", 1_500_000),
+        ("-26,338,000", -26_338_000),
+    ],
+)
 def test_amounts_in_whole_dong_with_thousands_separators(text, amount):
     assert statements.parse_amount(text) == amount
 

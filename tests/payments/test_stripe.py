@@ -54,7 +54,7 @@ def _processed() -> int:
     return db.session.scalar(select(func.count(ProcessedStripeEvent.id)))
 
 
-def _card(app, number: str) -> str:  # noqa: ANN001
+def _card(app, number: str) -> str:
     """A payment method for a card number, as stripe.js would create it in the browser."""
     client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": app.config["STRIPE_API_BASE"]})
     method = client.v1.payment_methods.create(
@@ -70,14 +70,14 @@ def _signed(payload: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, dict[st
     return body, {"Stripe-Signature": f"t={timestamp},v1={signature}", "Content-Type": "application/json"}
 
 
-def _paid_card_order(app, *products):  # noqa: ANN001, ANN002, ANN202
+def _paid_card_order(app, *products):
     order = place([(p, 1) for p in products], method="card")
     intent = payments.start_card_payment(order, payment_method="pm_card_visa", confirm=True)
     assert intent.status == "succeeded"
     return _wait_for(lambda o: o.payment_status == "paid", order.id), intent
 
 
-def test_a_card_payment_marks_the_order_paid_only_when_the_signed_webhook_arrives(stripe_app) -> None:  # noqa: ANN001
+def test_a_card_payment_marks_the_order_paid_only_when_the_signed_webhook_arrives(stripe_app) -> None:
     tea = make_product(stock=5, price_vnd=250_000)
     order = place([(tea, 2)], method="card")
     with captured() as signalled:
@@ -102,14 +102,14 @@ def test_a_card_payment_marks_the_order_paid_only_when_the_signed_webhook_arrive
     assert len(stripe_app.webhook_deliveries) == 1
 
 
-def test_the_payment_page_reuses_the_orders_payment_intent(stripe_app) -> None:  # noqa: ANN001
+def test_the_payment_page_reuses_the_orders_payment_intent(stripe_app) -> None:
     order = place([(make_product(stock=5), 1)], method="card")
     first = payments.start_card_payment(order)
     again = payments.start_card_payment(order)
     assert first.id == again.id and first.status == "requires_payment_method" and first.client_secret
 
 
-def test_a_declined_card_leaves_the_order_unpaid_with_a_clear_message(stripe_app) -> None:  # noqa: ANN001
+def test_a_declined_card_leaves_the_order_unpaid_with_a_clear_message(stripe_app) -> None:
     tea = make_product(stock=5)
     order = place([(tea, 1)], method="card")
     intent = payments.start_card_payment(order)
@@ -123,7 +123,7 @@ def test_a_declined_card_leaves_the_order_unpaid_with_a_clear_message(stripe_app
     assert _processed() == 1
 
 
-def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(stripe_app, client) -> None:  # noqa: ANN001
+def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(stripe_app, client) -> None:
     order = place([(make_product(stock=5), 1)], method="card")
     event = {
         "id": "evt_forged",
@@ -155,7 +155,7 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(stripe_ap
     assert db.session.get(Order, order.id).payment_status == "awaiting_payment" and _processed() == 0
 
 
-def test_a_replayed_webhook_is_applied_once(stripe_app, client) -> None:  # noqa: ANN001
+def test_a_replayed_webhook_is_applied_once(stripe_app, client) -> None:
     order, _intent = _paid_card_order(stripe_app, make_product(stock=5))
     events_before = _events(order.id)
     [(body, headers)] = stripe_app.webhook_deliveries
@@ -164,7 +164,7 @@ def test_a_replayed_webhook_is_applied_once(stripe_app, client) -> None:  # noqa
     assert _events(order.id) == events_before and _processed() == 1
 
 
-def test_a_failure_event_arriving_after_the_success_is_ignored(stripe_app, client) -> None:  # noqa: ANN001
+def test_a_failure_event_arriving_after_the_success_is_ignored(stripe_app, client) -> None:
     order, intent = _paid_card_order(stripe_app, make_product(stock=5))
     body, headers = _signed(
         {
@@ -190,7 +190,7 @@ def test_a_failure_event_arriving_after_the_success_is_ignored(stripe_app, clien
     assert db.session.get(Order, order.id).payment_status == "paid" and _processed() == 2
 
 
-def test_cancelling_a_paid_card_order_refunds_it_through_stripe(stripe_app) -> None:  # noqa: ANN001
+def test_cancelling_a_paid_card_order_refunds_it_through_stripe(stripe_app) -> None:
     tea = make_product(stock=5)
     order, intent = _paid_card_order(stripe_app, tea)
     orders.cancel_order(order, "customer 1", "changed my mind")
@@ -204,7 +204,7 @@ def test_cancelling_a_paid_card_order_refunds_it_through_stripe(stripe_app) -> N
     assert ledger.revenue_by_producer() == {}
 
 
-def test_rejecting_one_producers_part_refunds_that_part_only(stripe_app) -> None:  # noqa: ANN001
+def test_rejecting_one_producers_part_refunds_that_part_only(stripe_app) -> None:
     tea, honey = make_product(make_producer(), stock=5), make_product(make_producer(), stock=5)
     order, _intent = _paid_card_order(stripe_app, tea, honey)
     tea_part, honey_part = order.producer_orders
@@ -215,7 +215,7 @@ def test_rejecting_one_producers_part_refunds_that_part_only(stripe_app) -> None
     assert ledger.revenue_by_producer() == {(tea.producer_id, "online"): tea.price_vnd}
 
 
-def test_a_payment_arriving_after_the_order_expired_is_refunded(stripe_app) -> None:  # noqa: ANN001
+def test_a_payment_arriving_after_the_order_expired_is_refunded(stripe_app) -> None:
     tea = make_product(stock=5)
     order = place([(tea, 2)], method="card")
     intent = payments.start_card_payment(order, payment_method="pm_card_visa", confirm=True)

@@ -24,7 +24,7 @@ from tests.orders.test_views import ADDRESS, checkout_form
 
 
 @pytest.fixture(autouse=True)
-def _english(web) -> None:  # noqa: ANN001
+def _english(web) -> None:
     web.client.set_cookie("lang", "en")
 
 
@@ -34,7 +34,7 @@ def _tea() -> int:
     return tea.id
 
 
-def _checkout_vietqr(web: FormClient):  # noqa: ANN202
+def _checkout_vietqr(web: FormClient):
     web.post("/cart/add", {"product_id": _tea(), "quantity": "2"})
     form = checkout_form(web)
     return web.post("/checkout", {**ADDRESS, **form, "payment_method": "vietqr", "action": "place"})
@@ -45,20 +45,22 @@ def _statement(amount: int, description: str, txid: str) -> bytes:
     return ("date,amount,description,transaction_id\n" + line).encode()
 
 
-def _upload(web: FormClient, data: bytes, layout: str = "plain"):  # noqa: ANN202
-    return web.post("/admin/payments/statements",
-                    {"layout": layout, "file": (io.BytesIO(data), "sao-ke.csv")},
-                    content_type="multipart/form-data")
+def _upload(web: FormClient, data: bytes, layout: str = "plain"):
+    return web.post(
+        "/admin/payments/statements",
+        {"layout": layout, "file": (io.BytesIO(data), "sao-ke.csv")},
+        content_type="multipart/form-data",
+    )
 
 
-def test_checkout_offers_vietqr_only_with_a_receiving_account(app, web, monkeypatch) -> None:  # noqa: ANN001
+def test_checkout_offers_vietqr_only_with_a_receiving_account(app, web, monkeypatch) -> None:
     web.post("/cart/add", {"product_id": _tea(), "quantity": "1"})
     assert 'value="vietqr"' in web.get("/checkout").get_data(as_text=True)
     monkeypatch.setitem(app.config, "VIETQR_ACCOUNT_NUMBER", "")
     assert 'value="vietqr"' not in web.get("/checkout").get_data(as_text=True)
 
 
-def test_the_order_page_shows_the_code_and_the_typed_out_transfer(app, web) -> None:  # noqa: ANN001
+def test_the_order_page_shows_the_code_and_the_typed_out_transfer(app, web) -> None:
     response = _checkout_vietqr(web)
     assert response.status_code == 302
     order = db.session.scalar(select(Order))
@@ -73,7 +75,7 @@ def test_the_order_page_shows_the_code_and_the_typed_out_transfer(app, web) -> N
     assert order.payment_reference in mail.body and "VietQR" in mail.body
 
 
-def test_an_admin_uploads_a_statement_and_the_order_is_paid(app, web) -> None:  # noqa: ANN001
+def test_an_admin_uploads_a_statement_and_the_order_is_paid(app, web) -> None:
     response = _checkout_vietqr(web)
     order = db.session.scalar(select(Order))
     admin = FormClient(app.test_client()).sign_in(make_user(is_admin=True))
@@ -86,7 +88,7 @@ def test_an_admin_uploads_a_statement_and_the_order_is_paid(app, web) -> None:  
     assert "Paid by bank transfer" in web.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_a_refused_statement_names_its_lines_and_applies_nothing(app, web) -> None:  # noqa: ANN001
+def test_a_refused_statement_names_its_lines_and_applies_nothing(app, web) -> None:
     admin = FormClient(app.test_client()).sign_in(make_user(is_admin=True))
     db.session.commit()
     admin.client.set_cookie("lang", "en")
@@ -98,7 +100,7 @@ def test_a_refused_statement_names_its_lines_and_applies_nothing(app, web) -> No
     assert db.session.scalar(select(func.count(BankTransaction.id))) == 0
 
 
-def test_the_queue_lists_a_line_and_an_admin_dismisses_it_with_a_note(app, web) -> None:  # noqa: ANN001
+def test_the_queue_lists_a_line_and_an_admin_dismisses_it_with_a_note(app, web) -> None:
     admin = FormClient(app.test_client()).sign_in(make_user(is_admin=True))
     db.session.commit()
     admin.client.set_cookie("lang", "en")
@@ -113,10 +115,11 @@ def test_the_queue_lists_a_line_and_an_admin_dismisses_it_with_a_note(app, web) 
     admin.post(f"/admin/payments/queue/{line.id}", {"action": "dismiss", "note": "chuyển nhầm, đã trả lại"})
     db.session.refresh(line)
     assert line.status == "dismissed" and "Nothing to resolve" in admin.get("/admin/payments/queue").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
-def test_the_invoice_page_shows_a_code_for_the_amount_still_due(app, web) -> None:  # noqa: ANN001
+def test_the_invoice_page_shows_a_code_for_the_amount_still_due(app, web) -> None:
     organisation = make_buyer_organisation(payment_terms_days=30)
     member = make_buyer_member(organisation)
     order = supermarket_order(organisation, [[(make_product(stock=100, price_vnd=100_000), 10)]])

@@ -47,10 +47,19 @@ def test_payload_built_field_by_field():
         bank_bin="970436", account_number="1234567890", amount_vnd=250_000, reference="OCOPDH7K3M9Q"
     )
     body = (
-        "000201" "010212"
-        "3854" "0010A000000727" "0124" "0006970436" "01101234567890" "0208QRIBFTTA"
-        "5303704" "5406250000" "5802VN"
-        "6216" "0812OCOPDH7K3M9Q"
+        "000201"
+        "010212"
+        "3854"
+        "0010A000000727"
+        "0124"
+        "0006970436"
+        "01101234567890"
+        "0208QRIBFTTA"
+        "5303704"
+        "5406250000"
+        "5802VN"
+        "6216"
+        "0812OCOPDH7K3M9Q"
         "6304"
     )
     assert built[:-4] == body
@@ -84,8 +93,12 @@ def test_payload_refuses_bad_values(changes):
 
 
 def test_transfer_details_draw_an_svg_with_the_configured_account(app, monkeypatch):
-    for key, value in dict(VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT_NUMBER="0071000123456",
-                           VIETQR_ACCOUNT_NAME="OCOP MARKETPLACE", VIETQR_BANK_NAME="Vietcombank").items():
+    for key, value in dict(
+        VIETQR_BANK_BIN="970436",
+        VIETQR_ACCOUNT_NUMBER="0071000123456",
+        VIETQR_ACCOUNT_NAME="OCOP MARKETPLACE",
+        VIETQR_BANK_NAME="Vietcombank",
+    ).items():
         monkeypatch.setitem(app.config, key, value)
     details = vietqr.transfer_details(amount_vnd=99_000, reference="OCOPDH234567")
     assert details.account_number == "0071000123456" and details.bank_name == "Vietcombank"

@@ -1,4 +1,5 @@
 """A validly signed Stripe event whose body lacks what an event has is refused (400), not a 500."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,30 +20,39 @@ def _signed(body: bytes) -> dict[str, str]:
 
 
 @pytest.fixture
-def signing_app(app):  # noqa: ANN001, ANN201
+def signing_app(app):
     app.config["STRIPE_WEBHOOK_SECRET"] = SECRET
     yield app
     app.config["STRIPE_WEBHOOK_SECRET"] = ""
 
 
-@pytest.mark.parametrize("event", [
-    {"type": "payment_intent.succeeded", "object": "event", "data": {"object": {"id": "pi_1"}}},  # no id
-    {"id": "evt_1", "object": "event", "data": {"object": {}}},  # no type
-    {"id": "evt_2", "type": "payment_intent.succeeded", "object": "event", "data": {"object": {}}},
-    {"id": "evt_3", "type": "payment_intent.succeeded", "object": "event", "data": {}},
-    {"id": "evt_4", "type": "payment_intent.succeeded", "object": "event"},
-    {"id": "evt_5", "type": "payment_intent.succeeded", "object": "event",
-     "data": {"object": {"id": "pi_1", "status": "succeeded", "amount": "lots", "currency": "vnd"}}},
-    {"id": 7, "type": ["x"], "object": "event", "data": {"object": {}}},
-    [1, 2, 3],
-])
-def test_a_signed_event_without_what_an_event_has_answers_400(signing_app, client, event) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "payment_intent.succeeded", "object": "event", "data": {"object": {"id": "pi_1"}}},  # no id
+        {"id": "evt_1", "object": "event", "data": {"object": {}}},  # no type
+        {"id": "evt_2", "type": "payment_intent.succeeded", "object": "event", "data": {"object": {}}},
+        {"id": "evt_3", "type": "payment_intent.succeeded", "object": "event", "data": {}},
+        {"id": "evt_4", "type": "payment_intent.succeeded", "object": "event"},
+        {
+            "id": "evt_5",
+            "type": "payment_intent.succeeded",
+            "object": "event",
+            "data": {"object": {"id": "pi_1", "status": "succeeded", "amount": "lots", "currency": "vnd"}},
+        },
+        {"id": 7, "type": ["x"], "object": "event", "data": {"object": {}}},
+        [1, 2, 3],
+    ],
+)
+def test_a_signed_event_without_what_an_event_has_answers_400(signing_app, client, event) -> None:
     body = json.dumps(event).encode()
     response = client.post(PATH, data=body, headers=_signed(body))
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_webhook"
 
 
-def test_a_signed_event_of_another_type_with_an_empty_object_is_received(signing_app, client) -> None:  # noqa: ANN001
-    body = json.dumps({"id": "evt_9", "type": "customer.created", "object": "event", "data": {"object": {}}}).encode()
+def test_a_signed_event_of_another_type_with_an_empty_object_is_received(signing_app, client) -> None:
+    body = json.dumps(
+        {"id": "evt_9", "type": "customer.created", "object": "event", "data": {"object": {}}}
+    ).encode()
     assert client.post(PATH, data=body, headers=_signed(body)).status_code == 200

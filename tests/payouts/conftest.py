@@ -10,5 +10,5 @@ from tests.reports.conftest import refunds  # noqa: F401 - card refunds without 
 
 
 @pytest.fixture
-def rates(app) -> None:  # noqa: ANN001
+def rates(app) -> None:
     install_seed_rates()

@@ -35,7 +35,7 @@ def _only_commission(rate_bp: int) -> None:
     db.session.flush()
 
 
-def _figures(statement) -> tuple[int, int, int, int, int, int]:  # noqa: ANN001
+def _figures(statement) -> tuple[int, int, int, int, int, int]:
     return (
         statement.gross_vnd,
         statement.commission_vnd,
@@ -46,7 +46,7 @@ def _figures(statement) -> tuple[int, int, int, int, int, int]:  # noqa: ANN001
     )
 
 
-def _by_producer(run) -> dict:  # noqa: ANN001
+def _by_producer(run) -> dict:
     return {s.producer_id: s for s in payouts.run_or_none(run.id).statements}
 
 
@@ -57,7 +57,7 @@ def test_rounding_is_per_row_half_away_from_zero() -> None:
 
 def test_a_run_to_the_dong_for_an_enterprise_and_a_household_with_a_refund_after_payout(
     app, rates, refunds
-) -> None:  # noqa: ANN001
+) -> None:
     _only_commission(250)  # 2.5 %
     enterprise = make_producer(entity_type="enterprise", tax_code="0101234567")
     household = make_producer(entity_type="household", tax_code="8012345678")
@@ -119,7 +119,7 @@ def test_a_run_to_the_dong_for_an_enterprise_and_a_household_with_a_refund_after
     ]
 
 
-def test_rates_change_on_a_vietnam_date_with_rows_on_both_sides(app, rates) -> None:  # noqa: ANN001
+def test_rates_change_on_a_vietnam_date_with_rows_on_both_sides(app, rates) -> None:
     household = make_producer(entity_type="household")
     tea = make_product(household, price_vnd=100_000, stock=10)
     # From 1 July 2026 (hypothetical): commission 0 → 3 %, VAT withheld 1 % → 2 %.
@@ -152,7 +152,7 @@ def test_rates_change_on_a_vietnam_date_with_rows_on_both_sides(app, rates) -> N
     ]
 
 
-def test_a_run_takes_rows_up_to_the_end_of_the_period_day_in_vietnam(app, rates) -> None:  # noqa: ANN001
+def test_a_run_takes_rows_up_to_the_end_of_the_period_day_in_vietnam(app, rates) -> None:
     tea = make_product(price_vnd=100_000, stock=10)
     inside, outside = place([(tea, 1)]), place([(tea, 2)])
     ship_and_deliver(inside.producer_orders[0], datetime(2026, 3, 8, 16, 59))  # 8 March 23:59 in Vietnam
@@ -163,13 +163,13 @@ def test_a_run_takes_rows_up_to_the_end_of_the_period_day_in_vietnam(app, rates)
         payouts.run_payouts(date(2026, 12, 5), actor="admin", today=TODAY)
 
 
-def test_a_channel_without_a_commission_rate_stops_the_run(app) -> None:  # noqa: ANN001
+def test_a_channel_without_a_commission_rate_stops_the_run(app) -> None:
     ship_and_deliver(place([(make_product(stock=5), 1)]).producer_orders[0], datetime(2026, 3, 1, 3, 0))
     with pytest.raises(MissingCommissionRate):
         payouts.run_payouts(date(2026, 3, 8), actor="admin", today=TODAY)
 
 
-def test_bank_batch_lists_due_statements_with_an_account_and_the_rest_as_pending(app, rates) -> None:  # noqa: ANN001
+def test_bank_batch_lists_due_statements_with_an_account_and_the_rest_as_pending(app, rates) -> None:
     paid_to, no_account = make_producer(), make_producer()
     payouts.save_account(
         paid_to.id, bank_name="=Vietcombank", account_number="0011 0022 33", account_holder="HTX Tân Cương"
@@ -204,7 +204,7 @@ def test_bank_batch_lists_due_statements_with_an_account_and_the_rest_as_pending
     assert [b.producer.id for b in payouts.bank_batch(run)] == [no_account.id]
 
 
-def test_the_withholding_report_in_csv_and_xlsx_has_its_cells_neutralised(app, rates) -> None:  # noqa: ANN001
+def test_the_withholding_report_in_csv_and_xlsx_has_its_cells_neutralised(app, rates) -> None:
     household = make_producer(entity_type="household", name='=HYPERLINK("x")', tax_code="8000000001")
     make_producer(entity_type="enterprise")
     ship_and_deliver(
@@ -230,7 +230,7 @@ def test_the_withholding_report_in_csv_and_xlsx_has_its_cells_neutralised(app, r
     ]
 
 
-def test_the_cron_command_runs_a_period_end_once(app, rates) -> None:  # noqa: ANN001
+def test_the_cron_command_runs_a_period_end_once(app, rates) -> None:
     ship_and_deliver(
         place([(make_product(price_vnd=120_000, stock=5), 1)]).producer_orders[0], datetime(2026, 3, 1, 3, 0)
     )

@@ -15,11 +15,11 @@ from tests.orders.helpers import place
 from tests.reports.helpers import ship_and_deliver
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
-def _in_english(web) -> None:  # noqa: ANN001
+def _in_english(web) -> None:
     web.post("/language", data={"lang": "en", "next": "/"})
 
 
@@ -33,7 +33,7 @@ def _household_with_sale() -> tuple:
     return household, owner
 
 
-def test_the_producer_sees_its_own_statement_and_withheld_tax_and_not_anothers(app, rates, web) -> None:  # noqa: ANN001
+def test_the_producer_sees_its_own_statement_and_withheld_tax_and_not_anothers(app, rates, web) -> None:
     household, owner = _household_with_sale()
     other = make_producer()
     ship_and_deliver(
@@ -57,7 +57,7 @@ def test_the_producer_sees_its_own_statement_and_withheld_tax_and_not_anothers(a
     assert web.get(f"/portal/payouts/{theirs.id}.pdf").status_code == 404
 
 
-def test_the_producer_saves_its_bank_account(app, rates, web) -> None:  # noqa: ANN001
+def test_the_producer_saves_its_bank_account(app, rates, web) -> None:
     household, owner = _household_with_sale()
     db.session.commit()
     web.sign_in(owner)
@@ -75,7 +75,7 @@ def test_the_producer_saves_its_bank_account(app, rates, web) -> None:  # noqa: 
     assert payouts.account(household.id).account_number == "12345678"
 
 
-def test_the_administrator_runs_payouts_marks_one_paid_and_exports(app, rates, web) -> None:  # noqa: ANN001
+def test_the_administrator_runs_payouts_marks_one_paid_and_exports(app, rates, web) -> None:
     household, _owner = _household_with_sale()
     admin = make_user("admin@example.vn", is_admin=True)
     db.session.commit()
@@ -120,7 +120,7 @@ def test_the_administrator_runs_payouts_marks_one_paid_and_exports(app, rates, w
     assert today_in_vietnam() >= date(2026, 3, 8)
 
 
-def test_the_payout_pages_take_a_fixed_number_of_queries(app, rates, web, count_queries) -> None:  # noqa: ANN001
+def test_the_payout_pages_take_a_fixed_number_of_queries(app, rates, web, count_queries) -> None:
     admin = make_user("admin@example.vn", is_admin=True)
 
     def pages() -> list[int]:

@@ -1,4 +1,5 @@
 """The dashboard: what needs the producer's attention, in a fixed number of queries."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +10,7 @@ from marketplace.timeutil import add_months, today_in_vietnam
 from tests.factories import add_image, grant_right, make_certificate, make_product, make_protection
 
 
-def test_the_dashboard_lists_what_needs_attention(portal, producer) -> None:  # noqa: ANN001
+def test_the_dashboard_lists_what_needs_attention(portal, producer) -> None:
     today = today_in_vietnam()
     draft = make_product(producer, name="Bản nháp chè", status="draft")
     add_image(draft)
@@ -36,19 +37,32 @@ def test_the_dashboard_lists_what_needs_attention(portal, producer) -> None:  # 
     assert [r.name for r in data.without_picture] == ["Chè không ảnh"]
     assert [r.name for r in data.low_stock] == ["Chè sắp hết"]
     assert [r.name for r in data.out_of_stock] == ["Chè hết hàng"]
-    assert [(a.product_name, a.expired) for a in data.certificates] == [("Chè đã hết hạn", True),
-                                                                        ("Chè sắp hết hạn", False)]
-    assert [(c.product_name, c.protection_name) for c in data.pending_claims] == [("Chè ổn định", "Tân Cương")]
+    assert [(a.product_name, a.expired) for a in data.certificates] == [
+        ("Chè đã hết hạn", True),
+        ("Chè sắp hết hạn", False),
+    ]
+    assert [(c.product_name, c.protection_name) for c in data.pending_claims] == [
+        ("Chè ổn định", "Tân Cương")
+    ]
     assert data.counts == {"draft": 1, "published": 6, "archived": 1, "all": 8}
     assert archived.id not in {r.id for r in data.out_of_stock}
 
     page = portal.get("/portal/").get_data(as_text=True)
-    for text in ("Bản nháp chè", "Chè không ảnh", "Chè sắp hết", "Chè hết hàng", "Chè đã hết hạn", "Tân Cương"):
+    for text in (
+        "Bản nháp chè",
+        "Chè không ảnh",
+        "Chè sắp hết",
+        "Chè hết hàng",
+        "Chè đã hết hạn",
+        "Tân Cương",
+    ):
         assert text in page
     assert "Chè ổn định</a> · " in page  # only for its pending claim
 
 
-def test_the_dashboard_needs_the_same_number_of_queries_for_many_products(app, producer, count_queries) -> None:  # noqa: ANN001
+def test_the_dashboard_needs_the_same_number_of_queries_for_many_products(
+    app, producer, count_queries
+) -> None:
     def queries() -> int:
         db.session.expire_all()
         with count_queries() as counter:
@@ -69,7 +83,7 @@ def test_the_dashboard_needs_the_same_number_of_queries_for_many_products(app, p
     assert queries() == few <= 6
 
 
-def test_a_renewal_waiting_for_verification_silences_the_expiry_alert(app, producer) -> None:  # noqa: ANN001
+def test_a_renewal_waiting_for_verification_silences_the_expiry_alert(app, producer) -> None:
     today = today_in_vietnam()
     product = make_product(producer)
     make_certificate(product, 3, issued_on=add_months(today, -36) + timedelta(days=10))
@@ -80,7 +94,7 @@ def test_a_renewal_waiting_for_verification_silences_the_expiry_alert(app, produ
     assert services.dashboard(producer.id).certificates == []
 
 
-def test_a_certificate_waiting_for_verification_needs_attention(portal, producer) -> None:  # noqa: ANN001
+def test_a_certificate_waiting_for_verification_needs_attention(portal, producer) -> None:
     product = make_product(producer, name="Chè chờ duyệt", stock=50)
     add_image(product)
     make_certificate(product, 4, status="pending")

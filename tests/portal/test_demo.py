@@ -1,4 +1,5 @@
 """The demo producer account has a working portal over the demo catalogue."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from marketplace.extensions import db
 from tests.conftest import FormClient
 
 
-def test_the_demo_producer_can_use_every_portal_page(client, app) -> None:  # noqa: ANN001
+def test_the_demo_producer_can_use_every_portal_page(client, app) -> None:
     load_demo(with_images=False)
     create_demo_accounts()
     db.session.commit()

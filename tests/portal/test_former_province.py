@@ -1,5 +1,6 @@
 """A producer records its province before July 2025, among those that merged into its own; its
 next sales carry it, so a series reads the same under the 34 provinces or the 63 former ones."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,7 +16,7 @@ from tests.reports.helpers import ship_and_deliver
 
 
 @pytest.fixture(autouse=True)
-def english(app):  # noqa: ANN001, ANN201
+def english(app):
     """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
     from flask_babel import force_locale
 
@@ -24,14 +25,14 @@ def english(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def web(client):  # noqa: ANN001, ANN201
+def web(client):
     from tests.conftest import FormClient
 
     client.set_cookie("lang", "en")
     return FormClient(client)
 
 
-def test_the_choice_is_one_of_the_provinces_that_merged_into_the_current_one(app, web) -> None:  # noqa: ANN001
+def test_the_choice_is_one_of_the_provinces_that_merged_into_the_current_one(app, web) -> None:
     producer = make_producer(province_code="tuyen-quang")
     owner = make_producer_member(producer)
     db.session.commit()
@@ -44,13 +45,13 @@ def test_the_choice_is_one_of_the_provinces_that_merged_into_the_current_one(app
     assert db.session.get(type(producer), producer.id).former_province_code == "ha-giang"
 
 
-def test_the_service_refuses_a_province_that_did_not_merge_into_it(app) -> None:  # noqa: ANN001
+def test_the_service_refuses_a_province_that_did_not_merge_into_it(app) -> None:
     producer = make_producer(province_code="tuyen-quang")
     with pytest.raises(services.FormerProvinceError):
         services.set_former_province(producer, "bac-kan")
 
 
-def test_sales_after_the_choice_are_read_under_the_former_province(app, web) -> None:  # noqa: ANN001
+def test_sales_after_the_choice_are_read_under_the_former_province(app, web) -> None:
     producer = make_producer(province_code="tuyen-quang")
     owner = make_producer_member(producer)
     tea = make_product(producer, price_vnd=100_000, stock=5)
@@ -62,7 +63,7 @@ def test_sales_after_the_choice_are_read_under_the_former_province(app, web) -> 
     assert totals(SalesFilter(province_code="tuyen-quang")).revenue_vnd == 200_000
 
 
-def test_staff_may_read_but_only_owners_choose(app, web) -> None:  # noqa: ANN001
+def test_staff_may_read_but_only_owners_choose(app, web) -> None:
     producer = make_producer(province_code="tuyen-quang")
     staff = make_producer_member(producer, role="staff")
     db.session.commit()

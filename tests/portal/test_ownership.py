@@ -1,4 +1,5 @@
 """A producer never sees or changes another producer's products, pictures, stock or export."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,7 +30,7 @@ PATHS = [
 
 
 @pytest.fixture
-def intruder(client, app):  # noqa: ANN001, ANN201
+def intruder(client, app):
     other = make_producer(verification_status="verified")
     user = make_producer_member(other, role="staff")
     own = make_product(other, sku="OWN-1")
@@ -39,7 +40,7 @@ def intruder(client, app):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize(("method", "path"), PATHS)
-def test_another_producers_objects_answer_404_and_stay_unchanged(intruder, producer, method, path) -> None:  # noqa: ANN001
+def test_another_producers_objects_answer_404_and_stay_unchanged(intruder, producer, method, path) -> None:
     web, own = intruder
     product = make_product(producer, sku="VICTIM-1", stock=7)
     picture = add_image(product)
@@ -47,15 +48,27 @@ def test_another_producers_objects_answer_404_and_stay_unchanged(intruder, produ
     db.session.commit()
     before = catalogue_snapshot()
     target = path.format(product=product.id, picture=picture.id, own_product=own.id)
-    data = {"reason": "received", "quantity": "5", "alt": "x", "direction": "down", "name": "Hijacked name",
-            "sku": "X-1", "group": "food", "subgroup": "tea", "unit": "box", "price": "1000",
-            "min_order_qty": "1", "case_pack": "1", "low_stock_threshold": "0"}
+    data = {
+        "reason": "received",
+        "quantity": "5",
+        "alt": "x",
+        "direction": "down",
+        "name": "Hijacked name",
+        "sku": "X-1",
+        "group": "food",
+        "subgroup": "tea",
+        "unit": "box",
+        "price": "1000",
+        "min_order_qty": "1",
+        "case_pack": "1",
+        "low_stock_threshold": "0",
+    }
     response = web.get(target) if method == "GET" else web.post(target, data)
     assert response.status_code == 404
     assert catalogue_snapshot() == before
 
 
-def test_lists_and_the_export_show_only_the_producers_own_products(intruder, producer) -> None:  # noqa: ANN001
+def test_lists_and_the_export_show_only_the_producers_own_products(intruder, producer) -> None:
     web, _own = intruder
     make_product(producer, sku="VICTIM-1", name="Chè của người khác")
     db.session.commit()
@@ -65,6 +78,9 @@ def test_lists_and_the_export_show_only_the_producers_own_products(intruder, pro
         assert "OWN-1" in page or path == "/portal/"
 
 
-def test_a_staff_member_may_run_the_shop(intruder) -> None:  # noqa: ANN001
+def test_a_staff_member_may_run_the_shop(intruder) -> None:
     web, own = intruder
-    assert web.post(f"/portal/products/{own.id}/stock", {"reason": "received", "quantity": "3"}).status_code == 302
+    assert (
+        web.post(f"/portal/products/{own.id}/stock", {"reason": "received", "quantity": "3"}).status_code
+        == 302
+    )

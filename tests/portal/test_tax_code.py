@@ -1,5 +1,6 @@
 """A producer's tax code: the form that asks for it, the dashboard item while it is missing, and
 no invoice (so no delivery) of a supermarket order on terms without it."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,37 +22,41 @@ from tests.factories import (
 from tests.invoicing.helpers import supermarket_order
 
 
-@pytest.mark.parametrize(("typed", "kept"), [
-    ("0101234567", "0101234567"),
-    ("0101 234 567", "0101234567"),
-    ("0101234567-001", "0101234567-001"),
-    ("001085012345", "001085012345"),  # a household business: the owner's 12-digit ID
-])
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0101234567", "0101234567"),
+        ("0101 234 567", "0101234567"),
+        ("0101234567-001", "0101234567-001"),
+        ("001085012345", "001085012345"),  # a household business: the owner's 12-digit ID
+    ],
+)
 def test_tax_codes_of_enterprises_branches_and_households_are_accepted(typed: str, kept: str) -> None:
     assert normalise_tax_code(typed) == kept
 
 
-@pytest.mark.parametrize("typed", ["", "—", "123456789", "01012345678", "0101234567-01", "0101234567001x",
-                                   "MST 0101234567"])
+@pytest.mark.parametrize(
+    "typed", ["", "—", "123456789", "01012345678", "0101234567-01", "0101234567001x", "MST 0101234567"]
+)
 def test_malformed_tax_codes_are_refused(typed: str) -> None:
     with pytest.raises(InvalidTaxCode):
         normalise_tax_code(typed)
 
 
 @pytest.fixture
-def untaxed(app):  # noqa: ANN001, ANN201
+def untaxed(app):
     producer = make_producer(slug="htx-khong-mst", tax_code=None)
     owner = make_producer_member(producer, email="owner@example.vn")
     db.session.commit()
     return producer, owner
 
 
-def _signed_in(client, owner) -> FormClient:  # noqa: ANN001
+def _signed_in(client, owner) -> FormClient:
     client.set_cookie("lang", "en")
     return FormClient(client).sign_in(owner)
 
 
-def test_the_dashboard_asks_for_a_missing_tax_code_and_the_form_records_it(client, untaxed) -> None:  # noqa: ANN001
+def test_the_dashboard_asks_for_a_missing_tax_code_and_the_form_records_it(client, untaxed) -> None:
     producer, owner = untaxed
     web = _signed_in(client, owner)
     page = web.get("/portal/").get_data(as_text=True)
@@ -68,7 +73,7 @@ def test_the_dashboard_asks_for_a_missing_tax_code_and_the_form_records_it(clien
     assert "Your tax code is missing" not in web.get("/portal/").get_data(as_text=True)
 
 
-def test_a_terms_order_is_not_delivered_without_the_sellers_tax_code(client, untaxed) -> None:  # noqa: ANN001
+def test_a_terms_order_is_not_delivered_without_the_sellers_tax_code(client, untaxed) -> None:
     producer, owner = untaxed
     tea = make_product(producer, price_vnd=82_000, stock=100)
     organisation = make_buyer_organisation()

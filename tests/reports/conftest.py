@@ -10,7 +10,7 @@ from tests.payments.conftest import live_server, localstripe, stripe_app  # noqa
 
 
 @pytest.fixture
-def refunds(monkeypatch) -> list[tuple[str, int]]:  # noqa: ANN001
+def refunds(monkeypatch) -> list[tuple[str, int]]:
     """Card refunds accepted without Stripe; the list holds (payment intent, amount) per refund."""
     made: list[tuple[str, int]] = []
 

@@ -21,7 +21,7 @@ def pay_by_card(order: Order, now: datetime | None = None) -> str:
     return outcome
 
 
-def ship_and_deliver(part, now: datetime | None = None) -> None:  # noqa: ANN001
+def ship_and_deliver(part, now: datetime | None = None) -> None:
     """Accept (if placed), ship and deliver a part, as its producer would; commits."""
     if part.status == "placed":
         orders.accept_producer_order(part, "producer", now)

@@ -29,6 +29,7 @@ Declarations (off the platform, never in the ledger's figures):
   P5 e-commerce, Feb 2026, 500.000, accepted           (P5 is not an OCOP producer)
   P2 convenience stores, Apr 2026, 100.000, accepted   (outside the period)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,17 +55,26 @@ class ProgrammeWorld:
 def build_programme_world() -> ProgrammeWorld:
     """Needs the `refunds` fixture (card refunds without Stripe)."""
     seed_national_targets()
-    p1 = make_producer(name="HTX Chè Hà Giang", province_code="tuyen-quang", former_province_code="ha-giang",
-                       craft_village="Làng chè Hà Giang", green_verified=True,
-                       circular_practices="Bã chè ủ làm phân.")
-    p2 = make_producer(name="Công ty Rượu Vân", entity_type="enterprise", province_code="ha-noi",
-                       craft_village="Làng Vân")
-    p3 = make_producer(name="Hộ Thuốc Nam", entity_type="household", province_code="ha-noi",
-                       craft_village="làng Vân ")
+    p1 = make_producer(
+        name="HTX Chè Hà Giang",
+        province_code="tuyen-quang",
+        former_province_code="ha-giang",
+        craft_village="Làng chè Hà Giang",
+        green_verified=True,
+        circular_practices="Bã chè ủ làm phân.",
+    )
+    p2 = make_producer(
+        name="Công ty Rượu Vân", entity_type="enterprise", province_code="ha-noi", craft_village="Làng Vân"
+    )
+    p3 = make_producer(
+        name="Hộ Thuốc Nam", entity_type="household", province_code="ha-noi", craft_village="làng Vân "
+    )
     p4 = make_producer(name="HTX Gốm", province_code="ha-noi", craft_village="Bát Tràng")
     p5 = make_producer(name="THT Chè Thái", entity_type="cooperative_group", province_code="thai-nguyen")
     p6 = make_producer(name="Chờ duyệt", verification_status="pending", province_code="ha-noi")
-    p7 = make_producer(name="Công ty Gạo", entity_type="enterprise", province_code="ha-noi", green_verified=True)
+    p7 = make_producer(
+        name="Công ty Gạo", entity_type="enterprise", province_code="ha-noi", green_verified=True
+    )
     tea = make_product(p1, price_vnd=100_000, stock=100, group_code="food", subgroup_code="tea")
     make_product(p1, price_vnd=50_000, group_code="herbal", subgroup_code="herbs")
     wine = make_product(p2, price_vnd=200_000, stock=100, group_code="beverages", subgroup_code="alcoholic")
@@ -90,12 +100,16 @@ def build_programme_world() -> ProgrammeWorld:
     pay_by_card(o3, datetime(2026, 2, 10, 3, 0))
     orders.cancel_order(o3, "customer", "changed my mind", now=datetime(2026, 3, 2, 3, 0))
     db.session.commit()
-    o4 = supermarket_order(chain, [[(wine, 10)]], unit_prices={wine.id: 180_000}, now=datetime(2026, 2, 14, 3, 0))
+    o4 = supermarket_order(
+        chain, [[(wine, 10)]], unit_prices={wine.id: 180_000}, now=datetime(2026, 2, 14, 3, 0)
+    )
     part = o4.producer_orders[0]
     deliver(part, datetime(2026, 2, 15, 3, 0))
     line = part.lines[0]
     invoicing.confirm_receipt(
-        part, actor="buyer", user_id=None,
+        part,
+        actor="buyer",
+        user_id=None,
         problems={line.id: invoicing.ReceiptProblem(line.id, "damaged", 2, "Vỡ chai")},
         now=datetime(2026, 2, 20, 3, 0),
     )
@@ -110,12 +124,15 @@ def build_programme_world() -> ProgrammeWorld:
     ship_and_deliver(o7.producer_orders[0], datetime(2026, 3, 31, 17, 0))
     reviewer = make_user("reviewer@example.vn", is_admin=True)
     for producer, month, channel, amount, accept in (
-        (p3, "2026-02", "ecommerce", "400000", True), (p7, "2026-02", "traditional_market", "900000", True),
-        (p7, "2026-03", "convenience_store", "100000", False), (p5, "2026-02", "ecommerce", "500000", True),
+        (p3, "2026-02", "ecommerce", "400000", True),
+        (p7, "2026-02", "traditional_market", "900000", True),
+        (p7, "2026-03", "convenience_store", "100000", False),
+        (p5, "2026-02", "ecommerce", "500000", True),
         (p2, "2026-04", "convenience_store", "100000", True),
     ):
-        declaration = declarations.declare(producer.id, None, declarations.DeclaredFigures(month, channel, amount),
-                                           today=date(2026, 5, 10))
+        declaration = declarations.declare(
+            producer.id, None, declarations.DeclaredFigures(month, channel, amount), today=date(2026, 5, 10)
+        )
         if accept:
             declarations.decide(declaration, reviewer, "accept")
     db.session.commit()

@@ -35,7 +35,7 @@ from tests.wholesale import helpers as wholesale
 COLUMNS = [c.name for c in SalesEntry.__table__.columns if c.name != "id"]
 
 
-def _ledger_rows(conn) -> list[tuple]:  # noqa: ANN001
+def _ledger_rows(conn) -> list[tuple]:
     table = sa.table("sales_entries", *(sa.column(name) for name in COLUMNS))
     rows = conn.execute(sa.select(*table.c)).all()
     return sorted(tuple(row) for row in rows)
@@ -125,7 +125,7 @@ def _orders_in_every_state() -> None:
 
 
 @pytest.fixture
-def no_stripe(monkeypatch) -> None:  # noqa: ANN001
+def no_stripe(monkeypatch) -> None:
     monkeypatch.setattr(stripe_gateway, "refund", lambda **kwargs: "re_test")
     monkeypatch.setattr(stripe_gateway, "cancel_payment_intent", lambda payment_intent_id: None)
 
@@ -133,7 +133,7 @@ def no_stripe(monkeypatch) -> None:  # noqa: ANN001
 def test_the_backfill_writes_the_rows_the_live_rules_wrote_and_ledger_check_agrees(
     backend,
     tmp_path,
-    no_stripe,  # noqa: ANN001
+    no_stripe,
 ) -> None:
     with temporary_database(backend, tmp_path) as url:
         app = make_app(url, tmp_path)

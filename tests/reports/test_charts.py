@@ -1,13 +1,17 @@
 """Server-drawn SVG charts: inline SVG with a title, patterns per series and direct value labels."""
+
 from __future__ import annotations
 
 from marketplace.reports.charts import Series, bar_chart_svg, thousands
 
 
 def test_a_bar_chart_is_inline_svg_titled_with_a_direct_label_per_bar_and_a_pattern_per_series() -> None:
-    svg = bar_chart_svg(["2026-01", "2026-02"], [Series("Online", [200_000, 250_000]),
-                                                 Series("Siêu thị", [0, 720_000])],
-                        title="Doanh thu theo tháng", value_label="VND")
+    svg = bar_chart_svg(
+        ["2026-01", "2026-02"],
+        [Series("Online", [200_000, 250_000]), Series("Siêu thị", [0, 720_000])],
+        title="Doanh thu theo tháng",
+        value_label="VND",
+    )
     assert svg.startswith("<svg ") and 'role="img"' in svg and 'aria-label="Doanh thu theo tháng"' in svg
     assert "<script" not in svg
     for label in ("200.000", "250.000", "720.000", "2026-01", "Siêu thị", "Online"):

@@ -28,7 +28,7 @@ TODAY = date(2026, 5, 14)
 
 
 @pytest.fixture(autouse=True)
-def english(app):  # noqa: ANN001, ANN201
+def english(app):
     """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
     from flask_babel import force_locale
 
@@ -37,12 +37,11 @@ def english(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def web(client):  # noqa: ANN001, ANN201
+def web(client):
     from tests.conftest import FormClient
 
     client.set_cookie("lang", "en")
     return FormClient(client)
-
 
 
 def _figures(
@@ -56,14 +55,14 @@ def _figures(
 
 
 @pytest.fixture
-def producer(app):  # noqa: ANN001, ANN201
+def producer(app):
     producer = make_producer(contact_email="lienhe@htx.example")
     make_producer_member(producer, email="owner@htx.example")
     return producer
 
 
 @pytest.fixture
-def admin(app):  # noqa: ANN001, ANN201
+def admin(app):
     return make_user("admin@example.vn", is_admin=True)
 
 
@@ -83,14 +82,14 @@ def admin(app):  # noqa: ANN001, ANN201
 )
 def test_a_negative_non_numeric_or_future_figure_is_refused_with_a_message(
     producer, figures, field, message
-) -> None:  # noqa: ANN001
+) -> None:
     with pytest.raises(DeclarationError) as refused:
         declarations.declare(producer.id, None, figures, today=TODAY)
     assert message in refused.value.errors[field]
     assert db.session.scalars(select(SalesDeclaration)).all() == []
 
 
-def test_a_declaration_is_stored_as_declared_for_the_current_month_too(producer) -> None:  # noqa: ANN001
+def test_a_declaration_is_stored_as_declared_for_the_current_month_too(producer) -> None:
     first = declarations.declare(producer.id, None, _figures(amount="1.250.000", units="40"), today=TODAY)
     current = declarations.declare(
         producer.id, None, _figures(month="2026-05", channel="export", amount="3,000,000"), today=TODAY
@@ -106,7 +105,7 @@ def test_a_declaration_is_stored_as_declared_for_the_current_month_too(producer)
     assert declarations.accepted() == []  # nothing counts before an administrator accepts it
 
 
-def test_the_same_month_and_channel_cannot_be_declared_twice(producer) -> None:  # noqa: ANN001
+def test_the_same_month_and_channel_cannot_be_declared_twice(producer) -> None:
     declarations.declare(producer.id, None, _figures(), today=TODAY)
     with pytest.raises(DeclarationError) as refused:
         declarations.declare(producer.id, None, _figures(amount="9"), today=TODAY)
@@ -116,7 +115,7 @@ def test_the_same_month_and_channel_cannot_be_declared_twice(producer) -> None: 
     )  # another channel is fine
 
 
-def test_evidence_is_a_validated_private_document(producer) -> None:  # noqa: ANN001
+def test_evidence_is_a_validated_private_document(producer) -> None:
     with pytest.raises(DeclarationError) as refused:
         declarations.declare(producer.id, None, _figures(), b"<html>not a scan</html>", today=TODAY)
     assert "PDF" in refused.value.errors["evidence"]
@@ -135,7 +134,7 @@ def test_evidence_is_a_validated_private_document(producer) -> None:  # noqa: AN
     assert declarations.evidence_of(pdf)[1:] == ("application/pdf", "pdf")
 
 
-def test_an_administrator_accepts_queries_or_rejects_and_the_producer_is_mailed(producer, admin) -> None:  # noqa: ANN001
+def test_an_administrator_accepts_queries_or_rejects_and_the_producer_is_mailed(producer, admin) -> None:
     accepted = declarations.declare(producer.id, None, _figures(), today=TODAY)
     queried = declarations.declare(producer.id, None, _figures(channel="export"), today=TODAY)
     rejected = declarations.declare(producer.id, None, _figures(channel="direct"), today=TODAY)
@@ -157,7 +156,7 @@ def test_an_administrator_accepts_queries_or_rejects_and_the_producer_is_mailed(
 
 def test_only_administrators_decide_and_only_on_submitted_declarations_with_a_reason_to_query_or_reject(
     producer,
-    admin,  # noqa: ANN001
+    admin,
 ) -> None:
     declaration = declarations.declare(producer.id, None, _figures(), today=TODAY)
     with pytest.raises(DecisionRefused):
@@ -170,7 +169,7 @@ def test_only_administrators_decide_and_only_on_submitted_declarations_with_a_re
         declarations.decide(declaration, admin, "reject", "changed my mind")
 
 
-def test_a_queried_declaration_is_corrected_in_place_and_waits_again(producer, admin) -> None:  # noqa: ANN001
+def test_a_queried_declaration_is_corrected_in_place_and_waits_again(producer, admin) -> None:
     declaration = declarations.declare(producer.id, None, _figures(), today=TODAY)
     declarations.decide(declaration, admin, "query", "Số tiền có gồm phí vận chuyển không?")
     corrected = declarations.correct(
@@ -185,7 +184,7 @@ def test_a_queried_declaration_is_corrected_in_place_and_waits_again(producer, a
 
 def test_an_accepted_declaration_is_corrected_only_by_a_new_version_that_keeps_the_old_one(
     producer, admin
-) -> None:  # noqa: ANN001
+) -> None:
     original = declarations.declare(
         producer.id, None, _figures(amount="1.000.000"), b"%PDF-1.4 a", today=TODAY
     )
@@ -208,7 +207,7 @@ def test_an_accepted_declaration_is_corrected_only_by_a_new_version_that_keeps_t
     assert [d.id for d in declarations.declarations_of(producer.id)] == [original.id, version.id]
 
 
-def test_a_rejected_correction_leaves_the_accepted_figure_counting(producer, admin) -> None:  # noqa: ANN001
+def test_a_rejected_correction_leaves_the_accepted_figure_counting(producer, admin) -> None:
     original = declarations.declare(producer.id, None, _figures(amount="1.000.000"), today=TODAY)
     declarations.decide(original, admin, "accept")
     version = declarations.correct(original, None, _figures(amount="9.000.000"), today=TODAY)
@@ -218,7 +217,7 @@ def test_a_rejected_correction_leaves_the_accepted_figure_counting(producer, adm
     assert declarations.waiting_for_decision() == []
 
 
-def test_the_queue_holds_submitted_declarations_with_what_they_correct(producer, admin) -> None:  # noqa: ANN001
+def test_the_queue_holds_submitted_declarations_with_what_they_correct(producer, admin) -> None:
     original = declarations.declare(producer.id, None, _figures(), today=TODAY)
     declarations.decide(original, admin, "accept")
     version = declarations.correct(original, None, _figures(amount="2"), today=TODAY)

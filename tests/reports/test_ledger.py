@@ -48,7 +48,7 @@ def _agrees() -> bool:
 # Card orders
 
 
-def test_a_card_order_counts_each_line_when_the_payment_succeeds_with_what_it_was_then(app, refunds) -> None:  # noqa: ANN001
+def test_a_card_order_counts_each_line_when_the_payment_succeeds_with_what_it_was_then(app, refunds) -> None:
     producer = make_producer(province_code="hue")
     tea = make_product(producer, price_vnd=250_000, stock=9, group_code="food", subgroup_code="tea")
     honey = make_product(producer, price_vnd=120_000, stock=9, group_code="herbal", subgroup_code="herbs")
@@ -78,14 +78,14 @@ def test_a_card_order_counts_each_line_when_the_payment_succeeds_with_what_it_wa
     assert _agrees()
 
 
-def test_a_replayed_card_payment_writes_its_rows_once(app, refunds) -> None:  # noqa: ANN001
+def test_a_replayed_card_payment_writes_its_rows_once(app, refunds) -> None:
     order = place([(make_product(stock=5), 1)], method="card")
     pay_by_card(order)
     assert pay_by_card(order).startswith("nothing to do")
     assert len(entries()) == 1 and _agrees()
 
 
-def test_a_full_refund_takes_every_line_back_out_when_it_happens(app, refunds) -> None:  # noqa: ANN001
+def test_a_full_refund_takes_every_line_back_out_when_it_happens(app, refunds) -> None:
     tea, honey = make_product(make_producer(), stock=5), make_product(make_producer(), stock=5)
     order = place([(tea, 2), (honey, 1)], method="card")
     pay_by_card(order, datetime(2026, 1, 31, 10, 0))
@@ -112,7 +112,7 @@ def test_a_full_refund_takes_every_line_back_out_when_it_happens(app, refunds) -
     assert ledger.revenue_by_producer() == {} and _agrees()
 
 
-def test_a_part_rejected_after_payment_is_a_partial_refund_of_that_part_only(app, refunds) -> None:  # noqa: ANN001
+def test_a_part_rejected_after_payment_is_a_partial_refund_of_that_part_only(app, refunds) -> None:
     tea, honey = make_product(make_producer(), stock=5), make_product(make_producer(), stock=5)
     order = place([(tea, 1), (honey, 3)], method="card")
     pay_by_card(order)
@@ -132,7 +132,7 @@ def test_a_part_rejected_after_payment_is_a_partial_refund_of_that_part_only(app
     assert len(entries(order)) == 3 and _agrees()
 
 
-def test_a_part_rejected_before_payment_never_counts(app, refunds) -> None:  # noqa: ANN001
+def test_a_part_rejected_before_payment_never_counts(app, refunds) -> None:
     tea, honey = make_product(make_producer(), stock=5), make_product(make_producer(), stock=5)
     order = place([(tea, 1), (honey, 1)], method="card")
     tea_part, honey_part = order.producer_orders
@@ -143,7 +143,7 @@ def test_a_part_rejected_before_payment_never_counts(app, refunds) -> None:  # n
     assert entries(order) == [("sale", tea_part.lines[0].id, tea.price_vnd, 1)] and _agrees()
 
 
-def test_a_payment_arriving_after_cancellation_writes_nothing(app, refunds) -> None:  # noqa: ANN001
+def test_a_payment_arriving_after_cancellation_writes_nothing(app, refunds) -> None:
     order = place([(make_product(stock=5), 2)], method="card")
     orders.cancel_order(order, "system", "not paid within the payment window")
     db.session.commit()
@@ -153,7 +153,7 @@ def test_a_payment_arriving_after_cancellation_writes_nothing(app, refunds) -> N
     assert entries() == [] and _agrees()
 
 
-def test_a_supermarket_card_order_counts_when_paid_not_when_delivered(app, refunds) -> None:  # noqa: ANN001
+def test_a_supermarket_card_order_counts_when_paid_not_when_delivered(app, refunds) -> None:
     user, organisation = wholesale.buyer("purchaser")
     product = wholesale.wholesale_product(stock=500)
     wholesale.fill_draft(organisation, [(product, 50)], user)
@@ -180,7 +180,7 @@ def test_a_supermarket_card_order_counts_when_paid_not_when_delivered(app, refun
 # Cash on delivery
 
 
-def test_cash_on_delivery_counts_when_the_cash_is_collected(app) -> None:  # noqa: ANN001
+def test_cash_on_delivery_counts_when_the_cash_is_collected(app) -> None:
     tea = make_product(stock=5, price_vnd=150_000)
     order = place([(tea, 3)], method="cod")
     part = order.producer_orders[0]
@@ -201,7 +201,7 @@ def test_cash_on_delivery_counts_when_the_cash_is_collected(app) -> None:  # noq
     assert _agrees()
 
 
-def test_cash_on_delivery_cancelled_before_delivery_never_counts(app) -> None:  # noqa: ANN001
+def test_cash_on_delivery_cancelled_before_delivery_never_counts(app) -> None:
     order = place([(make_product(stock=5), 1)], method="cod")
     orders.accept_producer_order(order.producer_orders[0], "producer")
     orders.cancel_order(order, "customer")
@@ -209,7 +209,7 @@ def test_cash_on_delivery_cancelled_before_delivery_never_counts(app) -> None:  
     assert entries() == [] and _agrees()
 
 
-def test_a_delivery_rolled_back_writes_no_row(app) -> None:  # noqa: ANN001
+def test_a_delivery_rolled_back_writes_no_row(app) -> None:
     order = place([(make_product(stock=5), 1)], method="cod")
     part = order.producer_orders[0]
     orders.accept_producer_order(part, "producer")
@@ -224,7 +224,7 @@ def test_a_delivery_rolled_back_writes_no_row(app) -> None:  # noqa: ANN001
 # Supermarket orders on terms
 
 
-def test_a_terms_order_counts_when_invoiced_and_a_credit_note_takes_its_goods_back_out(app) -> None:  # noqa: ANN001
+def test_a_terms_order_counts_when_invoiced_and_a_credit_note_takes_its_goods_back_out(app) -> None:
     user, organisation = wholesale.buyer("purchaser")
     producer = make_producer()
     tea = wholesale.wholesale_product(producer, stock=500)
@@ -263,7 +263,7 @@ def test_a_terms_order_counts_when_invoiced_and_a_credit_note_takes_its_goods_ba
     assert _agrees()
 
 
-def test_the_delivery_charge_on_an_invoice_is_not_a_sale(app) -> None:  # noqa: ANN001
+def test_the_delivery_charge_on_an_invoice_is_not_a_sale(app) -> None:
     from tests.factories import make_buyer_organisation
     from tests.invoicing.helpers import deliver, supermarket_order
 
@@ -280,7 +280,7 @@ def test_the_delivery_charge_on_an_invoice_is_not_a_sale(app) -> None:  # noqa: 
 # Months in Vietnam's calendar
 
 
-def test_sales_at_2359_and_0000_vietnam_time_fall_in_their_own_months(app) -> None:  # noqa: ANN001
+def test_sales_at_2359_and_0000_vietnam_time_fall_in_their_own_months(app) -> None:
     producer = make_producer()
     tea = make_product(producer, stock=10, price_vnd=100_000)
     last_minute, first_minute = place([(tea, 1)]), place([(tea, 2)])
@@ -300,7 +300,7 @@ def test_sales_at_2359_and_0000_vietnam_time_fall_in_their_own_months(app) -> No
     assert ledger.sales_by_month(producer_id=make_producer().id) == []
 
 
-def test_the_star_class_is_the_one_in_force_on_the_day_in_vietnam(app) -> None:  # noqa: ANN001
+def test_the_star_class_is_the_one_in_force_on_the_day_in_vietnam(app) -> None:
     tea = make_product(stock=10)
     cert = make_certificate(tea, 3, issued_on=date(2026, 1, 1), expires_on=date(2026, 6, 30))
     in_force, expired = place([(tea, 1)]), place([(tea, 1)])
@@ -310,7 +310,7 @@ def test_the_star_class_is_the_one_in_force_on_the_day_in_vietnam(app) -> None: 
     assert cert.status == "verified"
 
 
-def test_the_former_province_is_the_producers_own_else_the_one_its_province_continues(app) -> None:  # noqa: ANN001
+def test_the_former_province_is_the_producers_own_else_the_one_its_province_continues(app) -> None:
     merged_known = make_producer(province_code="tuyen-quang", former_province_code="ha-giang")
     merged_unknown = make_producer(province_code="tuyen-quang")
     unchanged = make_producer(province_code="cao-bang")
@@ -327,7 +327,7 @@ def test_the_former_province_is_the_producers_own_else_the_one_its_province_cont
 # Append only, exactly once
 
 
-def test_ledger_rows_are_never_updated_or_deleted(app) -> None:  # noqa: ANN001
+def test_ledger_rows_are_never_updated_or_deleted(app) -> None:
     ship_and_deliver(place([(make_product(stock=5), 1)]).producer_orders[0])
     row = all_rows()[0]
     row.amount_vnd = 1
@@ -341,7 +341,7 @@ def test_ledger_rows_are_never_updated_or_deleted(app) -> None:  # noqa: ANN001
     assert len(all_rows()) == 1
 
 
-def test_the_same_source_cannot_write_a_line_twice(app) -> None:  # noqa: ANN001
+def test_the_same_source_cannot_write_a_line_twice(app) -> None:
     ship_and_deliver(place([(make_product(stock=5), 1)]).producer_orders[0])
     row = all_rows()[0]
     copy = {c.name: getattr(row, c.name) for c in SalesEntry.__table__.columns if c.name != "id"}
@@ -351,7 +351,7 @@ def test_the_same_source_cannot_write_a_line_twice(app) -> None:  # noqa: ANN001
     assert len(all_rows()) == 1
 
 
-def test_ledger_check_passes_then_reports_a_tampered_row_with_exit_code_1(app, refunds) -> None:  # noqa: ANN001
+def test_ledger_check_passes_then_reports_a_tampered_row_with_exit_code_1(app, refunds) -> None:
     cod = place([(make_product(stock=5, price_vnd=200_000), 2)])
     ship_and_deliver(cod.producer_orders[0])
     card = place([(make_product(stock=5), 1)], method="card")
@@ -370,7 +370,7 @@ def test_ledger_check_passes_then_reports_a_tampered_row_with_exit_code_1(app, r
     assert "expected 400000 VND / 2 units, ledger 1 VND / 2 units" in result.output
 
 
-def test_ledger_check_reports_a_missing_row_and_a_row_on_the_wrong_producer(app) -> None:  # noqa: ANN001
+def test_ledger_check_reports_a_missing_row_and_a_row_on_the_wrong_producer(app) -> None:
     order = place([(make_product(stock=5), 1)])
     part = order.producer_orders[0]
     ship_and_deliver(part)
@@ -386,7 +386,7 @@ def test_ledger_check_reports_a_missing_row_and_a_row_on_the_wrong_producer(app)
     assert app.test_cli_runner().invoke(args=["ledger", "check"]).exit_code == 1
 
 
-def test_ledger_check_counts_credit_notes_from_the_invoice_not_from_the_ledger(app) -> None:  # noqa: ANN001
+def test_ledger_check_counts_credit_notes_from_the_invoice_not_from_the_ledger(app) -> None:
     user, organisation = wholesale.buyer("purchaser")
     product = wholesale.wholesale_product(stock=500)
     wholesale.fill_draft(organisation, [(product, 50)], user)
@@ -409,7 +409,7 @@ def test_ledger_check_counts_credit_notes_from_the_invoice_not_from_the_ledger(a
     assert db.session.scalar(select(CreditNote.amount_vnd)) == 2 * 82_000
 
 
-def test_nothing_sold_later_moves_an_earlier_month(app, refunds) -> None:  # noqa: ANN001
+def test_nothing_sold_later_moves_an_earlier_month(app, refunds) -> None:
     """A closed month's figure never changes: everything after it is dated after it."""
     producer = make_producer()
     order = place([(make_product(producer, stock=5, price_vnd=90_000), 1)], method="card")
@@ -426,20 +426,24 @@ def test_nothing_sold_later_moves_an_earlier_month(app, refunds) -> None:  # noq
 # Bank transfers (VietQR)
 
 
-def test_a_vietqr_order_counts_when_its_transfer_is_matched_and_a_cancellation_takes_it_out(app) -> None:  # noqa: ANN001, E501
+def test_a_vietqr_order_counts_when_its_transfer_is_matched_and_a_cancellation_takes_it_out(app) -> None:
     tea = make_product(stock=5, price_vnd=150_000)
     order = place([(tea, 2)], method="vietqr")
     db.session.commit()
     assert entries() == [] and _agrees()  # waiting for the transfer: nothing sold
     paid_at = utcnow()
-    orders.record_transfer_payment(order, amount_vnd=order.total_vnd, bank_transaction="FT1", actor="admin 1",
-                                   now=paid_at)
+    orders.record_transfer_payment(
+        order, amount_vnd=order.total_vnd, bank_transaction="FT1", actor="admin 1", now=paid_at
+    )
     db.session.commit()
     line = order.producer_orders[0].lines[0]
     assert entries(order) == [("sale", line.id, 300_000, 2)]
     row = all_rows()[0]
-    assert (row.source_kind, row.source_id, row.occurred_at) == ("transfer_payment", _event(order, "paid").id,
-                                                                 paid_at)
+    assert (row.source_kind, row.source_id, row.occurred_at) == (
+        "transfer_payment",
+        _event(order, "paid").id,
+        paid_at,
+    )
     assert _agrees()
     orders.cancel_order(order, "customer")
     db.session.commit()
@@ -447,7 +451,7 @@ def test_a_vietqr_order_counts_when_its_transfer_is_matched_and_a_cancellation_t
     assert _agrees()
 
 
-def test_ledger_check_expects_a_paid_vietqr_order_to_be_counted(app) -> None:  # noqa: ANN001
+def test_ledger_check_expects_a_paid_vietqr_order_to_be_counted(app) -> None:
     order = place([(make_product(stock=5, price_vnd=90_000), 1)], method="vietqr")
     db.session.commit()
     # Paid without the ledger's receiver having run (as a bug would): the check sees it.

@@ -104,7 +104,7 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
 
         # -- helpers ---------------------------------------------------------------------------
 
-        def attempt(self, action) -> None:  # noqa: ANN001
+        def attempt(self, action) -> None:
             """Do one thing and commit, or (a rule refused it) roll back."""
             try:
                 action()
@@ -361,7 +361,7 @@ def _ledger_machine(app: Flask, catalogue: dict, seen: set) -> type[RuleBasedSta
 _MINUTE = timedelta(minutes=1)
 
 
-def test_the_ledger_follows_any_sequence_of_order_events(app, refunds) -> None:  # noqa: ANN001
+def test_the_ledger_follows_any_sequence_of_order_events(app, refunds) -> None:
     seen: set[tuple[str, str]] = set()  # (kind, source kind) of the rows the examples wrote
     run_state_machine_as_test(
         _ledger_machine(app, _build_catalogue(), seen),

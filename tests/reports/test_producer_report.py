@@ -26,7 +26,7 @@ Q1 = Period.quarter(2026, 1)
 
 
 @pytest.fixture(autouse=True)
-def english(app):  # noqa: ANN001, ANN201
+def english(app):
     """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
     from flask_babel import force_locale
 
@@ -35,15 +35,14 @@ def english(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def web(client):  # noqa: ANN001, ANN201
+def web(client):
     from tests.conftest import FormClient
 
     client.set_cookie("lang", "en")
     return FormClient(client)
 
 
-
-def _declare(producer_id: int, month: str, channel: str, amount: int, decision: str | None, admin) -> None:  # noqa: ANN001
+def _declare(producer_id: int, month: str, channel: str, amount: int, decision: str | None, admin) -> None:
     declaration = declarations.declare(
         producer_id, None, DeclaredFigures(month, channel, str(amount)), today=date(2026, 12, 1)
     )
@@ -52,7 +51,7 @@ def _declare(producer_id: int, month: str, channel: str, amount: int, decision: 
 
 
 @pytest.fixture
-def world(app, refunds):  # noqa: ANN001, ANN201
+def world(app, refunds):
     world = build_sales_world()
     admin = make_user("admin@example.vn", is_admin=True)
     a = world.a.id
@@ -68,7 +67,7 @@ def world(app, refunds):  # noqa: ANN001, ANN201
     return world
 
 
-def test_every_figure_of_the_report_to_the_dong(world) -> None:  # noqa: ANN001
+def test_every_figure_of_the_report_to_the_dong(world) -> None:
     report = producer_report.producer_report(world.a.id, Q1)
     assert report.platform == Figures(1_020_000, 11, 3, 3)
     assert (report.declared_vnd, report.declared_modern_vnd) == (800_000, 500_000)
@@ -110,7 +109,7 @@ def test_every_figure_of_the_report_to_the_dong(world) -> None:  # noqa: ANN001
     assert (report.last_year.platform, report.last_year.declared_vnd) == (Figures(100_000, 1, 1, 1), 50_000)
 
 
-def test_a_month_end_at_2359_and_0000_vietnam_time(world) -> None:  # noqa: ANN001
+def test_a_month_end_at_2359_and_0000_vietnam_time(world) -> None:
     january = producer_report.producer_report(world.a.id, Period.month(2026, 1))
     february = producer_report.producer_report(world.a.id, Period.month(2026, 2))
     assert january.platform == Figures(200_000, 2, 1, 1)  # delivered 23:59 on 31 January
@@ -118,7 +117,7 @@ def test_a_month_end_at_2359_and_0000_vietnam_time(world) -> None:  # noqa: ANN0
     assert february.platform.revenue_vnd == 970_000  # includes the part delivered at 00:00 on 1 February
 
 
-def test_another_producer_reads_only_its_own_figures(world) -> None:  # noqa: ANN001
+def test_another_producer_reads_only_its_own_figures(world) -> None:
     report = producer_report.producer_report(world.b.id, Q1)
     assert report.platform == Figures(200_000, 1, 1, 1) and report.declared_vnd == 7_000_000
     assert [p.label for p in report.top_products] == ["Rượu làng Vân"]
@@ -135,7 +134,7 @@ def test_another_producer_reads_only_its_own_figures(world) -> None:  # noqa: AN
         (("custom", "", "2026-01-15", "2026-02-10"), Period.custom(date(2026, 1, 15), date(2026, 2, 10))),
     ],
 )
-def test_the_period_selector(args, expected) -> None:  # noqa: ANN001
+def test_the_period_selector(args, expected) -> None:
     assert period_from_args(*args, today=date(2026, 12, 4)) == expected
 
 
@@ -150,7 +149,7 @@ def test_the_period_selector(args, expected) -> None:  # noqa: ANN001
         ("week", "1"),
     ],
 )
-def test_a_bad_period_is_refused(args) -> None:  # noqa: ANN001
+def test_a_bad_period_is_refused(args) -> None:
     with pytest.raises(InvalidPeriod):
         period_from_args(*args)
 
@@ -159,13 +158,13 @@ def test_a_bad_period_is_refused(args) -> None:  # noqa: ANN001
 # The page and the exports
 
 
-def _member(producer):  # noqa: ANN001, ANN202
+def _member(producer):
     user = make_producer_member(producer)
     db.session.commit()
     return user
 
 
-def test_the_page_shows_the_figures_with_a_chart_and_its_table(world, web) -> None:  # noqa: ANN001
+def test_the_page_shows_the_figures_with_a_chart_and_its_table(world, web) -> None:
     web.client.set_cookie("lang", "vi")
     html = (
         web.sign_in(_member(world.a))
@@ -191,7 +190,7 @@ def test_the_page_shows_the_figures_with_a_chart_and_its_table(world, web) -> No
     assert "7.000.000" not in html and "Rượu làng Vân" not in html  # producer B's figures
 
 
-def test_csv_and_xlsx_exports_hold_the_same_figures(world, web) -> None:  # noqa: ANN001
+def test_csv_and_xlsx_exports_hold_the_same_figures(world, web) -> None:
     web.sign_in(_member(world.a))
     response = web.get("/portal/reports/export.csv?kind=quarter&value=2026-Q1")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
@@ -207,7 +206,7 @@ def test_csv_and_xlsx_exports_hold_the_same_figures(world, web) -> None:  # noqa
     assert ["Declared sales (accepted)", None, None, 800_000, None] in values
 
 
-def test_text_cells_of_the_exports_cannot_run_as_formulas(world, web) -> None:  # noqa: ANN001
+def test_text_cells_of_the_exports_cannot_run_as_formulas(world, web) -> None:
     world.tea.name = '=HYPERLINK("http://evil.example")'
     db.session.commit()
     web.sign_in(_member(world.a))
@@ -222,14 +221,14 @@ def test_text_cells_of_the_exports_cannot_run_as_formulas(world, web) -> None:  
     assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)
 
 
-def test_a_bad_period_falls_back_to_this_year_with_a_message(world, web) -> None:  # noqa: ANN001
+def test_a_bad_period_falls_back_to_this_year_with_a_message(world, web) -> None:
     web.sign_in(_member(world.a))
     response = web.get("/portal/reports/?kind=month&value=2026-13")
     assert response.status_code == 200 and "Choose a valid period." in response.get_data(as_text=True)
     assert web.get("/portal/reports/export.csv?kind=month&value=2026-13").status_code == 400
 
 
-def test_the_report_runs_a_fixed_number_of_statements_however_much_was_sold(world, count_queries) -> None:  # noqa: ANN001
+def test_the_report_runs_a_fixed_number_of_statements_however_much_was_sold(world, count_queries) -> None:
     def statements() -> int:
         db.session.expire_all()
         with count_queries() as counter:

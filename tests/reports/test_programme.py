@@ -1,5 +1,6 @@
 """The programme dashboard's and public page's figures, to the đồng, on the known programme of
 `programme_world.py` (January–March 2026)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,7 +16,7 @@ Q1 = programme.Period(date(2026, 1, 1), date(2026, 3, 1))
 
 
 @pytest.fixture
-def world(app, refunds):  # noqa: ANN001, ANN201
+def world(app, refunds):
     return build_programme_world()
 
 
@@ -23,15 +24,16 @@ def values(board: programme.Dashboard) -> dict[str, tuple[int, int | None]]:
     return {f.metric: (f.numerator, f.denominator) for f in board.figures}
 
 
-def test_the_period_runs_from_midnight_in_vietnam(app) -> None:  # noqa: ANN001
+def test_the_period_runs_from_midnight_in_vietnam(app) -> None:
     start, end = programme.Period.parse("2026-02", "2026-02").utc_bounds()
     assert (start.isoformat(), end.isoformat()) == ("2026-01-31T17:00:00", "2026-02-28T17:00:00")
     assert programme.Period.parse("2026-03", "2026-01") == Q1  # reversed months are swapped
     assert programme.Period.parse("junk", None, today=date(2026, 5, 9)) == programme.Period(
-        date(2026, 1, 1), date(2026, 5, 1))
+        date(2026, 1, 1), date(2026, 5, 1)
+    )
 
 
-def test_every_figure_of_the_national_dashboard(world) -> None:  # noqa: ANN001
+def test_every_figure_of_the_national_dashboard(world) -> None:
     assert check_ledger().ok
     board = programme.dashboard(Q1)
     assert values(board) == {
@@ -47,7 +49,9 @@ def test_every_figure_of_the_national_dashboard(world) -> None:  # noqa: ANN001
     }
     assert board.programme.decision.startswith("Quyết định 919/QĐ-TTg")
     share = board.figure("modern_channel_share")
-    assert share.national == targets.Target("at_least", 50) and share.met(share.national) is True  # exactly 50 %
+    assert (
+        share.national == targets.Target("at_least", 50) and share.met(share.national) is True
+    )  # exactly 50 %
     assert board.figure("cooperative_share").met(board.figure("cooperative_share").national) is False
     five = board.figure("products_5star")
     assert five.national.describe(False) == "400–500" and five.met(five.national) is False
@@ -57,21 +61,30 @@ def test_every_figure_of_the_national_dashboard(world) -> None:  # noqa: ANN001
         ("2026-03", -150_000, 0, 1),  # o3's refund; o7 (00:00 on 1 April) is outside
     ]
     assert board.net_sales_vnd == 1_770_000
-    assert {r.key: (r.products_3plus, r.products_5star, r.ocop_producers, r.modern_producers, r.net_sales_vnd)
-            for r in board.by_province} == {
+    assert {
+        r.key: (r.products_3plus, r.products_5star, r.ocop_producers, r.modern_producers, r.net_sales_vnd)
+        for r in board.by_province
+    } == {
         "tuyen-quang": (1, 0, 1, 1, 300_000),
         "ha-noi": (3, 1, 3, 1, 1_470_000),
     }
     assert {r.key: (r.products_3plus, r.net_sales_vnd) for r in board.by_group} == {
-        "food": (2, 300_000), "beverages": (1, 1_440_000), "herbal": (1, 0), "handicrafts": (0, 30_000),
-        "ornamental": (0, 0), "tourism": (0, 0),
+        "food": (2, 300_000),
+        "beverages": (1, 1_440_000),
+        "herbal": (1, 0),
+        "handicrafts": (0, 30_000),
+        "ornamental": (0, 0),
+        "tourism": (0, 0),
     }
     assert {r.key: (r.products_3plus, r.net_sales_vnd) for r in board.by_star} == {
-        "3": (2, 0), "4": (1, 300_000), "5": (1, 1_440_000), "—": (0, 30_000),
+        "3": (2, 0),
+        "4": (1, 300_000),
+        "5": (1, 1_440_000),
+        "—": (0, 30_000),
     }
 
 
-def test_a_month_end_is_read_in_vietnam_time(world) -> None:  # noqa: ANN001
+def test_a_month_end_is_read_in_vietnam_time(world) -> None:
     january = programme.dashboard(programme.Period(date(2026, 1, 1), date(2026, 1, 1)))
     february = programme.dashboard(programme.Period(date(2026, 2, 1), date(2026, 2, 1)))
     assert january.net_sales_vnd == 200_000  # 23:59 on 31 January
@@ -81,7 +94,7 @@ def test_a_month_end_is_read_in_vietnam_time(world) -> None:  # noqa: ANN001
     assert values(january)["modern_channel_share"] == (1, 3)
 
 
-def test_a_province_against_its_own_targets_and_the_national_ones(world, app) -> None:  # noqa: ANN001
+def test_a_province_against_its_own_targets_and_the_national_ones(world, app) -> None:
     targets.set_province_target("ha-noi", 2026, "products_5star", 1, set_by_id=None)
     targets.set_province_target("ha-noi", 2026, "modern_channel_share", 40, set_by_id=None)
     db.session.commit()
@@ -89,14 +102,16 @@ def test_a_province_against_its_own_targets_and_the_national_ones(world, app) ->
     assert values(board)["products_3plus"] == (3, None)
     assert values(board)["modern_channel_share"] == (1, 3)
     five = board.figure("products_5star")
-    assert five.provincial == targets.Target("at_least", 1) and five.met(five.provincial) is True  # met exactly
+    assert (
+        five.provincial == targets.Target("at_least", 1) and five.met(five.provincial) is True
+    )  # met exactly
     share = board.figure("modern_channel_share")
     assert share.met(share.provincial) is False and share.met(share.national) is False
     assert board.net_sales_vnd == 1_470_000
     assert [p.net_sales_vnd for p in board.trend] == [0, 1_620_000, -150_000]
 
 
-def test_a_producer_is_read_under_its_former_province(world) -> None:  # noqa: ANN001
+def test_a_producer_is_read_under_its_former_province(world) -> None:
     board = programme.dashboard(Q1, units="63")
     rows = {r.key: (r.label, r.products_3plus, r.net_sales_vnd) for r in board.by_province}
     assert rows["ha-giang"] == ("Hà Giang", 1, 300_000)
@@ -106,24 +121,34 @@ def test_a_producer_is_read_under_its_former_province(world) -> None:  # noqa: A
     assert only.net_sales_vnd == 300_000
 
 
-def test_the_drill_down_lists_the_producers_behind_a_figure(world) -> None:  # noqa: ANN001
+def test_the_drill_down_lists_the_producers_behind_a_figure(world) -> None:
     rows = programme.drill_down(Q1, "modern_channel_share")
-    assert [(r.name, r.net_sales_vnd) for r in rows] == [("Công ty Rượu Vân", 1_440_000),
-                                                          ("HTX Chè Hà Giang", 300_000)]
+    assert [(r.name, r.net_sales_vnd) for r in rows] == [
+        ("Công ty Rượu Vân", 1_440_000),
+        ("HTX Chè Hà Giang", 300_000),
+    ]
     assert {r.name for r in programme.drill_down(Q1, "craft_village_share")} == {
-        "HTX Chè Hà Giang", "Công ty Rượu Vân", "Hộ Thuốc Nam"}
+        "HTX Chè Hà Giang",
+        "Công ty Rượu Vân",
+        "Hộ Thuốc Nam",
+    }
     assert {r.name for r in programme.drill_down(Q1, "modern_channel_share_declared")} == {
-        "HTX Chè Hà Giang", "Công ty Rượu Vân", "Hộ Thuốc Nam"}  # P3 by its accepted declaration
+        "HTX Chè Hà Giang",
+        "Công ty Rượu Vân",
+        "Hộ Thuốc Nam",
+    }  # P3 by its accepted declaration
     march = programme.Period(date(2026, 3, 1), date(2026, 3, 1))
     assert values(programme.dashboard(march))["modern_channel_share_declared"] == (0, 4)  # submitted only
     with pytest.raises(KeyError):
         programme.drill_down(Q1, "nonsense")
 
 
-def test_the_public_figures_suppress_cells_under_three_producers(world) -> None:  # noqa: ANN001
+def test_the_public_figures_suppress_cells_under_three_producers(world) -> None:
     figures = programme.public_figures(Q1)
-    by_province = {name: ({s: c.value for s, c in cells.items()}, total.value)
-                   for name, cells, total in figures.stars_by_province}
+    by_province = {
+        name: ({s: c.value for s, c in cells.items()}, total.value)
+        for name, cells, total in figures.stars_by_province
+    }
     assert by_province == {
         "Hà Nội": ({3: None, 4: None, 5: None}, 3),  # 3 products of 3 producers: shown; each class hidden
         "Tuyên Quang": ({3: None, 4: None, 5: None}, None),
@@ -132,7 +157,10 @@ def test_the_public_figures_suppress_cells_under_three_producers(world) -> None:
     assert all(c.suppressed for _, c in figures.producers_by_type)
     assert figures.modern_percent is None  # 2 producers sold
     assert [(m, s.value, n.value) for m, s, n in figures.trend] == [
-        ("2026-01", None, None), ("2026-02", 1_720_000, 4), ("2026-03", None, None)]
+        ("2026-01", None, None),
+        ("2026-02", 1_720_000, 4),
+        ("2026-03", None, None),
+    ]
 
 
 def test_shares_meet_a_target_in_integers() -> None:
@@ -143,7 +171,7 @@ def test_shares_meet_a_target_in_integers() -> None:
     assert between.met_by(400) and between.met_by(500) and not between.met_by(501) and not between.met_by(399)
 
 
-def test_seeding_the_national_targets_is_idempotent(app) -> None:  # noqa: ANN001
+def test_seeding_the_national_targets_is_idempotent(app) -> None:
     assert targets.seed_national_targets() == 8
     assert targets.seed_national_targets() == 0
     (period,) = targets.periods()
@@ -151,23 +179,28 @@ def test_seeding_the_national_targets_is_idempotent(app) -> None:  # noqa: ANN00
     assert targets.national_targets(period)["products_3plus"] == targets.Target("at_least", 10_000)
 
 
-@pytest.mark.parametrize(("province", "year", "metric", "value"), [
-    ("atlantis", 2026, "products_5star", 1), ("ha-noi", 2026, "nonsense", 1),
-    ("ha-noi", 1999, "products_5star", 1), ("ha-noi", 2026, "cooperative_share", 101),
-    ("ha-noi", 2026, "products_5star", -1),
-])
-def test_a_province_target_is_validated(app, province, year, metric, value) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("province", "year", "metric", "value"),
+    [
+        ("atlantis", 2026, "products_5star", 1),
+        ("ha-noi", 2026, "nonsense", 1),
+        ("ha-noi", 1999, "products_5star", 1),
+        ("ha-noi", 2026, "cooperative_share", 101),
+        ("ha-noi", 2026, "products_5star", -1),
+    ],
+)
+def test_a_province_target_is_validated(app, province, year, metric, value) -> None:
     with pytest.raises(targets.TargetError):
         targets.set_province_target(province, year, metric, value, set_by_id=None)
 
 
-def test_setting_a_province_target_again_replaces_it(app) -> None:  # noqa: ANN001
+def test_setting_a_province_target_again_replaces_it(app) -> None:
     targets.set_province_target("ha-noi", 2026, "new_products_3plus", 60, set_by_id=None)
     targets.set_province_target("ha-noi", 2026, "new_products_3plus", 65, set_by_id=None)
     assert targets.province_targets("ha-noi", 2026) == {"new_products_3plus": targets.Target("at_least", 65)}
 
 
-def test_the_monthly_summaries_equal_the_ledger_after_every_rule(world) -> None:  # noqa: ANN001
+def test_the_monthly_summaries_equal_the_ledger_after_every_rule(world) -> None:
     from marketplace.reports import summaries
 
     assert summaries.differences() == []
@@ -177,18 +210,22 @@ def test_the_monthly_summaries_equal_the_ledger_after_every_rule(world) -> None:
     assert board.net_sales_vnd == 1_770_000
 
 
-def test_a_summary_that_drifts_from_the_ledger_is_reported(world) -> None:  # noqa: ANN001
+def test_a_summary_that_drifts_from_the_ledger_is_reported(world) -> None:
     from sqlalchemy import update
 
     from marketplace.reports import summaries
 
-    db.session.execute(update(summaries.SalesProducerMonth).where(summaries.SalesProducerMonth.month == "2026-01")
-                       .values(amount_vnd=1))
+    db.session.execute(
+        update(summaries.SalesProducerMonth)
+        .where(summaries.SalesProducerMonth.month == "2026-01")
+        .values(amount_vnd=1)
+    )
     assert summaries.differences() == [
-        "producer month ('2026-01', 1, 'online'): ledger (200000, 2), summary (1, 2)"]
+        "producer month ('2026-01', 1, 'online'): ledger (200000, 2), summary (1, 2)"
+    ]
 
 
-def test_ledger_check_reports_summary_drift(world, app) -> None:  # noqa: ANN001
+def test_ledger_check_reports_summary_drift(world, app) -> None:
     from sqlalchemy import update
 
     from marketplace.reports import summaries

@@ -14,7 +14,7 @@ from tests.factories import make_producer, make_producer_member, make_user
 
 
 @pytest.fixture(autouse=True)
-def english(app):  # noqa: ANN001, ANN201
+def english(app):
     """Messages in English (the site's default is Vietnamese); pages ask for English by cookie."""
     from flask_babel import force_locale
 
@@ -23,7 +23,7 @@ def english(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def web(client):  # noqa: ANN001, ANN201
+def web(client):
     from tests.conftest import FormClient
 
     client.set_cookie("lang", "en")
@@ -31,13 +31,13 @@ def web(client):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def owner(app):  # noqa: ANN001, ANN201
+def owner(app):
     user = make_producer_member(make_producer(name="HTX Khai Báo"))
     db.session.commit()
     return user
 
 
-def _declare(web, **fields):  # noqa: ANN001, ANN003, ANN202
+def _declare(web, **fields):
     data = {
         "month": "2026-01",
         "channel": "ecommerce",
@@ -49,7 +49,7 @@ def _declare(web, **fields):  # noqa: ANN001, ANN003, ANN202
     return web.post("/portal/declarations/", data=data, content_type="multipart/form-data")
 
 
-def test_a_producer_declares_a_month_with_evidence_and_sees_it_listed_as_declared(owner, web) -> None:  # noqa: ANN001
+def test_a_producer_declares_a_month_with_evidence_and_sees_it_listed_as_declared(owner, web) -> None:
     web.sign_in(owner)
     response = _declare(web, evidence=(io.BytesIO(b"%PDF-1.4 receipt"), "receipt.pdf"))
     assert response.status_code == 302
@@ -72,14 +72,14 @@ def test_a_producer_declares_a_month_with_evidence_and_sees_it_listed_as_declare
         ({"evidence": (b"MZ not a picture", "x.exe")}, "PDF"),  # bytes: each run opens its own stream
     ],
 )
-def test_a_refused_figure_comes_back_on_the_form_with_its_message(owner, web, fields, message) -> None:  # noqa: ANN001
+def test_a_refused_figure_comes_back_on_the_form_with_its_message(owner, web, fields, message) -> None:
     fields = {k: (io.BytesIO(v[0]), v[1]) if k == "evidence" else v for k, v in fields.items()}
     response = _declare(web.sign_in(owner), **fields)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalars(select(SalesDeclaration)).all() == []
 
 
-def test_an_administrator_queries_and_the_producer_corrects_then_it_is_accepted(owner, web, app) -> None:  # noqa: ANN001
+def test_an_administrator_queries_and_the_producer_corrects_then_it_is_accepted(owner, web, app) -> None:
     _declare(web.sign_in(owner))
     declaration_id = db.session.scalar(select(SalesDeclaration.id))
     admin = make_user("admin@example.vn", is_admin=True)
@@ -112,7 +112,7 @@ def test_an_administrator_queries_and_the_producer_corrects_then_it_is_accepted(
     assert response.headers["Location"].endswith(f"/portal/declarations/{versions[1].id}")
 
 
-def test_a_query_without_a_message_is_refused(owner, web, app) -> None:  # noqa: ANN001
+def test_a_query_without_a_message_is_refused(owner, web, app) -> None:
     _declare(web.sign_in(owner))
     declaration_id = db.session.scalar(select(SalesDeclaration.id))
     admin = make_user("admin@example.vn", is_admin=True)

@@ -17,14 +17,14 @@ from tests.payments.test_stripe import _signed, _wait_for
 from tests.reports.helpers import entries
 
 
-def _paid_through_stripe(*products_and_quantities):  # noqa: ANN002, ANN202
+def _paid_through_stripe(*products_and_quantities):
     order = place(list(products_and_quantities), method="card")
     intent = payments.start_card_payment(order, payment_method="pm_card_visa", confirm=True)
     assert intent.status == "succeeded"
     return _wait_for(lambda o: o.payment_status == "paid", order.id), intent
 
 
-def test_a_webhook_replayed_twice_writes_its_sale_once(stripe_app, client) -> None:  # noqa: ANN001
+def test_a_webhook_replayed_twice_writes_its_sale_once(stripe_app, client) -> None:
     tea = make_product(stock=5, price_vnd=250_000)
     order, intent = _paid_through_stripe((tea, 2))
     line = order.producer_orders[0].lines[0]
@@ -44,7 +44,7 @@ def test_a_webhook_replayed_twice_writes_its_sale_once(stripe_app, client) -> No
     assert check_ledger().ok
 
 
-def test_a_part_refunded_through_stripe_is_taken_back_out_and_the_rest_still_counts(stripe_app) -> None:  # noqa: ANN001
+def test_a_part_refunded_through_stripe_is_taken_back_out_and_the_rest_still_counts(stripe_app) -> None:
     tea, honey = make_product(make_producer(), stock=5), make_product(make_producer(), stock=5)
     order, _intent = _paid_through_stripe((tea, 1), (honey, 2))
     tea_part, honey_part = order.producer_orders

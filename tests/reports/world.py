@@ -14,6 +14,7 @@ Producer A, "HTX Chè Hà Giang", province Tuyên Quang (formed from Tuyên Quan
       2 credited as damaged 20 Feb                                             Feb +720.000 / 8
   o6  (producer B) COD, guest an@example.vn, 1 wine, delivered 5 Feb           Feb +200.000 / 1
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,10 +49,12 @@ def build_sales_world() -> SalesWorld:
     """Needs the `refunds` fixture (card refunds without Stripe)."""
     a = make_producer(name="HTX Chè Hà Giang", province_code="tuyen-quang", former_province_code="ha-giang")
     b = make_producer(name="HTX Rượu Hà Nội", province_code="ha-noi")
-    tea = make_product(a, name="Chè Shan Tuyết", price_vnd=100_000, stock=100, group_code="food",
-                       subgroup_code="tea")
-    honey = make_product(a, name="Mật ong bạc hà", price_vnd=50_000, stock=100, group_code="herbal",
-                         subgroup_code="herbs")
+    tea = make_product(
+        a, name="Chè Shan Tuyết", price_vnd=100_000, stock=100, group_code="food", subgroup_code="tea"
+    )
+    honey = make_product(
+        a, name="Mật ong bạc hà", price_vnd=50_000, stock=100, group_code="herbal", subgroup_code="herbs"
+    )
     wine = make_product(b, name="Rượu làng Vân", price_vnd=200_000, stock=100)
     make_certificate(tea, 4, issued_on=date(2025, 6, 1))
     consumer = make_user("x@example.vn")
@@ -70,18 +73,22 @@ def build_sales_world() -> SalesWorld:
     pay_by_card(o4, datetime(2026, 2, 11, 3, 0))
     orders.cancel_order(o4, "customer", "", now=datetime(2026, 2, 12, 3, 0))
     db.session.commit()
-    o5 = supermarket_order(chain, [[(tea, 10)]], unit_prices={tea.id: 90_000},
-                           now=datetime(2026, 2, 14, 3, 0))
+    o5 = supermarket_order(
+        chain, [[(tea, 10)]], unit_prices={tea.id: 90_000}, now=datetime(2026, 2, 14, 3, 0)
+    )
     part = o5.producer_orders[0]
     deliver(part, datetime(2026, 2, 15, 3, 0))
     line = part.lines[0]
     invoicing.confirm_receipt(
-        part, actor="buyer", user_id=None,
+        part,
+        actor="buyer",
+        user_id=None,
         problems={line.id: invoicing.ReceiptProblem(line.id, "damaged", 2, "Móp hộp")},
         now=datetime(2026, 2, 20, 3, 0),
     )
     db.session.commit()
     o6 = place([(wine, 1)])
     ship_and_deliver(o6.producer_orders[0], datetime(2026, 2, 5, 3, 0))
-    return SalesWorld(a, b, tea, honey, wine, consumer, chain,
-                      {"o1": o1, "o2": o2, "o3": o3, "o4": o4, "o5": o5, "o6": o6})
+    return SalesWorld(
+        a, b, tea, honey, wine, consumer, chain, {"o1": o1, "o2": o2, "o3": o3, "o4": o4, "o5": o5, "o6": o6}
+    )

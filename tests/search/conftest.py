@@ -1,5 +1,6 @@
 """Search tests run against every available backend: Whoosh always (on SQLite and PostgreSQL),
 and the PostgreSQL backend when the test database is PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from marketplace import search
 
 
-def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+def pytest_collection_modifyitems(config, items) -> None:
     """Leave out the impossible pairing of the PostgreSQL search backend with SQLite."""
     keep, drop = [], []
     for item in items:
@@ -22,7 +23,7 @@ def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(params=["whoosh", "postgres"])
-def search_backend(request, app, backend) -> str:  # noqa: ANN001
+def search_backend(request, app, backend) -> str:
     """The application switched to one search backend, with an empty index."""
     app.config["SEARCH_BACKEND"] = request.param
     search.rebuild()

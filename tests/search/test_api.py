@@ -1,15 +1,28 @@
 """The read-only JSON API and the suggestions endpoint."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.search.catalogue import build_catalogue
 
-ITEM_KEYS = {"id", "slug", "name", "producer", "group", "stars", "certificate_valid_until", "protection",
-             "price_vnd", "unit", "in_stock", "url"}
+ITEM_KEYS = {
+    "id",
+    "slug",
+    "name",
+    "producer",
+    "group",
+    "stars",
+    "certificate_valid_until",
+    "protection",
+    "price_vnd",
+    "unit",
+    "in_stock",
+    "url",
+}
 
 
-def test_products_answers_items_total_page_and_facets(search_backend, client) -> None:  # noqa: ANN001
+def test_products_answers_items_total_page_and_facets(search_backend, client) -> None:
     ids = build_catalogue()
     response = client.get("/api/v1/products?q=nuoc+mam+phu+quoc&per_page=5")
     assert response.status_code == 200
@@ -26,7 +39,7 @@ def test_products_answers_items_total_page_and_facets(search_backend, client) ->
     assert set(body["facets"]) == {"stars", "group", "province", "gi", "price"}
 
 
-def test_products_filters_like_the_catalogue(search_backend, client) -> None:  # noqa: ANN001
+def test_products_filters_like_the_catalogue(search_backend, client) -> None:
     ids = build_catalogue()
     body = client.get("/api/v1/products?q=cafe&province=Sơn La&gi=1").get_json()
     assert [i["id"] for i in body["items"]] == [ids["ca-phe-arabica-son-la"]]
@@ -34,7 +47,7 @@ def test_products_filters_like_the_catalogue(search_backend, client) -> None:  #
     assert {i["slug"] for i in old_name["items"]} == {"che-shan-tuyet", "mat-ong-meo-vac"}
 
 
-def test_an_expired_certificate_shows_no_stars_in_the_api(search_backend, client) -> None:  # noqa: ANN001
+def test_an_expired_certificate_shows_no_stars_in_the_api(search_backend, client) -> None:
     build_catalogue()
     item = client.get("/api/v1/products?q=mam+tom").get_json()["items"][0]
     assert item["slug"] == "mam-tom"
@@ -58,7 +71,7 @@ def test_an_expired_certificate_shows_no_stars_in_the_api(search_backend, client
         ("q=" + "x" * 300, "q"),
     ],
 )
-def test_bad_parameters_answer_422_with_the_api_error_naming_the_parameter(client, query, parameter) -> None:  # noqa: ANN001
+def test_bad_parameters_answer_422_with_the_api_error_naming_the_parameter(client, query, parameter) -> None:
     # API v1 (issue #14): every error is {"error": {"code", "message", "details"}}; a request that
     # breaks the document answers 422 `validation_error` with one entry per field (was 400
     # `bad_parameter` with "parameter" before the API took its schemas from pydantic models).
@@ -69,22 +82,31 @@ def test_bad_parameters_answer_422_with_the_api_error_naming_the_parameter(clien
     assert any(e["location"] == parameter or parameter in e["message"] for e in error["details"]["errors"])
 
 
-def test_one_product_by_id_and_404_for_hidden_or_missing(search_backend, client) -> None:  # noqa: ANN001
+def test_one_product_by_id_and_404_for_hidden_or_missing(search_backend, client) -> None:
     ids = build_catalogue()
     body = client.get(f"/api/v1/products/{ids['che-tan-cuong']}").get_json()
     assert ITEM_KEYS <= set(body) and body["name"] == "Chè Tân Cương đặc biệt"
-    assert body["protections"] == [{"kind": "gi", "name": "Tân Cương", "registration_number": body["protections"][0]["registration_number"]}]  # noqa: E501
+    assert body["protections"] == [
+        {
+            "kind": "gi",
+            "name": "Tân Cương",
+            "registration_number": body["protections"][0]["registration_number"],
+        }
+    ]
     for missing in (ids["che-tan-cuong-nhap"], 999_999):
         response = client.get(f"/api/v1/products/{missing}")
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_suggestions_endpoint_answers_names_and_links(search_backend, client) -> None:  # noqa: ANN001
+def test_suggestions_endpoint_answers_names_and_links(search_backend, client) -> None:
     build_catalogue()
     body = client.get("/search/suggest?q=che tan c").get_json()
     assert body["suggestions"] == [
-        {"name": "Chè Tân Cương đặc biệt", "html": "<mark>Chè</mark> <mark>Tân</mark> Cương đặc biệt",
-         "url": "/products/che-tan-cuong"}
+        {
+            "name": "Chè Tân Cương đặc biệt",
+            "html": "<mark>Chè</mark> <mark>Tân</mark> Cương đặc biệt",
+            "url": "/products/che-tan-cuong",
+        }
     ]
     assert client.get("/search/suggest?q=").get_json()["suggestions"] == []

@@ -1,4 +1,5 @@
 """Rebuilding the index: atomic for readers, no lost changes, several writers at once."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -21,7 +22,7 @@ def _many_products(n: int) -> list[int]:
     return ids
 
 
-def test_searches_keep_answering_in_full_during_a_rebuild(search_backend) -> None:  # noqa: ANN001
+def test_searches_keep_answering_in_full_during_a_rebuild(search_backend) -> None:
     ids = _many_products(300)
     app = current_app._get_current_object()
     answers: list[int] = []
@@ -33,7 +34,7 @@ def test_searches_keep_answering_in_full_during_a_rebuild(search_backend) -> Non
             while not done.is_set():
                 try:
                     answers.append(len(search.search("nuoc mam").ids))
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     errors.append(exc)
                     return
 
@@ -49,7 +50,7 @@ def test_searches_keep_answering_in_full_during_a_rebuild(search_backend) -> Non
     assert answers and set(answers) == {len(ids)}
 
 
-def test_the_reindex_command_shows_progress_and_swaps_the_index_in(search_backend) -> None:  # noqa: ANN001
+def test_the_reindex_command_shows_progress_and_swaps_the_index_in(search_backend) -> None:
     _many_products(5)
     result = current_app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
@@ -59,7 +60,7 @@ def test_the_reindex_command_shows_progress_and_swaps_the_index_in(search_backen
     assert "nothing to do" in again.output
 
 
-def test_a_change_committed_during_a_rebuild_is_in_the_new_index(app, tmp_path) -> None:  # noqa: ANN001
+def test_a_change_committed_during_a_rebuild_is_in_the_new_index(app, tmp_path) -> None:
     producer = make_producer()
     first = make_product(producer, name="Bánh cáy")
     make_product(producer, name="Bánh gai")
@@ -96,7 +97,7 @@ def _write_documents(directory: str, start: int, count: int) -> None:
         backend.apply([doc], [])
 
 
-def test_several_processes_write_to_the_whoosh_index_at_once_without_lock_errors(tmp_path) -> None:  # noqa: ANN001
+def test_several_processes_write_to_the_whoosh_index_at_once_without_lock_errors(tmp_path) -> None:
     directory = str(tmp_path / "index")
     WhooshBackend(directory).rebuild([], total=0)
     context = multiprocessing.get_context("spawn")

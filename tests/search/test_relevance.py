@@ -1,5 +1,6 @@
 """The relevance table: real-world queries (with and without diacritics, typos, old province
 names, GI names) and the products they must put first, on every search backend."""
+
 from __future__ import annotations
 
 import pytest
@@ -86,7 +87,7 @@ def test_the_relevance_table_has_at_least_forty_queries() -> None:
     assert len(RELEVANCE) >= 40
 
 
-def test_every_query_of_the_relevance_table_puts_the_expected_products_first(search_backend) -> None:  # noqa: ANN001
+def test_every_query_of_the_relevance_table_puts_the_expected_products_first(search_backend) -> None:
     ids = build_catalogue()
     slugs_by_id = {v: k for k, v in ids.items()}
     failures = []
@@ -102,7 +103,7 @@ def test_every_query_of_the_relevance_table_puts_the_expected_products_first(sea
 
 
 @pytest.mark.parametrize("query", ["che tan cuong", "nuoc mam phu quoc", "Chè Tân Cương"])
-def test_unpublished_products_and_unverified_producers_never_appear(search_backend, query) -> None:  # noqa: ANN001
+def test_unpublished_products_and_unverified_producers_never_appear(search_backend, query) -> None:
     ids = build_catalogue()
     page = services.catalog_page(services.CatalogFilters(q=query), page_size=100)
     shown = {card.id for card in page.items}
@@ -110,7 +111,7 @@ def test_unpublished_products_and_unverified_producers_never_appear(search_backe
     assert not {s.slug for s in search.suggest(query[:8])} & set(HIDDEN)
 
 
-def test_an_expired_certificate_removes_the_stars_but_not_the_product(search_backend) -> None:  # noqa: ANN001
+def test_an_expired_certificate_removes_the_stars_but_not_the_product(search_backend) -> None:
     ids = build_catalogue()
     page = services.catalog_page(services.CatalogFilters(q="mam tom"))
     card = next(c for c in page.items if c.id == ids["mam-tom"])
@@ -119,7 +120,7 @@ def test_an_expired_certificate_removes_the_stars_but_not_the_product(search_bac
     assert ids["mam-tom"] not in {c.id for c in starred.items}
 
 
-def test_nothing_found_proposes_a_spelling_that_finds_something(search_backend) -> None:  # noqa: ANN001
+def test_nothing_found_proposes_a_spelling_that_finds_something(search_backend) -> None:
     build_catalogue()
     page = services.catalog_page(services.CatalogFilters(q="sam ngoc lnh"))
     assert page.total == 0
@@ -127,13 +128,13 @@ def test_nothing_found_proposes_a_spelling_that_finds_something(search_backend) 
     assert services.catalog_page(services.CatalogFilters(q=page.did_you_mean)).total == 1
 
 
-def test_a_query_without_any_near_word_proposes_nothing(search_backend) -> None:  # noqa: ANN001
+def test_a_query_without_any_near_word_proposes_nothing(search_backend) -> None:
     build_catalogue()
     page = services.catalog_page(services.CatalogFilters(q="xyzzyqq"))
     assert page.total == 0 and page.did_you_mean is None
 
 
-def test_matched_words_are_highlighted_in_names_whatever_the_diacritics(search_backend) -> None:  # noqa: ANN001
+def test_matched_words_are_highlighted_in_names_whatever_the_diacritics(search_backend) -> None:
     ids = build_catalogue()
     page = services.catalog_page(services.CatalogFilters(q="che tan cuong"))
     assert page.highlighted[ids["che-tan-cuong"]] == (
@@ -141,7 +142,7 @@ def test_matched_words_are_highlighted_in_names_whatever_the_diacritics(search_b
     )
 
 
-def test_facet_counts_of_a_search_are_the_catalogues_counts_restricted_to_the_matches(search_backend) -> None:  # noqa: ANN001, E501
+def test_facet_counts_of_a_search_are_the_catalogues_counts_restricted_to_the_matches(search_backend) -> None:
     ids = build_catalogue()
     searched = services.catalog_page(services.CatalogFilters(q="ca phe"))
     matches = tuple(ids[s] for s in ("ca-phe-buon-ma-thuot", "ca-phe-arabica-son-la", "ca-phe-muoi"))
@@ -151,7 +152,7 @@ def test_facet_counts_of_a_search_are_the_catalogues_counts_restricted_to_the_ma
     assert {f.value: f.count for f in searched.facets.stars} == {5: 0, 4: 1, 3: 2}
 
 
-def test_filters_narrow_a_search(search_backend) -> None:  # noqa: ANN001
+def test_filters_narrow_a_search(search_backend) -> None:
     ids = build_catalogue()
     page = services.catalog_page(services.CatalogFilters(q="nuoc mam", province="an-giang"))
     assert [c.id for c in page.items] == [ids["nuoc-mam-phu-quoc"]]
@@ -159,7 +160,7 @@ def test_filters_narrow_a_search(search_backend) -> None:  # noqa: ANN001
     assert {c.id for c in gi_only.items} == {ids["ca-phe-buon-ma-thuot"], ids["ca-phe-arabica-son-la"]}
 
 
-def test_search_results_are_paginated_in_rank_order(search_backend) -> None:  # noqa: ANN001
+def test_search_results_are_paginated_in_rank_order(search_backend) -> None:
     build_catalogue()
     everything = services.catalog_page(services.CatalogFilters(q="ca phe"), page_size=100)
     pages = [services.catalog_page(services.CatalogFilters(q="ca phe", page=n), page_size=2) for n in (1, 2)]
@@ -167,7 +168,7 @@ def test_search_results_are_paginated_in_rank_order(search_backend) -> None:  # 
     assert [c.id for p in pages for c in p.items] == [c.id for c in everything.items]
 
 
-def test_suggestions_complete_the_word_being_typed(search_backend) -> None:  # noqa: ANN001
+def test_suggestions_complete_the_word_being_typed(search_backend) -> None:
     build_catalogue()
     assert [s.slug for s in search.suggest("che tan c")] == ["che-tan-cuong"]
     assert {s.slug for s in search.suggest("nuoc m")} == {"nuoc-mam-phu-quoc", "nuoc-mam-phan-thiet"}
@@ -204,7 +205,7 @@ ENGLISH: list[tuple[str, str | set[str]]] = [
 ]
 
 
-def test_common_english_product_words_find_their_vietnamese_products(search_backend) -> None:  # noqa: ANN001
+def test_common_english_product_words_find_their_vietnamese_products(search_backend) -> None:
     ids = build_catalogue()
     slugs_by_id = {v: k for k, v in ids.items()}
     failures = []
@@ -216,13 +217,17 @@ def test_common_english_product_words_find_their_vietnamese_products(search_back
     assert not failures, "\n".join(failures)
 
 
-def test_a_products_english_name_and_description_are_searched(search_backend) -> None:  # noqa: ANN001
+def test_a_products_english_name_and_description_are_searched(search_backend) -> None:
     from marketplace.extensions import db
     from tests.factories import make_product
 
     build_catalogue()
-    painting = make_product(name="Tranh sơn mài Tương Bình Hiệp", name_en="Tuong Binh Hiep lacquer painting",
-                            description_en="Eggshell inlay on a *dark* ground.", slug="son-mai")
+    painting = make_product(
+        name="Tranh sơn mài Tương Bình Hiệp",
+        name_en="Tuong Binh Hiep lacquer painting",
+        description_en="Eggshell inlay on a *dark* ground.",
+        slug="son-mai",
+    )
     db.session.commit()
     for query in ("painting", "lacquer", "eggshell inlay", "son mai"):
         page = services.catalog_page(services.CatalogFilters(q=query))

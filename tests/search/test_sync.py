@@ -1,4 +1,5 @@
 """The index follows committed changes, and only committed ones."""
+
 from __future__ import annotations
 
 from marketplace import search
@@ -11,14 +12,14 @@ def found(query: str) -> set[int]:
     return set(search.search(query).ids)
 
 
-def test_a_created_product_is_found_once_committed(search_backend) -> None:  # noqa: ANN001
+def test_a_created_product_is_found_once_committed(search_backend) -> None:
     product = make_product(name="Bánh cáy Thái Bình")
     assert found("banh cay") == set()  # flushed, not committed
     db.session.commit()
     assert found("banh cay") == {product.id}
 
 
-def test_a_rolled_back_product_never_reaches_the_index(search_backend) -> None:  # noqa: ANN001
+def test_a_rolled_back_product_never_reaches_the_index(search_backend) -> None:
     make_product(name="Bánh cáy Thái Bình")
     db.session.rollback()
     make_product(name="Kẹo lạc")
@@ -27,7 +28,7 @@ def test_a_rolled_back_product_never_reaches_the_index(search_backend) -> None: 
     assert len(found("keo lac")) == 1
 
 
-def test_an_edited_name_replaces_the_old_one(search_backend) -> None:  # noqa: ANN001
+def test_an_edited_name_replaces_the_old_one(search_backend) -> None:
     product = make_product(name="Bánh cáy")
     db.session.commit()
     product.name = "Bánh gai Ninh Giang"
@@ -36,7 +37,7 @@ def test_an_edited_name_replaces_the_old_one(search_backend) -> None:  # noqa: A
     assert found("banh gai") == {product.id}
 
 
-def test_a_rolled_back_edit_leaves_the_index_as_it_was(search_backend) -> None:  # noqa: ANN001
+def test_a_rolled_back_edit_leaves_the_index_as_it_was(search_backend) -> None:
     product = make_product(name="Bánh cáy")
     db.session.commit()
     product.name = "Bánh gai"
@@ -46,7 +47,7 @@ def test_a_rolled_back_edit_leaves_the_index_as_it_was(search_backend) -> None: 
     assert found("banh gai") == set()
 
 
-def test_a_deleted_product_leaves_the_index(search_backend) -> None:  # noqa: ANN001
+def test_a_deleted_product_leaves_the_index(search_backend) -> None:
     product = make_product(name="Bánh cáy")
     db.session.commit()
     db.session.delete(db.session.get(Product, product.id))
@@ -54,7 +55,7 @@ def test_a_deleted_product_leaves_the_index(search_backend) -> None:  # noqa: AN
     assert found("banh cay") == set()
 
 
-def test_renaming_or_moving_the_producer_reindexes_its_products(search_backend) -> None:  # noqa: ANN001
+def test_renaming_or_moving_the_producer_reindexes_its_products(search_backend) -> None:
     producer = make_producer(name="HTX Cũ", province_code="thai-nguyen")
     product = make_product(producer, name="Miến")
     db.session.commit()
@@ -66,7 +67,7 @@ def test_renaming_or_moving_the_producer_reindexes_its_products(search_backend) 
     assert found("thai nguyen") == set()
 
 
-def test_a_verified_right_to_a_gi_makes_the_gi_name_searchable(search_backend) -> None:  # noqa: ANN001
+def test_a_verified_right_to_a_gi_makes_the_gi_name_searchable(search_backend) -> None:
     product = make_product(name="Chè búp")
     gi = make_protection(name="Tân Cương")
     right = grant_right(product, gi, status="pending")
@@ -90,7 +91,7 @@ def shown_in_results(query: str) -> int:
     return services.catalog_page(services.CatalogFilters(q=query)).total
 
 
-def test_publishing_and_unpublishing_show_and_hide_a_product_in_results(search_backend) -> None:  # noqa: ANN001
+def test_publishing_and_unpublishing_show_and_hide_a_product_in_results(search_backend) -> None:
     product = make_product(name="Bánh cáy", status="draft")
     db.session.commit()
     assert shown_in_results("banh cay") == 0

@@ -2,6 +2,7 @@
 `searcher.search()` does, on a fresh index, after edits and deletions (several segments, deleted
 documents), and on an index built before the product id column existed; the term scores kept
 for suggestions are dropped when the index changes."""
+
 from __future__ import annotations
 
 import random
@@ -24,12 +25,22 @@ from tests.search.test_relevance import RELEVANCE
 
 NAMES = ["Chè", "Trà xanh", "Nước mắm", "Mắm tôm", "Cà phê", "Mật ong", "Gạo", "Bánh pía", "Rượu", "Gốm"]
 WORDS = ["đặc biệt", "thượng hạng", "hữu cơ", "truyền thống", "Tân Cương", "Phú Quốc", "Mèo Vạc", "Sóc Trăng"]
-SUGGESTIONS = ["ch", "che t", "nuoc m", "Nước mắm t", "mat o", "gom b", "ca phe t", "tr", "ruou d",
-               "banh pia h"]
+SUGGESTIONS = [
+    "ch",
+    "che t",
+    "nuoc m",
+    "Nước mắm t",
+    "mat o",
+    "gom b",
+    "ca phe t",
+    "tr",
+    "ruou d",
+    "banh pia h",
+]
 
 
 @pytest.fixture
-def whoosh(app):  # noqa: ANN001, ANN201
+def whoosh(app):
     app.config["SEARCH_BACKEND"] = "whoosh"
     search.rebuild()
     return search.backend()
@@ -46,20 +57,20 @@ def _many(n: int, seed: int = 3) -> list[Product]:
     return products
 
 
-def _whoosh_order(backend, query, limit: int) -> list[int]:  # noqa: ANN001
+def _whoosh_order(backend, query, limit: int) -> list[int]:
     """Whoosh's full ranking, cut at `limit`. (Its top-N search, `limit` below the number of
     matches, can miss the best match of an `AndMaybe` query: "phu quocc" with limit=2 here.)"""
     with backend._searcher() as searcher:
         return [int(hit["id"]) for hit in searcher.search(query, limit=None)][:limit]
 
 
-def _assert_same_ranking(backend) -> None:  # noqa: ANN001
+def _assert_same_ranking(backend) -> None:
     """Every query of the relevance table in both ways, and suggestions as typed: the complete
     words' scores, then index order (a prefix scores a constant)."""
     captured = []
     original = wb.WhooshBackend._ranked
 
-    def capture(self, query, limit, keep_terms=False):  # noqa: ANN001, ANN202
+    def capture(self, query, limit, keep_terms=False):
         captured.append((query, limit))
         return original(self, query, limit, keep_terms)
 
@@ -95,14 +106,14 @@ def _assert_same_ranking(backend) -> None:  # noqa: ANN001
     assert suggested >= 4
 
 
-def test_the_ranking_is_whooshs_on_a_fresh_index(whoosh) -> None:  # noqa: ANN001
+def test_the_ranking_is_whooshs_on_a_fresh_index(whoosh) -> None:
     build_catalogue()
     _many(120)
     search.rebuild()
     _assert_same_ranking(whoosh)
 
 
-def test_the_ranking_is_whooshs_after_edits_and_deletions(whoosh) -> None:  # noqa: ANN001
+def test_the_ranking_is_whooshs_after_edits_and_deletions(whoosh) -> None:
     build_catalogue()
     products = _many(120)
     for product in products[:30]:
@@ -117,7 +128,7 @@ def test_the_ranking_is_whooshs_after_edits_and_deletions(whoosh) -> None:  # no
     _assert_same_ranking(whoosh)
 
 
-def test_an_index_without_the_id_column_reads_ids_from_stored_fields(whoosh, monkeypatch) -> None:  # noqa: ANN001, E501
+def test_an_index_without_the_id_column_reads_ids_from_stored_fields(whoosh, monkeypatch) -> None:
     """An index built by the previous release keeps answering until it is rebuilt."""
     ids = build_catalogue()
     old = wb._schema()
@@ -131,7 +142,7 @@ def test_an_index_without_the_id_column_reads_ids_from_stored_fields(whoosh, mon
     _assert_same_ranking(whoosh)
 
 
-def test_queries_it_does_not_reproduce_are_left_to_whoosh(whoosh) -> None:  # noqa: ANN001
+def test_queries_it_does_not_reproduce_are_left_to_whoosh(whoosh) -> None:
     from whoosh.query import Term, Wildcard
 
     build_catalogue()
@@ -143,7 +154,7 @@ def test_queries_it_does_not_reproduce_are_left_to_whoosh(whoosh) -> None:  # no
     assert whoosh._ranked(Wildcard("name", "ch*"), 10) == _whoosh_order(whoosh, Wildcard("name", "ch*"), 10)
 
 
-def test_a_limited_search_is_the_head_of_the_full_ranking(whoosh) -> None:  # noqa: ANN001
+def test_a_limited_search_is_the_head_of_the_full_ranking(whoosh) -> None:
     build_catalogue()
     _many(60)
     for text in ("nuoc mammm", "cafe son la", "phu quocc", "che", "mat ong bac ha", "gom"):
@@ -156,7 +167,7 @@ def test_a_limited_search_is_the_head_of_the_full_ranking(whoosh) -> None:  # no
     assert whoosh.search(plan, 1) == []
 
 
-def test_suggestions_follow_a_rename(whoosh) -> None:  # noqa: ANN001
+def test_suggestions_follow_a_rename(whoosh) -> None:
     product = make_product(name="Bánh cáy Thái Bình")
     db.session.commit()
     assert [s.id for s in search.suggest("banh c")] == [product.id]  # the name's term scores are now kept
@@ -166,7 +177,7 @@ def test_suggestions_follow_a_rename(whoosh) -> None:  # noqa: ANN001
     assert [s.id for s in search.suggest("banh g")] == [product.id]
 
 
-def test_suggestions_follow_a_rebuild(whoosh) -> None:  # noqa: ANN001
+def test_suggestions_follow_a_rebuild(whoosh) -> None:
     product = make_product(name="Bánh cáy Thái Bình")
     db.session.commit()
     assert [s.id for s in search.suggest("banh c")] == [product.id]

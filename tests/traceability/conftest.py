@@ -8,6 +8,6 @@ from tests.conftest import FormClient
 
 
 @pytest.fixture
-def web(client) -> FormClient:  # noqa: ANN001
+def web(client) -> FormClient:
     client.set_cookie("lang", "en")
     return FormClient(client)

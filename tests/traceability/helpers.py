@@ -11,7 +11,7 @@ def batch(
     product,
     lot: str = "L2026-01",
     produced: date = date(2026, 3, 2),
-    quantity: int = 100,  # noqa: ANN001, ANN201
+    quantity: int = 100,
     **fields,
 ):
     return create_batch(

@@ -17,7 +17,7 @@ from tests.traceability.helpers import batch
 TODAY = date(2026, 12, 1)
 
 
-def _input(product, **changes) -> services.BatchInput:  # noqa: ANN001
+def _input(product, **changes) -> services.BatchInput:
     values = dict(
         product_id=product.id,
         lot_code="L1",
@@ -29,7 +29,7 @@ def _input(product, **changes) -> services.BatchInput:  # noqa: ANN001
     return services.BatchInput(**values)
 
 
-def test_a_batch_is_recorded_with_its_facts(app) -> None:  # noqa: ANN001
+def test_a_batch_is_recorded_with_its_facts(app) -> None:
     product = make_product(stock=5)
     recorded = services.create_batch(
         product.producer_id,
@@ -57,7 +57,7 @@ def test_a_batch_is_recorded_with_its_facts(app) -> None:  # noqa: ANN001
     assert services.received_units(recorded.id) == 1200
 
 
-def test_every_rule_broken_is_reported_at_once_and_nothing_is_stored(app) -> None:  # noqa: ANN001
+def test_every_rule_broken_is_reported_at_once_and_nothing_is_stored(app) -> None:
     product = make_product()
     with pytest.raises(services.InvalidBatch) as refused:
         services.create_batch(
@@ -96,14 +96,14 @@ def test_every_rule_broken_is_reported_at_once_and_nothing_is_stored(app) -> Non
         ("", "lot_required"),
     ],
 )
-def test_hostile_lot_codes_are_refused(app, lot: str, code: str) -> None:  # noqa: ANN001
+def test_hostile_lot_codes_are_refused(app, lot: str, code: str) -> None:
     product = make_product()
     with pytest.raises(services.InvalidBatch) as refused:
         services.create_batch(product.producer_id, _input(product, lot_code=lot), user_id=None, today=TODAY)
     assert refused.value.errors["lot_code"][0] == code
 
 
-def test_a_lot_code_is_unique_per_product_only(app) -> None:  # noqa: ANN001
+def test_a_lot_code_is_unique_per_product_only(app) -> None:
     producer = make_producer()
     product, sibling = make_product(producer), make_product(producer)
     batch(product, "L1")
@@ -113,7 +113,7 @@ def test_a_lot_code_is_unique_per_product_only(app) -> None:  # noqa: ANN001
     assert batch(sibling, "L1").lot_code == "L1"
 
 
-def test_a_producer_cannot_record_a_batch_of_another_producers_product(app) -> None:  # noqa: ANN001
+def test_a_producer_cannot_record_a_batch_of_another_producers_product(app) -> None:
     product = make_product()
     other = make_producer()
     with pytest.raises(services.InvalidBatch) as refused:
@@ -121,7 +121,7 @@ def test_a_producer_cannot_record_a_batch_of_another_producers_product(app) -> N
     assert refused.value.errors == {"product_id": ("unknown_product", {})}
 
 
-def test_stock_received_from_a_batch_is_capped_at_what_it_holds(app) -> None:  # noqa: ANN001
+def test_stock_received_from_a_batch_is_capped_at_what_it_holds(app) -> None:
     product = make_product(stock=0)
     recorded = batch(product, quantity=50)
     services.receive_stock(recorded, "30", user_id=None)
@@ -134,7 +134,7 @@ def test_stock_received_from_a_batch_is_capped_at_what_it_holds(app) -> None:  #
     assert db.session.scalar(select(func.count(BatchStockReceipt.id))) == 2
 
 
-def test_the_portal_form_shows_each_refusal_next_to_its_field(web) -> None:  # noqa: ANN001
+def test_the_portal_form_shows_each_refusal_next_to_its_field(web) -> None:
     producer = make_producer()
     product = make_product(producer)
     user = make_producer_member(producer)
@@ -178,7 +178,7 @@ def test_the_portal_form_shows_each_refusal_next_to_its_field(web) -> None:  # n
     assert db.session.scalar(select(Batch.lot_code)) == "A-1"
 
 
-def test_another_producers_batch_answers_404_on_every_page(web) -> None:  # noqa: ANN001
+def test_another_producers_batch_answers_404_on_every_page(web) -> None:
     product = make_product()
     recorded = batch(product)
     intruder = make_producer_member(make_producer())

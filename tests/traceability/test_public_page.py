@@ -24,13 +24,13 @@ from tests.traceability.helpers import batch
 GTIN = "09506000134352"
 
 
-def _page(web, path: str) -> str:  # noqa: ANN001
+def _page(web, path: str) -> str:
     response = web.get(path)
     assert response.status_code == 200, path
     return response.get_data(as_text=True)
 
 
-def test_a_product_with_a_gtin_has_its_batches_at_the_digital_link_address(web) -> None:  # noqa: ANN001
+def test_a_product_with_a_gtin_has_its_batches_at_the_digital_link_address(web) -> None:
     product = make_product(gtin=GTIN, name="Chè Tân Cương")
     batch(product, "L2026-01")
     db.session.commit()
@@ -45,7 +45,7 @@ def test_a_product_with_a_gtin_has_its_batches_at_the_digital_link_address(web) 
     )
 
 
-def test_a_shorter_gtin_form_redirects_to_the_14_digit_address(web) -> None:  # noqa: ANN001
+def test_a_shorter_gtin_form_redirects_to_the_14_digit_address(web) -> None:
     product = make_product(gtin=GTIN)
     batch(product, "L1")
     db.session.commit()
@@ -53,7 +53,7 @@ def test_a_shorter_gtin_form_redirects_to_the_14_digit_address(web) -> None:  # 
     assert response.status_code == 301 and response.headers["Location"].endswith(f"/01/{GTIN}/10/L1")
 
 
-def test_a_product_without_a_gtin_has_its_batches_under_t(web) -> None:  # noqa: ANN001
+def test_a_product_without_a_gtin_has_its_batches_under_t(web) -> None:
     product = make_product()
     batch(product, "L1")
     db.session.commit()
@@ -73,21 +73,21 @@ def test_a_product_without_a_gtin_has_its_batches_under_t(web) -> None:  # noqa:
         "/t/no-such-product/L1",
     ],
 )
-def test_unknown_and_hostile_addresses_answer_404(web, path: str) -> None:  # noqa: ANN001
+def test_unknown_and_hostile_addresses_answer_404(web, path: str) -> None:
     product = make_product(gtin=GTIN)
     batch(product, "L1")
     db.session.commit()
     assert web.get(path.format(gtin=GTIN, slug=product.slug)).status_code == 404
 
 
-def test_batches_of_an_unverified_producer_are_not_public(web) -> None:  # noqa: ANN001
+def test_batches_of_an_unverified_producer_are_not_public(web) -> None:
     product = make_product(make_producer(verification_status="pending"))
     batch(product, "L1")
     db.session.commit()
     assert web.get(f"/t/{product.slug}/L1").status_code == 404
 
 
-def test_the_page_shows_the_certificate_in_force_on_the_production_date_across_an_expiry(web) -> None:  # noqa: ANN001
+def test_the_page_shows_the_certificate_in_force_on_the_production_date_across_an_expiry(web) -> None:
     product = make_product()
     make_certificate(
         product,
@@ -110,7 +110,7 @@ def test_the_page_shows_the_certificate_in_force_on_the_production_date_across_a
     assert "OCOP 3 stars, certificate OCOP-NEW" in after and "since" not in after.split("OCOP-NEW")[1][:300]
 
 
-def test_a_certificate_revoked_after_the_production_date_shows_with_a_notice(web) -> None:  # noqa: ANN001
+def test_a_certificate_revoked_after_the_production_date_shows_with_a_notice(web) -> None:
     product = make_product()
     cert = make_certificate(product, 4, issued_on=date(2025, 1, 1), certificate_number="OCOP-R")
     batch(product, "EARLY", produced=date(2025, 5, 1))
@@ -122,7 +122,7 @@ def test_a_certificate_revoked_after_the_production_date_shows_with_a_notice(web
     assert "No OCOP certificate was in force" in _page(web, f"/t/{product.slug}/LATE")
 
 
-def test_a_gi_right_revoked_since_shows_as_held_then_with_a_notice(web) -> None:  # noqa: ANN001
+def test_a_gi_right_revoked_since_shows_as_held_then_with_a_notice(web) -> None:
     product = make_product()
     right = grant_right(product, make_protection(name="Tân Cương", number="00013"))
     batch(product, "L1", produced=date(2025, 5, 1))
@@ -132,7 +132,7 @@ def test_a_gi_right_revoked_since_shows_as_held_then_with_a_notice(web) -> None:
     assert "“Tân Cương” (No. 00013)" in page and "has since been revoked" in page
 
 
-def test_the_label_sheets_qr_code_reads_back_as_the_public_address(web) -> None:  # noqa: ANN001
+def test_the_label_sheets_qr_code_reads_back_as_the_public_address(web) -> None:
     producer = make_producer()
     product = make_product(producer, gtin=GTIN)
     recorded = batch(product, "L2026-01")

@@ -22,7 +22,7 @@ from tests.invoicing.helpers import supermarket_order
 from tests.traceability.helpers import batch
 
 
-def _accepted(organisation, product, quantity=10):  # noqa: ANN001, ANN202
+def _accepted(organisation, product, quantity=10):
     order = supermarket_order(organisation, [[(product, quantity)]])
     part = order.producer_orders[0]
     orders.accept_producer_order(part, "producer")
@@ -30,7 +30,7 @@ def _accepted(organisation, product, quantity=10):  # noqa: ANN001, ANN202
     return part
 
 
-def _ship(part, recorded):  # noqa: ANN001, ANN202
+def _ship(part, recorded):
     services.record_shipment(
         part,
         {part.lines[0].id: recorded.id if recorded else None},
@@ -42,7 +42,7 @@ def _ship(part, recorded):  # noqa: ANN001, ANN202
     db.session.commit()
 
 
-def test_shipping_with_batches_ships_the_part_and_records_each_lines_batch(app) -> None:  # noqa: ANN001
+def test_shipping_with_batches_ships_the_part_and_records_each_lines_batch(app) -> None:
     product = make_product(stock=100)
     recorded = batch(product, "L1")
     organisation = make_buyer_organisation()
@@ -55,7 +55,7 @@ def test_shipping_with_batches_ships_the_part_and_records_each_lines_batch(app) 
     assert services.received_batches(make_buyer_organisation().id) == []
 
 
-def test_a_batch_of_another_product_is_refused_and_nothing_is_shipped(app) -> None:  # noqa: ANN001
+def test_a_batch_of_another_product_is_refused_and_nothing_is_shipped(app) -> None:
     producer = make_producer()
     product, other = make_product(producer, stock=100), make_product(producer)
     wrong = batch(other, "L9")
@@ -67,7 +67,7 @@ def test_a_batch_of_another_product_is_refused_and_nothing_is_shipped(app) -> No
     assert part.status == "accepted"
 
 
-def test_a_batch_is_optional_and_can_be_recorded_after_shipping(app) -> None:  # noqa: ANN001
+def test_a_batch_is_optional_and_can_be_recorded_after_shipping(app) -> None:
     product = make_product(stock=100)
     part = _accepted(make_buyer_organisation(), product)
     _ship(part, None)
@@ -80,14 +80,14 @@ def test_a_batch_is_optional_and_can_be_recorded_after_shipping(app) -> None:  #
     assert len(services.batch_recipients(recorded)) == 1
 
 
-def test_a_placed_part_cannot_get_batches(app) -> None:  # noqa: ANN001
+def test_a_placed_part_cannot_get_batches(app) -> None:
     product = make_product(stock=100)
     part = supermarket_order(make_buyer_organisation(), [[(product, 1)]]).producer_orders[0]
     with pytest.raises(services.PartNotShippable):
         services.record_shipment(part, {}, actor="producer", user_id=None)
 
 
-def test_a_recall_emails_exactly_the_members_of_the_chains_that_received_the_batch(app) -> None:  # noqa: ANN001
+def test_a_recall_emails_exactly_the_members_of_the_chains_that_received_the_batch(app) -> None:
     producer = make_producer()
     owner = make_producer_member(producer, email="owner@htx.vn")
     product = make_product(producer, stock=1000)
@@ -118,7 +118,7 @@ def test_a_recall_emails_exactly_the_members_of_the_chains_that_received_the_bat
     assert recalled.is_recalled and not other_batch.is_recalled
 
 
-def test_consumers_who_received_the_batch_are_told_too(app) -> None:  # noqa: ANN001
+def test_consumers_who_received_the_batch_are_told_too(app) -> None:
     product = make_product(stock=10)
     recorded = batch(product, "L1")
     order = orders.place_order(
@@ -139,7 +139,7 @@ def test_consumers_who_received_the_batch_are_told_too(app) -> None:  # noqa: AN
     assert services.recall_recipients(recorded) == ["an@example.vn"]
 
 
-def test_only_owners_and_administrators_may_recall_and_a_reason_is_required(app) -> None:  # noqa: ANN001
+def test_only_owners_and_administrators_may_recall_and_a_reason_is_required(app) -> None:
     producer = make_producer()
     recorded = batch(make_product(producer))
     with pytest.raises(services.NotAllowed):
@@ -153,7 +153,7 @@ def test_only_owners_and_administrators_may_recall_and_a_reason_is_required(app)
         services.recall_batch(recorded, reason="again", user=make_user(is_admin=True))
 
 
-def test_the_product_page_warns_at_once_and_the_batch_page_says_it_is_recalled(client) -> None:  # noqa: ANN001
+def test_the_product_page_warns_at_once_and_the_batch_page_says_it_is_recalled(client) -> None:
     client.set_cookie("lang", "en")
     producer = make_producer()
     owner = make_producer_member(producer)
@@ -171,7 +171,7 @@ def test_the_product_page_warns_at_once_and_the_batch_page_says_it_is_recalled(c
     assert "This batch has been recalled" in page
 
 
-def test_a_recall_through_the_portal_tells_the_buyers(web) -> None:  # noqa: ANN001
+def test_a_recall_through_the_portal_tells_the_buyers(web) -> None:
     producer = make_producer()
     owner = make_producer_member(producer)
     product = make_product(producer, stock=100)

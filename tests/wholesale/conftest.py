@@ -1,4 +1,5 @@
 """Bulk ordering pages are read in English in these tests (the texts they look for)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,6 +8,6 @@ from tests.conftest import FormClient
 
 
 @pytest.fixture
-def web(client) -> FormClient:  # noqa: ANN001
+def web(client) -> FormClient:
     client.set_cookie("lang", "en")
     return FormClient(client)

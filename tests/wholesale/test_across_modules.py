@@ -1,5 +1,6 @@
 """Where bulk ordering, the producer order pages and invoicing meet: a part waiting for the
 buyer's approval follows the order rules, and the pages of one module lead to the others'."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from tests.wholesale.helpers import buyer, fill_draft, place, wholesale_product
 
 
 @pytest.fixture
-def placed(app):  # noqa: ANN001, ANN201
+def placed(app):
     """A purchaser's order of 60 units from one producer, placed (no approval needed)."""
     user, organisation = buyer("purchaser")
     producer = make_producer()
@@ -27,7 +28,7 @@ def placed(app):  # noqa: ANN001, ANN201
     return {"buyer": user, "owner": owner, "order": order, "part": order.producer_orders[0]}
 
 
-def _pending_part(app):  # noqa: ANN001, ANN202
+def _pending_part(app):
     owner, organisation = buyer("owner", approval_threshold_vnd=0)
     product = wholesale_product(make_producer())
     fill_draft(organisation, [(product, 50)], owner)
@@ -39,7 +40,7 @@ def _pending_part(app):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("step", ["accept", "ship", "deliver"])
-def test_a_part_waiting_for_approval_cannot_move_on_in_the_order_rules(app, step) -> None:  # noqa: ANN001
+def test_a_part_waiting_for_approval_cannot_move_on_in_the_order_rules(app, step) -> None:
     part = _pending_part(app)
     move = {
         "accept": lambda: order_services.accept_producer_order(part, "test"),
@@ -58,7 +59,7 @@ def test_the_order_rules_know_every_producer_order_status() -> None:
     assert order_services.TRANSITIONS["pending_approval"] == {"placed", "cancelled"}
 
 
-def test_the_producer_page_shows_a_supermarket_part_s_lines_once(placed, web) -> None:  # noqa: ANN001
+def test_the_producer_page_shows_a_supermarket_part_s_lines_once(placed, web) -> None:
     part = placed["part"]
     web.sign_in(placed["owner"])
     page = web.get(f"/portal/orders/{part.id}").get_data(as_text=True)
@@ -68,7 +69,7 @@ def test_the_producer_page_shows_a_supermarket_part_s_lines_once(placed, web) ->
     assert page.count(">Deliver to<") == 1  # the store, in the panel
 
 
-def test_the_portal_navigation_leads_to_the_producer_s_invoices(placed, web) -> None:  # noqa: ANN001
+def test_the_portal_navigation_leads_to_the_producer_s_invoices(placed, web) -> None:
     web.sign_in(placed["owner"])
     page = web.get(f"/portal/orders/{placed['part'].id}/accept-part").get_data(as_text=True)
     nav = re.search(r'<nav class="account-nav portal-nav".*?</nav>', page, re.S).group(0)
@@ -76,7 +77,7 @@ def test_the_portal_navigation_leads_to_the_producer_s_invoices(placed, web) -> 
     assert re.search(r'href="/portal/orders" aria-current="page"', nav)  # accepting part is in Orders
 
 
-def test_the_receipt_page_leads_back_to_its_order_and_the_bulk_nav_to_invoices(placed, web) -> None:  # noqa: ANN001
+def test_the_receipt_page_leads_back_to_its_order_and_the_bulk_nav_to_invoices(placed, web) -> None:
     order, part = placed["order"], placed["part"]
     deliver(part)
     db.session.commit()
@@ -85,11 +86,13 @@ def test_the_receipt_page_leads_back_to_its_order_and_the_bulk_nav_to_invoices(p
     assert f'href="/buyer/orders/{order.reference}#part-{part.id}"' in page
     assert 'href="/buyer/invoices"' in page
     order_page = web.get(f"/buyer/orders/{order.reference}").get_data(as_text=True)
-    nav = re.search(r'<nav class="account-nav" aria-label="Bulk ordering">.*?</nav>', order_page, re.S).group(0)
+    nav = re.search(r'<nav class="account-nav" aria-label="Bulk ordering">.*?</nav>', order_page, re.S).group(
+        0
+    )
     assert 'href="/buyer/invoices"' in nav
 
 
-def test_the_buyer_order_table_stacks_on_phones_with_the_accepted_quantity(placed, web) -> None:  # noqa: ANN001
+def test_the_buyer_order_table_stacks_on_phones_with_the_accepted_quantity(placed, web) -> None:
     order = placed["order"]
     web.sign_in(placed["buyer"])
     page = web.get(f"/buyer/orders/{order.reference}").get_data(as_text=True)
@@ -97,7 +100,7 @@ def test_the_buyer_order_table_stacks_on_phones_with_the_accepted_quantity(place
     assert 'data-label="Accepted"' in page
 
 
-def test_the_consumer_order_pages_send_a_supermarket_order_to_its_bulk_order_page(placed, web) -> None:  # noqa: ANN001
+def test_the_consumer_order_pages_send_a_supermarket_order_to_its_bulk_order_page(placed, web) -> None:
     order = placed["order"]
     web.sign_in(placed["buyer"])
     bulk_page = f"/buyer/orders/{order.reference}"

@@ -1,4 +1,5 @@
 """The bulk order benchmark's scenario, at a small scale: the test checks what it does, not its time."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -13,14 +14,14 @@ from marketplace.orders.models import OrderLine
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bulk_order.py"
 
 
-def load_bench():  # noqa: ANN201
+def load_bench():
     spec = importlib.util.spec_from_file_location("bulk_order_bench", BENCH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_the_benchmark_order_is_validated_and_placed_across_every_producer(app) -> None:  # noqa: ANN001
+def test_the_benchmark_order_is_validated_and_placed_across_every_producer(app) -> None:
     bench = load_bench()
     user, organisation, data = bench.prepare(lines=60, producers=6)
     order, timings = bench.order_from_csv(user, organisation, data)

@@ -24,11 +24,11 @@ from tests.wholesale.helpers import buyer, choices_for, fill_draft, wholesale_pr
 JUNE = date(2027, 6, 15)
 
 
-def _committed(product, month=(2027, 6)) -> int:  # noqa: ANN001
+def _committed(product, month=(2027, 6)) -> int:
     return committed_units([product.id], [month]).get((product.id, *month), 0)
 
 
-def test_committed_volume_counts_open_and_delivered_parts_for_that_delivery_month_only(app) -> None:  # noqa: ANN001
+def test_committed_volume_counts_open_and_delivered_parts_for_that_delivery_month_only(app) -> None:
     _user, organisation = buyer()
     product = wholesale_product(monthly_capacity=500, stock=10_000)
     other = wholesale_product(stock=10_000)
@@ -48,7 +48,7 @@ def test_committed_volume_counts_open_and_delivered_parts_for_that_delivery_mont
     assert _committed(other) == 300
 
 
-def test_consumer_orders_do_not_commit_supermarket_capacity(app) -> None:  # noqa: ANN001
+def test_consumer_orders_do_not_commit_supermarket_capacity(app) -> None:
     product = make_product(monthly_capacity=10, stock=50)
     order = orders.place_order(
         lines=[orders.CartLine(product.id, 5, product.price_vnd)],
@@ -68,7 +68,7 @@ def test_consumer_orders_do_not_commit_supermarket_capacity(app) -> None:  # noq
     assert _committed(product) == 0
 
 
-def test_a_line_beyond_the_months_remaining_capacity_is_refused_with_the_figures(app) -> None:  # noqa: ANN001
+def test_a_line_beyond_the_months_remaining_capacity_is_refused_with_the_figures(app) -> None:
     _user, organisation = buyer()
     product = wholesale_product(monthly_capacity=500, stock=10_000)
     supermarket_order(organisation, [[(product, 450)]], requested=date(2027, 6, 2))
@@ -91,7 +91,7 @@ def test_a_line_beyond_the_months_remaining_capacity_is_refused_with_the_figures
     assert july.ok
 
 
-def test_without_a_declared_capacity_there_is_no_limit(app) -> None:  # noqa: ANN001
+def test_without_a_declared_capacity_there_is_no_limit(app) -> None:
     _user, organisation = buyer()
     product = wholesale_product(stock=10_000)
     supermarket_order(organisation, [[(product, 5000)]], requested=date(2027, 6, 2))
@@ -100,7 +100,7 @@ def test_without_a_declared_capacity_there_is_no_limit(app) -> None:  # noqa: AN
     ).ok
 
 
-def test_a_month_out_of_season_is_refused(app) -> None:  # noqa: ANN001
+def test_a_month_out_of_season_is_refused(app) -> None:
     _user, organisation = buyer()
     product = wholesale_product(season_months=mask_of([11, 12, 1, 2]), stock=100)
     quote = quote_bulk_order(
@@ -113,7 +113,7 @@ def test_a_month_out_of_season_is_refused(app) -> None:  # noqa: ANN001
     ).ok
 
 
-def test_placing_checks_the_month_of_the_chosen_delivery_date(app) -> None:  # noqa: ANN001
+def test_placing_checks_the_month_of_the_chosen_delivery_date(app) -> None:
     user, organisation = buyer()
     product = wholesale_product(monthly_capacity=100, stock=10_000)
     wanted = today_in_vietnam() + timedelta(days=3)
@@ -140,7 +140,7 @@ def test_placing_checks_the_month_of_the_chosen_delivery_date(app) -> None:  # n
     assert _committed(product, (next_month.year, next_month.month)) == 30
 
 
-def test_the_csv_report_refuses_an_over_capacity_line_with_a_stable_code(app) -> None:  # noqa: ANN001
+def test_the_csv_report_refuses_an_over_capacity_line_with_a_stable_code(app) -> None:
     _user, organisation = buyer()
     wholesale_product(monthly_capacity=20, stock=10_000, sku="TEA")
     report = services.validate_csv(b"TEA,30\n", organisation.id)
@@ -148,7 +148,7 @@ def test_the_csv_report_refuses_an_over_capacity_line_with_a_stable_code(app) ->
     assert not report.ok
 
 
-def test_supply_capacity_gives_the_api_and_the_catalogue_the_same_figures(app) -> None:  # noqa: ANN001
+def test_supply_capacity_gives_the_api_and_the_catalogue_the_same_figures(app) -> None:
     _user, organisation = buyer()
     product = wholesale_product(monthly_capacity=500, season_months=mask_of(range(1, 12)), stock=10_000)
     supermarket_order(organisation, [[(product, 120)]], requested=date(2027, 6, 9))
@@ -160,7 +160,7 @@ def test_supply_capacity_gives_the_api_and_the_catalogue_the_same_figures(app) -
     assert months_from(date(2027, 11, 30), 3) == ((2027, 11), (2027, 12), (2028, 1))
 
 
-def test_the_wholesale_catalogue_shows_capacity_and_committed_volume(web) -> None:  # noqa: ANN001
+def test_the_wholesale_catalogue_shows_capacity_and_committed_volume(web) -> None:
     user, organisation = buyer()
     product = wholesale_product(monthly_capacity=500, stock=10_000)
     supermarket_order(organisation, [[(product, 120)]], requested=today_in_vietnam())
@@ -169,7 +169,7 @@ def test_the_wholesale_catalogue_shows_capacity_and_committed_volume(web) -> Non
     assert "500 " in page and "120 " in page and "380 " in page
 
 
-def test_placing_beyond_capacity_shows_each_line_with_the_figures(web) -> None:  # noqa: ANN001
+def test_placing_beyond_capacity_shows_each_line_with_the_figures(web) -> None:
     user, organisation = buyer()
     product = wholesale_product(monthly_capacity=100, stock=10_000, name="Chè Tân Cương hộp")
     wanted = today_in_vietnam() + timedelta(days=2)

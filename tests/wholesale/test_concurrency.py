@@ -1,4 +1,5 @@
 """Bulk orders racing for the same stock: no overselling, no deadlock (PostgreSQL only)."""
+
 from __future__ import annotations
 
 import threading
@@ -19,19 +20,25 @@ from tests.wholesale.helpers import buyer, choices_for, fill_draft, wholesale_pr
 CHAINS = 8
 
 
-def test_eight_chains_racing_for_two_products_get_exactly_the_stock(app, backend, tmp_path) -> None:  # noqa: ANN001
+def test_eight_chains_racing_for_two_products_get_exactly_the_stock(app, backend, tmp_path) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite serialises writers on one file lock; the race is meaningful on PostgreSQL only")
     producer_a, producer_b = make_producer(), make_producer()
-    tea, fish = wholesale_product(producer_a, stock=100, tiers=()), wholesale_product(producer_b, stock=100, tiers=())
+    tea, fish = (
+        wholesale_product(producer_a, stock=100, tiers=()),
+        wholesale_product(producer_b, stock=100, tiers=()),
+    )
     chains = []
     for _ in range(CHAINS):
         user, organisation = buyer()
         fill_draft(organisation, [(fish, 30), (tea, 30)], user)
         chains.append((user.id, organisation.id, choices_for(organisation, [tea, fish])))
     db.session.commit()
-    racers_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
-                          SQLALCHEMY_ENGINE_OPTIONS={"pool_size": CHAINS, "max_overflow": 0})
+    racers_app = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": CHAINS, "max_overflow": 0},
+    )
     start = threading.Barrier(CHAINS)
     results: list[str] = []
 
@@ -43,8 +50,13 @@ def test_eight_chains_racing_for_two_products_get_exactly_the_stock(app, backend
             user = db.session.get(User, user_id)
             start.wait(timeout=30)
             try:
-                services.place_bulk_order(organisation_id=organisation_id, user=user, choices=choices,
-                                          purchase_order_number="", idempotency_key=f"race-{n:04d}-key")
+                services.place_bulk_order(
+                    organisation_id=organisation_id,
+                    user=user,
+                    choices=choices,
+                    purchase_order_number="",
+                    idempotency_key=f"race-{n:04d}-key",
+                )
                 results.append("placed")
             except (OutOfStock, OrderNotValid) as exc:
                 results.append(exc.code)

@@ -1,4 +1,5 @@
 """The demo supermarket can order in bulk straight after `flask seed-demo`."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from marketplace.wholesale import services
 from marketplace.wholesale.pricing import BulkLine, quote_bulk_order
 
 
-def test_the_demo_buyer_has_credit_locations_and_wholesale_products_to_order(app) -> None:  # noqa: ANN001
+def test_the_demo_buyer_has_credit_locations_and_wholesale_products_to_order(app) -> None:
     demo.load_demo(with_images=False)
     demo.create_demo_accounts()
     demo.prepare_wholesale_demo()
@@ -26,5 +27,7 @@ def test_the_demo_buyer_has_credit_locations_and_wholesale_products_to_order(app
     item = next(i for i in page.items if i.tiers)
     quantity = item.tiers[0][0]
     quantity += -quantity % item.product.case_pack
-    quote = quote_bulk_order([BulkLine(item.product.id, max(quantity, item.product.min_order_qty))], organisation.id)
+    quote = quote_bulk_order(
+        [BulkLine(item.product.id, max(quantity, item.product.min_order_qty))], organisation.id
+    )
     assert quote.lines[0].tier_min_quantity is not None

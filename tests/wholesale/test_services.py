@@ -1,5 +1,6 @@
 """Placing bulk orders: split by producer, stock, idempotency, atomicity, credit limit, approval;
 the draft, saved lists and ordering again."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,18 +27,26 @@ from tests.factories import make_producer
 from tests.wholesale.helpers import buyer, choices_for, fill_draft, place, wholesale_product
 
 
-def stock_of(product) -> int:  # noqa: ANN001
+def stock_of(product) -> int:
     return db.session.scalar(select(Product.stock).where(Product.id == product.id))
 
 
-def test_a_bulk_order_splits_by_producer_on_terms_with_prices_copied(app) -> None:  # noqa: ANN001
+def test_a_bulk_order_splits_by_producer_on_terms_with_prices_copied(app) -> None:
     user, organisation = buyer(payment_terms_days=45)
     a, b = make_producer(), make_producer()
     pa, pb = wholesale_product(a, stock=200), wholesale_product(b, stock=200)
     fill_draft(organisation, [(pa, 50), (pb, 100)], user)
     order = place(user, organisation, [pa, pb], po="PO-2026-001")
-    assert (order.channel, order.payment_method, order.payment_status) == ("supermarket", "invoice", "on_terms")
-    assert (order.payment_terms_days, order.purchase_order_number, order.approval_status) == (45, "PO-2026-001", None)
+    assert (order.channel, order.payment_method, order.payment_status) == (
+        "supermarket",
+        "invoice",
+        "on_terms",
+    )
+    assert (order.payment_terms_days, order.purchase_order_number, order.approval_status) == (
+        45,
+        "PO-2026-001",
+        None,
+    )
     assert order.buyer_organisation_id == organisation.id and order.customer_id == user.id
     parts = {po.producer_id: po for po in order.producer_orders}
     assert {pid: po.status for pid, po in parts.items()} == {a.id: "placed", b.id: "placed"}
@@ -51,7 +60,7 @@ def test_a_bulk_order_splits_by_producer_on_terms_with_prices_copied(app) -> Non
     assert db.session.scalar(select(func.count(OrderEvent.id)).where(OrderEvent.order_id == order.id)) == 3
 
 
-def test_a_second_submission_with_the_same_key_returns_the_first_order(app) -> None:  # noqa: ANN001
+def test_a_second_submission_with_the_same_key_returns_the_first_order(app) -> None:
     user, organisation = buyer()
     product = wholesale_product(stock=200)
     fill_draft(organisation, [(product, 50)], user)
@@ -62,7 +71,7 @@ def test_a_second_submission_with_the_same_key_returns_the_first_order(app) -> N
     assert db.session.scalar(select(func.count(Order.id))) == 1 and stock_of(product) == 150
 
 
-def test_one_short_line_places_nothing_and_leaves_the_stock(app) -> None:  # noqa: ANN001
+def test_one_short_line_places_nothing_and_leaves_the_stock(app) -> None:
     user, organisation = buyer()
     ok, short = wholesale_product(stock=200), wholesale_product(stock=60)
     fill_draft(organisation, [(ok, 50), (short, 50)], user)
@@ -77,7 +86,7 @@ def test_one_short_line_places_nothing_and_leaves_the_stock(app) -> None:  # noq
     assert len(services.draft_of(organisation.id).lines) == 2
 
 
-def test_the_stock_update_itself_refuses_a_line_taken_meanwhile(app, monkeypatch) -> None:  # noqa: ANN001
+def test_the_stock_update_itself_refuses_a_line_taken_meanwhile(app, monkeypatch) -> None:
     """Even when the check passed, the conditional UPDATE is the last word: all or nothing."""
     user, organisation = buyer()
     ok, short = wholesale_product(stock=200), wholesale_product(stock=60)
@@ -85,7 +94,7 @@ def test_the_stock_update_itself_refuses_a_line_taken_meanwhile(app, monkeypatch
     db.session.commit()
     real_quote = services.quote_bulk_order
 
-    def quote_then_sell_out(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def quote_then_sell_out(*args, **kwargs):
         quote = real_quote(*args, **kwargs)
         db.session.execute(Product.__table__.update().where(Product.id == short.id).values(stock=10))
         return quote
@@ -97,7 +106,7 @@ def test_the_stock_update_itself_refuses_a_line_taken_meanwhile(app, monkeypatch
     assert stock_of(ok) == 200
 
 
-def test_a_delivery_date_in_the_past_is_refused(app) -> None:  # noqa: ANN001
+def test_a_delivery_date_in_the_past_is_refused(app) -> None:
     user, organisation = buyer()
     product = wholesale_product()
     fill_draft(organisation, [(product, 50)], user)
@@ -106,7 +115,7 @@ def test_a_delivery_date_in_the_past_is_refused(app) -> None:  # noqa: ANN001
     assert list(caught.value.errors) == [f"date_{product.producer_id}"]
 
 
-def test_today_in_vietnam_is_a_valid_delivery_date(app) -> None:  # noqa: ANN001
+def test_today_in_vietnam_is_a_valid_delivery_date(app) -> None:
     user, organisation = buyer()
     product = wholesale_product()
     fill_draft(organisation, [(product, 50)], user)
@@ -114,7 +123,7 @@ def test_today_in_vietnam_is_a_valid_delivery_date(app) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(("limit", "allowed"), [(4_100_000 + 1_000_000, True), (4_100_000 + 999_999, False)])
-def test_the_credit_limit_counts_the_open_balance(app, limit, allowed) -> None:  # noqa: ANN001
+def test_the_credit_limit_counts_the_open_balance(app, limit, allowed) -> None:
     user, organisation = buyer(credit_limit_vnd=limit)
     product = wholesale_product(price_vnd=100_000, tiers=(), stock=1000)
     fill_draft(organisation, [(product, 10)], user)
@@ -133,7 +142,7 @@ def test_the_credit_limit_counts_the_open_balance(app, limit, allowed) -> None: 
         assert stock_of(other) == 1000
 
 
-def test_cancelled_parts_do_not_count_in_the_open_balance(app) -> None:  # noqa: ANN001
+def test_cancelled_parts_do_not_count_in_the_open_balance(app) -> None:
     user, organisation = buyer(approval_threshold_vnd=0)
     product = wholesale_product()
     fill_draft(organisation, [(product, 50)], user)
@@ -144,10 +153,16 @@ def test_cancelled_parts_do_not_count_in_the_open_balance(app) -> None:  # noqa:
     assert open_balance_vnd(organisation.id) == 0
 
 
-@pytest.mark.parametrize(("threshold", "pending"), [
-    (4_100_001, False), (4_100_000, False), (4_099_999, True), (None, False),
-])
-def test_orders_above_the_threshold_wait_for_approval(app, threshold, pending) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("threshold", "pending"),
+    [
+        (4_100_001, False),
+        (4_100_000, False),
+        (4_099_999, True),
+        (None, False),
+    ],
+)
+def test_orders_above_the_threshold_wait_for_approval(app, threshold, pending) -> None:
     user, organisation = buyer(approval_threshold_vnd=threshold)
     product = wholesale_product()
     fill_draft(organisation, [(product, 50)], user)  # 4.100.000 ₫
@@ -157,7 +172,7 @@ def test_orders_above_the_threshold_wait_for_approval(app, threshold, pending) -
     assert stock_of(product) == 950  # reserved either way
 
 
-def test_an_owner_approves_and_the_parts_go_to_the_producers(app) -> None:  # noqa: ANN001
+def test_an_owner_approves_and_the_parts_go_to_the_producers(app) -> None:
     owner, organisation = buyer(approval_threshold_vnd=0)
     purchaser, _ = buyer("purchaser", organisation)
     product = wholesale_product()
@@ -171,7 +186,7 @@ def test_an_owner_approves_and_the_parts_go_to_the_producers(app) -> None:  # no
         services.approve_order(order, owner)
 
 
-def test_an_owner_rejects_with_a_note_and_the_stock_comes_back(app) -> None:  # noqa: ANN001
+def test_an_owner_rejects_with_a_note_and_the_stock_comes_back(app) -> None:
     owner, organisation = buyer(approval_threshold_vnd=0)
     product = wholesale_product()
     fill_draft(organisation, [(product, 50)], owner)
@@ -187,7 +202,7 @@ def test_an_owner_rejects_with_a_note_and_the_stock_comes_back(app) -> None:  # 
     assert "rejected" in statuses and "cancelled" in statuses
 
 
-def test_saved_lists_and_ordering_again_fill_the_draft(app) -> None:  # noqa: ANN001
+def test_saved_lists_and_ordering_again_fill_the_draft(app) -> None:
     user, organisation = buyer()
     a, b = wholesale_product(), wholesale_product()
     fill_draft(organisation, [(a, 50), (b, 100)], user)
@@ -198,22 +213,28 @@ def test_saved_lists_and_ordering_again_fill_the_draft(app) -> None:  # noqa: AN
     services.load_list(saved, user.id)
     db.session.commit()
     assert sorted((ln.product_id, ln.quantity) for ln in services.draft_of(organisation.id).lines) == [
-        (a.id, 50), (b.id, 100)]
+        (a.id, 50),
+        (b.id, 100),
+    ]
     order = place(user, organisation, [a, b])
     services.order_again(order, user.id)
     db.session.commit()
     assert sorted((ln.product_id, ln.quantity) for ln in services.draft_of(organisation.id).lines) == [
-        (a.id, 50), (b.id, 100)]
+        (a.id, 50),
+        (b.id, 100),
+    ]
 
 
-def test_adding_the_same_product_twice_adds_the_quantities(app) -> None:  # noqa: ANN001
+def test_adding_the_same_product_twice_adds_the_quantities(app) -> None:
     user, organisation = buyer()
     product = wholesale_product()
     fill_draft(organisation, [(product, 30), (product, 20)], user)
-    assert [(ln.product_id, ln.quantity) for ln in services.draft_of(organisation.id).lines] == [(product.id, 50)]
+    assert [(ln.product_id, ln.quantity) for ln in services.draft_of(organisation.id).lines] == [
+        (product.id, 50)
+    ]
 
 
-def test_an_unverified_organisation_cannot_place(app) -> None:  # noqa: ANN001
+def test_an_unverified_organisation_cannot_place(app) -> None:
     from marketplace.wholesale.errors import NotVerified
 
     user, organisation = buyer(status="pending")
@@ -223,7 +244,7 @@ def test_an_unverified_organisation_cannot_place(app) -> None:  # noqa: ANN001
         place(user, organisation, [product])
 
 
-def test_choices_helper_covers_every_part(app) -> None:  # noqa: ANN001
+def test_choices_helper_covers_every_part(app) -> None:
     _, organisation = buyer()
     product = wholesale_product()
     assert set(choices_for(organisation, [product])) == {product.producer_id}
