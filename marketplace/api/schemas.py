@@ -143,6 +143,17 @@ class CertificateFact(BaseModel):
     expires_on: date
 
 
+class SupplyMonth(BaseModel):
+    """What a producer can still supply of a product in one month (Vietnam's calendar)."""
+
+    year: int
+    month: int = Field(ge=1, le=12)
+    in_season: bool
+    capacity: int | None = Field(description="Units a month; null: the producer declared no limit")
+    committed: int = Field(description="Units already on open supermarket orders for delivery that month")
+    remaining: int | None = Field(description="Units still available (0 out of season); null: no limit")
+
+
 class CatalogueItem(BaseModel):
     id: int
     code: str = Field(description="producer-slug/SKU: the code to order with")
@@ -158,6 +169,7 @@ class CatalogueItem(BaseModel):
     stock: int
     certificate: CertificateFact | None
     protections: list[ProtectionFact]
+    supply: list[SupplyMonth] = Field(description="This month and the next two")
     updated_at: datetime
 
 

@@ -309,6 +309,17 @@ def _catalogue_item(item: feed.FeedItem) -> CatalogueItem:
             {"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
             for p in item.protections
         ],
+        supply=[
+            {
+                "year": m.year,
+                "month": m.month,
+                "in_season": m.in_season,
+                "capacity": m.capacity,
+                "committed": m.committed,
+                "remaining": m.remaining,
+            }
+            for m in item.supply
+        ],
         updated_at=product.updated_at.replace(tzinfo=UTC),
     )
 

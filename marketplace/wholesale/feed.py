@@ -19,6 +19,7 @@ from marketplace.catalog.services import visible_condition
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.timeutil import today_in_vietnam
+from marketplace.wholesale.capacity import MonthCapacity, supply_capacity
 
 MAX_PAGE_SIZE = 200
 
@@ -58,6 +59,8 @@ class FeedItem:
     tiers: tuple[tuple[int, int], ...]
     certificate: FeedCertificate | None
     protections: tuple[FeedProtection, ...]
+    # This month in Vietnam and the next two: capacity, season and units already committed.
+    supply: tuple[MonthCapacity, ...] = ()
 
     @property
     def code(self) -> str:
@@ -89,6 +92,8 @@ def catalogue_feed(
                 Product.min_order_qty,
                 Product.case_pack,
                 Product.stock,
+                Product.monthly_capacity,
+                Product.season_months,
                 Product.updated_at,
                 Product.producer_id,
                 Product.status,
@@ -177,6 +182,7 @@ def catalogue_feed(
             .order_by(Protection.name)
         ):
             protections.setdefault(product_id, []).append(FeedProtection(kind, name, number))
+    supply = supply_capacity([product for product, _producer in rows])
     items = [
         FeedItem(
             product,
@@ -184,6 +190,7 @@ def catalogue_feed(
             tuple(tiers.get(product.id, ())),
             certificates.get(product.id),
             tuple(protections.get(product.id, ())),
+            supply.get(product.id, ()),
         )
         for product, producer in rows
     ]

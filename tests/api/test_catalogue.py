@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from marketplace.catalog.supply import mask_of
 from marketplace.extensions import db
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import add_months, today_in_vietnam, utcnow
 from tests.api.helpers import bearer, build_world
 from tests.factories import grant_right, make_certificate, make_protection
+from tests.invoicing.helpers import supermarket_order
 
 
 def test_the_catalogue_shows_wholesale_terms_certificates_and_gi(client, count_queries) -> None:
@@ -19,7 +21,8 @@ def test_the_catalogue_shows_wholesale_terms_certificates_and_gi(client, count_q
     db.session.commit()
     with count_queries() as counter:
         body = client.get("/api/v1/catalog?limit=2", headers=bearer(world.buyer_token)).get_json()
-    assert counter.count <= 9  # one of them counts the request against the token's rate limit
+    # One counts the request against the token's rate limit, one reads the committed supply.
+    assert counter.count <= 10
     first = body["items"][0]
     assert first["code"] == "htx-che/TC-0"
     assert first["tiers"] == [
@@ -37,6 +40,32 @@ def test_the_catalogue_shows_wholesale_terms_certificates_and_gi(client, count_q
     assert [i["sku"] for i in rest["items"]] == ["TC-2"] and rest["next_cursor"] is None
     starred = client.get("/api/v1/catalog?stars=4&gi=1", headers=bearer(world.buyer_token)).get_json()
     assert [i["sku"] for i in starred["items"]] == ["TC-0"]
+
+
+def test_the_catalogue_shows_capacity_and_what_open_orders_already_committed(client) -> None:
+    world = build_world(products=1)
+    product = world.products[0]
+    product.monthly_capacity = 500
+    this_month = today_in_vietnam().replace(day=1)
+    next_month = add_months(this_month, 1)
+    product.season_months = mask_of([this_month.month, add_months(this_month, 2).month])
+    supermarket_order(world.organisation, [[(product, 120)]], requested=today_in_vietnam())
+    db.session.commit()
+    body = client.get("/api/v1/catalog", headers=bearer(world.buyer_token)).get_json()
+    supply = body["items"][0]["supply"]
+    assert [(m["year"], m["month"]) for m in supply] == [
+        (d.year, d.month) for d in (this_month, next_month, add_months(this_month, 2))
+    ]
+    assert supply[0] == {
+        "year": this_month.year,
+        "month": this_month.month,
+        "in_season": True,
+        "capacity": 500,
+        "committed": 120,
+        "remaining": 380,
+    }
+    assert (supply[1]["in_season"], supply[1]["remaining"]) == (False, 0)
+    assert (supply[2]["committed"], supply[2]["remaining"]) == (0, 500)
 
 
 def test_updated_since_lists_only_what_changed(client) -> None:
