@@ -12,7 +12,6 @@ never under a name or an address.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -285,13 +284,6 @@ def export_rows(report: ProducerReport) -> list[list[object]]:
         [text(_("Declared sales last year (accepted)")), "", "", report.last_year.declared_vnd, ""],
     ]
     return rows
-
-
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheets read Vietnamese correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(rows: list[list[object]], title: str) -> bytes:

@@ -664,16 +664,6 @@ def _yes_no(met: bool | None) -> str:
     return "" if met is None else ("yes" if met else "no")
 
 
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def xlsx_bytes(rows: list[list[object]], title: str = "Programme") -> bytes:
     import io
 

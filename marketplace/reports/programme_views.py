@@ -21,7 +21,7 @@ from marketplace.accounts.permissions import admin_required
 from marketplace.catalog.cache import cached
 from marketplace.extensions import db
 from marketplace.reference import PROVINCES
-from marketplace.reports import programme, programme_charts, targets
+from marketplace.reports import exports, programme, programme_charts, targets
 from marketplace.reports.programme_forms import ProvinceTargetForm
 
 bp = Blueprint("programme", __name__)
@@ -85,7 +85,7 @@ def export(kind: str):
     name = f"programme-{board.period.start_text}-{board.period.end_text}"
     if kind == "csv":
         return Response(
-            programme.csv_bytes(rows),
+            exports.csv_bytes(rows),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )

@@ -19,7 +19,7 @@ from marketplace.accounts.permissions import (
 from marketplace.certification.documents import read_limited
 from marketplace.extensions import db
 from marketplace.reference import CHANNELS_BY_CODE
-from marketplace.reports import charts, declarations, producer_report
+from marketplace.reports import charts, declarations, exports, producer_report
 from marketplace.reports.declarations import (
     DecisionRefused,
     DeclarationClosed,
@@ -113,7 +113,7 @@ def export(fmt: str):
     rows = producer_report.export_rows(producer_report.producer_report(_producer_id(), period))
     name = f"sales-report-{period.start}-{period.end}"
     if fmt == "csv":
-        body, mimetype = producer_report.csv_bytes(rows), "text/csv; charset=utf-8"
+        body, mimetype = exports.csv_bytes(rows), "text/csv; charset=utf-8"
     else:
         body = producer_report.xlsx_bytes(rows, _("Sales report"))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
