@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# pytest-xdist processes for `make test`: one per CPU ("auto"; 2 on the CI machine). Each worker is
+# its own pytest session with its own databases, localstripe, live servers and browser.
+TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
 MO := marketplace/translations/vi/LC_MESSAGES/messages.mo
@@ -23,7 +26,7 @@ test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load
 
 setup: $(VENV)/.runtime-installed $(MO)
 setup-dev: setup $(VENV)/.dev-installed browser

@@ -3,8 +3,8 @@ for it to deliver signed webhooks to. Nothing in the Stripe library is patched."
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -30,12 +29,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _localstripe_executable() -> str:
-    beside_python = Path(sys.executable).parent / "localstripe"
-    found = str(beside_python) if beside_python.exists() else shutil.which("localstripe")
-    if not found:
+# localstripe as shipped pickles its whole store to the fixed path /tmp/localstripe.pickle after
+# every change: each write grows with the store, and every localstripe on the machine (one per
+# xdist worker, other test runs) would write the same file. Run with --from-scratch it never reads
+# that file back, so the harness starts it with the write switched off.
+LOCALSTRIPE = """
+import sys
+from localstripe import resources, server
+resources.Store.dump_to_disk = lambda self: None
+sys.argv[0] = "localstripe"
+sys.exit(server.start())
+"""
+
+
+def _localstripe_command(port: int) -> list[str]:
+    if importlib.util.find_spec("localstripe") is None:
         pytest.fail("localstripe is not installed: pip install -r requirements-dev.txt", pytrace=False)
-    return found
+    return [sys.executable, "-c", LOCALSTRIPE, "--port", str(port), "--from-scratch"]
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +54,7 @@ def localstripe(tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     log = open(tmp_path_factory.mktemp("localstripe") / "localstripe.log", "wb")
     process = subprocess.Popen(
-        [_localstripe_executable(), "--port", str(port), "--from-scratch"],
+        _localstripe_command(port),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
