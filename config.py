@@ -30,6 +30,8 @@ class Config:
     # Private documents (certificate scans): never under UPLOAD_DIR, which is public at /media/.
     DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Background jobs (marketplace/jobs.py): on this RQ queue over REDIS_URL; inline without it.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "ocop")
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search"))
     BABEL_DEFAULT_LOCALE = "vi"

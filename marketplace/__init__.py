@@ -56,7 +56,7 @@ def _select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     import flask_babel
 
-    from marketplace import form_messages, formatting, search, security, throttle
+    from marketplace import form_messages, formatting, jobs, search, security, throttle
     from marketplace.accounts import permissions
     from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, migrate
@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
     )
     csrf.init_app(app)
+    jobs.init_app(app)  # work after the commit: RQ over Redis with REDIS_URL, else inline
     throttle.init_app(app)  # sign-in, sign-up, password reset, invitations: counted in a shared store
     permissions.init_app(app)  # Flask-Login: who is signed in, and the permission helpers
     formatting.init_app(app)
