@@ -79,7 +79,11 @@ def enqueue(
     `retry_intervals` are the delays before each retry after a failure (RQ mode)."""
     resolve(target)  # a misspelt job fails here, in the change that asked for it
     request = JobRequest(target, tuple(args), dict(kwargs), job_id, tuple(retry_intervals), inline_thread)
-    (session if session is not None else db.session()).info.setdefault(_PENDING, []).append(request)
+    session = session if session is not None else db.session()
+    if not session.in_transaction():
+        # Begun here, so that a rollback before any statement still ends it (and voids the job).
+        session.begin()
+    session.info.setdefault(_PENDING, []).append(request)
 
 
 def enqueue_now(
