@@ -147,6 +147,8 @@ def rq_app(app, tmp_path):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+        if process.stdout and not process.stdout.closed:
+            process.stdout.close()
     connection = jobs.connection(app)
     for key in connection.scan_iter(f"rq:*{name}*"):
         connection.delete(key)
