@@ -322,7 +322,9 @@ def worker_command(burst: bool) -> None:
     recovered = recover_abandoned(app)
     if recovered:
         click.echo(f"Requeued {len(recovered)} job(s) left by a dead worker: {', '.join(recovered)}")
-    Worker([queue(app)], connection=connection(app)).work(with_scheduler=True, burst=burst)
+    Worker([queue(app)], connection=connection(app)).work(
+        with_scheduler=True, burst=burst, logging_level="INFO"
+    )
 
 
 @jobs_cli.command("cron")
