@@ -66,6 +66,10 @@ class Config:
     # gzip for text responses of at least this many bytes (marketplace/assets.py).
     COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "500"))
     COMPRESS_LEVEL = 6
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto: the app then takes
+    # the visitor's address and scheme from them (the throttles count per address). 0: none, and
+    # those headers are ignored (a client could forge them).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Production refuses to start on SQLite unless this is set (one machine, one writer at a time).
     ALLOW_SQLITE_IN_PRODUCTION = _bool("ALLOW_SQLITE_IN_PRODUCTION", False)
     # Outgoing mail: SMTP when MAIL_SERVER is set, else the outbox table (readable at /admin/outbox).

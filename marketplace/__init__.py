@@ -26,6 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large is a 404
 
     register_extensions(app)

@@ -222,3 +222,19 @@ def test_gunicorn_serves_with_the_config_file_and_logs_the_request_id(app, tmp_p
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
+
+
+def test_behind_one_proxy_the_visitors_address_comes_from_x_forwarded_for(tmp_path) -> None:
+    from flask import request
+
+    app = make_app(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path, PROXY_COUNT=1)
+
+    @app.get("/address-for-the-test")
+    def address():
+        return f"{request.remote_addr} {request.scheme}"
+
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    assert app.test_client().get("/address-for-the-test", headers=headers).text == "203.0.113.7 https"
+    direct = make_app(f"sqlite:///{tmp_path / 'y.sqlite3'}", tmp_path)  # no proxy: headers ignored
+    direct.add_url_rule("/address-for-the-test", view_func=address)
+    assert direct.test_client().get("/address-for-the-test", headers=headers).text == "127.0.0.1 http"
