@@ -21,9 +21,28 @@ from flask import url_for
 
 from config import ProductionConfig, production_problems
 from marketplace import logs
-from tests.conftest import make_app
+from marketplace.extensions import db
+from tests.conftest import make_app as _make_app
 
 ROOT = Path(__file__).resolve().parents[1]
+_made = []
+
+
+def make_app(*args, **kwargs):
+    """conftest's make_app, its database connections closed after the test (autouse below)."""
+    made = _make_app(*args, **kwargs)
+    _made.append(made)
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _dispose_apps():
+    yield
+    while _made:
+        with _made.pop().app_context():
+            db.engine.dispose()
+
+
 GOOD_KEY = "8f3c1e0a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c"
 
 
