@@ -106,6 +106,7 @@ def dispatch(app: Flask, request: JobRequest) -> None:
         _enqueue_on_rq(app, request)
     elif request.inline_thread:
         thread = threading.Thread(target=_perform_inline, args=(app, request), name="job", daemon=True)
+        _threads[:] = [t for t in _threads if t.is_alive()]  # a web process lives long: forget the done
         _threads.append(thread)
         thread.start()
     else:
