@@ -30,6 +30,8 @@ class Config:
     # Private documents (certificate scans): never under UPLOAD_DIR, which is public at /media/.
     DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Background jobs (marketplace/jobs.py): on this RQ queue over REDIS_URL; inline without it.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "ocop")
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search"))
     BABEL_DEFAULT_LOCALE = "vi"
@@ -58,6 +60,18 @@ class Config:
     INVITATIONS_PER_ACCOUNT = "20 per hour"
     # Strict-Transport-Security max-age in seconds; 0 sends no header (plain HTTP in development).
     HSTS_SECONDS = 0
+    # Application logs: "text" (Flask's default) or "json" (one object a line, with the request id).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # gzip for text responses of at least this many bytes (marketplace/assets.py).
+    COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "500"))
+    COMPRESS_LEVEL = 6
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto: the app then takes
+    # the visitor's address and scheme from them (the throttles count per address). 0: none, and
+    # those headers are ignored (a client could forge them).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Production refuses to start on SQLite unless this is set (one machine, one writer at a time).
+    ALLOW_SQLITE_IN_PRODUCTION = _bool("ALLOW_SQLITE_IN_PRODUCTION", False)
     # Outgoing mail: SMTP when MAIL_SERVER is set, else the outbox table (readable at /admin/outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
@@ -139,12 +153,41 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # create_app refuses to start when `production_problems` finds anything.
+    PRODUCTION = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     # Limits counted per worker would multiply by the number of workers: refused at start-up.
     THROTTLE_MEMORY_ALLOWED = False
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+
+
+# Values seen in examples and tutorials: never a real key.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"", "change-me", "changeme", "secret", "dev", "development", "testing-secret-key", "your-secret-key"}
+)
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def production_problems(config) -> list[str]:
+    """Why these settings must not serve production (empty when they may)."""
+    problems = []
+    key = str(config.get("SECRET_KEY") or "")
+    if key.lower() in PLACEHOLDER_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY must be a random value of at least {MIN_SECRET_KEY_LENGTH} characters "
+            '(python -c "import secrets; print(secrets.token_hex(32))")'
+        )
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite") and not config.get(
+        "ALLOW_SQLITE_IN_PRODUCTION"
+    ):
+        problems.append("DATABASE_URL is SQLite: use PostgreSQL, or set ALLOW_SQLITE_IN_PRODUCTION=true")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if not config.get(name):
+            problems.append(f"{name} must be true (cookies only over HTTPS)")
+    return problems
 
 
 CONFIGS = {

@@ -27,5 +27,20 @@ if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
     echo "No STRIPE_SECRET_KEY: card payments are TEST payments through localstripe at $STRIPE_API_BASE"
 fi
 
+# With REDIS_URL, background jobs go to an RQ queue: a worker runs them (and RQ's scheduler the
+# retries) and `jobs cron` enqueues the periodic tasks. Without it, jobs run inline in gunicorn.
+PIDS=()
+export PYTHONUNBUFFERED=1  # the worker and scheduler logs reach their files at once
+if [ -n "${REDIS_URL:-}" ]; then
+    mkdir -p instance
+    "$BIN/flask" --app wsgi jobs worker > instance/worker.log 2>&1 &
+    PIDS+=($!)
+    "$BIN/flask" --app wsgi jobs cron > instance/cron.log 2>&1 &
+    PIDS+=($!)
+    echo "REDIS_URL is set: a job worker and the periodic task scheduler run (logs in instance/worker.log, instance/cron.log)"
+    trap 'kill "${PIDS[@]}" ${LOCALSTRIPE_PID:-} 2>/dev/null || true' EXIT
+fi
+
 echo "Serving OCOP Marketplace on http://127.0.0.1:$PORT"
-"$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$PORT" --access-logfile - wsgi:app
+GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS="${GUNICORN_WORKERS:-2}" \
+    "$BIN/gunicorn" -c gunicorn.conf.py wsgi:app

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 
-from config import CONFIGS, INSTANCE_DIR
+from config import CONFIGS, INSTANCE_DIR, production_problems
 from marketplace.ids import BoundedIntConverter
 
 
@@ -20,8 +20,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(CONFIGS[os.environ.get("APP_ENV", "development")])
     if config:
         app.config.update(config)
+    if app.config.get("PRODUCTION"):
+        problems = production_problems(app.config)
+        if problems:
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large is a 404
 
     register_extensions(app)
@@ -35,7 +44,7 @@ def _ensure_secret_key(app: Flask) -> None:
     """Production must set SECRET_KEY; elsewhere a random key is kept in instance/secret_key."""
     if app.config.get("SECRET_KEY"):
         return
-    if os.environ.get("APP_ENV") == "production":
+    if app.config.get("PRODUCTION") or os.environ.get("APP_ENV") == "production":
         raise RuntimeError("SECRET_KEY must be set in production")
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
@@ -56,12 +65,15 @@ def _select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     import flask_babel
 
-    from marketplace import form_messages, formatting, search, security, throttle
+    from marketplace import assets, form_messages, formatting, jobs, logs, search, security, throttle
     from marketplace.accounts import permissions
     from marketplace.catalog import cache
     from marketplace.extensions import babel, csrf, db, migrate
     from marketplace.search.postgres_backend import include_object
 
+    # First: its after_request runs last, compressing the response every other one has finished.
+    assets.init_app(app)  # fingerprinted static URLs with a year's cache; gzip
+    logs.init_app(app)  # request ids in responses, logs and error pages; JSON logs
     db.init_app(app)
     migrate.init_app(
         app,
@@ -77,6 +89,7 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
     )
     csrf.init_app(app)
+    jobs.init_app(app)  # work after the commit: RQ over Redis with REDIS_URL, else inline
     throttle.init_app(app)  # sign-in, sign-up, password reset, invitations: counted in a shared store
     permissions.init_app(app)  # Flask-Login: who is signed in, and the permission helpers
     formatting.init_app(app)

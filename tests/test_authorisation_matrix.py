@@ -288,6 +288,9 @@ RULES: dict[tuple[str, str], list[Rule]] = {
     ],
     ("admin.subject", "POST"): [Rule(url("/admin/verification/producers/{pending_producer}"), admin_only())],
     ("admin.outbox", "GET"): [Rule(url("/admin/outbox"), admin_only())],
+    # Failed background jobs; retrying one that is not in the failed registry answers 404.
+    ("admin.failed_jobs", "GET"): [Rule(url("/admin/jobs"), admin_only())],
+    ("admin.retry_job", "POST"): [Rule(url("/admin/jobs/no-such-job/retry"), admin_only(404))],
     # The programme: the dashboard, its drill-down, exports and the provinces' targets for
     # administrators (an empty target form comes back with its errors: 422); public figures for all.
     ("programme.dashboard", "GET"): [

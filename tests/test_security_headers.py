@@ -43,7 +43,9 @@ def test_production_sends_strict_transport_security_and_development_does_not(tmp
     assert "Strict-Transport-Security" not in response.headers
     response.close()
     monkeypatch.setenv("APP_ENV", "production")
-    production = make_app(url, tmp_path, SECRET_KEY="x", THROTTLE_STORAGE="database")
+    production = make_app(
+        url, tmp_path, SECRET_KEY="k" * 32, THROTTLE_STORAGE="database", ALLOW_SQLITE_IN_PRODUCTION=True
+    )
     response = production.test_client().get("/static/js/cart.js", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     response.close()

@@ -1,4 +1,4 @@
-"""Administrators: verification queues with recorded decisions, and the mail outbox."""
+"""Administrators: verification queues with recorded decisions, the mail outbox, failed jobs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from marketplace import jobs
 from marketplace.accounts.messages import error_message
 from marketplace.accounts.permissions import admin_required
 from marketplace.accounts.services import AccountError, decisions_for
@@ -92,3 +93,19 @@ def outbox_message(message_id: int):
     if message is None:
         abort(404)
     return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.get("/jobs")
+def failed_jobs():
+    """Background jobs that used up their retries, kept for inspection (RQ's failed registry)."""
+    return render_template(
+        "admin/jobs.html", queued=jobs.queue_enabled(), failed=jobs.failed_jobs(), schedule=jobs.SCHEDULE
+    )
+
+
+@bp.post("/jobs/<job_id>/retry")
+def retry_job(job_id: str):
+    if not jobs.retry_failed(job_id):
+        abort(404)
+    flash(_("The job is back on the queue."), "success")
+    return redirect(url_for("admin.failed_jobs"))

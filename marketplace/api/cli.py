@@ -15,7 +15,13 @@ webhooks_cli = AppGroup("webhooks", help="Outgoing webhooks.")
 @webhooks_cli.command("deliver")
 @click.option("--limit", type=int, default=500, help="At most this many deliveries in one run.")
 def deliver_command(limit: int) -> None:
-    """Send every webhook delivery that is due (first attempts that failed, and retries)."""
+    """Send every webhook delivery that is due (first attempts that failed, and retries). With
+    REDIS_URL the queue's jobs send them: this enqueues the overdue ones that no job holds."""
+    from marketplace import jobs
+
+    if jobs.queue_enabled():
+        click.echo(f"{webhooks.enqueue_due(limit=limit)} webhook deliveries enqueued.")
+        return
     count = webhooks.deliver_due(limit=limit)
     webhooks.join_background_attempts()
     click.echo(f"{count} webhook deliveries attempted.")

@@ -5,12 +5,19 @@ How an event travels:
 1. The order and invoicing signals (sent inside the transaction of the change) are received here
    and write a `WebhookDelivery` row (the outbox) for the organisation's endpoint, in that same
    transaction: a rolled-back change sends nothing.
-2. After the commit, one immediate attempt per new delivery runs in a background thread with a
-   short timeout (`WEBHOOK_TIMEOUT_SECONDS`): the request that made the change never waits for
-   it nor fails because of it.
-3. A failed attempt schedules the next one with exponential backoff (`RETRY_DELAYS`: 1 min
-   doubling to 6 h, 13 attempts over about 27 h); `flask --app wsgi webhooks deliver` (cron, every
-   minute) sends what is due. Each attempt is logged with its HTTP status (`WebhookAttempt`).
+2. Each new delivery is a job (`marketplace.jobs`) enqueued after the commit: the request that
+   made the change never waits for it nor fails because of it.
+   - With `REDIS_URL` (RQ): the job `deliver` makes an attempt with a short timeout
+     (`WEBHOOK_TIMEOUT_SECONDS`); a failed attempt raises, and RQ retries the job with exponential
+     backoff (`RETRY_DELAYS`: 1 min doubling to 6 h, 13 attempts over about 27 h). After the last
+     attempt the delivery is `failed` and its job stays in RQ's failed registry (/admin/jobs),
+     where an administrator can retry it. `enqueue_due` (every minute, `flask jobs cron`) puts
+     back on the queue a pending delivery that no job holds (e.g. Redis was down at the commit).
+   - Inline (no Redis): one immediate attempt runs in a thread; a failed attempt schedules the
+     next with the same backoff and `flask --app wsgi webhooks deliver` (cron, every minute)
+     sends what is due.
+3. Each attempt is logged with its HTTP status (`WebhookAttempt`). Receivers deduplicate by the
+   `webhook-id` header: a worker killed after sending but before recording sends it again.
 
 Targets are https URLs whose host resolves only to public addresses (checked at every attempt,
 after DNS resolution, and the connection goes to the address checked). With
@@ -27,7 +34,6 @@ import json
 import secrets
 import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,6 +44,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
+from marketplace import jobs
 from marketplace.api.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from marketplace.domain import DomainError
 from marketplace.extensions import db
@@ -46,7 +53,11 @@ from marketplace.timeutil import utcnow
 # Delay before attempt n+1 after n failed attempts: 1, 2, 4, ... minutes, capped at 6 hours.
 RETRY_DELAYS = tuple(timedelta(minutes=min(2**n, 360)) for n in range(12))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+RETRY_SECONDS = tuple(int(delay.total_seconds()) for delay in RETRY_DELAYS)  # the RQ job's backoff
 LEASE = timedelta(minutes=5)  # a claimed delivery is not claimed again before this
+# The sweep re-enqueues a pending delivery only once it is this late: a job scheduled by RQ's
+# retry is normally on time, and enqueueing it a second time would send it twice.
+SWEEP_GRACE = timedelta(minutes=10)
 MAX_URL_LENGTH = 500
 
 BUYER_EVENTS = (
@@ -60,7 +71,9 @@ BUYER_EVENTS = (
 )
 PRODUCER_EVENTS = ("order.created", "webhook.test")
 
-_threads: list[threading.Thread] = []  # the immediate attempts still running (tests join them)
+
+class DeliveryFailed(Exception):
+    """An attempt that did not get a 2xx answer: raised in the RQ job so that RQ retries it."""
 
 
 class WebhookError(DomainError):
@@ -284,15 +297,20 @@ def post(url: str, body: str, headers: dict[str, str], *, timeout: float, allow_
         connection.close()
 
 
-def _claim(delivery_id: int, now: datetime) -> bool:
-    """Take the delivery for one attempt (committed), unless another worker has it or it is not due."""
+def _claim(delivery_id: int, now: datetime, *, queued: bool = False) -> bool:
+    """Take the delivery for one attempt (committed), unless another worker has it or it is not due.
+
+    A queued job (`queued`) owns its delivery: RQ runs one job per delivery at a time, and a job
+    run again after its worker died must not wait for the dead worker's lease. It attempts any
+    delivery not yet delivered (a failed one when an administrator retries its job)."""
+    condition = (
+        WebhookDelivery.status != "delivered"
+        if queued
+        else (WebhookDelivery.status == "pending") & (WebhookDelivery.next_attempt_at <= now)
+    )
     claimed = db.session.execute(
         update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.next_attempt_at <= now,
-        )
+        .where(WebhookDelivery.id == delivery_id, condition)
         .values(next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -300,11 +318,11 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return bool(claimed)
 
 
-def attempt(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | None:
+def attempt(delivery_id: int, now: datetime | None = None, *, queued: bool = False) -> WebhookDelivery | None:
     """One attempt at a due delivery: sent, logged, and marked delivered or scheduled again
     (or failed after MAX_ATTEMPTS). Commits. None when the delivery was not due or taken."""
     now = now or utcnow()
-    if not _claim(delivery_id, now):
+    if not _claim(delivery_id, now, queued=queued):
         return None
     delivery = db.session.get(WebhookDelivery, delivery_id)
     endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
@@ -352,26 +370,72 @@ def deliver_due(now: datetime | None = None, limit: int = 500) -> int:
     return sum(1 for delivery_id in due if attempt(delivery_id, now) is not None)
 
 
-def _attempt_in_background(app: Flask, ids: list[int]) -> None:
-    def run() -> None:
-        with app.app_context():
-            try:
-                for delivery_id in ids:
-                    attempt(delivery_id)
-            except Exception:
-                app.logger.exception("immediate webhook attempt failed")
-            finally:
-                db.session.remove()
+def deliver(delivery_id: int) -> str:
+    """The job of one delivery. Inline: one attempt (later ones by `deliver_due`). On the queue:
+    an attempt that fails raises DeliveryFailed, so that RQ retries the job with RETRY_SECONDS."""
+    if not jobs.queue_enabled():
+        return "attempted" if attempt(delivery_id) is not None else "not due"
+    delivery = attempt(delivery_id, queued=True)
+    if delivery is None:
+        return "already delivered"
+    if delivery.status == "delivered":
+        return "delivered"
+    raise DeliveryFailed(
+        f"delivery {delivery_id} attempt {delivery.attempts}: "
+        f"{delivery.last_status_code or delivery.last_error}"
+    )
 
-    thread = threading.Thread(target=run, name="webhook-attempt", daemon=True)
-    _threads.append(thread)
-    thread.start()
+
+def enqueue_job(delivery_id: int, *, session: Session | None = None) -> None:
+    """Send the delivery after the commit (see the module's docstring)."""
+    jobs.enqueue(
+        "marketplace.api.webhooks:deliver",
+        delivery_id,
+        job_id=f"webhook-delivery-{delivery_id}",
+        retry_intervals=RETRY_SECONDS,
+        inline_thread=True,
+        session=session,
+    )
+
+
+def enqueue_due(now: datetime | None = None, limit: int = 500) -> int:
+    """The periodic sweep on the queue: enqueue the pending deliveries overdue by SWEEP_GRACE
+    that no RQ job holds (the commit's enqueue was lost, e.g. Redis was down). Without Redis,
+    it attempts what is due (as `deliver_due`). Returns how many."""
+    if not jobs.queue_enabled():
+        return deliver_due(now, limit)
+    from rq.job import Job, JobStatus
+
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(WebhookDelivery.id)
+        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now - SWEEP_GRACE)
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+    ).all()
+    db.session.rollback()
+    held = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.FAILED}
+    count = 0
+    for delivery_id in due:
+        job_id = f"webhook-delivery-{delivery_id}"
+        try:
+            status = Job.fetch(job_id, connection=jobs.connection()).get_status()
+        except Exception:  # no such job (finished and expired, or never enqueued)
+            status = None
+        if status not in held:
+            jobs.enqueue_now(
+                "marketplace.api.webhooks:deliver",
+                delivery_id,
+                job_id=job_id,
+                retry_intervals=RETRY_SECONDS,
+            )
+            count += 1
+    return count
 
 
 def join_background_attempts(timeout: float = 10) -> None:
     """Wait for the immediate attempts started so far (tests, and the CLI before it exits)."""
-    while _threads:
-        _threads.pop().join(timeout)
+    jobs.join_inline_threads(timeout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,10 +522,14 @@ def _on_credit_note(sender, *, credit_note, invoice, producer_order, at):
     )
 
 
-def _collect_new_ids(session: Session, flush_context) -> None:
-    ids = [obj.id for obj in session.new if isinstance(obj, WebhookDelivery)]
-    if ids:
-        session.info.setdefault("webhook_deliveries", []).extend(ids)
+def _enqueue_new_deliveries(session: Session, flush_context) -> None:
+    """Each delivery written by this flush is sent once the transaction commits."""
+    queued = jobs.queue_enabled()
+    if not queued and not current_app.config["WEBHOOK_ATTEMPT_AFTER_COMMIT"]:
+        return
+    for obj in session.new:
+        if isinstance(obj, WebhookDelivery):
+            enqueue_job(obj.id, session=session)
 
 
 def init_app(app: Flask) -> None:
@@ -484,20 +552,4 @@ def _listen_once() -> None:
     if _listening:
         return
     _listening = True
-    event.listen(Session, "after_flush", _collect_new_ids)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", _after_rollback)
-
-
-def _after_commit(session: Session) -> None:
-    ids = session.info.pop("webhook_deliveries", None)
-    if not ids:
-        return
-    app = current_app._get_current_object()
-    if app.config["WEBHOOK_ATTEMPT_AFTER_COMMIT"]:
-        _attempt_in_background(app, ids)
-
-
-def _after_rollback(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop("webhook_deliveries", None)
+    event.listen(Session, "after_flush", _enqueue_new_deliveries)

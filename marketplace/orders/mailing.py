@@ -2,8 +2,8 @@
 
 The signals fire inside the transaction of each change. Without MAIL_SERVER the message is an
 outbox row written in that same transaction, so a rolled-back change leaves no message; with
-MAIL_SERVER the message waits in the session and goes out by SMTP only after the commit (and is
-dropped on rollback).
+MAIL_SERVER the message is a job (`marketplace.jobs`, on the queue when REDIS_URL is set) that
+sends it by SMTP after the commit (and none is enqueued on rollback).
 """
 
 from __future__ import annotations
@@ -11,15 +11,11 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from marketplace import mail
-from marketplace.extensions import db
+from marketplace import jobs, mail
 from marketplace.orders import notifications, signals
 from marketplace.orders.models import Order, ProducerOrder
 
-PENDING_KEY = "order_mail_after_commit"
 _connected = False
 
 
@@ -49,20 +45,9 @@ def deliver(to: str, subject: str, body: str, kind: str) -> None:
     if not current_app.config.get("MAIL_SERVER"):
         mail.send_mail(to, subject, body, kind=kind)
         return
-    db.session.info.setdefault(PENDING_KEY, []).append((to, subject, body, kind))
-
-
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop(PENDING_KEY, [])
-    for to, subject, body, kind in pending:
-        try:
-            mail.send_mail(to, subject, body, kind=kind)
-        except OSError:
-            current_app.logger.exception("order e-mail to %s not sent", to)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+    jobs.enqueue(
+        "marketplace.mail:send_mail", to, str(subject), str(body), kind=kind, retry_intervals=(60, 600, 3600)
+    )
 
 
 def _placed(sender, order: Order, **kwargs) -> None:
@@ -89,6 +74,4 @@ def init_app(app: Flask) -> None:
     signals.order_paid.connect(_paid)
     signals.producer_order_shipped.connect(_shipped)
     signals.order_cancelled.connect(_cancelled)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))
     _connected = True

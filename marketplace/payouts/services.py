@@ -95,6 +95,12 @@ def line_figures(entry: SalesEntry, entity_type: str, book: RateBook) -> LineFig
     )
 
 
+def run_weekly_payouts() -> int:
+    """The scheduled payout run (`marketplace.jobs.SCHEDULE`): up to yesterday in Vietnam, made
+    once (run again, it finds the run it made). Returns the run's id."""
+    return run_payouts(today_in_vietnam() - timedelta(days=1), actor="schedule").id
+
+
 def run_payouts(period_end: date, *, actor: str, today: date | None = None) -> PayoutRun:
     """The payout run for `period_end`, made now if there is none yet (the caller commits)."""
     today = today or today_in_vietnam()

@@ -1,6 +1,7 @@
 """Keep the search index in step with the database: the ORM changes of a transaction are collected
-at each flush and applied to the index once the transaction has committed (never for one that
-rolled back). The index is then read back from the committed rows, so it always mirrors them.
+at each flush and applied to the index by a job (`marketplace.jobs`) once the transaction has
+committed (never for one that rolled back): inline without Redis, on the queue with it. The
+index is then read back from the committed rows, so it always mirrors them.
 
 Bulk statements (`insert(Product)`, `update(...)` executed directly) are not tracked: code that
 loads data that way rebuilds the index afterwards (as `flask seed-demo` does).
@@ -8,10 +9,11 @@ loads data that way rebuilds the index afterwards (as `flask seed-demo` does).
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from marketplace import jobs
 from marketplace.catalog.models import Product, Protection, ProtectionRight
 from marketplace.producers.models import Producer
 
@@ -82,8 +84,15 @@ def install() -> None:
 
 def _after_flush(session: Session, flush_context) -> None:
     ids = _affected_products(session)
-    if ids:
-        session.info.setdefault(_PENDING, set()).update(ids)
+    if not ids or not has_app_context():
+        return
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        # One job per transaction: it is handed this set, which later flushes of the same
+        # transaction still add to; it is read (and, on the queue, serialised) after the commit.
+        pending = session.info[_PENDING] = set()
+        jobs.enqueue("marketplace.search:index_products", pending, session=session)
+    pending.update(ids)
 
 
 def _after_rollback(session: Session) -> None:
@@ -91,12 +100,4 @@ def _after_rollback(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING, None)
-    if not ids or not has_app_context():
-        return
-    from marketplace import search
-
-    try:
-        search.index_products(ids)
-    except Exception:
-        current_app.logger.exception("search index update failed for products %s", sorted(ids))
+    session.info.pop(_PENDING, None)
