@@ -90,7 +90,7 @@ def export(kind: str):
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     return Response(
-        programme.xlsx_bytes(rows),
+        exports.xlsx_bytes(rows, "Programme"),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
