@@ -127,7 +127,7 @@ class WhooshBackend:
         index (never built, or its directory deleted) is replaced by an empty one so that pages
         keep answering, and marked as a stand-in until `flask search reindex` builds it."""
         if not self._current.exists():
-            logger.error(
+            logger.warning(
                 "search index missing under %s: searching an empty index until `flask search reindex`",
                 self.root,
             )
