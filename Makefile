@@ -11,7 +11,7 @@ export FLASK_APP := wsgi
 MO := marketplace/translations/vi/LC_MESSAGES/messages.mo
 PO := marketplace/translations/vi/LC_MESSAGES/messages.po
 
-.PHONY: run test setup setup-dev browser translations bench clean
+.PHONY: run test setup setup-dev browser translations bench audit clean
 
 ## run: set everything up and serve http://127.0.0.1:$(PORT) (SQLite under instance/; without
 ## STRIPE_SECRET_KEY, card payments are test payments through a local localstripe)
@@ -63,6 +63,11 @@ bench: setup-dev
 	$(BIN)/python bench/storefront.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/bulk_order.py
+
+## audit: known vulnerabilities of every pinned package (pip-audit with PyPI's advisory data; needs
+## network access to PyPI; devtools/audit.py says what it could not audit and why)
+audit: setup-dev
+	$(BIN)/python devtools/audit.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,13 +1,34 @@
 """Error pages: the site's look for browsers, JSON with a stable code for API clients. Every error
-rolls the database session back so that nothing half-written survives."""
+rolls the database session back so that nothing half-written survives.
+
+A database that cannot be reached (stopped, restarted, its connections terminated, an SQLite file
+locked for too long) answers 503 with `Retry-After`, not 500: the request's transaction was never
+committed, and the next request gets a fresh connection (the pool drops connections SQLAlchemy
+saw disconnected, and `pool_pre_ping` tests the others), so the site recovers by itself when the
+database is back. That page is drawn without the database: no signed-in account, no cart."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.extensions import db
+
+# SQLAlchemy's errors for a database that is not there: connection refused or lost, server
+# shutting down, a pool with no connection to give, SQLite's "database is locked".
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+RETRY_AFTER_SECONDS = 30
+
+
+def _rollback() -> None:
+    """Roll the session back; on a lost connection that may fail too, and must not hide the error."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; closing returns it to the pool, which discards it
+        db.session.close()
 
 
 def _wants_json() -> bool:
@@ -35,9 +56,30 @@ def init_app(app: Flask) -> None:
             return jsonify(error={"code": "csrf_error", "message": exc.description, "details": {}}), 400
         return render_template("errors/csrf.html", error=exc), 400
 
+    def _database_unavailable(exc: Exception):
+        _rollback()
+        app.logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _wants_json():
+            body = {
+                "code": "service_unavailable",
+                "message": "The database is unavailable; nothing was changed. Try again shortly.",
+                "details": {"retry_after": RETRY_AFTER_SECONDS},
+            }
+            return jsonify(error=body), 503, headers
+        # Drawn from the Jinja environment directly: the context processors (the signed-in
+        # account, the cart) would ask the database again.
+        page = app.jinja_env.get_template("errors/unavailable.html").render(
+            lang=str(get_locale() or "vi"), stylesheet=url_for("static", filename="css/site.css")
+        )
+        return page, 503, headers
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, _database_unavailable)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        db.session.rollback()
+        _rollback()
         app.logger.exception("unhandled error")
         if _wants_json():
             return jsonify(

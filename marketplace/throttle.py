@@ -11,10 +11,17 @@ same moment: each gets its own number from one atomic statement.
 The store (`THROTTLE_STORAGE`): `redis://...` (several servers), `database` (one statement per
 count in `throttle_counters`, shared by every worker on one database: SQLite or PostgreSQL), or
 `memory` (one process only, for `sqlite://` test apps; production refuses it).
+
+When Redis cannot be reached, the Redis store counts in the database store instead (logging a
+warning) and tries Redis again after `REDIS_RETRY_SECONDS`: the limits keep holding for every
+worker on the database, the pages keep being served, and no request fails because Redis is down.
+The counts start again from zero in the other store at each switch, so for the window in which
+Redis went away (or came back) a limit may allow up to twice its count.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -32,6 +39,12 @@ _LIMIT = re.compile(r"^\s*(\d+)\s+per\s+(?:(\d+)\s+)?(second|minute|hour|day)s?\
 _UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 # Stale rows of the database store are deleted once every this many counts (per process).
 PRUNE_EVERY = 200
+# After Redis failed to answer, counts go to the database for this long before Redis is tried again.
+REDIS_RETRY_SECONDS = 5.0
+# A Redis that does not answer within this many seconds counts as down (a request waits no longer).
+REDIS_TIMEOUT_SECONDS = 0.5
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -147,25 +160,49 @@ class DatabaseStore:
 
 
 class RedisStore:
-    """Counts in Redis: INCRBY on a key per window, which expires with its window."""
+    """Counts in Redis: INCRBY on a key per window, which expires with its window. While Redis
+    does not answer, `fallback` (the database store) counts instead (see the module docstring)."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, fallback: Store) -> None:
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        self.errors = (redis.RedisError, OSError)
         self.prefix = prefix
+        self.fallback = fallback
+        self.down_until = 0.0  # time.monotonic() before which Redis is not tried again
+
+    @property
+    def using_fallback(self) -> bool:
+        return time.monotonic() < self.down_until
 
     def add(self, key: str, window_start: int, seconds: int, amount: int) -> int:
+        if self.using_fallback:
+            return self.fallback.add(key, window_start, seconds, amount)
         name = f"{key}:{window_start}"
-        with self.redis.pipeline() as pipe:
-            pipe.incrby(name, amount)
-            pipe.expireat(name, window_start + seconds + 1)
-            count, _ = pipe.execute()
+        try:
+            with self.redis.pipeline() as pipe:
+                pipe.incrby(name, amount)
+                pipe.expireat(name, window_start + seconds + 1)
+                count, _ = pipe.execute()
+        except self.errors as exc:
+            logger.warning(
+                "Redis unreachable (%s): throttles count in the database for %.0f s", exc, REDIS_RETRY_SECONDS
+            )
+            self.down_until = time.monotonic() + REDIS_RETRY_SECONDS
+            return self.fallback.add(key, window_start, seconds, amount)
         return int(count)
 
     def reset(self) -> None:
-        for name in self.redis.scan_iter(match=f"{self.prefix}:*"):
-            self.redis.delete(name)
+        self.down_until = 0.0
+        self.fallback.reset()
+        try:
+            for name in self.redis.scan_iter(match=f"{self.prefix}:*"):
+                self.redis.delete(name)
+        except self.errors:
+            pass  # nothing to forget in a Redis that is not there
 
 
 class MemoryStore:
@@ -198,7 +235,7 @@ def init_app(app: Flask) -> None:
     elif storage == "database":
         store = DatabaseStore(app)
     elif storage.startswith(("redis://", "rediss://", "unix://")):
-        store = RedisStore(storage, app.config["THROTTLE_KEY_PREFIX"])
+        store = RedisStore(storage, app.config["THROTTLE_KEY_PREFIX"], fallback=DatabaseStore(app))
     else:
         raise RuntimeError(f"THROTTLE_STORAGE: {storage!r} is neither redis://..., database nor memory")
     app.extensions["throttle"] = store

@@ -982,13 +982,21 @@ def record_transfer_payment(
 
 
 def record_card_failure(
-    order: Order, *, message: str, actor: str = "stripe", now: datetime | None = None
+    order: Order,
+    *,
+    message: str,
+    payment_intent_id: str | None = None,
+    actor: str = "stripe",
+    now: datetime | None = None,
 ) -> str:
     """Stripe says a card attempt failed: kept on the order (the buyer may try another card);
-    ignored once the order is paid or cancelled."""
+    ignored once the order is paid or cancelled, and for a PaymentIntent that is no longer the
+    order's (a late event of an earlier attempt must not show an error against the new one)."""
     order = lock_order(order)
     if order.payment_status != "awaiting_payment":
         return f"ignored: payment status is {order.payment_status}"
+    if payment_intent_id and order.stripe_payment_intent_id not in (None, payment_intent_id):
+        return f"ignored: payment intent {payment_intent_id} is not the one of {order.reference}"
     order.payment_error = message or "The card payment failed."
     record_event(
         order,

@@ -121,4 +121,6 @@ def _dispatch(event: WebhookEvent) -> str:
         return orders.record_card_payment(
             order, payment_intent_id=intent.id, amount_vnd=intent.amount, currency=intent.currency
         )
-    return orders.record_card_failure(order, message=intent.last_error or "The card payment failed.")
+    return orders.record_card_failure(
+        order, message=intent.last_error or "The card payment failed.", payment_intent_id=intent.id
+    )

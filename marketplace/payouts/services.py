@@ -18,8 +18,6 @@ payout_lines, so a ledger row is never in two statements, even under concurrent 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,8 +32,8 @@ from marketplace.payouts.models import PayoutAccount, PayoutLine, PayoutRun, Pay
 from marketplace.payouts.rates import RateBook, share
 from marketplace.producers.models import Producer
 from marketplace.reference import EntityType
+from marketplace.reports import exports
 from marketplace.reports.models import SalesEntry
-from marketplace.text import spreadsheet_safe
 from marketplace.timeutil import VIETNAM, today_in_vietnam
 
 
@@ -322,32 +320,16 @@ WITHHOLDING_HEADER = ("tax_code", "household_business", "revenue_vnd", "vat_with
 
 
 def _withholding_cells(rows: list[WithholdingRow]) -> list[list[object]]:
-    return [
-        [spreadsheet_safe(r.tax_code), spreadsheet_safe(r.name), r.revenue_vnd, r.vat_vnd, r.pit_vnd]
-        for r in rows
-    ]
+    return [[r.tax_code, r.name, r.revenue_vnd, r.vat_vnd, r.pit_vnd] for r in rows]
 
 
 def withholding_csv(month: str) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(WITHHOLDING_HEADER)
-    writer.writerows(_withholding_cells(withholding_report(month)))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return exports.csv_bytes([list(WITHHOLDING_HEADER), *_withholding_cells(withholding_report(month))])
 
 
 def withholding_xlsx(month: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"withholding {month}"
-    sheet.append(list(WITHHOLDING_HEADER))
-    for cells in _withholding_cells(withholding_report(month)):
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = [list(WITHHOLDING_HEADER), *_withholding_cells(withholding_report(month))]
+    return exports.xlsx_bytes(rows, f"withholding {month}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,19 +389,19 @@ def bank_batch(run: PayoutRun) -> list[BatchLine]:
 
 def bank_batch_csv(run: PayoutRun) -> bytes:
     """The transfers of a run for the bank's batch upload: due statements with an account."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(("bank_name", "account_number", "account_holder", "amount_vnd", "transfer_note"))
+    rows: list[tuple[object, ...]] = [
+        ("bank_name", "account_number", "account_holder", "amount_vnd", "transfer_note")
+    ]
     for line in bank_batch(run):
         if line.account is None:
             continue
-        writer.writerow(
+        rows.append(
             (
-                spreadsheet_safe(line.account.bank_name),
+                line.account.bank_name,
                 line.account.account_number,
-                spreadsheet_safe(line.account.account_holder),
+                line.account.account_holder,
                 line.statement.net_vnd,
                 line.transfer_note,
             )
         )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return exports.csv_bytes(rows)

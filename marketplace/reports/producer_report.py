@@ -12,7 +12,6 @@ never under a name or an address.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -284,22 +283,3 @@ def export_rows(report: ProducerReport) -> list[list[object]]:
         [text(_("Declared sales last year (accepted)")), "", "", report.last_year.declared_vnd, ""],
     ]
     return rows
-
-
-def xlsx_bytes(rows: list[list[object]], title: str) -> bytes:
-    from openpyxl import Workbook  # only the export needs it
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append(row)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text begins with
-            elif isinstance(cell.value, int):
-                cell.number_format = "#,##0"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -664,20 +664,6 @@ def _yes_no(met: bool | None) -> str:
     return "" if met is None else ("yes" if met else "no")
 
 
-def xlsx_bytes(rows: list[list[object]], title: str = "Programme") -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for row in rows:
-        sheet.append([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 LEDGER_CSV_HEADER = (
     "occurred_at_utc",
     "kind",

@@ -20,6 +20,7 @@ from flask_login import current_user
 from marketplace.accounts.permissions import admin_required
 from marketplace.catalog.cache import cached
 from marketplace.extensions import db
+from marketplace.ids import parse_id
 from marketplace.reference import PROVINCES
 from marketplace.reports import exports, programme, programme_charts, targets
 from marketplace.reports.programme_forms import ProvinceTargetForm
@@ -40,7 +41,7 @@ def _scope() -> tuple[str | None, str]:
 def _board() -> programme.Dashboard:
     province, units = _scope()
     return programme.dashboard(
-        _period(), province=province, units=units, programme_id=request.args.get("programme", type=int)
+        _period(), province=province, units=units, programme_id=parse_id(request.args.get("programme"))
     )
 
 
@@ -90,7 +91,7 @@ def export(kind: str):
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     return Response(
-        programme.xlsx_bytes(rows),
+        exports.xlsx_bytes(rows, "Programme"),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

@@ -115,7 +115,7 @@ def export(fmt: str):
     if fmt == "csv":
         body, mimetype = exports.csv_bytes(rows), "text/csv; charset=utf-8"
     else:
-        body = producer_report.xlsx_bytes(rows, _("Sales report"))
+        body = exports.xlsx_bytes(rows, _("Sales report"))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}

@@ -11,6 +11,7 @@ rebuild replays on the new index after the swap.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 import shutil
@@ -34,6 +35,11 @@ from marketplace.search.whoosh_ranking import ID_COLUMN, TermScores, Unsupported
 from marketplace.text import fold
 
 WRITE_TIMEOUT = 30.0
+# Written beside `current` when the index was found missing and an empty one stood in for it:
+# `exists()` (and so `flask search reindex --if-missing`) then says there is no index.
+STAND_IN = "stand-in"
+
+logger = logging.getLogger(__name__)
 # Every query word must occur in `text` (all fields; the name and GI twice, so that they weigh
 # more). Bonuses then rank: the word in the name, two words side by side as in a name or place,
 # and the diacritics as typed. Matching on one field and scoring the bonuses only on the matches
@@ -113,12 +119,20 @@ class WhooshBackend:
         return self.root / "current"
 
     def exists(self) -> bool:
-        return self._current.exists()
+        """Whether a built index is there (not the empty one standing in for a missing index)."""
+        return self._current.exists() and not (self.root / STAND_IN).exists()
 
     def _index(self) -> whoosh_index.Index:
-        """The index the `current` link names, reopened when a rebuild has swapped it."""
-        if not self.exists():
+        """The index the `current` link names, reopened when a rebuild has swapped it. A missing
+        index (never built, or its directory deleted) is replaced by an empty one so that pages
+        keep answering, and marked as a stand-in until `flask search reindex` builds it."""
+        if not self._current.exists():
+            logger.warning(
+                "search index missing under %s: searching an empty index until `flask search reindex`",
+                self.root,
+            )
             self.rebuild([], total=0)
+            (self.root / STAND_IN).write_text("an empty index stands in for a missing one\n")
         target = os.readlink(self._current)
         with self._lock:
             if self._opened is None or self._opened[0] != target:
@@ -217,6 +231,7 @@ class WhooshBackend:
                 previous = os.readlink(self._current) if self._current.is_symlink() else None
                 os.replace(link, self._current)
                 (self.root / "rebuilding").unlink()
+                (self.root / STAND_IN).unlink(missing_ok=True)
                 changed = sorted({int(x) for x in journal.read_text().split()}) if journal.exists() else []
                 if journal.exists():
                     journal.unlink()

@@ -87,3 +87,9 @@ def test_the_public_page_shows_aggregates_and_no_private_sale(app, client, refun
     for private in ("200.000", "200,000", "1.440.000", "1,440,000", "HTX Chè Hà Giang", "Công ty Rượu Vân"):
         assert private not in page  # January is one producer's sales; no producer is named
     assert "fewer than 3 producers" in page or "ít hơn 3" in page
+
+
+@pytest.mark.parametrize("programme", ["99999999999999999999999", "-1", "abc", "0x10"])
+def test_a_programme_id_that_names_nothing_shows_the_current_programme(admin_web, programme) -> None:
+    """(Found by tests/test_hostile_input.py: a number beyond the id columns was a 500.)"""
+    assert admin_web.get(f"/admin/programme?{Q1}&programme={programme}").status_code == 200
