@@ -10,12 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 
-# Ports 7700-7799 belong to these tests (so a Redis of their own never meets the shared one).
-REDIS_PORT = 7711
+
+def free_port() -> int:
+    """A port nobody listens on now: parallel test workers each start their own Redis."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class RedisServer:
-    """A redis-server process on REDIS_PORT, nothing persisted; `stop()` and `start()` it."""
+    """A redis-server process on its own port, nothing persisted; `stop()` and `start()` it."""
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -50,7 +54,7 @@ class RedisServer:
 
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer(REDIS_PORT)
+    server = RedisServer(free_port())
     server.start()
     try:
         yield server
