@@ -32,6 +32,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search"))
+    # Search results kept per worker (for paging and facet clicks), bounded by the product ids they
+    # hold together: about 40 bytes each, so the default keeps at most about 20 MB.
+    SEARCH_CACHE_IDS = int(os.environ.get("SEARCH_CACHE_IDS", "500000"))
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

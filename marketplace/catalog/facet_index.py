@@ -115,6 +115,10 @@ class FacetIndex:
         self._lock = threading.Lock()
         self._lazy: dict[object, object] = {}
 
+    def stars(self, product_id: int) -> int | None:
+        """The star class in force of a visible product."""
+        return (self.stars_of[product_id] or None) if product_id < self.size else None
+
     def values(self, kind: str) -> Mapping[object, int]:
         return self.by.get(kind, {})
 

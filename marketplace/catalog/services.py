@@ -442,14 +442,19 @@ def _card_rows(filters: CatalogFilters, today: date, limit: int, offset: int):
     return db.session.execute(stmt.limit(limit).offset(offset)).all()
 
 
-def _card_rows_of(ids: list[int], today: date):
-    """Card rows of these products, in this order (by primary key; still visible)."""
+def _card_rows_of(ids: list[int], index: FacetIndex):
+    """Card rows of these products, in this order, by primary key (still visible), with the star
+    class in force from the facet index (the grouped certificate subquery would read them all)."""
     if not ids:
         return []
-    stars_sq = _stars_in_force(today)
-    stmt = _from_products(_card_columns(stars_sq), stars_sq).where(visible_condition(), Product.id.in_(ids))
+    stmt = (
+        select(Product, Producer.name, Producer.slug, Producer.province_code, Producer.green_verified)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(visible_condition(), Product.id.in_(ids))
+    )
     position = {product_id: n for n, product_id in enumerate(ids)}
-    return sorted(db.session.execute(stmt).all(), key=lambda row: position[row[0].id])
+    rows = sorted(db.session.execute(stmt).all(), key=lambda row: position[row[0].id])
+    return [(*row, index.stars(row[0].id)) for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -647,7 +652,7 @@ def catalog_page(
             page_ids = page_of(index.ordering(sort), shown, offset, page_size, index.position(sort))
         return CatalogPage(
             filters=filters,
-            items=_cards(_card_rows_of(page_ids, today), today),
+            items=_cards(_card_rows_of(page_ids, index), today),
             total=shown.bit_count(),
             facets=_facets(index, scope, sets, filters.wholesale_only) if with_facets else None,
             page_size=page_size,

@@ -68,7 +68,7 @@ _SEARCH = text(
              + CASE WHEN :phrase <> '' AND d.document @@ p THEN 0.5 ELSE 0 END DESC,
              d.product_id
     LIMIT :limit
-    """
+    """  # a NULL limit is no limit
 )
 
 
@@ -151,7 +151,7 @@ class PostgresBackend:
             ).all()
         return closest_words(word, [(w, int(sim * 1000)) for w, sim in rows], maxdist)
 
-    def search(self, plan: QueryPlan, limit: int) -> list[int]:
+    def search(self, plan: QueryPlan, limit: int | None) -> list[int]:
         if not plan.words:
             return []
         accented = [w.original for w in plan.words if w.accented]
