@@ -59,11 +59,12 @@ class Suggestion:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.search import cli, sync
+    from marketplace.search import cli, sync, whoosh_ranking
 
     if app.config.get("SEARCH_BACKEND", "whoosh") not in BACKENDS:
         raise SearchConfigError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}")
     app.extensions["search"] = {}
+    whoosh_ranking.POSTINGS_KEPT = app.config.get("SEARCH_POSTINGS_KEPT", whoosh_ranking.POSTINGS_KEPT)
     sync.install()
     cli.init_app(app)
     # The catalogue ranks its search results with this engine (it never imports search).
