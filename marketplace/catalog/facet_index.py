@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 # Bit positions of each byte value: turns a bitset back into ids a byte at a time.
@@ -72,46 +73,47 @@ class FacetIndex:
         rows = list(rows)
         self._read_ordering = read_ordering
         self._read_producer_names = read_producer_names
-        self.size = (max((row[0] for row in rows), default=0)) + 1
-        size = self.size
+        self.size = size = max((row[0] for row in rows), default=0) + 1
         nbytes = (size >> 3) + 1
-        buffers: dict[tuple[str, object], bytearray] = {}
-
-        def add(key: tuple[str, object], i: int) -> None:
-            buffer = buffers.get(key)
-            if buffer is None:
-                buffer = buffers[key] = bytearray(nbytes)
-            buffer[i >> 3] |= 1 << (i & 7)
-
-        self.price_of = array("q", bytes(8 * size))
-        self.producer_of = array("q", bytes(8 * size))
-        self.stars_of = array("b", bytes(size))
-        bucket_of = _bucket_finder(price_buckets)
+        everything, protected_set, green_set, wholesale_set = (bytearray(nbytes) for _ in range(4))
+        kinds = ("stars", "group", "province", "price")
+        buffers: dict[str, defaultdict[object, bytearray]] = {
+            kind: defaultdict(lambda: bytearray(nbytes)) for kind in kinds
+        }
+        stars_b, group_b, province_b, price_b = (buffers[k] for k in kinds)
+        self.price_of = price_of = array("q", bytes(8 * size))
+        self.producer_of = producer_of = array("q", bytes(8 * size))
+        self.stars_of = stars_of = array("b", bytes(size))
+        lows = [low for _, low, _ in price_buckets]
+        codes = [code for code, _, _ in price_buckets]
+        highs = [high for _, _, high in price_buckets]
         for pid, stars, group, province, protected, green, wholesale, price, producer_id in rows:
-            add(("all", None), pid)
+            byte, bit = pid >> 3, 1 << (pid & 7)
+            everything[byte] |= bit
             if stars:
-                add(("stars", stars), pid)
-                self.stars_of[pid] = stars
-            add(("group", group), pid)
-            add(("province", province), pid)
+                stars_b[stars][byte] |= bit
+                stars_of[pid] = stars
+            group_b[group][byte] |= bit
+            province_b[province][byte] |= bit
             if protected:
-                add(("protected", None), pid)
+                protected_set[byte] |= bit
             if green:
-                add(("green", None), pid)
+                green_set[byte] |= bit
             if wholesale:
-                add(("wholesale", None), pid)
-            add(("price", bucket_of(price)), pid)
-            self.price_of[pid] = price
-            self.producer_of[pid] = producer_id
-        sets = {key: int.from_bytes(buffer, "little") for key, buffer in buffers.items()}
-        self.visible = sets.get(("all", None), 0)
-        self.protected = sets.get(("protected", None), 0)
-        self.green = sets.get(("green", None), 0)
-        self.wholesale = sets.get(("wholesale", None), 0)
-        self.by: dict[str, dict[object, int]] = {}
-        for (kind, value), bits in sets.items():
-            if kind in ("stars", "group", "province", "price"):
-                self.by.setdefault(kind, {})[value] = bits
+                wholesale_set[byte] |= bit
+            bucket = bisect_right(lows, price) - 1
+            if bucket >= 0 and (highs[bucket] is None or price <= highs[bucket]):
+                price_b[codes[bucket]][byte] |= bit
+            price_of[pid] = price
+            producer_of[pid] = producer_id
+        self.visible = int.from_bytes(everything, "little")
+        self.protected = int.from_bytes(protected_set, "little")
+        self.green = int.from_bytes(green_set, "little")
+        self.wholesale = int.from_bytes(wholesale_set, "little")
+        self.by: dict[str, dict[object, int]] = {
+            kind: {value: int.from_bytes(buffer, "little") for value, buffer in buffers[kind].items()}
+            for kind in kinds
+        }
         self._lock = threading.Lock()
         self._lazy: dict[object, object] = {}
 
@@ -185,16 +187,6 @@ class FacetIndex:
     def producer_names(self) -> list[tuple[int, str]]:
         """(id, name) of the producers with visible products, in the database's name order."""
         return self._once("producer_names", self._read_producer_names)
-
-
-def _bucket_finder(buckets: Sequence[tuple[str, int, int | None]]):
-    def bucket_of(price: int) -> str | None:
-        for code, low, high in buckets:
-            if price >= low and (high is None or price <= high):
-                return code
-        return None
-
-    return bucket_of
 
 
 def page_of(order: Sequence[int], wanted: int, offset: int, limit: int, positions=None) -> list[int]:

@@ -491,7 +491,9 @@ def _build_facet_index(today: date) -> FacetIndex:
             )
         ]
 
-    return FacetIndex(db.session.execute(stmt), PRICE_BUCKETS, read_ordering, read_producer_names)
+    # Core rows, not ORM ones: tens of thousands of them, read once per catalogue version.
+    rows = db.session.connection().execute(stmt).all()
+    return FacetIndex(rows, PRICE_BUCKETS, read_ordering, read_producer_names)
 
 
 def facet_index(today: date | None = None) -> FacetIndex:
