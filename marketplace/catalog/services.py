@@ -583,12 +583,6 @@ def _facets(index: FacetIndex, scope: int, sets: dict[str, int], wholesale: bool
     )
 
 
-def compute_facets(filters: CatalogFilters, today: date) -> Facets:
-    """Counts for every facet value under `filters` (see `_facets`)."""
-    index = facet_index(today)
-    return _facets(index, _scope(index, filters), _filter_sets(index, filters), filters.wholesale_only)
-
-
 # ---------------------------------------------------------------------------------------------
 # Pages
 
