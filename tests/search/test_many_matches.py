@@ -289,3 +289,20 @@ def test_the_catalogue_and_the_wholesale_catalogue_count_exactly_and_follow_chan
     db.session.commit()
     g.pop("catalog_version")  # the catalogue version is read once per request
     assert services.catalog_page(filters).total == before - 1
+
+
+def test_kept_search_results_stay_within_their_budget_of_ids(app) -> None:
+    from tests.search.catalogue import build_catalogue
+
+    build_catalogue()
+    search.rebuild()
+    search.clear_cache()
+    app.config["SEARCH_CACHE_IDS"] = 6
+    try:
+        for query in ("ca phe", "nuoc mam", "che", "mat ong", "ca phe"):
+            assert search.search(query).ids
+            assert sum(len(r.ids) + 1 for r in search._results.values()) <= 6
+        assert search._results  # the latest ones are kept
+    finally:
+        app.config["SEARCH_CACHE_IDS"] = search.DEFAULT_CACHE_IDS
+        search.clear_cache()
