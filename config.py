@@ -34,6 +34,11 @@ class Config:
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "ocop")
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search"))
+    # Search results kept per worker (for paging and facet clicks), bounded by the product ids they
+    # hold together: about 40 bytes each, so the default keeps at most about 20 MB.
+    SEARCH_CACHE_IDS = int(os.environ.get("SEARCH_CACHE_IDS", "500000"))
+    # Whoosh posting lists kept decoded per worker, in postings (12 bytes each: about 48 MB).
+    SEARCH_POSTINGS_KEPT = int(os.environ.get("SEARCH_POSTINGS_KEPT", "4000000"))
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -52,9 +52,32 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
-def clear() -> None:
+# The facet index (`catalog.facet_index`): one structure that every catalogue page reads, kept in
+# its own slot (never evicted by pages) for the current catalogue version and date only.
+_index: tuple[Hashable, object] | None = None
+
+
+def cached_index(compute: Callable[[], T]) -> T:
+    """`compute()`, or the value it gave at this catalogue version and date."""
+    global _index
+    full_key = (catalog_version(), today_in_vietnam())
+    held = _index
+    if held is not None and held[0] == full_key:
+        return held[1]  # type: ignore[return-value]
+    value = compute()
+    with _lock:
+        _index = (full_key, value)
+    return value
+
+
+def clear(keep_index: bool = False) -> None:
+    """Forget every cached value (`keep_index`: all but the facet index, which follows the
+    catalogue version anyway; the search benchmark keeps it to measure pages with cold caches)."""
+    global _index
     with _lock:
         _entries.clear()
+        if not keep_index:
+            _index = None
 
 
 def bump_catalog_version(session: Session) -> None:

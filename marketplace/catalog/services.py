@@ -6,6 +6,8 @@ immutable data (never ORM objects), so results can be cached safely (see `catalo
 
 from __future__ import annotations
 
+import hashlib
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -14,11 +16,11 @@ from typing import Protocol
 
 from flask import Flask, current_app
 from markupsafe import Markup
-from sqlalchemy import Integer, Select, and_, any_, case, exists, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from marketplace.catalog.cache import cached
+from marketplace.catalog.cache import cached, cached_index
+from marketplace.catalog.facet_index import FacetIndex, bitset, members, page_of
 from marketplace.catalog.models import (
     Certification,
     PriceTier,
@@ -81,6 +83,8 @@ class CatalogFilters:
     ids: tuple[int, ...] | None = None  # only these products (search matches, best first)
     # The wholesale catalogue: in stock, with price tiers, a minimum order or a case pack.
     wholesale_only: bool = False
+    # On a page's filters, a fingerprint of the search matches in place of `ids` (see catalog_page).
+    matches: str = ""
 
     def without(self, facet: str) -> CatalogFilters:
         """These filters minus one facet (for that facet's own counts), on page 1."""
@@ -312,8 +316,6 @@ def _filtered(stmt: Select, filters: CatalogFilters, stars_sq) -> Select:
         stmt = stmt.where(Product.price_vnd <= filters.max_price)
     if filters.producer_id is not None:
         stmt = stmt.where(Product.producer_id == filters.producer_id)
-    if filters.ids is not None:
-        stmt = stmt.where(_among(Product.id, filters.ids))
     if filters.wholesale_only:
         stmt = stmt.where(wholesale_ready_condition())
     return stmt
@@ -330,14 +332,6 @@ def wholesale_ready_condition() -> ColumnElement[bool]:
             Product.case_pack > 1,
         ),
     )
-
-
-def _among(column, ids: tuple[int, ...]) -> ColumnElement[bool]:
-    """`column IN ids`; on PostgreSQL one array parameter (`= ANY(:ids)`), because thousands of
-    separate parameters make its planner choose very slow plans."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(list(ids), ARRAY(Integer)))
-    return column.in_(ids)
 
 
 def _from_products(stmt: Select, stars_sq) -> Select:
@@ -443,81 +437,148 @@ def _card_columns(stars_sq) -> Select:
 
 def _card_rows(filters: CatalogFilters, today: date, limit: int, offset: int):
     stars_sq = _stars_in_force(today)
-    stmt = _from_products(
-        _card_columns(stars_sq),
-        stars_sq,
-    )
-    stmt = _filtered(stmt, filters, stars_sq)
-    if filters.sort == "relevance" and filters.ids is not None:
-        # The search backend ranked the ids; SQL says which of them are visible under the filters.
-        shown = set(
-            db.session.scalars(_filtered(_from_products(select(Product.id), stars_sq), filters, stars_sq))
-        )
-        page_ids = [i for i in filters.ids if i in shown][offset : offset + limit]
-        if not page_ids:
-            return []
-        position = {product_id: n for n, product_id in enumerate(page_ids)}
-        rows = db.session.execute(stmt.where(Product.id.in_(page_ids))).all()
-        return sorted(rows, key=lambda row: position[row[0].id])
+    stmt = _filtered(_from_products(_card_columns(stars_sq), stars_sq), filters, stars_sq)
     stmt = stmt.order_by(*_ordering(filters.sort, stars_sq))
     return db.session.execute(stmt.limit(limit).offset(offset)).all()
 
 
-def _count(filters: CatalogFilters, today: date) -> int:
+def _card_rows_of(ids: list[int], index: FacetIndex):
+    """Card rows of these products, in this order, by primary key (still visible), with the star
+    class in force from the facet index (the grouped certificate subquery would read them all)."""
+    if not ids:
+        return []
+    stmt = (
+        select(Product, Producer.name, Producer.slug, Producer.province_code, Producer.green_verified)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(visible_condition(), Product.id.in_(ids))
+    )
+    position = {product_id: n for n, product_id in enumerate(ids)}
+    rows = sorted(db.session.execute(stmt).all(), key=lambda row: position[row[0].id])
+    return [(*row, index.stars(row[0].id)) for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Facet counts and pages from the facet index
+
+
+def _build_facet_index(today: date) -> FacetIndex:
+    """Every visible product's facet values, in one statement."""
     stars_sq = _stars_in_force(today)
-    stmt = _filtered(_from_products(select(func.count(Product.id)), stars_sq), filters, stars_sq)
-    return db.session.scalar(stmt) or 0
+    stmt = _from_products(
+        select(
+            Product.id,
+            stars_sq.c.stars,
+            Product.group_code,
+            Producer.province_code,
+            _has_verified_protection(),
+            Producer.green_verified,
+            wholesale_ready_condition(),
+            Product.price_vnd,
+            Product.producer_id,
+        ),
+        stars_sq,
+    ).where(visible_condition())
+
+    def read_ordering(sort: str) -> list[int]:
+        ordered = _from_products(select(Product.id), stars_sq).where(visible_condition())
+        return list(db.session.scalars(ordered.order_by(*_ordering(sort, stars_sq))))
+
+    def read_producer_names() -> list[tuple[int, str]]:
+        return [
+            (pid, name)
+            for pid, name in db.session.execute(
+                select(Producer.id, Producer.name).order_by(Producer.name, Producer.id)
+            )
+        ]
+
+    # Core rows, not ORM ones: tens of thousands of them, read once per catalogue version.
+    rows = db.session.connection().execute(stmt).all()
+    return FacetIndex(rows, PRICE_BUCKETS, read_ordering, read_producer_names)
 
 
-def _group_counts(column, filters: CatalogFilters, today: date) -> dict[object, int]:
-    stars_sq = _stars_in_force(today)
-    col = stars_sq.c.stars if column == "stars" else column
-    stmt = _filtered(_from_products(select(col, func.count(Product.id)), stars_sq), filters, stars_sq)
-    return {value: count for value, count in db.session.execute(stmt.group_by(col))}
+def facet_index(today: date | None = None) -> FacetIndex:
+    """The facet index of this catalogue version and date (built on first use)."""
+    today = today or today_in_vietnam()
+    return cached_index(lambda: _build_facet_index(today))
 
 
-def _price_counts(filters: CatalogFilters, today: date) -> dict[str, int]:
-    stars_sq = _stars_in_force(today)
-    columns = []
-    for code, low, high in PRICE_BUCKETS:
-        condition = Product.price_vnd >= low if high is None else Product.price_vnd.between(low, high)
-        columns.append(
-            func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(code.replace("-", "_"))
+def _filter_sets(index: FacetIndex, filters: CatalogFilters) -> dict[str, int]:
+    """The bitset of each facet filter that `filters` set, by facet name (as `without` names them)."""
+    sets: dict[str, int] = {}
+    if filters.stars:
+        sets["stars"] = index.values("stars").get(filters.stars, 0)
+    if filters.group:
+        sets["group"] = index.values("group").get(filters.group, 0)
+    if filters.province:
+        sets["province"] = index.values("province").get(filters.province, 0)
+    if filters.protected_only:
+        sets["protected"] = index.protected
+    if filters.green_only:
+        sets["green"] = index.green
+    if filters.min_price is not None or filters.max_price is not None:
+        bucket = next(
+            (
+                code
+                for code, low, high in PRICE_BUCKETS
+                if (filters.min_price or 0) == low and filters.max_price == high
+            ),
+            None,
         )
-    row = db.session.execute(_filtered(_from_products(select(*columns), stars_sq), filters, stars_sq)).one()
-    return {code: int(value) for (code, _, _), value in zip(PRICE_BUCKETS, row, strict=False)}
+        sets["price"] = (
+            index.values("price").get(bucket, 0)
+            if bucket is not None
+            else index.price_range(filters.min_price, filters.max_price)
+        )
+    if filters.producer_id is not None:
+        sets["producer"] = index.by_producer(filters.producer_id)
+    return sets
 
 
-def compute_facets(filters: CatalogFilters, today: date) -> Facets:
+def _scope(index: FacetIndex, filters: CatalogFilters) -> int:
+    """What every count starts from: the visible products, the search matches, wholesale-ready."""
+    scope = index.visible
+    if filters.ids is not None:
+        scope &= bitset(filters.ids, index.size)
+    if filters.wholesale_only:
+        scope &= index.wholesale
+    return scope
+
+
+def _all_but(scope: int, sets: dict[str, int], facet: str | None) -> int:
+    for name, bits in sets.items():
+        if name != facet:
+            scope &= bits
+    return scope
+
+
+def _facets(index: FacetIndex, scope: int, sets: dict[str, int], wholesale: bool) -> Facets:
     """Counts for every facet value. Each facet is counted under all the other filters, so that a
     count says how many products choosing that value would show."""
-    stars = _group_counts("stars", filters.without("stars"), today)
-    groups = _group_counts(Product.group_code, filters.without("group"), today)
-    provinces = _group_counts(Producer.province_code, filters.without("province"), today)
-    protected = _count(replace(filters.without("protected"), protected_only=True), today)
-    green = _count(replace(filters.without("green"), green_only=True), today)
-    prices = _price_counts(filters.without("price"), today)
+
+    def counts(kind: str) -> dict[object, int]:
+        base = _all_but(scope, sets, kind)
+        return {value: (base & bits).bit_count() for value, bits in index.values(kind).items()}
+
+    stars, groups, provinces, prices = (counts(k) for k in ("stars", "group", "province", "price"))
     producers: tuple[FacetValue, ...] = ()
-    if filters.wholesale_only:
-        stars_sq = _stars_in_force(today)
-        stmt = _filtered(
-            _from_products(select(Producer.id, Producer.name, func.count(Product.id)), stars_sq),
-            filters.without("producer"),
-            stars_sq,
-        )
+    if wholesale:
+        per_producer: dict[int, int] = {}
+        producer_of = index.producer_of
+        for pid in members(_all_but(scope, sets, "producer")):
+            producer = producer_of[pid]
+            per_producer[producer] = per_producer.get(producer, 0) + 1
         producers = tuple(
-            FacetValue((pid, name), count)
-            for pid, name, count in db.session.execute(
-                stmt.group_by(Producer.id, Producer.name).order_by(Producer.name, Producer.id)
-            )
+            FacetValue((pid, name), per_producer[pid])
+            for pid, name in index.producer_names()
+            if pid in per_producer
         )
     return Facets(
         stars=tuple(FacetValue(s, stars.get(s, 0)) for s in sorted(STAR_CLASSES, reverse=True)),
         groups=tuple(FacetValue(code, groups.get(code, 0)) for code in PRODUCT_GROUPS_BY_CODE),
         provinces=tuple(FacetValue(p.code, provinces.get(p.code, 0)) for p in PROVINCES),
-        protected=protected,
-        green=green,
-        prices=tuple(FacetValue(code, prices[code]) for code, _, _ in PRICE_BUCKETS),
+        protected=(_all_but(scope, sets, "protected") & index.protected).bit_count(),
+        green=(_all_but(scope, sets, "green") & index.green).bit_count(),
+        prices=tuple(FacetValue(code, prices.get(code, 0)) for code, _, _ in PRICE_BUCKETS),
         producers=producers,
     )
 
@@ -553,6 +614,10 @@ def _search_engine() -> SearchEngine:
     return engine
 
 
+def _fingerprint(ids: tuple[int, ...]) -> str:
+    return hashlib.blake2b(array("q", ids).tobytes(), digest_size=16).hexdigest()
+
+
 def catalog_page(
     filters: CatalogFilters, with_facets: bool = True, page_size: int = PAGE_SIZE
 ) -> CatalogPage:
@@ -572,17 +637,31 @@ def catalog_page(
 
     def compute() -> CatalogPage:
         today = today_in_vietnam()
+        index = facet_index(today)
+        scope, sets = _scope(index, filters), _filter_sets(index, filters)
+        shown = _all_but(scope, sets, None)
         offset = (filters.page - 1) * page_size
-        rows = _card_rows(filters, today, page_size, offset)
+        if filters.sort == "relevance" and filters.ids is not None:
+            page_ids = page_of(filters.ids, shown, offset, page_size)
+        else:
+            sort = "featured" if filters.sort == "relevance" else filters.sort
+            page_ids = page_of(index.ordering(sort), shown, offset, page_size, index.position(sort))
         return CatalogPage(
             filters=filters,
-            items=_cards(rows, today),
-            total=_count(filters, today),
-            facets=compute_facets(filters, today) if with_facets else None,
+            items=_cards(_card_rows_of(page_ids, index), today),
+            total=shown.bit_count(),
+            facets=_facets(index, scope, sets, filters.wholesale_only) if with_facets else None,
             page_size=page_size,
         )
 
-    page = cached(("catalog", filters, with_facets, page_size), compute)
+    if filters.ids is None:
+        page = cached(("catalog", filters, with_facets, page_size), compute)
+    else:
+        # Search matches: computed each time (the facet index makes that cheap), and the page
+        # keeps a fingerprint of the matches instead of the ids themselves, so that the cached
+        # fragments keyed by its filters follow the index without holding thousands of ids each.
+        page = compute()
+        page = replace(page, filters=replace(filters, ids=None, matches=_fingerprint(filters.ids)))
     if searched is not None:
         highlight = _search_engine().highlight
         page = replace(

@@ -30,14 +30,13 @@ from marketplace.search.plan import QueryPlan, WordPlan
 from marketplace.search.query import highlight, max_typos, parse_query
 
 BACKENDS = ("whoosh", "postgres")
-# Matches ranked per query; the catalogue filters and pages them. Ranking all matches would cost
-# the Whoosh backend little more (it scores every match either way), but the ids go to the
-# catalogue's SQL as one parameter list (SQLite accepts at most 32,766) and every facet count
-# reads them: past 5,000 matches the query is too broad to page through anyway.
-MAX_RESULTS = 5000
+# Every match is ranked (no cap): the catalogue counts and pages them in memory with its facet
+# index, so no list of ids goes to the database.
 SUGGESTION_LIMIT = 8
-_RESULTS_CACHED = 256
+# Results kept per process, bounded by the number of ids they hold together (SEARCH_CACHE_IDS).
+DEFAULT_CACHE_IDS = 500_000  # as config.SEARCH_CACHE_IDS
 _results: OrderedDict[tuple, SearchResult] = OrderedDict()
+_results_ids = 0
 _results_lock = threading.Lock()
 
 
@@ -60,11 +59,12 @@ class Suggestion:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.search import cli, sync
+    from marketplace.search import cli, sync, whoosh_ranking
 
     if app.config.get("SEARCH_BACKEND", "whoosh") not in BACKENDS:
         raise SearchConfigError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}")
     app.extensions["search"] = {}
+    whoosh_ranking.POSTINGS_KEPT = app.config.get("SEARCH_POSTINGS_KEPT", whoosh_ranking.POSTINGS_KEPT)
     sync.install()
     cli.init_app(app)
     # The catalogue ranks its search results with this engine (it never imports search).
@@ -106,7 +106,7 @@ def _plan(text: str | None, engine, typo_distance: Callable[[str], int]) -> Quer
     return QueryPlan(tuple(words))
 
 
-def search(text: str | None, limit: int = MAX_RESULTS) -> SearchResult:
+def search(text: str | None, limit: int | None = None) -> SearchResult:
     """Products matching `text`, best first. When nothing matches, `did_you_mean` proposes a
     spelling that does find something.
 
@@ -116,25 +116,32 @@ def search(text: str | None, limit: int = MAX_RESULTS) -> SearchResult:
     generation = engine.generation()
     if generation is None:
         return _search(text, limit, engine)
+    global _results_ids
     key = (engine.name, generation, text, limit)
     with _results_lock:
         if key in _results:
             _results.move_to_end(key)
             return _results[key]
     result = _search(text, limit, engine)
+    budget = current_app.config.get("SEARCH_CACHE_IDS", DEFAULT_CACHE_IDS)
     with _results_lock:
-        _results[key] = result
-        while len(_results) > _RESULTS_CACHED:
-            _results.popitem(last=False)
+        if key not in _results and len(result.ids) <= budget:
+            _results[key] = result
+            _results_ids += len(result.ids) + 1
+            while _results_ids > budget:
+                _, dropped = _results.popitem(last=False)
+                _results_ids -= len(dropped.ids) + 1
     return result
 
 
 def clear_cache() -> None:
+    global _results_ids
     with _results_lock:
         _results.clear()
+        _results_ids = 0
 
 
-def _search(text: str | None, limit: int, engine) -> SearchResult:
+def _search(text: str | None, limit: int | None, engine) -> SearchResult:
     plan = _plan(text, engine, max_typos)
     ids = engine.search(plan, limit) if plan.words else []
     if ids or not plan.words:

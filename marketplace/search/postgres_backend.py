@@ -68,7 +68,7 @@ _SEARCH = text(
              + CASE WHEN :phrase <> '' AND d.document @@ p THEN 0.5 ELSE 0 END DESC,
              d.product_id
     LIMIT :limit
-    """
+    """  # a NULL limit is no limit
 )
 
 
@@ -151,7 +151,7 @@ class PostgresBackend:
             ).all()
         return closest_words(word, [(w, int(sim * 1000)) for w, sim in rows], maxdist)
 
-    def search(self, plan: QueryPlan, limit: int) -> list[int]:
+    def search(self, plan: QueryPlan, limit: int | None) -> list[int]:
         if not plan.words:
             return []
         accented = [w.original for w in plan.words if w.accented]
@@ -166,18 +166,26 @@ class PostgresBackend:
             return list(conn.scalars(_SEARCH, params))
 
     def suggest(self, plan: QueryPlan, prefix: str, limit: int) -> list[int]:
-        parts = [_lexeme(w, ":A") for w in plan.folded_words]
-        if prefix:
-            parts.append(_lexeme(fold(prefix), ":*A"))
+        """Products whose name has the complete words of `plan` and a word starting with `prefix`,
+        matched on the name's own vector (`name_document`, migration 0021). Ranked by the complete
+        words; a prefix alone scores the same everywhere (as in the Whoosh backend), so those are
+        in product order, which the primary key gives without reading every match."""
+        words = [_lexeme(w) for w in plan.folded_words]
+        parts = words + ([_lexeme(fold(prefix), ":*")] if prefix else [])
         if not parts:
             return []
+        if words:
+            sql = (
+                "SELECT product_id FROM search_documents, to_tsquery('simple', :q) q, "
+                "to_tsquery('simple', :words) w WHERE name_document @@ q "
+                "ORDER BY ts_rank(name_document, w) DESC, product_id LIMIT :limit"
+            )
+        else:
+            sql = (
+                "SELECT product_id FROM search_documents WHERE name_document @@ to_tsquery('simple', :q) "
+                "ORDER BY product_id LIMIT :limit"
+            )
         with self.engine.connect() as conn:
             return list(
-                conn.scalars(
-                    text(
-                        "SELECT product_id FROM search_documents, to_tsquery('simple', :q) q "
-                        "WHERE document @@ q ORDER BY ts_rank(document, q) DESC, product_id LIMIT :limit"
-                    ),
-                    {"q": " & ".join(parts), "limit": limit},
-                )
+                conn.scalars(text(sql), {"q": " & ".join(parts), "words": " & ".join(words), "limit": limit})
             )

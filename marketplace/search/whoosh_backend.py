@@ -278,7 +278,7 @@ class WhooshBackend:
             clauses.append(parts[0] if len(parts) == 1 else And(parts))
         return clauses[0] if len(clauses) == 1 else Or(clauses)
 
-    def search(self, plan: QueryPlan, limit: int) -> list[int]:
+    def search(self, plan: QueryPlan, limit: int | None) -> list[int]:
         """Ids of the products that match every word of `plan`, best first."""
         if not plan.words:
             return []
@@ -290,7 +290,7 @@ class WhooshBackend:
         bonus.extend(Term("pairs", f"{a}_{b}", boost=PAIR_BOOST) for a, b in pairs)
         return self._ranked(AndMaybe(required, Or(bonus)), limit)
 
-    def _ranked(self, query, limit: int, keep_terms: bool = False) -> list[int]:
+    def _ranked(self, query, limit: int | None, keep_terms: bool = False) -> list[int]:
         """Product ids matching `query`, best first: Whoosh's own ranking, computed faster by
         `whoosh_ranking` (with `keep_terms`, term scores are kept until the index changes)."""
         with self._searcher() as searcher:

@@ -35,6 +35,10 @@ from whoosh.util.numeric import byte_to_length
 ID_COLUMN = "pid"  # a numeric column with the product id of each document
 _LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # Whoosh's lossy length byte
 _SEGMENTS_KEPT = 64
+# Decoded posting lists kept per process, counted in postings (12 bytes each: a 32-bit document
+# number and its weight). A segment never changes (deletions are read apart), so a decoded
+# list stays right until its segment is merged away. Set from SEARCH_POSTINGS_KEPT.
+POSTINGS_KEPT = 4_000_000
 
 
 class Unsupported(Exception):
@@ -71,6 +75,38 @@ class _Segment:
 
 _segments: OrderedDict[tuple, _Segment] = OrderedDict()
 _segments_lock = threading.Lock()
+_decoded: OrderedDict[tuple, tuple[array, array]] = OrderedDict()
+_decoded_size = 0
+_decoded_lock = threading.Lock()
+
+
+def _kept_postings(reader, field: str, text: str) -> tuple[array, array]:
+    """`_postings` of a term in a segment, decoded once and kept (see `POSTINGS_KEPT`)."""
+    global _decoded_size
+    key = (reader.segment().segment_id(), reader.doc_count_all(), field, text)
+    with _decoded_lock:
+        found = _decoded.get(key)
+        if found is not None:
+            _decoded.move_to_end(key)
+            return found
+    ids, weights = _postings(reader, field, text)
+    found = (array("I", ids), array("d", weights))
+    with _decoded_lock:
+        if key not in _decoded and len(ids) <= POSTINGS_KEPT:
+            _decoded[key] = found
+            _decoded_size += len(ids) + 1
+            while _decoded_size > POSTINGS_KEPT:
+                _, (dropped, _) = _decoded.popitem(last=False)
+                _decoded_size -= len(dropped) + 1
+    return found
+
+
+def forget_postings() -> None:
+    """Drop every kept posting list (the search benchmark measures queries without them too)."""
+    global _decoded_size
+    with _decoded_lock:
+        _decoded.clear()
+        _decoded_size = 0
 
 
 def _segment(reader) -> _Segment:
@@ -208,7 +244,7 @@ class _Context:
             if idf is None:
                 idf = searcher.idf(field, text)
                 avgfl = searcher.avg_field_length(field) or 1
-            ids, weights = _postings(reader, field, text)
+            ids, weights = _kept_postings(reader, field, text)
             if within is not None:
                 keep = list(map(within.__contains__, map(offset.__add__, ids) if offset else ids))
                 ids, weights = list(compress(ids, keep)), list(compress(weights, keep))
