@@ -43,14 +43,22 @@ MEMORY_LIMIT_MB = 300
 CATALOGUE_PATH = "/products?stars=3&page=20"
 
 
+PORTS: range | None = None  # --ports: where the servers may listen (any free port when None)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in PORTS or (0,):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], cwd: Path):
+def gunicorn(app: str, env: dict[str, str], cwd: Path, probe: str = "/"):
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -67,10 +75,10 @@ def gunicorn(app: str, env: dict[str, str], cwd: Path):
         env=env,
     )
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 180  # a loaded machine starts slowly
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5)
                 break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
@@ -145,7 +153,7 @@ def run(backend: str, products: int, duration: int, connections: int, rounds: in
             figures: dict[str, list[float]] = {"hello": [], "catalogue": [], "product": []}
             with (
                 gunicorn("hello_app:app", env, ROOT / "bench") as (hello, _),
-                gunicorn("wsgi:app", env, ROOT) as (
+                gunicorn("wsgi:app", env, ROOT, "/healthz") as (
                     shop,
                     shop_pid,
                 ),
@@ -194,7 +202,12 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="hello, catalogue, product: this many times")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--ports", default="", help="e.g. 7300-7399 on a shared machine (default: any free)")
     args = parser.parse_args()
+    if args.ports:
+        global PORTS
+        low, high = (int(x) for x in args.ports.split("-"))
+        PORTS = range(low, high + 1)
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
