@@ -43,6 +43,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     CATALOG_PAGE_SIZE = 24
+    # Storefront caches, per worker process (README, "Storefront caching"): entries of the data
+    # and fragment cache; bytes of whole public pages (0: no page cache); and how long a shared
+    # proxy may keep a public page before asking again (its ETag changes with the catalogue).
+    STOREFRONT_CACHE_ENTRIES = int(os.environ.get("STOREFRONT_CACHE_ENTRIES", "512"))
+    PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(24 * 1024 * 1024)))
+    PAGE_CACHE_PROXY_SECONDS = int(os.environ.get("PAGE_CACHE_PROXY_SECONDS", "30"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

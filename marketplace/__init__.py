@@ -67,7 +67,7 @@ def register_extensions(app: Flask) -> None:
 
     from marketplace import assets, form_messages, formatting, jobs, logs, search, security, throttle
     from marketplace.accounts import permissions
-    from marketplace.catalog import cache
+    from marketplace.catalog import cache, page_cache
     from marketplace.extensions import babel, csrf, db, migrate
     from marketplace.search.postgres_backend import include_object
 
@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     form_messages.init_app(app)
     security.init_app(app)
     cache.init_app(app)
+    page_cache.init_app(app)  # whole public pages answered before Flask for visitors without a session
     search.init_app(app)
     from marketplace import reports
     from marketplace.api import webhooks

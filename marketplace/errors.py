@@ -31,6 +31,13 @@ def _rollback() -> None:
         db.session.close()
 
 
+# The forms of the public pages (see catalog/page_cache.py), by endpoint: the fields sent again.
+RESENDABLE_FORMS = {
+    "site.set_language": ("lang", "next"),
+    "orders.add_to_cart": ("product_id", "quantity", "next"),
+}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -50,11 +57,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        """A form sent without its token, or with an expired one: say what to do."""
+        """A form sent without its token, or with an expired one: say what to do. The forms of
+        the pages shared by visitors without a session carry no token (JavaScript asks for one);
+        without JavaScript they arrive here, and the page offers to send them again, with a token
+        this time, so that nothing changes until the visitor confirms on this site's own page."""
         db.session.rollback()
         if _wants_json():
             return jsonify(error={"code": "csrf_error", "message": exc.description, "details": {}}), 400
-        return render_template("errors/csrf.html", error=exc), 400
+        names = RESENDABLE_FORMS.get(request.endpoint or "", ())
+        resend = [(name, request.form[name]) for name in names if name in request.form]
+        return render_template("errors/csrf.html", error=exc, resend=resend), 400
 
     def _database_unavailable(exc: Exception):
         _rollback()

@@ -1,4 +1,5 @@
-"""Site-wide routes: health check and language switch."""
+"""Site-wide routes: health check, language switch, and the CSRF token of pages shared by visitors
+without a session."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, jsonify, redirect, request
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
 from marketplace.extensions import db
@@ -59,4 +61,14 @@ def set_language():
     response = redirect(safe_next(request.form.get("next")))
     if lang in ("vi", "en"):
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """This visitor's CSRF token, for a form on a page that carries none because it is the same for
+    every visitor without a session (static/js/cart.js asks when such a form is sent). Only pages
+    of this site can read the answer (no CORS), and the token is the one any form would carry."""
+    response = jsonify(csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -114,6 +114,7 @@ NON_MEMBERS_OF_BUYERS = {"buyer_x": 302, "buyer_y": 302}
 RULES: dict[tuple[str, str], list[Rule]] = {
     ("static", "GET"): [Rule(url("/static/{static}"), everyone(200))],
     ("site.healthz", "GET"): [Rule(url("/healthz"), everyone(200))],
+    ("site.csrf_token", "GET"): [Rule(url("/csrf-token"), everyone(200))],
     ("site.set_language", "POST"): [Rule(url("/language"), everyone(302), {"lang": "en", "next": "/"})],
     # The storefront is public.
     ("catalog.home", "GET"): [Rule(url("/"), everyone(200))],

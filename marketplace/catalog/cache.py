@@ -3,7 +3,8 @@
 Entries are keyed by the catalogue version (`CatalogState.version`, raised in the same transaction
 as any change to what the storefront shows) and by the date in Vietnam (certificates fall out of
 force at midnight without any job running). Each request reads the version once; every gunicorn
-worker keeps its own cache and all of them see a change at once.
+worker keeps its own cache and all of them see a change at once. The number of entries is
+bounded by STOREFRONT_CACHE_ENTRIES; whole pages have their own cache (`page_cache.py`).
 """
 
 from __future__ import annotations
@@ -11,30 +12,41 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import TypeVar
 
 from flask import g
 from markupsafe import Markup
-from sqlalchemy import event, text, update
+from sqlalchemy import BigInteger, DateTime, event, text, update
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.timeutil import today_in_vietnam
+from marketplace.timeutil import today_in_vietnam, utcnow
 
 T = TypeVar("T")
 
-_MAX_ENTRIES = 2048
+_max_entries = 2048  # STOREFRONT_CACHE_ENTRIES, set by init_app
 _entries: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
-_VERSION_SQL = text("SELECT version FROM catalog_state WHERE id = 1")
+_on_clear: list[Callable[[], None]] = []
+_VERSION_SQL = text("SELECT version, changed_at FROM catalog_state WHERE id = 1").columns(
+    version=BigInteger, changed_at=DateTime
+)
 
 
 def catalog_version() -> int:
     """The catalogue version, read once per request."""
     if "catalog_version" not in g:
         # Plain SQL: this runs on every storefront request, and the ORM's overhead would dominate it.
-        g.catalog_version = db.session.execute(_VERSION_SQL).scalar() or 0
+        row = db.session.execute(_VERSION_SQL).first()
+        g.catalog_version, g.catalog_changed_at = (row[0] or 0, row[1]) if row else (0, None)
     return g.catalog_version
+
+
+def catalog_changed_at() -> datetime | None:
+    """When the catalogue version read by this request was reached (UTC), if it ever rose."""
+    catalog_version()
+    return g.catalog_changed_at
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:
@@ -47,7 +59,7 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     value = compute()
     with _lock:
         _entries[full_key] = value
-        while len(_entries) > _MAX_ENTRIES:
+        while len(_entries) > _max_entries:
             _entries.popitem(last=False)
     return value
 
@@ -71,20 +83,33 @@ def cached_index(compute: Callable[[], T]) -> T:
 
 
 def clear(keep_index: bool = False) -> None:
-    """Forget every cached value (`keep_index`: all but the facet index, which follows the
-    catalogue version anyway; the search benchmark keeps it to measure pages with cold caches)."""
+    """Forget every cached value, and the caches registered with `on_clear` (the page cache).
+
+    `keep_index`: all but the facet index, which follows the catalogue version anyway; the
+    search benchmark keeps it to measure pages with cold caches."""
     global _index
     with _lock:
         _entries.clear()
         if not keep_index:
             _index = None
+    for forget in _on_clear:
+        forget()
+
+
+def on_clear(forget: Callable[[], None]) -> None:
+    """Have `clear` forget `forget`'s cache too (the page cache)."""
+    _on_clear.append(forget)
 
 
 def bump_catalog_version(session: Session) -> None:
     """Raise the catalogue version inside `session`'s transaction."""
     from marketplace.catalog.models import CatalogState
 
-    session.execute(update(CatalogState).where(CatalogState.id == 1).values(version=CatalogState.version + 1))
+    session.execute(
+        update(CatalogState)
+        .where(CatalogState.id == 1)
+        .values(version=CatalogState.version + 1, changed_at=utcnow())
+    )
 
 
 def _storefront_tables() -> frozenset[str]:
@@ -106,6 +131,8 @@ def init_app(app) -> None:
     give templates the catalogue's fragment cache and price buckets."""
     from marketplace.catalog.services import PRICE_BUCKETS  # services imports this module
 
+    global _max_entries
+    _max_entries = int(app.config["STOREFRONT_CACHE_ENTRIES"])
     app.teardown_request(lambda exc: g.pop("catalog_version", None))
     install_change_tracking()
     app.jinja_env.globals.update(

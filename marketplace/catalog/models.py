@@ -238,3 +238,5 @@ class CatalogState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # When the version last rose (UTC): the public pages' Last-Modified. None until the first change.
+    changed_at: Mapped[datetime | None]

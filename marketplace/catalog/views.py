@@ -9,25 +9,31 @@ from flask_login import current_user
 
 from marketplace.accounts.permissions import can_see_wholesale
 from marketplace.catalog import services
+from marketplace.catalog.page_cache import cached_whole, not_cacheable
 from marketplace.reference import PROVINCES_BY_CODE, resolve_province
 
 bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/")
+@cached_whole
 def home():
     return render_template("catalog/home.html", overview=services.home_overview())
 
 
 @bp.get("/products")
+@cached_whole
 def catalog():
     filters = services.parse_filters(request.args)
+    if filters.q:
+        not_cacheable()  # search results follow the search index, which is not in the page's key
     page = services.catalog_page(filters)
     # page.filters carries the search matches, so cached fragments follow the index too.
     return render_template("catalog/list.html", page=page, filters=page.filters)
 
 
 @bp.get("/products/<slug>")
+@cached_whole
 def product(slug: str):
     detail = services.product_detail(slug)
     if detail is None:
@@ -40,6 +46,7 @@ def product(slug: str):
 
 
 @bp.get("/producers/<slug>")
+@cached_whole
 def producer(slug: str):
     page_number = services.parse_filters(request.args).page
     data = services.producer_page(slug, page_number)
@@ -49,6 +56,7 @@ def producer(slug: str):
 
 
 @bp.get("/provinces/<code>")
+@cached_whole
 def province(code: str):
     resolved = resolve_province(code)
     if resolved is None:
@@ -70,6 +78,7 @@ def media(key: str):
 
 
 @bp.get("/about/green")
+@cached_whole
 def green():
     """What the green mark means and how the marketplace verifies it (the mark links here)."""
     return render_template("catalog/green.html")

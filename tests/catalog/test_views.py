@@ -189,6 +189,10 @@ def test_each_page_runs_the_same_number_of_statements_for_1_or_48_products(
 
 
 def test_a_cached_page_costs_one_statement(client, tea, count_queries) -> None:
+    """For a visitor with a session (here a cart), whose page is rendered from the cached data and
+    fragments; visitors without one get the whole page from the page cache (test_page_cache)."""
+    with client.session_transaction() as session:
+        session["cart"] = {}
     client.get("/products")
     db.session.remove()
     with count_queries() as counter:
