@@ -1,7 +1,7 @@
 """when the catalogue version last rose
 
-Revision ID: 0021_storefront
-Revises: 0020_programme
+Revision ID: 0022_storefront
+Revises: 0021_searchspeed
 Create Date: 2026-12-04 21:50:00
 
 `catalog_state.changed_at` is the time of the last change to what the storefront shows: the
@@ -11,8 +11,8 @@ Last-Modified of the pages served whole from the public page cache (`catalog/pag
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_storefront"
-down_revision = "0020_programme"
+revision = "0022_storefront"
+down_revision = "0021_searchspeed"
 branch_labels = None
 depends_on = None
 
