@@ -36,7 +36,7 @@ VOLATILE_COLUMNS = {("users", "password_hash"), ("users", "session_token")}
 SEED_DEMO_DIGESTS: dict[str, str] = {
     "buyer_memberships": "b69c85b87434c99a5c59912bc136160294b42bc61a53b9c14e001f997311dd60",
     "buyer_organisations": "a161ca680618bd865df0df990e43de900cf4388edad286d29f3b03f6052455f2",
-    "catalog_state": "22699324d6d5638ed54520033e6ee0bc9390b31a5728fe129baea6802cb07b9c",
+    "catalog_state": "60fd49800dd9b4b64478a1729783a1d7b744cc407712a0faf3ffdb203c71ab02",  # 0022: changed_at
     "certifications": "9178ad5ffe91aee7a594406576f53598083935b2a22749c0db49fc16befce887",
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "1f0fa1a0f0663a21569a2ef9ba13f34abc2e9331912bad1a8899d1fe2216e181",
@@ -54,7 +54,7 @@ SEED_DEMO_DIGESTS: dict[str, str] = {
 SEED_DEMO_GENERATED_DIGESTS: dict[str, str] = {
     "buyer_memberships": "b69c85b87434c99a5c59912bc136160294b42bc61a53b9c14e001f997311dd60",
     "buyer_organisations": "a161ca680618bd865df0df990e43de900cf4388edad286d29f3b03f6052455f2",
-    "catalog_state": "6b04491492dcdd8f96b2072b33672e1707a40408004fa47c61200dbe2b2ccfce",
+    "catalog_state": "e6be85a5bb25eab7b11a136320f2051528be61a4359825fa9d104e7b1b30b11d",  # 0022: changed_at
     "certifications": "8f21b24816acfb0f6d9dc251f6aee3ec9da2bb29bdca6e8a31af6c4e8eac223a",
     "delivery_locations": "59f256f8a291af9a896e9a0a5e8e33ef6b006ba9ccd5f9607e8665177490e389",
     "price_tiers": "6f7abc5986862434fa9f841352749d5ceaeeab5da86173fbe4bc2e6bae5d9e69",
