@@ -1,6 +1,8 @@
 """How a search query is read, the same way for every backend: words folded (diacritics and đ
 removed), runs of a repeated letter collapsed ("mammm" -> "mam"), synonyms expanded ("cafe" ->
-"cà phê"), and the rules for typo tolerance and highlighting."""
+"cà phê"), former provinces expanded to the province they merged into ("hà giang" -> "tuyên
+quang"), and the rules for typo tolerance and highlighting. (Words one slip away from the index's
+vocabulary are read in `slips`.)"""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from importlib import resources
 
 from markupsafe import Markup, escape
 
+from marketplace.reference import PROVINCES
 from marketplace.text import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -24,7 +27,7 @@ MAX_QUERY_LENGTH = 200
 # meaning): people write "cafe" for "cà phê", glue syllables together ("nuocmam"), use the other
 # word for tea (trà / chè), or search a Vietnamese catalogue in English ("fish sauce").
 SYNONYMS_FILE = "synonyms.csv"
-MAX_PHRASE_WORDS = 3
+MAX_PHRASE_WORDS = 4  # "Bà Rịa - Vũng Tàu"
 
 
 def _folded_words(text: str) -> tuple[str, ...]:
@@ -35,8 +38,12 @@ def _read_synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Folded word or phrase -> folded alternatives (each a sequence of words)."""
     table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     text = resources.files(__package__).joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
-    for row in csv.DictReader(io.StringIO(text)):
-        words, means = _folded_words(row["words"]), _folded_words(row["means"])
+    pairs = [(row["words"], row["means"]) for row in csv.DictReader(io.StringIO(text))]
+    # A former province (pre-July 2025) also means the province it merged into: its products
+    # carry that name, and those of its former province rank first (they match the name as typed).
+    pairs.extend((former, province.name) for province in PROVINCES for former in province.absorbed)
+    for phrase, meaning in pairs:
+        words, means = _folded_words(phrase), _folded_words(meaning)
         if words and means and means not in table.setdefault(words, []):
             table[words].append(means)
     return {words: tuple(means) for words, means in table.items()}
@@ -65,8 +72,15 @@ def parse_query(text: str | None) -> tuple[QueryWord, ...]:
         folded = fold(original)
         if not folded.strip("_"):
             continue
-        words.append(QueryWord(folded=folded, original=original, alternatives=SYNONYMS.get(folded, ())))
-    return _with_phrases(words[:MAX_QUERY_WORDS])
+        words.append((folded, original))
+    return with_meanings(words[:MAX_QUERY_WORDS])
+
+
+def with_meanings(words: Iterable[tuple[str, str]]) -> tuple[QueryWord, ...]:
+    """Query words from (folded, original) pairs, with what the synonym table says they mean."""
+    return _with_phrases(
+        [QueryWord(folded=f, original=o, alternatives=SYNONYMS.get(f, ())) for f, o in words]
+    )
 
 
 def _with_phrases(words: list[QueryWord]) -> tuple[QueryWord, ...]:

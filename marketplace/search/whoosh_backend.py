@@ -241,10 +241,15 @@ class WhooshBackend:
         ix = self._index()
         return (self._opened[0] if self._opened else "", ix.latest_generation())
 
-    def is_known(self, word: str) -> bool:
+    def known_words(self, words: Iterable[str]) -> set[str]:
         with self._searcher() as searcher:
             reader = searcher.reader()
-            return ("text", word) in reader
+            return {w for w in words if ("text", w) in reader}
+
+    def attested_pairs(self, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            return {(a, b) for a, b in pairs if ("pairs", f"{a}_{b}") in reader}
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
         with self._searcher() as searcher:

@@ -15,4 +15,4 @@ def test_results_page_ranks_highlights_and_counts(search_backend, client) -> Non
 def test_results_page_proposes_a_spelling_when_nothing_matches(search_backend, client) -> None:
     build_catalogue()
     html = client.get("/products?q=sam+ngoc+lnh").get_data(as_text=True)
-    assert "q=sam+ngoc+linh" in html
+    assert "q=s%C3%A2m+ng%E1%BB%8Dc+linh" in html
