@@ -43,7 +43,7 @@ SUGGESTION_LIMIT = 8
 # When nothing matches: the nearest product words proposed, and at most how many searches are
 # tried to find them (each proposal must find something).
 MAX_PROPOSALS = 4
-MAX_PROPOSAL_SEARCHES = 6
+MAX_PROPOSAL_SEARCHES = 4
 _RESULTS_CACHED = 256
 _results: OrderedDict[tuple, SearchResult] = OrderedDict()
 _results_lock = threading.Lock()
@@ -192,8 +192,7 @@ def _proposals(plan: QueryPlan, engine) -> tuple[str | None, tuple[str, ...]]:
     def first_found(words: tuple[str, ...]) -> int | None:
         nonlocal searches
         searches += 1
-        ids = engine.search(QueryPlan(tuple(WordPlan(w, w) for w in words)), 1)
-        return ids[0] if ids else None
+        return engine.first_match(QueryPlan(tuple(WordPlan(w, w) for w in words)))
 
     if corrected and corrected != tuple(folded):
         found = first_found(corrected)

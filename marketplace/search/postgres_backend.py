@@ -187,6 +187,19 @@ class PostgresBackend:
         with self.engine.connect() as conn:
             return list(conn.scalars(_SEARCH, params))
 
+    def first_match(self, plan: QueryPlan) -> int | None:
+        """Some product matching every word of `plan`, unranked."""
+        if not plan.words:
+            return None
+        with self.engine.connect() as conn:
+            return conn.scalar(
+                text(
+                    "SELECT product_id FROM search_documents "
+                    "WHERE document @@ to_tsquery('simple', :q) LIMIT 1"
+                ),
+                {"q": " & ".join(_word_tsquery(w) for w in plan.words)},
+            )
+
     def suggest(self, plan: QueryPlan, prefix: str, limit: int) -> list[int]:
         parts = [_lexeme(w, ":A") for w in plan.folded_words]
         if prefix:

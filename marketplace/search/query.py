@@ -1,8 +1,7 @@
 """How a search query is read, the same way for every backend: words folded (diacritics and đ
-removed), runs of a repeated letter collapsed ("mammm" -> "mam"), synonyms expanded ("cafe" ->
-"cà phê"), former provinces expanded to the province they merged into ("hà giang" -> "tuyên
-quang"), and the rules for typo tolerance and highlighting. (Words one slip away from the index's
-vocabulary are read in `slips`.)"""
+removed), runs of a repeated letter cut to two ("mammm" -> "mamm"; `slips` reads doubled letters),
+synonyms expanded ("cafe" -> "cà phê"), former provinces expanded to the province they merged
+into ("hà giang" -> "tuyên quang"), and the rules for typo tolerance and highlighting."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from marketplace.reference import PROVINCES
 from marketplace.text import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATS = re.compile(r"(.)\1{2,}")  # three or more: kept as two, which `slips` may undo
 MAX_QUERY_WORDS = 12
 MAX_QUERY_LENGTH = 200
 
@@ -68,7 +67,7 @@ def parse_query(text: str | None) -> tuple[QueryWord, ...]:
     """The words of `text`, at most `MAX_QUERY_WORDS` of them."""
     words = []
     for raw in _WORD.findall((text or "")[:MAX_QUERY_LENGTH]):
-        original = _REPEATS.sub(r"\1", raw.lower())
+        original = _REPEATS.sub(r"\1\1", raw.lower())
         folded = fold(original)
         if not folded.strip("_"):
             continue

@@ -289,6 +289,14 @@ class WhooshBackend:
             except Unsupported:
                 return [int(hit["id"]) for hit in searcher.search(query, limit=limit)]
 
+    def first_match(self, plan: QueryPlan) -> int | None:
+        """Some product matching every word of `plan`, unranked (the first in the index)."""
+        if not plan.words:
+            return None
+        with self._searcher() as searcher:
+            matcher = And([self._word_query(w) for w in plan.words]).normalize().matcher(searcher)
+            return int(searcher.stored_fields(matcher.id())["id"]) if matcher.is_active() else None
+
     def suggest(self, plan: QueryPlan, prefix: str, limit: int) -> list[int]:
         """Products whose name contains the complete words of `plan` and a word starting with
         `prefix` (the word being typed)."""
