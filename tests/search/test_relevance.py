@@ -98,7 +98,7 @@ RELEVANCE: list[tuple[str, str | set[str]]] = [
     ("nu7o71c ma9m1", NUOC_MAM),
     ("cafe sown la", "ca-phe-arabica-son-la"),
     ("mawms", {"mam-tom", *NUOC_MAM}),
-    ("cheef taan cuwowng", "che-tan-cuong"),
+    ("chef taan cuwowng", "che-tan-cuong"),
     ("sa6m ngo5c linh", "sam-ngoc-linh"),
     ("gaoj st25", "gao-st25"),
     # ... and a former province before the rest of the province it merged into.
