@@ -103,7 +103,7 @@ RELEVANCE: list[tuple[str, str | set[str]]] = [
     ("gaoj st25", "gao-st25"),
     # ... and a former province before the rest of the province it merged into.
     ("mat ong ha giang", "mat-ong-meo-vac"),
-    ("ha giang", HA_GIANG),
+    ("ca phe kon tum", "ca-phe-dakmark"),
 ]
 
 
