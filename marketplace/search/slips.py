@@ -23,7 +23,8 @@ from typing import Protocol
 from marketplace.search.input_methods import decode
 from marketplace.text import fold
 
-MIN_PIECE = 2  # the shortest word a run-together word is split into ("ca" of "caphe")
+MIN_PIECE = 2  # the shortest word a run-together word is split into ("ca" of "caphe")...
+SINGLE_LETTER_WORDS = frozenset("aeiouy")  # ...but for a syllable that is one vowel ("ô long")
 MAX_PIECE = 10
 MAX_PIECES = 4
 MAX_SPLIT_LENGTH = 24  # longer "words" are not run-together words
@@ -67,12 +68,13 @@ def undoubled(word: str) -> list[str]:
 
 
 def _pieces(word: str) -> set[str]:
-    return {
+    pieces = {
         word[i:j]
         for i in range(len(word))
         for j in range(i + MIN_PIECE, min(len(word), i + MAX_PIECE) + 1)
         if j - i < len(word)
     }
+    return pieces | (set(word) & SINGLE_LETTER_WORDS)
 
 
 def _splits(word: str, known: set[str]) -> list[tuple[str, ...]]:
@@ -86,7 +88,8 @@ def _splits(word: str, known: set[str]) -> list[tuple[str, ...]]:
             return
         if len(pieces) == MAX_PIECES:
             return
-        for end in range(start + MIN_PIECE, min(len(word), start + MAX_PIECE) + 1):
+        first = start + (1 if word[start] in SINGLE_LETTER_WORDS else MIN_PIECE)
+        for end in range(first, min(len(word), start + MAX_PIECE) + 1):
             if word[start:end] in known:
                 walk(end, (*pieces, word[start:end]))
 

@@ -359,6 +359,16 @@ PRODUCTS: dict[str, tuple] = {
         3,
         "Cam chín cây, vỏ sần, mọng nước.",
     ),
+    "tra-o-long": (
+        "Trà ô long hữu cơ",
+        "HTX Chè Long Phú",
+        "phu-tho",
+        "food",
+        "tea",
+        None,
+        3,
+        "Trà ô long lên men nhẹ.",
+    ),
 }
 # The province before July 2025 that producers record where theirs was merged with others.
 FORMER_PROVINCES = {
@@ -367,6 +377,8 @@ FORMER_PROVINCES = {
     "HTX Cam sành Hàm Yên": "tuyen-quang",
     "Công ty Sâm Ngọc Linh Tu Mơ Rông": "kon-tum",
     "Công ty TNHH Cà phê DAKMARK": "kon-tum",
+    "HTX Du lịch Bản Lác": "hoa-binh",
+    "HTX Chè Long Phú": "phu-tho",
 }
 # Not visible: a draft of a tea, and a product of an unverified producer.
 HIDDEN = {

@@ -87,6 +87,7 @@ RELEVANCE: list[tuple[str, str | set[str]]] = [
     ("dakmark", "ca-phe-dakmark"),
     ("dak mark", "ca-phe-dakmark"),
     ("banhpia", "banh-pia"),
+    ("tra olong", "tra-o-long"),
     # ... a letter doubled or repeated anywhere...
     ("mat onng", "mat-ong-meo-vac"),
     ("phuu quoc", "nuoc-mam-phu-quoc"),
