@@ -257,6 +257,7 @@ class CatalogPage:
     # when nothing matched.
     highlighted: Mapping[int, Markup] = field(default_factory=lambda: MappingProxyType({}))
     did_you_mean: str | None = None
+    nearest: tuple[str, ...] = ()  # other searches to propose when nothing matched
 
     @property
     def pages(self) -> int:
@@ -591,6 +592,7 @@ class Searched(Protocol):
     ids: tuple[int, ...]  # best first
     words: frozenset[str]  # folded words to highlight
     did_you_mean: str | None
+    nearest: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -668,6 +670,7 @@ def catalog_page(
             page,
             highlighted=MappingProxyType({c.id: highlight(c.name, searched.words) for c in page.items}),
             did_you_mean=searched.did_you_mean,
+            nearest=searched.nearest,
         )
     return page
 

@@ -13,6 +13,8 @@ SQL (`catalog.services`), so search results and the catalogue always agree.
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -27,7 +29,9 @@ from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.search.documents import count_products, load_documents
 from marketplace.search.plan import QueryPlan, WordPlan
-from marketplace.search.query import highlight, max_typos, parse_query
+from marketplace.search.query import MAX_QUERY_WORDS, highlight, max_typos, parse_query, with_meanings
+from marketplace.search.slips import read_slips
+from marketplace.text import fold
 
 BACKENDS = ("whoosh", "postgres")
 # Every match is ranked (no cap): the catalogue counts and pages them in memory with its facet
@@ -35,9 +39,14 @@ BACKENDS = ("whoosh", "postgres")
 SUGGESTION_LIMIT = 8
 # Results kept per process, bounded by the number of ids they hold together (SEARCH_CACHE_IDS).
 DEFAULT_CACHE_IDS = 500_000  # as config.SEARCH_CACHE_IDS
+# When nothing matches: the nearest product words proposed, and at most how many searches are
+# tried to find them (each proposal must find something).
+MAX_PROPOSALS = 4
+MAX_PROPOSAL_SEARCHES = 4
 _results: OrderedDict[tuple, SearchResult] = OrderedDict()
 _results_ids = 0
 _results_lock = threading.Lock()
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 class SearchConfigError(RuntimeError):
@@ -49,6 +58,9 @@ class SearchResult:
     ids: tuple[int, ...]  # best first
     words: frozenset[str]  # folded words to highlight (as typed, synonyms, corrections)
     did_you_mean: str | None = None
+    # When nothing matched and the whole query has no better spelling: searches for the query's
+    # nearest product words (some of its words, or words near them) that do find something.
+    nearest: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,13 +107,28 @@ def backend():
 
 
 def _plan(text: str | None, engine, typo_distance: Callable[[str], int]) -> QueryPlan:
-    """Words of `text` with their synonyms, and corrections for words the index does not know."""
+    """Words of `text` with their synonyms; words one slip away (run together, split, a letter
+    doubled, Telex or VNI keys) read as meant; corrections for words the index does not know."""
+    typed = parse_query(text)
+    if not typed:
+        return QueryPlan(())
+    known, slips = read_slips([(w.folded, w.original) for w in typed], engine)
+    # An unknown word that spells known ones ("mawms" -> "mắm", "tratancuong" -> "tra tan cuong")
+    # is searched as those words, so that it ranks as if typed right; what the word as typed means
+    # (its synonyms) still counts for each of them.
+    read: list[tuple[str, str, tuple[tuple[str, ...], ...]]] = []
+    for word, slip in zip(typed, slips, strict=True):
+        extra = (*word.alternatives, *slip.alternatives)
+        read.extend((f, o, extra) for f, o in slip.meant or ((word.folded, word.original),))
+    meant = with_meanings([(f, o) for f, o, _ in read[:MAX_QUERY_WORDS]])
     words = []
-    for word in parse_query(text):
-        alternatives = list(word.alternatives)
+    for word, (_, _, extra) in zip(meant, read, strict=False):
+        alternatives = list(dict.fromkeys((*word.alternatives, *extra)))
         distance = typo_distance(word.folded)
-        if distance and not engine.is_known(word.folded):
-            alternatives.extend((c,) for c in engine.similar_words(word.folded, distance))
+        if distance and word.folded not in known:
+            alternatives.extend(
+                (c,) for c in engine.similar_words(word.folded, distance) if (c,) not in alternatives
+            )
         words.append(WordPlan(word.folded, word.original, tuple(alternatives)))
     return QueryPlan(tuple(words))
 
@@ -146,26 +173,72 @@ def _search(text: str | None, limit: int | None, engine) -> SearchResult:
     ids = engine.search(plan, limit) if plan.words else []
     if ids or not plan.words:
         return SearchResult(tuple(ids), plan.highlight_words)
-    return SearchResult((), plan.highlight_words, did_you_mean=_did_you_mean(plan, engine))
+    did_you_mean, nearest = _proposals(plan, engine)
+    return SearchResult((), plan.highlight_words, did_you_mean=did_you_mean, nearest=nearest)
 
 
-def _did_you_mean(plan: QueryPlan, engine) -> str | None:
-    """Each unknown word replaced by its nearest known word (two edits, or one under 5 letters),
-    if that finds something."""
-    corrected = []
-    changed = False
-    for word in plan.words:
-        best = None
-        if len(word.folded) >= 3 and not engine.is_known(word.folded):
-            nearest = engine.similar_words(word.folded, 2 if len(word.folded) >= 5 else 1)
-            best = nearest[0] if nearest else None
-        corrected.append(best or word.folded)
-        changed = changed or best is not None
-    if not changed:
-        return None
-    proposal = " ".join(corrected)
-    new_plan = QueryPlan(tuple(WordPlan(w, w) for w in corrected))
-    return proposal if engine.search(new_plan, 1) else None
+def _proposals(plan: QueryPlan, engine) -> tuple[str | None, tuple[str, ...]]:
+    """What to propose when nothing matches `plan`: "did you mean" the query with each unknown
+    word replaced by its nearest known word (two edits, or one under 5 letters) and words with no
+    near word left out, if that finds something; else the nearest product words: the query's
+    (corrected) words fewer at a time, and other words near its unknown ones, that find
+    something. Each proposal is written with the diacritics of a product it finds."""
+    folded = [w.folded for w in plan.words]
+    known = engine.known_words(folded)
+    near: list[list[str]] = []
+    for word in folded:
+        if word in known:
+            near.append([word])
+        elif len(word) >= 3:
+            near.append(engine.similar_words(word, 2 if len(word) >= 5 else 1))
+        else:
+            near.append([])
+    corrected = tuple(options[0] for options in near if options)
+    searches = 0
+
+    def first_found(words: tuple[str, ...]) -> int | None:
+        nonlocal searches
+        searches += 1
+        return engine.first_match(QueryPlan(tuple(WordPlan(w, w) for w in words)))
+
+    if corrected and corrected != tuple(folded):
+        found = first_found(corrected)
+        if found is not None:
+            return _with_diacritics({corrected: found})[0], ()
+    candidates = [
+        words
+        for size in range(len(corrected) - 1, 0, -1)
+        for words in itertools.combinations(corrected, size)
+    ]
+    candidates.extend((other,) for options in near for other in options[1:])
+    proposals: dict[tuple[str, ...], int] = {}
+    for words in candidates:
+        if len(proposals) == MAX_PROPOSALS or searches == MAX_PROPOSAL_SEARCHES:
+            break
+        if any(set(words) <= set(p) for p in proposals):
+            continue  # a longer proposal already finds these words
+        found = first_found(words)
+        if found is not None:
+            proposals[words] = found
+    return None, tuple(_with_diacritics(proposals))
+
+
+def _with_diacritics(proposals: dict[tuple[str, ...], int]) -> list[str]:
+    """Each proposal's folded words as the product it finds writes them ("sam" -> "sâm")."""
+    names = (
+        dict(
+            db.session.execute(
+                select(Product.id, Product.name).where(Product.id.in_(set(proposals.values())))
+            ).all()
+        )
+        if proposals
+        else {}
+    )
+    written = []
+    for words, product_id in proposals.items():
+        spelled = {fold(w): w for w in _WORD.findall(names.get(product_id, "").lower())}
+        written.append(" ".join(spelled.get(w, w) for w in words))
+    return written
 
 
 def suggest(text: str | None, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:

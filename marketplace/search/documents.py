@@ -11,7 +11,8 @@ from sqlalchemy.engine import Connection
 
 from marketplace.catalog.models import Product, Protection, ProtectionRight
 from marketplace.producers.models import Producer
-from marketplace.reference import PROVINCES_BY_CODE
+from marketplace.reference import PROVINCES_BY_CODE, former_province_name, sole_former_province_code
+from marketplace.text import slugify
 
 # Vietnamese and English words for the product groups and sub-groups, so that "thủ công", "đồ uống"
 # or "handicraft" find them whatever language the interface shows. (Plain strings: the labels in
@@ -74,11 +75,19 @@ def _group_text(group_code: str, subgroup_code: str) -> str:
     return " ".join((GROUP_WORDS.get(group_code, group_code), GROUP_WORDS.get(subgroup_code, subgroup_code)))
 
 
-def _province_text(code: str) -> str:
+def _province_text(code: str, former_code: str | None) -> str:
+    """The province's name and the former unit(s) the producer may be in: the one it records (or
+    the only one its province continues), else all of them. A query for a former province then
+    finds its products by name, and the rest of the merged province through the current name
+    (`query.PHRASES`), ranked after them."""
     province = PROVINCES_BY_CODE.get(code)
     if province is None:
         return code
-    return " | ".join(dict.fromkeys((province.name, *province.former)))
+    former_code = former_code or sole_former_province_code(code)
+    formers = province.former
+    if former_code and former_code in {slugify(name) for name in province.former}:
+        formers = (former_province_name(former_code),)
+    return " | ".join(dict.fromkeys((province.name, *formers)))
 
 
 def load_documents(conn: Connection, product_ids: Iterable[int] | None = None) -> Iterator[SearchDocument]:
@@ -106,6 +115,7 @@ def load_documents(conn: Connection, product_ids: Iterable[int] | None = None) -
                 Product.description,
                 Producer.name,
                 Producer.province_code,
+                Producer.former_province_code,
                 Product.name_en,
                 Product.description_en,
             )
@@ -113,13 +123,24 @@ def load_documents(conn: Connection, product_ids: Iterable[int] | None = None) -
             .where(Product.id.in_(batch))
             .order_by(Product.id)
         )
-        for pid, name, group, subgroup, description, producer, province, name_en, description_en in rows:
+        for (
+            pid,
+            name,
+            group,
+            subgroup,
+            description,
+            producer,
+            province,
+            former,
+            name_en,
+            description_en,
+        ) in rows:
             yield SearchDocument(
                 product_id=pid,
                 # The English name and description, when given, are searched as the Vietnamese ones.
                 name=f"{name} | {name_en}" if name_en else name,
                 producer=producer,
-                province=_province_text(province),
+                province=_province_text(province, former),
                 group=_group_text(group, subgroup),
                 protection=" | ".join(protections.get(pid, ())),
                 description=" | ".join(t for t in (description, description_en) if t),

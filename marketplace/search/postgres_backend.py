@@ -134,11 +134,33 @@ class PostgresBackend:
         """No cheap change marker in the database: results are not cached."""
         return None
 
-    def is_known(self, word: str) -> bool:
+    def known_words(self, words: Iterable[str]) -> set[str]:
+        words = sorted(set(words))
+        if not words:
+            return set()
         with self.engine.connect() as conn:
-            return bool(
-                conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_words WHERE word = :w)"), {"w": word})
+            return set(
+                conn.scalars(
+                    text("SELECT word FROM search_words WHERE word = ANY(CAST(:words AS text[]))"),
+                    {"words": words},
+                )
             )
+
+    def attested_pairs(self, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Pairs side by side in the name, GI, province or producer (weights A-C), as the Whoosh
+        backend's word pairs; one statement, each pair a phrase query on the GIN index."""
+        queries = {f"{_lexeme(a, ':ABC')} <-> {_lexeme(b, ':ABC')}": (a, b) for a, b in pairs}
+        if not queries:
+            return set()
+        with self.engine.connect() as conn:
+            found = conn.scalars(
+                text(
+                    "SELECT q FROM unnest(CAST(:queries AS text[])) AS q WHERE EXISTS "
+                    "(SELECT 1 FROM search_documents WHERE document @@ to_tsquery('simple', q))"
+                ),
+                {"queries": sorted(queries)},
+            )
+            return {queries[q] for q in found}
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
         with self.engine.connect() as conn:
@@ -164,6 +186,19 @@ class PostgresBackend:
         }
         with self.engine.connect() as conn:
             return list(conn.scalars(_SEARCH, params))
+
+    def first_match(self, plan: QueryPlan) -> int | None:
+        """Some product matching every word of `plan`, unranked."""
+        if not plan.words:
+            return None
+        with self.engine.connect() as conn:
+            return conn.scalar(
+                text(
+                    "SELECT product_id FROM search_documents "
+                    "WHERE document @@ to_tsquery('simple', :q) LIMIT 1"
+                ),
+                {"q": " & ".join(_word_tsquery(w) for w in plan.words)},
+            )
 
     def suggest(self, plan: QueryPlan, prefix: str, limit: int) -> list[int]:
         """Products whose name has the complete words of `plan` and a word starting with `prefix`,

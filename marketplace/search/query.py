@@ -1,6 +1,7 @@
 """How a search query is read, the same way for every backend: words folded (diacritics and đ
-removed), runs of a repeated letter collapsed ("mammm" -> "mam"), synonyms expanded ("cafe" ->
-"cà phê"), and the rules for typo tolerance and highlighting."""
+removed), runs of a repeated letter cut to two ("mammm" -> "mamm"; `slips` reads doubled letters),
+synonyms expanded ("cafe" -> "cà phê"), former provinces expanded to the province they merged
+into ("hà giang" -> "tuyên quang"), and the rules for typo tolerance and highlighting."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from importlib import resources
 
 from markupsafe import Markup, escape
 
+from marketplace.reference import PROVINCES
 from marketplace.text import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATS = re.compile(r"(.)\1{2,}")  # three or more: kept as two, which `slips` may undo
 MAX_QUERY_WORDS = 12
 MAX_QUERY_LENGTH = 200
 
@@ -24,7 +26,7 @@ MAX_QUERY_LENGTH = 200
 # meaning): people write "cafe" for "cà phê", glue syllables together ("nuocmam"), use the other
 # word for tea (trà / chè), or search a Vietnamese catalogue in English ("fish sauce").
 SYNONYMS_FILE = "synonyms.csv"
-MAX_PHRASE_WORDS = 3
+MAX_PHRASE_WORDS = 4  # "Bà Rịa - Vũng Tàu"
 
 
 def _folded_words(text: str) -> tuple[str, ...]:
@@ -35,8 +37,12 @@ def _read_synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Folded word or phrase -> folded alternatives (each a sequence of words)."""
     table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     text = resources.files(__package__).joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
-    for row in csv.DictReader(io.StringIO(text)):
-        words, means = _folded_words(row["words"]), _folded_words(row["means"])
+    pairs = [(row["words"], row["means"]) for row in csv.DictReader(io.StringIO(text))]
+    # A former province (pre-July 2025) also means the province it merged into: its products
+    # carry that name, and those of its former province rank first (they match the name as typed).
+    pairs.extend((former, province.name) for province in PROVINCES for former in province.absorbed)
+    for phrase, meaning in pairs:
+        words, means = _folded_words(phrase), _folded_words(meaning)
         if words and means and means not in table.setdefault(words, []):
             table[words].append(means)
     return {words: tuple(means) for words, means in table.items()}
@@ -61,12 +67,19 @@ def parse_query(text: str | None) -> tuple[QueryWord, ...]:
     """The words of `text`, at most `MAX_QUERY_WORDS` of them."""
     words = []
     for raw in _WORD.findall((text or "")[:MAX_QUERY_LENGTH]):
-        original = _REPEATS.sub(r"\1", raw.lower())
+        original = _REPEATS.sub(r"\1\1", raw.lower())
         folded = fold(original)
         if not folded.strip("_"):
             continue
-        words.append(QueryWord(folded=folded, original=original, alternatives=SYNONYMS.get(folded, ())))
-    return _with_phrases(words[:MAX_QUERY_WORDS])
+        words.append((folded, original))
+    return with_meanings(words[:MAX_QUERY_WORDS])
+
+
+def with_meanings(words: Iterable[tuple[str, str]]) -> tuple[QueryWord, ...]:
+    """Query words from (folded, original) pairs, with what the synonym table says they mean."""
+    return _with_phrases(
+        [QueryWord(folded=f, original=o, alternatives=SYNONYMS.get(f, ())) for f, o in words]
+    )
 
 
 def _with_phrases(words: list[QueryWord]) -> tuple[QueryWord, ...]:

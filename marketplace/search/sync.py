@@ -30,7 +30,7 @@ _INDEXED = {
         "subgroup_code",
         "producer_id",
     ),
-    Producer: ("name", "province_code"),
+    Producer: ("name", "province_code", "former_province_code"),
     Protection: ("name",),
     ProtectionRight: ("status", "product_id", "protection_id"),
 }

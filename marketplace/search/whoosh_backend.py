@@ -256,10 +256,15 @@ class WhooshBackend:
         ix = self._index()
         return (self._opened[0] if self._opened else "", ix.latest_generation())
 
-    def is_known(self, word: str) -> bool:
+    def known_words(self, words: Iterable[str]) -> set[str]:
         with self._searcher() as searcher:
             reader = searcher.reader()
-            return ("text", word) in reader
+            return {w for w in words if ("text", w) in reader}
+
+    def attested_pairs(self, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            return {(a, b) for a, b in pairs if ("pairs", f"{a}_{b}") in reader}
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
         with self._searcher() as searcher:
@@ -298,6 +303,14 @@ class WhooshBackend:
                 return rank(searcher, query, limit, self._kept_name_scores(searcher) if keep_terms else None)
             except Unsupported:
                 return [int(hit["id"]) for hit in searcher.search(query, limit=limit)]
+
+    def first_match(self, plan: QueryPlan) -> int | None:
+        """Some product matching every word of `plan`, unranked (the first in the index)."""
+        if not plan.words:
+            return None
+        with self._searcher() as searcher:
+            matcher = And([self._word_query(w) for w in plan.words]).normalize().matcher(searcher)
+            return int(searcher.stored_fields(matcher.id())["id"]) if matcher.is_active() else None
 
     def suggest(self, plan: QueryPlan, prefix: str, limit: int) -> list[int]:
         """Products whose name contains the complete words of `plan` and a word starting with

@@ -339,6 +339,46 @@ PRODUCTS: dict[str, tuple] = {
         3,
         "Bánh chè lam gừng, mạch nha.",
     ),
+    "ca-phe-dakmark": (
+        "Cà phê rang xay DAKMARK",
+        "Công ty TNHH Cà phê DAKMARK",
+        "quang-ngai",
+        "food",
+        "coffee_cocoa",
+        None,
+        4,
+        "Robusta Đăk Hà và Arabica Măng Đen.",
+    ),
+    "cam-sanh-ham-yen": (
+        "Cam sành Hàm Yên",
+        "HTX Cam sành Hàm Yên",
+        "tuyen-quang",
+        "food",
+        "fresh",
+        None,
+        3,
+        "Cam chín cây, vỏ sần, mọng nước.",
+    ),
+    "tra-o-long": (
+        "Trà ô long hữu cơ",
+        "HTX Chè Long Phú",
+        "phu-tho",
+        "food",
+        "tea",
+        None,
+        3,
+        "Trà ô long lên men nhẹ.",
+    ),
+}
+# The province before July 2025 that producers record where theirs was merged with others.
+FORMER_PROVINCES = {
+    "HTX Chè Phìn Hồ": "ha-giang",
+    "HTX Mật ong Mèo Vạc": "ha-giang",
+    "HTX Cam sành Hàm Yên": "tuyen-quang",
+    "Công ty Sâm Ngọc Linh Tu Mơ Rông": "kon-tum",
+    "Công ty TNHH Cà phê DAKMARK": "kon-tum",
+    "HTX Du lịch Bản Lác": "hoa-binh",
+    "HTX Chè Long Phú": "phu-tho",
 }
 # Not visible: a draft of a tea, and a product of an unverified producer.
 HIDDEN = {
@@ -365,7 +405,10 @@ def build_catalogue() -> dict[str, int]:
         description,
     ) in PRODUCTS.items():
         producer = producers.get(producer_name) or make_producer(
-            name=producer_name, slug=f"p-{len(producers)}", province_code=province
+            name=producer_name,
+            slug=f"p-{len(producers)}",
+            province_code=province,
+            former_province_code=FORMER_PROVINCES.get(producer_name),
         )
         producers[producer_name] = producer
         product = make_product(
