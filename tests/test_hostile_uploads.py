@@ -51,9 +51,19 @@ FILE_INPUT = re.compile(r"<input[^>]*type=\"file\"[^>]*>")
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
 
 
+_DISCOVERED: list[tuple[str, str, str]] = []
+
+
 def upload_routes(app, world) -> list[tuple[str, str, str]]:
     """(role, form action, file field) for every form with a file input on any page of the site
-    (every GET of the authorisation matrix, as a role that reaches it)."""
+    (every GET of the authorisation matrix, as a role that reaches it). Read once per test
+    session: the second database's world has the same ids (its sequences restart too)."""
+    if not _DISCOVERED:
+        _DISCOVERED.extend(_discover(app, world))
+    return list(_DISCOVERED)
+
+
+def _discover(app, world) -> list[tuple[str, str, str]]:
     found = set()
     for (endpoint, method), rules in sorted(RULES.items()):
         if method != "GET" or endpoint in ("static", "catalog.media"):
