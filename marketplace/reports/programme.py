@@ -26,10 +26,11 @@ first day of the start month 00:00 to the day after the end month 00:00, Vietnam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -40,7 +41,7 @@ from marketplace.producers.models import Producer
 from marketplace.reference import CHANNELS, PROVINCES_BY_CODE, province_name, sole_former_province_code
 from marketplace.reports import queries
 from marketplace.reports.models import SalesDeclaration, SalesEntry
-from marketplace.reports.summaries import SalesCellMonth, SalesProducerMonth
+from marketplace.reports.summaries import LedgerState, SalesCellMonth, SalesProducerMonth
 from marketplace.reports.targets import (
     METRICS_BY_CODE,
     ProgrammePeriod,
@@ -52,6 +53,7 @@ from marketplace.reports.targets import (
 from marketplace.text import fold, slugify, spreadsheet_safe
 from marketplace.timeutil import VIETNAM, add_months, today_in_vietnam
 
+T = TypeVar("T")
 MODERN_PLATFORM_CHANNELS = tuple(c.code for c in CHANNELS if c.modern and c.on_platform)
 MODERN_DECLARED_CHANNELS = tuple(c.code for c in CHANNELS if c.modern and not c.on_platform)
 UNITS = ("34", "63")
@@ -469,16 +471,28 @@ def _new_products(period: Period, day: date, province: str | None, units: str) -
     return cached(("programme-new-products", period, day, province, units), read)
 
 
+def kept_sales(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the ledger changes (`ledger_version`, raised in the transaction of
+    every flush adding ledger rows) and, through `cached`, the catalogue or the date: the sales
+    side of a page is summed once per change instead of per request."""
+    return cached(("programme-sales", ledger_version(), *key), compute)
+
+
 def _facts(period: Period, province: str | None, units: str) -> _Facts:
     day = period.as_of()
     facts = catalogue(day, province, units)
     ocop = facts.ocop
-    platform = {
-        pid
-        for pid, amount in net_sales_by_producer(period, MODERN_PLATFORM_CHANNELS).items()
-        if amount > 0 and pid in ocop
-    }
-    declared = platform | (declared_modern_producers(period) & ocop)
+
+    def sellers() -> tuple[set[int], set[int]]:
+        platform = {
+            pid
+            for pid, amount in net_sales_by_producer(period, MODERN_PLATFORM_CHANNELS).items()
+            if amount > 0 and pid in ocop
+        }
+        return platform, platform | (declared_modern_producers(period) & ocop)
+
+    key = ("sellers", declarations_version(), period, day, province, units)
+    platform, declared = kept_sales(key, sellers)
     return _Facts(facts, platform, declared, _new_products(period, day, province, units))
 
 
@@ -544,7 +558,9 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
         .where(*_months_of(SalesCellMonth, period))
         .group_by(column, SalesCellMonth.province_code)
     )
-    for code, current, amount in db.session.execute(query):
+    for code, current, amount in kept_sales(
+        ("provinces", period, units), lambda: db.session.execute(query).all()
+    ):
         row(code or current).net_sales_vnd += int(amount)  # no known former unit: its current one
     return sorted(rows.values(), key=lambda r: r.label)
 
@@ -566,7 +582,10 @@ def _cell_breakdown(period: Period, column, province: str | None, units: str) ->
         )
     elif province is not None:
         query = query.where(SalesCellMonth.province_code == province)
-    return {key: int(amount) for key, amount in db.session.execute(query)}
+    return kept_sales(
+        ("cells", period, column.key, province, units),
+        lambda: {key: int(amount) for key, amount in db.session.execute(query)},
+    )
 
 
 def monthly_trend(period: Period, producer_ids: set[int] | None) -> list[MonthPoint]:
@@ -624,7 +643,7 @@ def dashboard(
         b = Breakdown(str(star or "—"), f"{star}★" if star else "—", net_sales_vnd=stars.get(star, 0))
         b.products_3plus = facts.catalogue.by_star.get(star, 0) if star else 0
         by_star.append(b)
-    trend = monthly_trend(period, scope)
+    trend = kept_sales(("trend", period, province, units), lambda: monthly_trend(period, scope))
     total = sum(point.net_sales_vnd for point in trend)
     return Dashboard(
         period, province, units, programme, figures, by_province, by_group, by_star, trend, total
@@ -651,7 +670,8 @@ def drill_down(
     facts = _facts(period, province, units)
     ids = members(facts, metric)
     counts = facts.catalogue.products_by_producer
-    sales = net_sales_by_producer(period, tuple(c.code for c in CHANNELS))
+    channels = tuple(c.code for c in CHANNELS)
+    sales = kept_sales(("net-sales", period), lambda: net_sales_by_producer(period, channels))
     rows = [
         DrillRow(
             pid,
@@ -883,8 +903,9 @@ def public_figures(period: Period) -> PublicFigures:
 
 
 def ledger_version() -> int:
-    """The newest ledger row's id: a cache key that changes with every row (rows are only added)."""
-    return db.session.scalar(select(func.max(SalesEntry.id))) or 0
+    """A cache key that changes in the transaction of every flush adding ledger rows
+    (`summaries.LedgerState`)."""
+    return db.session.scalar(select(LedgerState.version).where(LedgerState.id == 1)) or 0
 
 
 def former_provinces() -> list[tuple[str, str]]:

@@ -298,3 +298,21 @@ def test_the_dashboard_follows_new_ledger_rows_and_declarations(world) -> None:
     assert values(programme.dashboard(Q1))["modern_channel_share_declared"] == (4, 4)
     drill = {r.name for r in programme.drill_down(Q1, "modern_channel_share_declared")}
     assert "Công ty Gạo" in drill
+
+
+def test_the_ledger_version_rises_with_every_flush_that_adds_ledger_rows(world) -> None:
+    from datetime import datetime
+
+    from marketplace.catalog.models import Product
+    from tests.orders.helpers import place
+    from tests.reports.helpers import pay_by_card
+
+    before = programme.ledger_version()
+    assert before > 0  # the world's sales raised it
+    rice = db.session.query(Product).filter_by(producer_id=world.producers["p7"].id).one()
+    order = place([(rice, 1)], method="card")
+    assert programme.ledger_version() == before  # placing an order writes no ledger row
+    pay_by_card(order, datetime(2026, 3, 5, 3, 0))
+    assert programme.ledger_version() == before + 1
+    kept = programme.dashboard(Q1)
+    assert programme.dashboard(Q1).figures == kept.figures  # read again from the kept sums
