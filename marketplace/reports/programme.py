@@ -668,10 +668,14 @@ def drill_down(
     if metric not in METRICS_BY_CODE:
         raise KeyError(metric)
     facts = _facts(period, province, units)
+    key = ("drill", declarations_version(), period, metric, province, units)
+    return kept_sales(key, lambda: _drill_rows(facts, period, metric))
+
+
+def _drill_rows(facts: _Facts, period: Period, metric: str) -> list[DrillRow]:
     ids = members(facts, metric)
     counts = facts.catalogue.products_by_producer
-    channels = tuple(c.code for c in CHANNELS)
-    sales = kept_sales(("net-sales", period), lambda: net_sales_by_producer(period, channels))
+    sales = net_sales_by_producer(period, tuple(c.code for c in CHANNELS))
     rows = [
         DrillRow(
             pid,
