@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import TypeVar
 
-from flask import g
+from flask import g, has_app_context
 from markupsafe import Markup
 from sqlalchemy import BigInteger, DateTime, event, text, update
 from sqlalchemy.orm import Session
@@ -159,6 +159,13 @@ def install_change_tracking() -> None:
             if table in tables and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
                 bump_catalog_version(session)
                 return
+
+    @event.listens_for(Session, "after_commit")
+    def _forget_version(session: Session) -> None:
+        # A context that commits and reads again (a CLI command, a job, a test, a request that
+        # writes then renders) must see the version its own commit may have raised.
+        if has_app_context():
+            g.pop("catalog_version", None)
 
     @event.listens_for(Session, "do_orm_execute")
     def _bulk_write(state) -> None:

@@ -6,10 +6,10 @@ issued."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from marketplace.formatting import format_date, format_vnd
 from marketplace.invoicing.models import Invoice
@@ -22,20 +22,28 @@ BRAND = (31, 81, 52)
 LINE = (205, 198, 178)
 
 
-class _InvoicePDF(FPDF):
-    footer_text = ""
+@cache
+def _invoice_pdf_class() -> type:
+    """The PDF class, made at the first invoice: fpdf2 (with fontTools and numpy) is about 35 MB
+    of a worker's memory, which a process that writes no PDF need not carry."""
+    from fpdf import FPDF
 
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font(FONT, size=8)
-        self.set_text_color(*MUTED)
-        self.cell(0, 5, self.footer_text, align="L")
-        self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
+    class InvoicePDF(FPDF):
+        footer_text = ""
+
+        def footer(self) -> None:
+            self.set_y(-14)
+            self.set_font(FONT, size=8)
+            self.set_text_color(*MUTED)
+            self.cell(0, 5, self.footer_text, align="L")
+            self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
+
+    return InvoicePDF
 
 
 def invoice_pdf(invoice: Invoice, *, status_label: str, today: date) -> bytes:
     """The invoice as PDF bytes (A4 portrait)."""
-    pdf = _InvoicePDF(orientation="P", unit="mm", format="A4")
+    pdf = _invoice_pdf_class()(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"{_('Invoice')} {invoice.number}")
     pdf.set_author(invoice.seller_name)
     pdf.set_creator("OCOP Marketplace")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from fpdf import FPDF
 
 from marketplace.formatting import format_date, format_vnd
 from marketplace.invoicing.pdf import BRAND, FONT, FONT_DIR, INK, LINE, MUTED
@@ -22,6 +21,8 @@ KIND_LABELS = {
 
 def statement_pdf(statement: PayoutStatement, producer: Producer, *, status_label: str) -> bytes:
     """The statement as PDF bytes (A4 portrait): header, one row per payout line, totals."""
+    from fpdf import FPDF  # at the first statement, not at start-up (see invoicing.pdf)
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"{_('Payout statement')} {statement.id}")
     pdf.set_creator("OCOP Marketplace")

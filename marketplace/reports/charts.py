@@ -18,17 +18,14 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
-# matplotlib writes its font cache under MPLCONFIGDIR; the home directory may not be writable.
-os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "ocop-matplotlib"))
-
-import matplotlib
-
-matplotlib.use("svg")  # the SVG backend only: no GUI toolkit is ever looked for
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Colour-blind-safe palette (Okabe-Ito) paired with hatches: the pattern alone tells series apart.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -46,10 +43,23 @@ def thousands(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
+def _matplotlib():
+    """matplotlib, imported at the first chart (not when the app starts: with numpy it is about
+    60 MB of a worker's memory, which a process that draws no chart, such as a streamed export,
+    need not carry)."""
+    # matplotlib writes its font cache under MPLCONFIGDIR; the home directory may not be writable.
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "ocop-matplotlib"))
+    import matplotlib
+
+    matplotlib.use("svg")  # the SVG backend only: no GUI toolkit is ever looked for
+    return matplotlib
+
+
 def _to_svg(figure: Figure, title: str) -> Markup:
+    matplotlib = _matplotlib()
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ocop-chart"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title}, bbox_inches="tight")
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = svg.replace("<svg ", f'<svg role="img" aria-label={quoteattr(title)} class="chart" ', 1)
@@ -69,7 +79,11 @@ def bar_chart_svg(
 ) -> Markup:
     """Grouped bars, one group per category and one bar per series, each bar labelled with its
     value. `horizontal` suits long category names (provinces, products)."""
-    figure = Figure(figsize=(width_in, height_in), dpi=96)
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    # Constrained layout fits the labels in one drawing pass (bbox_inches="tight" draws twice).
+    figure = Figure(figsize=(width_in, height_in), dpi=96, layout="constrained")
     axes = figure.add_subplot()
     count = max(len(series), 1)
     band = 0.8 / count
@@ -101,5 +115,34 @@ def bar_chart_svg(
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
-        axes.legend(fontsize=8, frameon=False)
+        # A fixed place: "best" tries every position against every bar and label (most of the
+        # drawing time of a 34-province chart).
+        axes.legend(fontsize=8, frameon=False, loc="lower right" if horizontal else "upper left")
     return _to_svg(figure, title)
+
+
+@lru_cache(maxsize=256)
+def _cached_bars(
+    categories: tuple[str, ...],
+    series: tuple[tuple[str, tuple[int | float, ...]], ...],
+    options: tuple[tuple[str, object], ...],
+) -> Markup:
+    return bar_chart_svg(
+        list(categories), [Series(label, list(values)) for label, values in series], **dict(options)
+    )
+
+
+def cached_bar_chart_svg(categories: Sequence[str], series: Sequence[Series], **options) -> Markup:
+    """`bar_chart_svg`, drawn once per set of figures and options (drawing takes far longer than
+    reading the figures; the key is the figures themselves, so a kept chart is never stale).
+    Options must be hashable (`format_value` a module-level function)."""
+    return _cached_bars(
+        tuple(str(c) for c in categories),
+        tuple((str(one.label), tuple(one.values)) for one in series),
+        tuple(
+            sorted(
+                (key, str(value) if key in ("title", "value_label") else value)
+                for key, value in options.items()
+            )
+        ),
+    )

@@ -26,19 +26,22 @@ first day of the start month 00:00 to the day after the end month 00:00, Vietnam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import and_, case, func, or_, select
 
+from marketplace.catalog.cache import cached
 from marketplace.catalog.models import Certification, Product
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.reference import CHANNELS, PROVINCES_BY_CODE, province_name, sole_former_province_code
 from marketplace.reports import queries
 from marketplace.reports.models import SalesDeclaration, SalesEntry
-from marketplace.reports.summaries import SalesCellMonth, SalesProducerMonth
+from marketplace.reports.summaries import LedgerState, SalesCellMonth, SalesProducerMonth
 from marketplace.reports.targets import (
     METRICS_BY_CODE,
     ProgrammePeriod,
@@ -50,6 +53,7 @@ from marketplace.reports.targets import (
 from marketplace.text import fold, slugify, spreadsheet_safe
 from marketplace.timeutil import VIETNAM, add_months, today_in_vietnam
 
+T = TypeVar("T")
 MODERN_PLATFORM_CHANNELS = tuple(c.code for c in CHANNELS if c.modern and c.on_platform)
 MODERN_DECLARED_CHANNELS = tuple(c.code for c in CHANNELS if c.modern and not c.on_platform)
 UNITS = ("34", "63")
@@ -354,32 +358,142 @@ class Dashboard:
 
 
 @dataclass
-class _Facts:
+class Catalogue:
+    """The catalogue's side of the figures on a day, in a scope (the country or one province, in
+    the chosen units): verified producers, products certified in force and craft villages. It
+    depends only on the catalogue and the day, so it is kept (`catalog.cache.cached`, keyed by
+    the catalogue version, raised in the transaction of any change to producers, products or
+    certificates, and by the date) instead of being read and joined again on every request: at
+    national scale it is 10,000 producers and 18,000 products. The counts the pages show are
+    computed once per Catalogue, when first asked for."""
+
     producers: dict[int, ProducerFacts]
     in_force: list[ProductInForce]
     ocop: set[int]
-    modern_platform: set[int]
-    modern_declared: set[int]
     villages: dict[tuple[str, str], set[int]]
-    new_products: set[int]
+
+    @cached_property
+    def ocop_by_kind(self) -> dict[str, int]:
+        kinds: dict[str, int] = defaultdict(int)
+        for pid in self.ocop:
+            kinds[self.producers[pid].entity_type] += 1
+        return dict(kinds)
+
+    @cached_property
+    def ocop_circular(self) -> int:
+        return sum(1 for pid in self.ocop if self.producers[pid].circular)
+
+    @cached_property
+    def villages_with_ocop(self) -> int:
+        return sum(1 for ids in self.villages.values() if ids & self.ocop)
+
+    @cached_property
+    def products_by_producer(self) -> dict[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        for product in self.in_force:
+            counts[product.producer_id] += 1
+        return dict(counts)
+
+    @cached_property
+    def by_province(self) -> dict[str, tuple[int, int, int]]:
+        """Province -> (products 3★+, 5★ products, OCOP producers)."""
+        rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for product in self.in_force:
+            row = rows[self.producers[product.producer_id].province]
+            row[0] += 1
+            row[1] += product.stars == 5
+        for pid in self.ocop:
+            rows[self.producers[pid].province][2] += 1
+        return {code: (a, b, c) for code, (a, b, c) in rows.items()}
+
+    @cached_property
+    def by_group(self) -> dict[str, tuple[int, int]]:
+        """Product group -> (products 3★+, 5★ products)."""
+        rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for product in self.in_force:
+            rows[product.group_code][0] += 1
+            rows[product.group_code][1] += product.stars == 5
+        return {code: (a, b) for code, (a, b) in rows.items()}
+
+    @cached_property
+    def by_star(self) -> dict[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        for product in self.in_force:
+            counts[product.stars] += 1
+        return dict(counts)
 
 
-def _facts(period: Period, province: str | None, units: str) -> _Facts:
+def _read_catalogue(day: date, province: str | None, units: str) -> Catalogue:
     producers = verified_producers(units, province)
-    in_force = products_in_force(period.as_of(), producers)
-    ocop = {p.producer_id for p in in_force}
-    platform = {
-        pid
-        for pid, amount in net_sales_by_producer(period, MODERN_PLATFORM_CHANNELS).items()
-        if amount > 0 and pid in ocop
-    }
-    declared = platform | (declared_modern_producers(period) & ocop)
+    in_force = products_in_force(day, producers)
     villages: dict[tuple[str, str], set[int]] = defaultdict(set)
     for producer in producers.values():
         if producer.craft_village and producer.craft_village.strip():
             villages[(producer.province, fold(producer.craft_village).strip())].add(producer.id)
-    new_products = first_certified_in(period) & {p.product_id for p in in_force}
-    return _Facts(producers, in_force, ocop, platform, declared, villages, new_products)
+    return Catalogue(producers, in_force, {p.producer_id for p in in_force}, dict(villages))
+
+
+def catalogue(day: date, province: str | None = None, units: str = "34") -> Catalogue:
+    """The catalogue's facts on `day` in a scope, read once per catalogue version and date."""
+    return cached(
+        ("programme-catalogue", day, province, units), lambda: _read_catalogue(day, province, units)
+    )
+
+
+@dataclass
+class _Facts:
+    catalogue: Catalogue
+    modern_platform: set[int]
+    modern_declared: set[int]
+    new_products: set[int]
+
+    @property
+    def producers(self) -> dict[int, ProducerFacts]:
+        return self.catalogue.producers
+
+    @property
+    def in_force(self) -> list[ProductInForce]:
+        return self.catalogue.in_force
+
+    @property
+    def ocop(self) -> set[int]:
+        return self.catalogue.ocop
+
+    @property
+    def villages(self) -> dict[tuple[str, str], set[int]]:
+        return self.catalogue.villages
+
+
+def _new_products(period: Period, day: date, province: str | None, units: str) -> set[int]:
+    def read() -> set[int]:
+        return first_certified_in(period) & {p.product_id for p in catalogue(day, province, units).in_force}
+
+    return cached(("programme-new-products", period, day, province, units), read)
+
+
+def kept_sales(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the ledger changes (`ledger_version`, raised in the transaction of
+    every flush adding ledger rows) and, through `cached`, the catalogue or the date: the sales
+    side of a page is summed once per change instead of per request."""
+    return cached(("programme-sales", ledger_version(), *key), compute)
+
+
+def _facts(period: Period, province: str | None, units: str) -> _Facts:
+    day = period.as_of()
+    facts = catalogue(day, province, units)
+    ocop = facts.ocop
+
+    def sellers() -> tuple[set[int], set[int]]:
+        platform = {
+            pid
+            for pid, amount in net_sales_by_producer(period, MODERN_PLATFORM_CHANNELS).items()
+            if amount > 0 and pid in ocop
+        }
+        return platform, platform | (declared_modern_producers(period) & ocop)
+
+    key = ("sellers", declarations_version(), period, day, province, units)
+    platform, declared = kept_sales(key, sellers)
+    return _Facts(facts, platform, declared, _new_products(period, day, province, units))
 
 
 def members(facts: _Facts, metric: str) -> set[int]:
@@ -407,17 +521,17 @@ def members(facts: _Facts, metric: str) -> set[int]:
 
 def _figures(facts: _Facts, national: dict[str, Target], provincial: dict[str, Target]) -> list[Figure]:
     ocop = len(facts.ocop)
-    villages_with_ocop = sum(1 for ids in facts.villages.values() if ids & facts.ocop)
+    kinds = facts.catalogue.ocop_by_kind
     values: dict[str, tuple[int, int | None]] = {
         "products_3plus": (len(facts.in_force), None),
-        "products_5star": (sum(1 for p in facts.in_force if p.stars == 5), None),
+        "products_5star": (facts.catalogue.by_star.get(5, 0), None),
         "new_products_3plus": (len(facts.new_products), None),
         "modern_channel_share": (len(facts.modern_platform), ocop),
         "modern_channel_share_declared": (len(facts.modern_declared), ocop),
-        "cooperative_share": (len(members(facts, "cooperative_share")), ocop),
-        "enterprise_share": (len(members(facts, "enterprise_share")), ocop),
-        "circular_share": (len(members(facts, "circular_share")), ocop),
-        "craft_village_share": (villages_with_ocop, len(facts.villages)),
+        "cooperative_share": (kinds.get("cooperative", 0), ocop),
+        "enterprise_share": (kinds.get("enterprise", 0), ocop),
+        "circular_share": (facts.catalogue.ocop_circular, ocop),
+        "craft_village_share": (facts.catalogue.villages_with_ocop, len(facts.villages)),
     }
     return [
         Figure(metric, n, d, national.get(metric), provincial.get(metric))
@@ -433,13 +547,9 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
             rows[code] = Breakdown(code, province_label(code))
         return rows[code]
 
-    for product in facts.in_force:
-        r = row(facts.producers[product.producer_id].province)
-        r.products_3plus += 1
-        r.products_5star += product.stars == 5
-        r.producer_ids.add(product.producer_id)
-    for pid in facts.ocop:
-        row(facts.producers[pid].province).ocop_producers += 1
+    for code, (products, five_star, ocop) in facts.catalogue.by_province.items():
+        r = row(code)
+        r.products_3plus, r.products_5star, r.ocop_producers = products, five_star, ocop
     for pid in facts.modern_platform:
         row(facts.producers[pid].province).modern_producers += 1
     column = SalesCellMonth.former_province_code if units == "63" else SalesCellMonth.province_code
@@ -448,7 +558,9 @@ def _province_breakdown(facts: _Facts, period: Period, units: str) -> list[Break
         .where(*_months_of(SalesCellMonth, period))
         .group_by(column, SalesCellMonth.province_code)
     )
-    for code, current, amount in db.session.execute(query):
+    for code, current, amount in kept_sales(
+        ("provinces", period, units), lambda: db.session.execute(query).all()
+    ):
         row(code or current).net_sales_vnd += int(amount)  # no known former unit: its current one
     return sorted(rows.values(), key=lambda r: r.label)
 
@@ -470,7 +582,10 @@ def _cell_breakdown(period: Period, column, province: str | None, units: str) ->
         )
     elif province is not None:
         query = query.where(SalesCellMonth.province_code == province)
-    return {key: int(amount) for key, amount in db.session.execute(query)}
+    return kept_sales(
+        ("cells", period, column.key, province, units),
+        lambda: {key: int(amount) for key, amount in db.session.execute(query)},
+    )
 
 
 def monthly_trend(period: Period, producer_ids: set[int] | None) -> list[MonthPoint]:
@@ -515,12 +630,10 @@ def dashboard(
     groups = _cell_breakdown(period, SalesCellMonth.group_code, province, units)
     by_group = []
     for code, group in PRODUCT_GROUPS_BY_CODE.items():
-        b = Breakdown(code, str(group.label), net_sales_vnd=groups.get(code, 0))
-        for product in facts.in_force:
-            if product.group_code == code:
-                b.products_3plus += 1
-                b.products_5star += product.stars == 5
-        by_group.append(b)
+        products, five_star = facts.catalogue.by_group.get(code, (0, 0))
+        by_group.append(
+            Breakdown(code, str(group.label), products, five_star, net_sales_vnd=groups.get(code, 0))
+        )
     stars = {
         key or None: amount
         for key, amount in _cell_breakdown(period, SalesCellMonth.star_class, province, units).items()
@@ -528,9 +641,9 @@ def dashboard(
     by_star = []
     for star in (3, 4, 5, None):
         b = Breakdown(str(star or "—"), f"{star}★" if star else "—", net_sales_vnd=stars.get(star, 0))
-        b.products_3plus = sum(1 for p in facts.in_force if p.stars == star)
+        b.products_3plus = facts.catalogue.by_star.get(star, 0) if star else 0
         by_star.append(b)
-    trend = monthly_trend(period, scope)
+    trend = kept_sales(("trend", period, province, units), lambda: monthly_trend(period, scope))
     total = sum(point.net_sales_vnd for point in trend)
     return Dashboard(
         period, province, units, programme, figures, by_province, by_group, by_star, trend, total
@@ -555,10 +668,13 @@ def drill_down(
     if metric not in METRICS_BY_CODE:
         raise KeyError(metric)
     facts = _facts(period, province, units)
+    key = ("drill", declarations_version(), period, metric, province, units)
+    return kept_sales(key, lambda: _drill_rows(facts, period, metric))
+
+
+def _drill_rows(facts: _Facts, period: Period, metric: str) -> list[DrillRow]:
     ids = members(facts, metric)
-    counts: dict[int, int] = defaultdict(int)
-    for product in facts.in_force:
-        counts[product.producer_id] += 1
+    counts = facts.catalogue.products_by_producer
     sales = net_sales_by_producer(period, tuple(c.code for c in CHANNELS))
     rows = [
         DrillRow(
@@ -777,8 +893,9 @@ def public_figures(period: Period) -> PublicFigures:
 
 
 def ledger_version() -> int:
-    """The newest ledger row's id: a cache key that changes with every row (rows are only added)."""
-    return db.session.scalar(select(func.max(SalesEntry.id))) or 0
+    """A cache key that changes in the transaction of every flush adding ledger rows
+    (`summaries.LedgerState`)."""
+    return db.session.scalar(select(LedgerState.version).where(LedgerState.id == 1)) or 0
 
 
 def former_provinces() -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from marketplace.reports import exports, programme, programme_charts, targets
 from marketplace.reports.programme_forms import ProvinceTargetForm
 
 bp = Blueprint("programme", __name__)
+DRILL_PAGE_SIZE = 200
 
 
 def _period() -> programme.Period:
@@ -68,9 +69,15 @@ def drill_down():
         abort(404)
     province, units = _scope()
     rows = programme.drill_down(_period(), metric, province=province, units=units)
+    # A national figure stands on up to 10,000 producers: a page of them at a time.
+    pages = max(1, -(-len(rows) // DRILL_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
     return render_template(
         "reports/programme_drill.html",
-        rows=rows,
+        rows=rows[(page - 1) * DRILL_PAGE_SIZE : page * DRILL_PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
         metric=targets.METRICS_BY_CODE[metric],
         period=_period(),
         province=province,

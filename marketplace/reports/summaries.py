@@ -49,17 +49,43 @@ class SalesCellMonth(db.Model):
     units: Mapped[int] = mapped_column(BigInteger)
 
 
+class LedgerState(db.Model):
+    """One row whose `version` goes up in the transaction of every flush that adds ledger rows:
+    caches of sales figures key on it (`programme.ledger_version`). Not the ledger's highest id:
+    a transaction holding a lower id may commit after one holding a higher id has been read, and
+    a figure cached under that id would miss its rows."""
+
+    __tablename__ = "ledger_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 def vietnam_month(moment: datetime) -> str:
     return moment.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%Y-%m")
+
+
+def _insert(connection):
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def bump_ledger_version(connection) -> None:
+    """Raise the ledger version in the connection's transaction (creating its row if missing)."""
+    table = LedgerState.__table__
+    statement = _insert(connection)(table).values(id=1, version=1)
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["id"], set_={"version": table.c.version + 1})
+    )
 
 
 def _upsert(connection, model, keys: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
     if not deltas:
         return
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _insert(connection)
     rows = [
         dict(zip(keys, key, strict=True), amount_vnd=amount, units=units)
         for key, (amount, units) in sorted(deltas.items())
@@ -109,6 +135,7 @@ def add_to_summaries(session: Session, flush_context: object) -> None:
         ("month", "channel", "province_code", "former_province_code", "group_code", "star_class"),
         cells,
     )
+    bump_ledger_version(connection)
 
 
 def month_sql(dialect: str) -> str:
@@ -140,6 +167,7 @@ def rebuild() -> None:
     commits."""
     for statement in rebuild_sql(db.engine.dialect.name):
         db.session.execute(text(statement))
+    bump_ledger_version(db.session.connection())
 
 
 def differences() -> list[str]:

@@ -79,7 +79,7 @@ def _chart(report: producer_report.ProducerReport):
     ]
     if not series:
         return None
-    return charts.bar_chart_svg(
+    return charts.cached_bar_chart_svg(
         months,
         series,
         title=_("Revenue by month and channel"),

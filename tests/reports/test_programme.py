@@ -235,3 +235,84 @@ def test_ledger_check_reports_summary_drift(world, app) -> None:
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["ledger", "check"])
     assert result.exit_code == 1 and "cell month" in result.output
+
+
+def test_the_kept_catalogue_follows_a_new_certificate_and_a_producer_change(world) -> None:
+    """The catalogue's side of the dashboard is kept per catalogue version and date: a certificate
+    added, a producer no longer verified, are in the next figures at once."""
+    from tests.factories import make_certificate, make_product
+
+    assert values(programme.dashboard(Q1))["products_3plus"] == (4, None)
+    vase = make_product(world.producers["p4"], group_code="handicrafts", subgroup_code="crafts")
+    make_certificate(vase, 5, issued_on=date(2026, 3, 1))
+    db.session.commit()
+    board = values(programme.dashboard(Q1))
+    assert board["products_3plus"] == (5, None) and board["products_5star"] == (2, None)
+    assert board["new_products_3plus"] == (2, None)
+    assert board["cooperative_share"] == (2, 5)  # P4, a cooperative, is now an OCOP producer
+    world.producers["p7"].verification_status = "pending"
+    db.session.commit()
+    board = values(programme.dashboard(Q1))
+    assert board["products_3plus"] == (4, None) and board["enterprise_share"] == (1, 4)
+    assert [r.name for r in programme.drill_down(Q1, "enterprise_share")] == ["Công ty Rượu Vân"]
+
+
+def test_the_dashboard_follows_new_ledger_rows_and_declarations(world) -> None:
+    """Sales are summed at each request from the summaries kept in the ledger's transaction: a
+    new sale, a cancellation and a newly accepted declaration show at once."""
+    from datetime import datetime
+
+    from marketplace.catalog.models import Product
+    from marketplace.orders import services as orders
+    from marketplace.reports import declarations
+    from tests.orders.helpers import place
+    from tests.reports.helpers import pay_by_card
+
+    before = programme.dashboard(Q1)
+    assert values(before)["modern_channel_share"] == (2, 4)
+    rice = db.session.query(Product).filter_by(producer_id=world.producers["p7"].id).one()
+    order = place([(rice, 2)], method="card")
+    pay_by_card(order, datetime(2026, 3, 5, 3, 0))
+    after = programme.dashboard(Q1)
+    assert values(after)["modern_channel_share"] == (3, 4)  # P7 now sold 140.000 net
+    assert after.net_sales_vnd == before.net_sales_vnd + 140_000
+    assert after.trend[2].net_sales_vnd == before.trend[2].net_sales_vnd + 140_000
+    orders.cancel_order(order, "customer", "", now=datetime(2026, 3, 6, 3, 0))
+    db.session.commit()
+    again = programme.dashboard(Q1)
+    assert values(again)["modern_channel_share"] == (2, 4)
+    assert again.net_sales_vnd == before.net_sales_vnd
+    declaration = declarations.declare(
+        world.producers["p7"].id,
+        None,
+        declarations.DeclaredFigures("2026-03", "ecommerce", "10000"),
+        today=date(2026, 5, 10),
+    )
+    db.session.commit()
+    assert values(programme.dashboard(Q1))["modern_channel_share_declared"] == (3, 4)  # not accepted yet
+    from marketplace.accounts.models import User
+
+    reviewer = db.session.query(User).filter_by(email="reviewer@example.vn").one()
+    declarations.decide(declaration, reviewer, "accept")
+    db.session.commit()
+    assert values(programme.dashboard(Q1))["modern_channel_share_declared"] == (4, 4)
+    drill = {r.name for r in programme.drill_down(Q1, "modern_channel_share_declared")}
+    assert "Công ty Gạo" in drill
+
+
+def test_the_ledger_version_rises_with_every_flush_that_adds_ledger_rows(world) -> None:
+    from datetime import datetime
+
+    from marketplace.catalog.models import Product
+    from tests.orders.helpers import place
+    from tests.reports.helpers import pay_by_card
+
+    before = programme.ledger_version()
+    assert before > 0  # the world's sales raised it
+    rice = db.session.query(Product).filter_by(producer_id=world.producers["p7"].id).one()
+    order = place([(rice, 1)], method="card")
+    assert programme.ledger_version() == before  # placing an order writes no ledger row
+    pay_by_card(order, datetime(2026, 3, 5, 3, 0))
+    assert programme.ledger_version() == before + 1
+    kept = programme.dashboard(Q1)
+    assert programme.dashboard(Q1).figures == kept.figures  # read again from the kept sums

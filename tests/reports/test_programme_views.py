@@ -65,6 +65,20 @@ def test_the_drill_down_page_lists_the_producers(admin_web) -> None:
     assert "Công ty Rượu Vân" in page and "HTX Chè Hà Giang" in page and "Hộ Thuốc Nam" not in page
 
 
+def test_the_drill_down_is_paged(admin_web, monkeypatch) -> None:
+    from marketplace.reports import programme_views
+
+    monkeypatch.setattr(programme_views, "DRILL_PAGE_SIZE", 1)
+    url = f"/admin/programme/producers?metric=modern_channel_share&{Q1}"
+    first = admin_web.get(url).get_data(as_text=True)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert first.count("<tr data-producer=") == 1
+    last = admin_web.get(url + "&page=9").get_data(as_text=True)  # past the end: the last page
+    assert last.count("<tr data-producer=") == 1 and 'rel="prev"' in last and 'rel="next"' not in last
+    names = {name for name in ("Công ty Rượu Vân", "HTX Chè Hà Giang") if name in first + last}
+    assert len(names) == 2
+
+
 def test_an_administrator_sets_a_province_target(admin_web) -> None:
     response = admin_web.post(
         "/admin/programme/targets",
