@@ -1,7 +1,8 @@
 """The wholesale catalogue as a feed for purchasing systems (the JSON API): every product for
 sale with its wholesale terms (tiers, MOQ, case pack, stock, the producer's minimum order value)
 and its certificate and GI facts, in id order with a cursor, optionally only what changed since a
-moment. A page is read in four queries whatever its size.
+moment. A page is read in five queries whatever its size (the products as plain columns, their
+tiers, certificates, protections and committed supply).
 
 Only verified buyer organisations may read it (the API checks that before calling).
 """
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import load_only
 
 from marketplace.catalog.models import Certification, PriceTier, Product, Protection, ProtectionRight
 from marketplace.catalog.services import visible_condition
@@ -53,9 +53,36 @@ class FeedProtection:
 
 
 @dataclass(frozen=True)
+class FeedProduct:
+    """The product's columns a feed item shows (read as plain columns: no ORM objects)."""
+
+    id: int
+    sku: str
+    name: str
+    unit: str
+    group_code: str
+    price_vnd: int
+    min_order_qty: int
+    case_pack: int
+    stock: int
+    monthly_capacity: int | None
+    season_months: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedProducer:
+    id: int
+    slug: str
+    name: str
+    province_code: str
+    min_order_value_vnd: int
+
+
+@dataclass(frozen=True)
 class FeedItem:
-    product: Product
-    producer: Producer
+    product: FeedProduct
+    producer: FeedProducer
     tiers: tuple[tuple[int, int], ...]
     certificate: FeedCertificate | None
     protections: tuple[FeedProtection, ...]
@@ -67,6 +94,29 @@ class FeedItem:
         return f"{self.producer.slug}/{self.product.sku}"
 
 
+_PRODUCT_COLUMNS = (
+    Product.id,
+    Product.sku,
+    Product.name,
+    Product.unit,
+    Product.group_code,
+    Product.price_vnd,
+    Product.min_order_qty,
+    Product.case_pack,
+    Product.stock,
+    Product.monthly_capacity,
+    Product.season_months,
+    Product.updated_at,
+)
+_PRODUCER_COLUMNS = (
+    Producer.id,
+    Producer.slug,
+    Producer.name,
+    Producer.province_code,
+    Producer.min_order_value_vnd,
+)
+
+
 @dataclass(frozen=True)
 class FeedPage:
     items: list[FeedItem]
@@ -74,41 +124,21 @@ class FeedPage:
 
 
 def catalogue_feed(
-    filters: FeedFilters, *, after_id: int = 0, limit: int = 50, today: date | None = None
+    filters: FeedFilters,
+    *,
+    after_id: int = 0,
+    limit: int = 50,
+    today: date | None = None,
+    with_supply: bool = True,
 ) -> FeedPage:
+    """A page of the feed after product id `after_id`. `with_supply` False: the items' `supply`
+    is left empty (one query fewer), for a caller that keeps the rest and reads the supply, which
+    changes with every order, each time (`supply_capacity`)."""
     today = today or today_in_vietnam()
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     query = (
-        select(Product, Producer)
+        select(*_PRODUCT_COLUMNS, *(column.label(f"producer_{column.key}") for column in _PRODUCER_COLUMNS))
         .join(Producer, Producer.id == Product.producer_id)
-        .options(
-            load_only(
-                Product.id,
-                Product.sku,
-                Product.name,
-                Product.unit,
-                Product.group_code,
-                Product.price_vnd,
-                Product.min_order_qty,
-                Product.case_pack,
-                Product.stock,
-                Product.monthly_capacity,
-                Product.season_months,
-                Product.updated_at,
-                Product.producer_id,
-                Product.status,
-                raiseload=True,
-            ),
-            load_only(
-                Producer.id,
-                Producer.slug,
-                Producer.name,
-                Producer.province_code,
-                Producer.min_order_value_vnd,
-                Producer.verification_status,
-                raiseload=True,
-            ),
-        )
         .where(visible_condition(), Product.id > after_id)
     )
     if filters.q.strip():
@@ -153,8 +183,15 @@ def catalogue_feed(
         )
     rows = db.session.execute(query.order_by(Product.id).limit(limit + 1)).all()
     more = len(rows) > limit
-    rows = rows[:limit]
-    ids = [product.id for product, _ in rows]
+    width = len(_PRODUCT_COLUMNS)
+    producers: dict[int, FeedProducer] = {}
+    read: list[tuple[FeedProduct, FeedProducer]] = []
+    for row in rows[:limit]:
+        producer = producers.get(row[width])
+        if producer is None:
+            producer = producers[row[width]] = FeedProducer(*row[width:])
+        read.append((FeedProduct(*row[:width]), producer))
+    ids = [product.id for product, _ in read]
     tiers: dict[int, list[tuple[int, int]]] = {}
     certificates: dict[int, FeedCertificate] = {}
     protections: dict[int, list[FeedProtection]] = {}
@@ -182,7 +219,7 @@ def catalogue_feed(
             .order_by(Protection.name)
         ):
             protections.setdefault(product_id, []).append(FeedProtection(kind, name, number))
-    supply = supply_capacity([product for product, _producer in rows])
+    supply = supply_capacity([product for product, _producer in read]) if with_supply else {}
     items = [
         FeedItem(
             product,
@@ -192,6 +229,6 @@ def catalogue_feed(
             tuple(protections.get(product.id, ())),
             supply.get(product.id, ()),
         )
-        for product, producer in rows
+        for product, producer in read
     ]
     return FeedPage(items, ids[-1] if more and ids else None)
