@@ -59,7 +59,7 @@ BUYER_EVENTS = (
     "credit_note.issued",
     "webhook.test",
 )
-PRODUCER_EVENTS = ("order.created", "webhook.test")
+PRODUCER_EVENTS = ("order.created", "order.cancelled", "webhook.test")
 
 _threads: list[threading.Thread] = []  # the immediate attempts still running (tests join them)
 
@@ -409,6 +409,19 @@ def _part_data(order, producer_order) -> dict:
 
 
 def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, at):
+    if to_status == "cancelled":
+        # Whoever cancelled (the buyer, the owner, the producer itself, an unpaid card order
+        # expiring), the producer hears of it - unless the part never reached it (it was waiting
+        # for the buyer's approval, so no `order.created` was sent either).
+        if from_status != "pending_approval":
+            enqueue(
+                "producer",
+                producer_order.producer_id,
+                "order.cancelled",
+                {**_part_data(order, producer_order), "previous_status": from_status},
+                at,
+            )
+        return
     if to_status == "accepted":
         partly = any(
             line.ordered_quantity is not None and line.ordered_quantity != line.quantity

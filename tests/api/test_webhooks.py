@@ -146,6 +146,31 @@ def test_a_new_order_is_announced_to_every_producer_in_it_reading_their_endpoint
     assert producers == {world.producer.id, other.id}
 
 
+def test_the_producers_hear_of_a_cancellation_but_not_of_parts_that_never_reached_them(
+    client, receiver
+) -> None:
+    world = build_world()
+    server = receiver()
+    _endpoint, secret = webhooks.save_endpoint("producer", world.producer.id, server.url)
+    db.session.commit()
+    order = place(client, world)
+    cancelled = client.post(f"/api/v1/orders/{order['reference']}/cancel", headers=bearer(world.buyer_token))
+    assert cancelled.status_code == 200
+    webhooks.join_background_attempts()
+    events = [Webhook(secret).verify(raw, headers) for headers, raw in server.received]
+    assert [e["type"] for e in events] == ["order.created", "order.cancelled"]
+    assert events[1]["data"]["order_reference"] == order["reference"]
+    assert (events[1]["data"]["status"], events[1]["data"]["previous_status"]) == ("cancelled", "placed")
+    # An order waiting for the buyer's approval never reached the producer: nothing to cancel there.
+    world.organisation.approval_threshold_vnd = 1_000
+    db.session.commit()
+    pending = place(client, world, key="order-key-0002")
+    assert pending["approval_status"] == "pending"
+    client.post(f"/api/v1/orders/{pending['reference']}/cancel", headers=bearer(world.buyer_token))
+    webhooks.join_background_attempts()
+    assert len(server.received) == 2
+
+
 def test_a_rolled_back_change_sends_nothing(app) -> None:
     world = build_world()
     webhooks.save_endpoint("buyer", world.organisation.id, "http://127.0.0.1:9/none")
