@@ -336,7 +336,7 @@ def catalogue():
 
     Wholesale prices and tiers, MOQ, case pack, stock, the producer's minimum order value,
     certificate and GI facts; in id order, `next_cursor` for the next page, `updated_since` for
-    what changed."""
+    what changed (and, in `removed`, what is no longer for sale)."""
     _require_verified_buyer()
     args: CatalogueQuery = request.context.query
     since = args.updated_since
@@ -359,6 +359,7 @@ def catalogue():
         {
             "items": [_catalogue_item(item) for item in page.items],
             "next_cursor": str(page.next_cursor) if page.next_cursor else None,
+            "removed": [{"id": product_id, "code": code} for product_id, code in page.removed],
         }
     )
 

@@ -2,17 +2,18 @@
 sale with its wholesale terms (tiers, MOQ, case pack, stock, the producer's minimum order value)
 and its certificate and GI facts, in id order with a cursor, optionally only what changed since a
 moment. A page is read in five queries whatever its size (the products as plain columns, their
-tiers, certificates, protections and committed supply).
+tiers, certificates, protections and committed supply), and with `updated_since` a sixth lists
+what is no longer for sale in the page's id range.
 
 Only verified buyer organisations may read it (the API checks that before calling).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, not_, or_, select
 
 from marketplace.catalog.models import Certification, PriceTier, Product, Protection, ProtectionRight
 from marketplace.catalog.services import visible_condition
@@ -121,6 +122,9 @@ _PRODUCER_COLUMNS = (
 class FeedPage:
     items: list[FeedItem]
     next_cursor: int | None  # the last id of this page when more follow
+    # With `updated_since`: (id, code) of the products in this page's id range changed since then
+    # and no longer for sale.
+    removed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def catalogue_feed(
@@ -231,4 +235,22 @@ def catalogue_feed(
         )
         for product, producer in read
     ]
-    return FeedPage(items, ids[-1] if more and ids else None)
+    next_cursor = ids[-1] if more and ids else None
+    removed: list[tuple[int, str]] = []
+    if filters.updated_since is not None:
+        range_end = (Product.id <= next_cursor,) if next_cursor is not None else ()
+        removed = [
+            (product_id, f"{slug}/{sku}")
+            for product_id, sku, slug in db.session.execute(
+                select(Product.id, Product.sku, Producer.slug)
+                .join(Producer, Producer.id == Product.producer_id)
+                .where(
+                    Product.id > after_id,
+                    *range_end,
+                    Product.updated_at >= filters.updated_since,
+                    not_(visible_condition()),
+                )
+                .order_by(Product.id)
+            )
+        ]
+    return FeedPage(items, next_cursor, removed)
