@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import ARRAY, Integer, any_, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -596,7 +596,8 @@ def _write_lines(producer_orders: Sequence[ProducerOrder], parts: Sequence[Draft
 def take_stock(wanted: list[tuple[int, str, int]]) -> None:
     """Take the stock of an order inside its transaction, only where enough is left: lock the
     rows in product-id order (the lock order every order follows), then one conditional UPDATE
-    per 500 products — a few statements even for bulk orders of hundreds of lines. Raises
+    per 500 products — a few statements even for bulk orders of hundreds of lines (on
+    PostgreSQL the ids and quantities go as two arrays, joined to the rows). Raises
     `OutOfStock` listing every short product at the stock left; the transaction is rolled back
     first, so a partly applied UPDATE never survives."""
     quantities: dict[int, int] = {}
@@ -607,18 +608,37 @@ def take_stock(wanted: list[tuple[int, str, int]]) -> None:
     ids = sorted(quantities)
     bump_catalog_version(db.session)  # lock order: catalogue state first, then products by id
     taken = 0
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        db.session.execute(
-            select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update()
-        )
-        amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
-        result = db.session.execute(
-            update(Product)
-            .where(Product.id.in_(chunk), Product.stock >= amount)
-            .values(stock=Product.stock - amount),
-            execution_options={"synchronize_session": False},
-        )
+        if postgresql:
+            # Two array parameters, joined by id: a CASE of 500 branches is evaluated branch by
+            # branch for each of 500 rows, and 1,500 placeholders are parsed on every order.
+            wanted_ids = literal(chunk, ARRAY(Integer))
+            asked = func.unnest(wanted_ids, literal([quantities[pid] for pid in chunk], ARRAY(Integer)))
+            asked = asked.table_valued("product_id", "quantity").render_derived(name="asked")
+            db.session.execute(
+                select(Product.id)
+                .where(Product.id == any_(wanted_ids))
+                .order_by(Product.id)
+                .with_for_update()
+            )
+            statement = (
+                update(Product)
+                .where(Product.id == asked.c.product_id, Product.stock >= asked.c.quantity)
+                .values(stock=Product.stock - asked.c.quantity)
+            )
+        else:
+            db.session.execute(
+                select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update()
+            )
+            amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
+            statement = (
+                update(Product)
+                .where(Product.id.in_(chunk), Product.stock >= amount)
+                .values(stock=Product.stock - amount)
+            )
+        result = db.session.execute(statement, execution_options={"synchronize_session": False})
         taken += result.rowcount
     if taken != len(ids):
         db.session.rollback()  # undo what was taken, then say what is short at the stock left
