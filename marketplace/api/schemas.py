@@ -173,9 +173,23 @@ class CatalogueItem(BaseModel):
     updated_at: datetime
 
 
+class RemovedProduct(BaseModel):
+    id: int
+    code: str = Field(description="producer-slug/SKU")
+
+
 class CataloguePage(BaseModel):
     items: list[CatalogueItem]
     next_cursor: str | None
+    removed: list[RemovedProduct] = Field(
+        description="With `updated_since`: the products of this page's id range (after the cursor, up "
+        "to the last item, or to the end on the last page) whose own record changed since then and "
+        "that are no longer for sale (back to draft or archived), whatever the other filters, so a "
+        "purchasing system can drop them; each is listed once over a walk of the cursor. It may "
+        "name a product that was never for sale (a draft changed since). A product hidden because "
+        "its producer lost its verification is listed only if the product itself changed. Always "
+        "empty without `updated_since`."
+    )
 
 
 # ---------------------------------------------------------------------------------------------

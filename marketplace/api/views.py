@@ -14,7 +14,6 @@ from marketplace.api import idempotency, queries
 from marketplace.api.errors import ApiError
 from marketplace.api.schemas import (
     AcceptPartIn,
-    CatalogueItem,
     CataloguePage,
     CatalogueQuery,
     ErrorBody,
@@ -275,28 +274,28 @@ def _require_verified_buyer() -> None:
         raise ApiError("buyer_not_verified")
 
 
-def _catalogue_item(item: feed.FeedItem) -> CatalogueItem:
+def _catalogue_item(item: feed.FeedItem) -> dict:
     product, producer = item.product, item.producer
     cert = item.certificate
-    return CatalogueItem(
-        id=product.id,
-        code=item.code,
-        sku=product.sku,
-        name=product.name,
-        unit=product.unit,
-        group=product.group_code,
-        producer={
+    return {
+        "id": product.id,
+        "code": item.code,
+        "sku": product.sku,
+        "name": product.name,
+        "unit": product.unit,
+        "group": product.group_code,
+        "producer": {
             "slug": producer.slug,
             "name": producer.name,
             "province": province_name(producer.province_code),
             "min_order_value_vnd": producer.min_order_value_vnd,
         },
-        retail_price_vnd=product.price_vnd,
-        tiers=[{"min_quantity": q, "unit_price_vnd": p} for q, p in item.tiers],
-        min_order_qty=product.min_order_qty,
-        case_pack=product.case_pack,
-        stock=product.stock,
-        certificate=None
+        "retail_price_vnd": product.price_vnd,
+        "tiers": [{"min_quantity": q, "unit_price_vnd": p} for q, p in item.tiers],
+        "min_order_qty": product.min_order_qty,
+        "case_pack": product.case_pack,
+        "stock": product.stock,
+        "certificate": None
         if cert is None
         else {
             "stars": cert.stars,
@@ -305,11 +304,11 @@ def _catalogue_item(item: feed.FeedItem) -> CatalogueItem:
             "issued_on": cert.issued_on,
             "expires_on": cert.expires_on,
         },
-        protections=[
+        "protections": [
             {"kind": p.kind, "name": p.name, "registration_number": p.registration_number}
             for p in item.protections
         ],
-        supply=[
+        "supply": [
             {
                 "year": m.year,
                 "month": m.month,
@@ -320,8 +319,8 @@ def _catalogue_item(item: feed.FeedItem) -> CatalogueItem:
             }
             for m in item.supply
         ],
-        updated_at=product.updated_at.replace(tzinfo=UTC),
-    )
+        "updated_at": product.updated_at.replace(tzinfo=UTC),
+    }
 
 
 @bp.get("/catalog")
@@ -337,7 +336,7 @@ def catalogue():
 
     Wholesale prices and tiers, MOQ, case pack, stock, the producer's minimum order value,
     certificate and GI facts; in id order, `next_cursor` for the next page, `updated_since` for
-    what changed."""
+    what changed (and, in `removed`, what is no longer for sale)."""
     _require_verified_buyer()
     args: CatalogueQuery = request.context.query
     since = args.updated_since
@@ -354,10 +353,14 @@ def catalogue():
         updated_since=since,
     )
     page = feed.catalogue_feed(filters, after_id=_cursor(args.cursor) or 0, limit=args.limit)
-    # A model instance, not a dict: spectree then serialises it without validating it again.
-    return CataloguePage(
-        items=[_catalogue_item(item) for item in page.items],
-        next_cursor=str(page.next_cursor) if page.next_cursor else None,
+    # Plain dicts validated once, in one call, into a model instance: spectree then serialises it
+    # without validating it again (building each item's model from Python took most of a page).
+    return CataloguePage.model_validate(
+        {
+            "items": [_catalogue_item(item) for item in page.items],
+            "next_cursor": str(page.next_cursor) if page.next_cursor else None,
+            "removed": [{"id": product_id, "code": code} for product_id, code in page.removed],
+        }
     )
 
 

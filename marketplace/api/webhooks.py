@@ -35,6 +35,7 @@ import secrets
 import socket
 import ssl
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -69,7 +70,7 @@ BUYER_EVENTS = (
     "credit_note.issued",
     "webhook.test",
 )
-PRODUCER_EVENTS = ("order.created", "webhook.test")
+PRODUCER_EVENTS = ("order.created", "order.cancelled", "webhook.test")
 
 
 class DeliveryFailed(Exception):
@@ -197,13 +198,32 @@ def deliveries_of(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDel
 # The outbox
 
 
+def endpoints_of(kind: str, organisation_ids: Iterable[int]) -> dict[int, WebhookEndpoint]:
+    """The endpoints of several organisations of one kind, by organisation id, in one query."""
+    ids = sorted(set(organisation_ids))
+    if not ids:
+        return {}
+    column = WebhookEndpoint.buyer_organisation_id if kind == "buyer" else WebhookEndpoint.producer_id
+    return {
+        (endpoint.buyer_organisation_id if kind == "buyer" else endpoint.producer_id): endpoint
+        for endpoint in db.session.scalars(
+            select(WebhookEndpoint).where(WebhookEndpoint.organisation_kind == kind, column.in_(ids))
+        )
+    }
+
+
 def enqueue(
     kind: str, organisation_id: int | None, event_type: str, data: dict, now: datetime | None = None
 ) -> WebhookDelivery | None:
     """Write the event for the organisation's enabled endpoint, in the current transaction."""
     if organisation_id is None:
         return None
-    endpoint = endpoint_of(kind, organisation_id)
+    return _write_delivery(endpoint_of(kind, organisation_id), event_type, data, now)
+
+
+def _write_delivery(
+    endpoint: WebhookEndpoint | None, event_type: str, data: dict, now: datetime | None = None
+) -> WebhookDelivery | None:
     if endpoint is None or not endpoint.enabled:
         return None
     now = now or utcnow()
@@ -453,6 +473,19 @@ def _part_data(order, producer_order) -> dict:
 
 
 def _on_moved(sender, *, order, producer_order, from_status, to_status, actor, at):
+    if to_status == "cancelled":
+        # Whoever cancelled (the buyer, the owner, the producer itself, an unpaid card order
+        # expiring), the producer hears of it - unless the part never reached it (it was waiting
+        # for the buyer's approval, so no `order.created` was sent either).
+        if from_status != "pending_approval":
+            enqueue(
+                "producer",
+                producer_order.producer_id,
+                "order.cancelled",
+                {**_part_data(order, producer_order), "previous_status": from_status},
+                at,
+            )
+        return
     if to_status == "accepted":
         partly = any(
             line.ordered_quantity is not None and line.ordered_quantity != line.quantity
@@ -481,14 +514,14 @@ def _on_shipped(sender, *, order, producer_order):
 
 
 def _on_placed(sender, *, order):
-    for part in order.producer_orders:
-        if part.status == "placed":
-            enqueue(
-                "producer",
-                part.producer_id,
-                "order.created",
-                {**_part_data(order, part), "channel": order.channel},
-            )
+    parts = [part for part in order.producer_orders if part.status == "placed"]
+    endpoints = endpoints_of("producer", (part.producer_id for part in parts))  # one query per order
+    for part in parts:
+        _write_delivery(
+            endpoints.get(part.producer_id),
+            "order.created",
+            {**_part_data(order, part), "channel": order.channel},
+        )
 
 
 def _on_invoice(sender, *, invoice, producer_order, at):

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import ARRAY, Integer, any_, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.cache import bump_catalog_version
 from marketplace.catalog.models import Product
@@ -531,25 +532,12 @@ def place(
                 requested_delivery_date=part.requested_delivery_date,
                 created_at=now,
                 updated_at=now,
-                lines=[
-                    OrderLine(
-                        product_id=line.product_id,
-                        product_name=line.name,
-                        sku=line.sku,
-                        unit=line.unit,
-                        unit_price_vnd=line.unit_price_vnd,
-                        quantity=line.quantity,
-                        line_total_vnd=line.line_total_vnd,
-                        retail_unit_price_vnd=line.retail_unit_price_vnd,
-                        tier_min_quantity=line.tier_min_quantity,
-                    )
-                    for line in part.lines
-                ],
             )
             for part in draft.parts
         ]
         db.session.add_all(producer_orders)
-        db.session.flush()  # one flush for every part and line
+        db.session.flush()  # the parts' ids, for their lines
+        _write_lines(producer_orders, draft.parts)
         # The first records of a new order are plain events (from_status None), not moves
         # through the status machine: `producer_order_moved` is not sent for them.
         for producer_order in producer_orders:
@@ -574,10 +562,42 @@ def place(
     return order
 
 
+def _write_lines(producer_orders: Sequence[ProducerOrder], parts: Sequence[DraftPart]) -> None:
+    """Write every part's lines in one executemany (not a unit-of-work flush with RETURNING: a
+    500-line bulk order would send one statement with thousands of parameters), then read them
+    back in one query as each part's `lines`, for what the order's signals show in the same
+    transaction."""
+    rows = [
+        {
+            "producer_order_id": producer_order.id,
+            "product_id": line.product_id,
+            "product_name": line.name,
+            "sku": line.sku,
+            "unit": line.unit,
+            "unit_price_vnd": line.unit_price_vnd,
+            "quantity": line.quantity,
+            "line_total_vnd": line.line_total_vnd,
+            "retail_unit_price_vnd": line.retail_unit_price_vnd,
+            "tier_min_quantity": line.tier_min_quantity,
+        }
+        for producer_order, part in zip(producer_orders, parts, strict=True)
+        for line in part.lines
+    ]
+    db.session.execute(insert(OrderLine), rows)
+    by_part: dict[int, list[OrderLine]] = {producer_order.id: [] for producer_order in producer_orders}
+    for line in db.session.scalars(
+        select(OrderLine).where(OrderLine.producer_order_id.in_(list(by_part))).order_by(OrderLine.id)
+    ):
+        by_part[line.producer_order_id].append(line)
+    for producer_order in producer_orders:
+        set_committed_value(producer_order, "lines", by_part[producer_order.id])
+
+
 def take_stock(wanted: list[tuple[int, str, int]]) -> None:
     """Take the stock of an order inside its transaction, only where enough is left: lock the
     rows in product-id order (the lock order every order follows), then one conditional UPDATE
-    per 500 products — a few statements even for bulk orders of hundreds of lines. Raises
+    per 500 products — a few statements even for bulk orders of hundreds of lines (on
+    PostgreSQL the ids and quantities go as two arrays, joined to the rows). Raises
     `OutOfStock` listing every short product at the stock left; the transaction is rolled back
     first, so a partly applied UPDATE never survives."""
     quantities: dict[int, int] = {}
@@ -588,18 +608,37 @@ def take_stock(wanted: list[tuple[int, str, int]]) -> None:
     ids = sorted(quantities)
     bump_catalog_version(db.session)  # lock order: catalogue state first, then products by id
     taken = 0
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        db.session.execute(
-            select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update()
-        )
-        amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
-        result = db.session.execute(
-            update(Product)
-            .where(Product.id.in_(chunk), Product.stock >= amount)
-            .values(stock=Product.stock - amount),
-            execution_options={"synchronize_session": False},
-        )
+        if postgresql:
+            # Two array parameters, joined by id: a CASE of 500 branches is evaluated branch by
+            # branch for each of 500 rows, and 1,500 placeholders are parsed on every order.
+            wanted_ids = literal(chunk, ARRAY(Integer))
+            asked = func.unnest(wanted_ids, literal([quantities[pid] for pid in chunk], ARRAY(Integer)))
+            asked = asked.table_valued("product_id", "quantity").render_derived(name="asked")
+            db.session.execute(
+                select(Product.id)
+                .where(Product.id == any_(wanted_ids))
+                .order_by(Product.id)
+                .with_for_update()
+            )
+            statement = (
+                update(Product)
+                .where(Product.id == asked.c.product_id, Product.stock >= asked.c.quantity)
+                .values(stock=Product.stock - asked.c.quantity)
+            )
+        else:
+            db.session.execute(
+                select(Product.id).where(Product.id.in_(chunk)).order_by(Product.id).with_for_update()
+            )
+            amount = case({pid: quantities[pid] for pid in chunk}, value=Product.id)
+            statement = (
+                update(Product)
+                .where(Product.id.in_(chunk), Product.stock >= amount)
+                .values(stock=Product.stock - amount)
+            )
+        result = db.session.execute(statement, execution_options={"synchronize_session": False})
         taken += result.rowcount
     if taken != len(ids):
         db.session.rollback()  # undo what was taken, then say what is short at the stock left

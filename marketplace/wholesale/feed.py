@@ -1,18 +1,19 @@
 """The wholesale catalogue as a feed for purchasing systems (the JSON API): every product for
 sale with its wholesale terms (tiers, MOQ, case pack, stock, the producer's minimum order value)
 and its certificate and GI facts, in id order with a cursor, optionally only what changed since a
-moment. A page is read in four queries whatever its size.
+moment. A page is read in five queries whatever its size (the products as plain columns, their
+tiers, certificates, protections and committed supply), and with `updated_since` a sixth lists
+what is no longer for sale in the page's id range.
 
 Only verified buyer organisations may read it (the API checks that before calling).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import func, not_, or_, select
 
 from marketplace.catalog.models import Certification, PriceTier, Product, Protection, ProtectionRight
 from marketplace.catalog.services import visible_condition
@@ -53,9 +54,36 @@ class FeedProtection:
 
 
 @dataclass(frozen=True)
+class FeedProduct:
+    """The product's columns a feed item shows (read as plain columns: no ORM objects)."""
+
+    id: int
+    sku: str
+    name: str
+    unit: str
+    group_code: str
+    price_vnd: int
+    min_order_qty: int
+    case_pack: int
+    stock: int
+    monthly_capacity: int | None
+    season_months: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedProducer:
+    id: int
+    slug: str
+    name: str
+    province_code: str
+    min_order_value_vnd: int
+
+
+@dataclass(frozen=True)
 class FeedItem:
-    product: Product
-    producer: Producer
+    product: FeedProduct
+    producer: FeedProducer
     tiers: tuple[tuple[int, int], ...]
     certificate: FeedCertificate | None
     protections: tuple[FeedProtection, ...]
@@ -67,48 +95,54 @@ class FeedItem:
         return f"{self.producer.slug}/{self.product.sku}"
 
 
+_PRODUCT_COLUMNS = (
+    Product.id,
+    Product.sku,
+    Product.name,
+    Product.unit,
+    Product.group_code,
+    Product.price_vnd,
+    Product.min_order_qty,
+    Product.case_pack,
+    Product.stock,
+    Product.monthly_capacity,
+    Product.season_months,
+    Product.updated_at,
+)
+_PRODUCER_COLUMNS = (
+    Producer.id,
+    Producer.slug,
+    Producer.name,
+    Producer.province_code,
+    Producer.min_order_value_vnd,
+)
+
+
 @dataclass(frozen=True)
 class FeedPage:
     items: list[FeedItem]
     next_cursor: int | None  # the last id of this page when more follow
+    # With `updated_since`: (id, code) of the products in this page's id range changed since then
+    # and no longer for sale.
+    removed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def catalogue_feed(
-    filters: FeedFilters, *, after_id: int = 0, limit: int = 50, today: date | None = None
+    filters: FeedFilters,
+    *,
+    after_id: int = 0,
+    limit: int = 50,
+    today: date | None = None,
+    with_supply: bool = True,
 ) -> FeedPage:
+    """A page of the feed after product id `after_id`. `with_supply` False: the items' `supply`
+    is left empty (one query fewer), for a caller that keeps the rest and reads the supply, which
+    changes with every order, each time (`supply_capacity`)."""
     today = today or today_in_vietnam()
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     query = (
-        select(Product, Producer)
+        select(*_PRODUCT_COLUMNS, *(column.label(f"producer_{column.key}") for column in _PRODUCER_COLUMNS))
         .join(Producer, Producer.id == Product.producer_id)
-        .options(
-            load_only(
-                Product.id,
-                Product.sku,
-                Product.name,
-                Product.unit,
-                Product.group_code,
-                Product.price_vnd,
-                Product.min_order_qty,
-                Product.case_pack,
-                Product.stock,
-                Product.monthly_capacity,
-                Product.season_months,
-                Product.updated_at,
-                Product.producer_id,
-                Product.status,
-                raiseload=True,
-            ),
-            load_only(
-                Producer.id,
-                Producer.slug,
-                Producer.name,
-                Producer.province_code,
-                Producer.min_order_value_vnd,
-                Producer.verification_status,
-                raiseload=True,
-            ),
-        )
         .where(visible_condition(), Product.id > after_id)
     )
     if filters.q.strip():
@@ -153,8 +187,15 @@ def catalogue_feed(
         )
     rows = db.session.execute(query.order_by(Product.id).limit(limit + 1)).all()
     more = len(rows) > limit
-    rows = rows[:limit]
-    ids = [product.id for product, _ in rows]
+    width = len(_PRODUCT_COLUMNS)
+    producers: dict[int, FeedProducer] = {}
+    read: list[tuple[FeedProduct, FeedProducer]] = []
+    for row in rows[:limit]:
+        producer = producers.get(row[width])
+        if producer is None:
+            producer = producers[row[width]] = FeedProducer(*row[width:])
+        read.append((FeedProduct(*row[:width]), producer))
+    ids = [product.id for product, _ in read]
     tiers: dict[int, list[tuple[int, int]]] = {}
     certificates: dict[int, FeedCertificate] = {}
     protections: dict[int, list[FeedProtection]] = {}
@@ -182,7 +223,7 @@ def catalogue_feed(
             .order_by(Protection.name)
         ):
             protections.setdefault(product_id, []).append(FeedProtection(kind, name, number))
-    supply = supply_capacity([product for product, _producer in rows])
+    supply = supply_capacity([product for product, _producer in read]) if with_supply else {}
     items = [
         FeedItem(
             product,
@@ -192,6 +233,24 @@ def catalogue_feed(
             tuple(protections.get(product.id, ())),
             supply.get(product.id, ()),
         )
-        for product, producer in rows
+        for product, producer in read
     ]
-    return FeedPage(items, ids[-1] if more and ids else None)
+    next_cursor = ids[-1] if more and ids else None
+    removed: list[tuple[int, str]] = []
+    if filters.updated_since is not None:
+        range_end = (Product.id <= next_cursor,) if next_cursor is not None else ()
+        removed = [
+            (product_id, f"{slug}/{sku}")
+            for product_id, sku, slug in db.session.execute(
+                select(Product.id, Product.sku, Producer.slug)
+                .join(Producer, Producer.id == Product.producer_id)
+                .where(
+                    Product.id > after_id,
+                    *range_end,
+                    Product.updated_at >= filters.updated_since,
+                    not_(visible_condition()),
+                )
+                .order_by(Product.id)
+            )
+        ]
+    return FeedPage(items, next_cursor, removed)

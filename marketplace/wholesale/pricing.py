@@ -9,12 +9,15 @@ producer's part below its minimum order value) is attached to the line or part i
 page can show them all at once. `BulkQuote.ok` says whether the order can be placed.
 
 Everything is read in three queries (products with producers, tiers, the organisation's delivery
-locations), whatever the number of lines.
+locations), whatever the number of lines, and a fourth for the units already committed where
+supply is limited. `read_quote_data` and `price_bulk_order` are the two halves of
+`quote_bulk_order`, for a caller that must choose the parts' dates and locations from the
+products read (the JSON API names parts by producer) before pricing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -184,26 +187,25 @@ def line_problems(product: Product, quantity: int, stock: int) -> tuple[Problem,
     return tuple(problems)
 
 
-def quote_bulk_order(
-    lines: Sequence[BulkLine],
-    organisation_id: int,
-    part_locations: dict[int, int] | None = None,
-    part_dates: dict[int, date] | None = None,
-) -> BulkQuote:
-    """Price `lines` for the buyer organisation `organisation_id`.
+@dataclass(frozen=True)
+class QuoteData:
+    """What pricing reads for a set of products: each product for sale with its producer, the
+    price tiers and the organisation's delivery locations."""
 
-    A part's delivery location is, in order: `part_locations[producer_id]`, the location of the
-    part's first line that names one, the organisation's first location; none when
-    `part_locations` names a location of another organisation. One ProducerOrder goes
-    to one place, so a line naming another location than its part's is refused.
+    found: dict[int, tuple[Product, Producer]]
+    tiers: dict[int, list[tuple[int, int]]]
+    locations: dict[int, DeliveryLocation]
 
-    Supply capacity (`wholesale.capacity`) is checked for the month of the part's requested
-    delivery date (`part_dates[producer_id]`), or this month in Vietnam while no date is chosen
-    yet (the draft, the quick-order pad, a CSV file); placing checks again with the chosen dates.
-    """
-    part_locations = part_locations or {}
-    part_dates = part_dates or {}
-    ids = sorted({line.product_id for line in lines})
+    def producer_ids_by_slug(self) -> dict[str, int]:
+        return {producer.slug: producer.id for _product, producer in self.found.values()}
+
+
+def read_quote_data(
+    product_ids: Iterable[int], organisation_id: int, locations: Sequence[DeliveryLocation] | None = None
+) -> QuoteData:
+    """Read what `price_bulk_order` needs: two queries per 500 products, and the organisation's
+    locations (unless the caller has read them: `locations`)."""
+    ids = sorted(set(product_ids))
     found: dict[int, tuple[Product, Producer]] = {}
     tiers: dict[int, list[tuple[int, int]]] = {}
     for chunk in _chunks(ids):
@@ -219,7 +221,43 @@ def quote_bulk_order(
             )
         ).all():
             tiers.setdefault(product_id, []).append((min_quantity, price))
-    locations = {loc.id: loc for loc in organisation_locations(organisation_id)}
+    if locations is None:
+        locations = organisation_locations(organisation_id)
+    return QuoteData(found, tiers, {loc.id: loc for loc in locations})
+
+
+def quote_bulk_order(
+    lines: Sequence[BulkLine],
+    organisation_id: int,
+    part_locations: dict[int, int] | None = None,
+    part_dates: dict[int, date] | None = None,
+) -> BulkQuote:
+    """Price `lines` for the buyer organisation `organisation_id` (see `price_bulk_order`)."""
+    data = read_quote_data((line.product_id for line in lines), organisation_id)
+    return price_bulk_order(lines, data, part_locations, part_dates)
+
+
+def price_bulk_order(
+    lines: Sequence[BulkLine],
+    data: QuoteData,
+    part_locations: dict[int, int] | None = None,
+    part_dates: dict[int, date] | None = None,
+) -> BulkQuote:
+    """Price `lines` from what `read_quote_data` read for them (and the units already committed
+    where supply is limited: one more query).
+
+    A part's delivery location is, in order: `part_locations[producer_id]`, the location of the
+    part's first line that names one, the organisation's first location; none when
+    `part_locations` names a location of another organisation. One ProducerOrder goes
+    to one place, so a line naming another location than its part's is refused.
+
+    Supply capacity (`wholesale.capacity`) is checked for the month of the part's requested
+    delivery date (`part_dates[producer_id]`), or this month in Vietnam while no date is chosen
+    yet (the draft, the quick-order pad, a CSV file); placing checks again with the chosen dates.
+    """
+    part_locations = part_locations or {}
+    part_dates = part_dates or {}
+    found, tiers, locations = data.found, data.tiers, data.locations
     default_location = next(iter(locations.values()), None)
     this_month = month_of(today_in_vietnam())
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import delete, select
 
-from marketplace.buyers.models import BuyerOrganisation
+from marketplace.buyers.models import BuyerOrganisation, DeliveryLocation
 from marketplace.catalog.models import PriceTier, Product
 from marketplace.catalog.services import (
     CatalogFilters,
@@ -58,7 +58,9 @@ from marketplace.wholesale.pricing import (
     BulkQuote,
     Problem,
     organisation_locations,
+    price_bulk_order,
     quote_bulk_order,
+    read_quote_data,
 )
 
 CHANNEL = "supermarket"
@@ -309,9 +311,18 @@ def check_rows(
     """Check every line of a bulk order as the CSV upload does (codes, quantities, locations by
     name, duplicates, then the pricing rules), whatever channel sent it; change nothing. `base`:
     lines already in the draft, as in `validate_csv`."""
+    report_lines, asked = _read_rows(rows, organisation_locations(organisation_id), base)
+    return _report(report_lines, quote_bulk_order(asked, organisation_id) if asked else None)
+
+
+def _read_rows(
+    rows: Sequence[csvfile.CsvRow], locations: Sequence[DeliveryLocation], base: Sequence[BulkLine] = ()
+) -> tuple[list[ReportLine], list[BulkLine]]:
+    """The first half of `check_rows`: each row's code, quantity, location name and duplicate
+    checked, and the lines to price (with `base`'s other lines when any row is to be priced)."""
     in_base = {line.product_id: line for line in base}
     resolved = resolve_codes(row.code for row in rows)
-    locations = {csvfile.normalise_name(loc.name): loc.id for loc in organisation_locations(organisation_id)}
+    by_name = {csvfile.normalise_name(loc.name): loc.id for loc in locations}
     report_lines: list[ReportLine] = []
     first_line_of: dict[int, int] = {}
     asked: list[BulkLine] = []
@@ -326,7 +337,7 @@ def check_rows(
             line.problems.append(Problem("invalid_quantity", {"max": MAX_BULK_QUANTITY}))
         location_id = None
         if row.location_name:
-            location_id = locations.get(csvfile.normalise_name(row.location_name))
+            location_id = by_name.get(csvfile.normalise_name(row.location_name))
             if location_id is None:
                 line.problems.append(Problem("unknown_location_name", {"name": row.location_name}))
         if found is not None and found.product_id is not None:
@@ -345,7 +356,11 @@ def check_rows(
                     asked.append(BulkLine(found.product_id, quantity, location_id, row.line_no))
     if asked:
         asked += [line for pid, line in in_base.items() if pid not in first_line_of]
-    quote = quote_bulk_order(asked, organisation_id) if asked else None
+    return report_lines, asked
+
+
+def _report(report_lines: list[ReportLine], quote: BulkQuote | None) -> CsvReport:
+    """The second half of `check_rows`: each priced line's problems added to its row."""
     part_problems: list[Problem] = []
     if quote is not None:
         by_source = {q.source: q for q in quote.lines}
@@ -436,20 +451,9 @@ def place_bulk_order(
     existing = orders.order_by_idempotency_key(idempotency_key or "")
     if existing is not None:
         return existing
-    if not orders.valid_idempotency_key(idempotency_key):
-        raise InvalidOrderDetails(
-            "The order form has expired; please reload the page.", {"form": ("form_expired", {})}
-        )
-    now = now or utcnow()
+    _check_form_key(idempotency_key)
     try:
-        organisation = db.session.scalars(
-            select(BuyerOrganisation)
-            .where(BuyerOrganisation.id == organisation_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()  # one order at a time per organisation: the credit check sees the previous one
-        if not organisation.is_verified:
-            raise NotVerified("Only verified buyer organisations may place wholesale orders.")
+        organisation = _lock_organisation(organisation_id)
         draft = draft_of(organisation_id) if lines is None else None
         if lines is None:
             lines = bulk_lines(draft)
@@ -460,6 +464,63 @@ def place_bulk_order(
             pid: c.requested_delivery_date for pid, c in choices.items() if c.requested_delivery_date
         }
         quote = quote_bulk_order(lines, organisation_id, part_locations, part_dates)
+    except BaseException:
+        db.session.rollback()
+        raise
+    return _place_quote(
+        organisation,
+        user,
+        quote,
+        choices,
+        purchase_order_number=purchase_order_number,
+        idempotency_key=idempotency_key,
+        payment_method=payment_method,
+        now=now,
+        actor=actor,
+        draft=draft,
+    )
+
+
+def _check_form_key(idempotency_key: str) -> None:
+    if not orders.valid_idempotency_key(idempotency_key):
+        raise InvalidOrderDetails(
+            "The order form has expired; please reload the page.", {"form": ("form_expired", {})}
+        )
+
+
+def _lock_organisation(organisation_id: int) -> BuyerOrganisation:
+    """The organisation, locked until the commit: one order at a time per organisation, so that
+    the credit check sees the previous one. Only a verified organisation may order."""
+    organisation = db.session.scalars(
+        select(BuyerOrganisation)
+        .where(BuyerOrganisation.id == organisation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if not organisation.is_verified:
+        raise NotVerified("Only verified buyer organisations may place wholesale orders.")
+    return organisation
+
+
+def _place_quote(
+    organisation: BuyerOrganisation,
+    user,
+    quote: BulkQuote,
+    choices: dict[int, PartChoice],
+    *,
+    purchase_order_number: str,
+    idempotency_key: str,
+    payment_method: str,
+    now: datetime | None,
+    actor: str | None,
+    draft: OrderList | None = None,
+) -> Order:
+    """The second half of placing, under the organisation's lock: the quote (priced with the
+    parts' chosen dates and locations) checked against the order's details, the payment method,
+    the approval threshold and the credit limit, then written by `orders.place` (which commits),
+    emptying `draft` in the same transaction; or roll back and raise."""
+    now = now or utcnow()
+    try:
         if not quote.ok:
             raise OrderNotValid("Some lines cannot be ordered as they are.", quote)
         po_number = (purchase_order_number or "").strip()
@@ -581,6 +642,10 @@ def place_order_lines(
     `deliveries` maps a producer's slug to its part's delivery location and date; parts not named
     take `default`. A location that is not the organisation's, or a producer with no part in the
     order, is refused (`InvalidOrderDetails`).
+
+    The order is priced once, under the organisation's lock, with each part's chosen date (so
+    supply capacity is checked for the month of delivery, as on the review page), and that one
+    quote is both what the refused lines are reported from and what is placed.
     """
     existing = orders.order_by_idempotency_key(idempotency_key or "")
     if existing is not None:
@@ -592,41 +657,57 @@ def place_order_lines(
         raise EmptyOrder("The order has no lines.")
     if len(rows) > MAX_DRAFT_LINES:
         raise InvalidOrderDetails("Too many lines.", {"lines": ("too_many_lines", {"max": MAX_DRAFT_LINES})})
-    report = check_rows(rows, organisation_id)
-    if not report.ok:
-        db.session.rollback()
-        raise LinesRefused("Some lines cannot be ordered as they are.", report)
-    parts = {part.producer_slug: part.producer_id for part in report.quote.parts}
-    own_locations = {location.id for location in organisation_locations(organisation_id)}
-    errors: dict[str, tuple[str, dict]] = {}
-    for slug in deliveries:
-        if slug not in parts:
-            errors[f"deliveries.{slug}"] = ("unknown_producer", {"producer": slug})
-    for slug, choice in [("", default), *deliveries.items()]:
-        if choice.delivery_location_id is not None and choice.delivery_location_id not in own_locations:
-            errors[f"deliveries.{slug}.delivery_location_id" if slug else "delivery_location_id"] = (
-                "unknown_location",
-                {},
+    _check_form_key(idempotency_key)
+    try:
+        organisation = _lock_organisation(organisation_id)
+        locations = organisation_locations(organisation_id)
+        report_lines, asked = _read_rows(rows, locations)
+        data = read_quote_data((line.product_id for line in asked), organisation_id, locations)
+        parts = data.producer_ids_by_slug()  # every product read is on a line: its producer has a part
+        choices: dict[int, PartChoice] = {}
+        for slug, producer_id in parts.items():
+            chosen = deliveries.get(slug, default)
+            choices[producer_id] = PartChoice(
+                chosen.delivery_location_id or default.delivery_location_id,
+                chosen.requested_delivery_date or default.requested_delivery_date,
             )
-    if errors:
-        db.session.rollback()
-        raise InvalidOrderDetails("Please correct the order details.", errors)
-    choices = {}
-    for slug, producer_id in parts.items():
-        chosen = deliveries.get(slug, default)
-        choices[producer_id] = PartChoice(
-            chosen.delivery_location_id or default.delivery_location_id,
-            chosen.requested_delivery_date or default.requested_delivery_date,
+        quote = (
+            price_bulk_order(
+                asked,
+                data,
+                {pid: c.delivery_location_id for pid, c in choices.items() if c.delivery_location_id},
+                {pid: c.requested_delivery_date for pid, c in choices.items() if c.requested_delivery_date},
+            )
+            if asked
+            else None
         )
-    return place_bulk_order(
-        organisation_id=organisation_id,
-        user=user,
-        choices=choices,
+        report = _report(report_lines, quote)
+        if not report.ok:
+            raise LinesRefused("Some lines cannot be ordered as they are.", report)
+        errors: dict[str, tuple[str, dict]] = {}
+        for slug in deliveries:
+            if slug not in parts:
+                errors[f"deliveries.{slug}"] = ("unknown_producer", {"producer": slug})
+        for slug, choice in [("", default), *deliveries.items()]:
+            if choice.delivery_location_id is not None and choice.delivery_location_id not in data.locations:
+                errors[f"deliveries.{slug}.delivery_location_id" if slug else "delivery_location_id"] = (
+                    "unknown_location",
+                    {},
+                )
+        if errors:
+            raise InvalidOrderDetails("Please correct the order details.", errors)
+    except BaseException:
+        db.session.rollback()
+        raise
+    return _place_quote(
+        organisation,
+        user,
+        quote,
+        choices,
         purchase_order_number=purchase_order_number,
         idempotency_key=idempotency_key,
         payment_method=payment_method,
         now=now,
-        lines=report.bulk_lines(),
         actor=actor,
     )
 

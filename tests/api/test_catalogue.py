@@ -79,6 +79,27 @@ def test_updated_since_lists_only_what_changed(client) -> None:
     assert [i["sku"] for i in body["items"]] == ["TC-1"]
 
 
+def test_updated_since_reports_what_is_no_longer_for_sale_once_in_its_pages_id_range(client) -> None:
+    world = build_world(products=4)
+    since = utcnow() + timedelta(seconds=1)
+    archived, cheaper, renamed = world.products[1:]
+    archived.status = "archived"
+    cheaper.price_vnd, renamed.name = 85_000, "Chè mới"
+    for product in (archived, cheaper, renamed):
+        product.updated_at = since + timedelta(seconds=1)
+    db.session.commit()
+    url = f"/api/v1/catalog?limit=1&updated_since={since.isoformat()}Z"
+    first = client.get(url, headers=bearer(world.buyer_token)).get_json()
+    assert [i["sku"] for i in first["items"]] == ["TC-2"]
+    assert first["removed"] == [{"id": archived.id, "code": "htx-che/TC-1"}]
+    second = client.get(f"{url}&cursor={first['next_cursor']}", headers=bearer(world.buyer_token)).get_json()
+    assert [i["sku"] for i in second["items"]] == ["TC-3"] and second["removed"] == []
+    assert second["next_cursor"] is None
+    everything = client.get("/api/v1/catalog", headers=bearer(world.buyer_token)).get_json()
+    assert [i["sku"] for i in everything["items"]] == ["TC-0", "TC-2", "TC-3"]
+    assert everything["removed"] == []
+
+
 def test_an_unverified_chain_reads_no_wholesale_prices(client) -> None:
     world = build_world(status="pending")
     response = client.get("/api/v1/catalog", headers=bearer(world.buyer_token))

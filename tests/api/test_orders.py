@@ -7,8 +7,10 @@ import threading
 
 from sqlalchemy import func, select
 
+from marketplace.catalog.supply import mask_of
 from marketplace.extensions import db
 from marketplace.orders.models import Order
+from marketplace.timeutil import add_months, today_in_vietnam
 from tests.api.helpers import bearer, build_world, order_body, token_for
 from tests.wholesale.helpers import buyer
 
@@ -185,3 +187,41 @@ def test_a_request_body_that_breaks_the_schema_answers_422_with_every_field(clie
         "lines.0.quantity",
         "colour",
     }
+
+
+def test_an_order_is_priced_once_prices_and_stock_read_a_single_time(client, count_queries) -> None:
+    world = build_world(products=3)
+    with count_queries() as counter:
+        response = post_order(client, world)
+    assert response.status_code == 201, response.get_json()
+    tier_reads = [
+        s for s in counter.statements if s.lstrip().upper().startswith("SELECT") and "price_tiers" in s
+    ]
+    assert len(tier_reads) == 1, tier_reads
+
+
+def _seasonal_world(in_season_months) -> tuple:
+    world = build_world(products=1)
+    world.products[0].season_months = mask_of(in_season_months)
+    db.session.commit()
+    return world
+
+
+def test_supply_is_checked_for_the_month_of_delivery_not_this_month(client) -> None:
+    today = today_in_vietnam()
+    later = add_months(today, 2)
+    world = _seasonal_world([later.month])  # out of season now, in season at delivery
+    response = post_order(client, world, order_body(world, requested_delivery_date=later.isoformat()))
+    assert response.status_code == 201, response.get_json()
+
+
+def test_a_line_out_of_season_in_the_month_of_delivery_is_refused_with_its_code(client) -> None:
+    today = today_in_vietnam()
+    later = add_months(today, 2)
+    world = _seasonal_world([today.month])  # in season now, not at delivery
+    response = post_order(client, world, order_body(world, requested_delivery_date=later.isoformat()))
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "lines_refused"
+    assert [p["code"] for p in error["details"]["lines"][0]["problems"]] == ["out_of_season"]
+    assert order_count() == 0

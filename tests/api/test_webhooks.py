@@ -18,6 +18,8 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from tests.api.helpers import bearer, build_world, order_body
 from tests.conftest import FormClient
+from tests.factories import make_producer
+from tests.wholesale.helpers import wholesale_product
 
 
 class Receiver:
@@ -101,6 +103,72 @@ def test_events_are_signed_and_sent_after_the_commit(client, receiver) -> None:
     assert next(e for e in events if e["type"] == "order.shipped")["data"]["tracking_number"] == "G1"
     with pytest.raises(Exception):  # noqa: B017 - another secret does not verify
         Webhook(webhooks.new_secret()).verify(server.received[1][1], server.received[1][0])
+
+
+def _second_producer(world):
+    other = make_producer(slug="htx-gao", verification_status="verified")
+    wholesale_product(other, sku="G-1", slug="gao-1", name="Gạo")
+    db.session.commit()
+    return other
+
+
+def test_a_new_order_is_announced_to_every_producer_in_it_reading_their_endpoints_once(
+    client, receiver, count_queries
+) -> None:
+    world = build_world()
+    other = _second_producer(world)
+    server = receiver()
+    _endpoint, secret = webhooks.save_endpoint("producer", world.producer.id, server.url)
+    _other_endpoint, other_secret = webhooks.save_endpoint("producer", other.id, server.url)
+    db.session.commit()
+    body = order_body(world)
+    body["lines"].append({"code": "htx-gao/G-1", "quantity": 50})
+    with count_queries() as counter:
+        response = client.post(
+            "/api/v1/orders",
+            json=body,
+            headers={**bearer(world.buyer_token), "Idempotency-Key": "order-key-0001"},
+        )
+    assert response.status_code == 201, response.get_json()
+    # the endpoints looked up by organisation (the attempts after the commit read theirs by id)
+    lookups = [s for s in counter.statements if "WHERE webhook_endpoints.organisation_kind" in s]
+    assert len(lookups) == 1, lookups
+    webhooks.join_background_attempts()
+    producers = set()
+    for headers, raw in server.received:
+        for key in (secret, other_secret):
+            try:
+                event = Webhook(key).verify(raw, headers)
+            except Exception:  # signed with the other producer's secret
+                continue
+            assert event["type"] == "order.created"
+            producers.add(event["data"]["producer_id"])
+    assert producers == {world.producer.id, other.id}
+
+
+def test_the_producers_hear_of_a_cancellation_but_not_of_parts_that_never_reached_them(
+    client, receiver
+) -> None:
+    world = build_world()
+    server = receiver()
+    _endpoint, secret = webhooks.save_endpoint("producer", world.producer.id, server.url)
+    db.session.commit()
+    order = place(client, world)
+    cancelled = client.post(f"/api/v1/orders/{order['reference']}/cancel", headers=bearer(world.buyer_token))
+    assert cancelled.status_code == 200
+    webhooks.join_background_attempts()
+    events = [Webhook(secret).verify(raw, headers) for headers, raw in server.received]
+    assert [e["type"] for e in events] == ["order.created", "order.cancelled"]
+    assert events[1]["data"]["order_reference"] == order["reference"]
+    assert (events[1]["data"]["status"], events[1]["data"]["previous_status"]) == ("cancelled", "placed")
+    # An order waiting for the buyer's approval never reached the producer: nothing to cancel there.
+    world.organisation.approval_threshold_vnd = 1_000
+    db.session.commit()
+    pending = place(client, world, key="order-key-0002")
+    assert pending["approval_status"] == "pending"
+    client.post(f"/api/v1/orders/{pending['reference']}/cancel", headers=bearer(world.buyer_token))
+    webhooks.join_background_attempts()
+    assert len(server.received) == 2
 
 
 def test_a_rolled_back_change_sends_nothing(app) -> None:
