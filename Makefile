@@ -60,9 +60,13 @@ translations: setup
 ## bench: the storefront, search and bulk-order benchmarks (requests per second; search build time
 ## and latencies; a 500-line supermarket CSV order validated and placed on PostgreSQL)
 bench: setup-dev
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the storefront benchmark"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	$(BIN)/python bench/storefront.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/bulk_order.py
+	$(BIN)/python bench/api.py
 
 ## audit: known vulnerabilities of every pinned package (pip-audit with PyPI's advisory data; needs
 ## network access to PyPI; devtools/audit.py says what it could not audit and why)
