@@ -11,7 +11,7 @@ export FLASK_APP := wsgi
 MO := marketplace/translations/vi/LC_MESSAGES/messages.mo
 PO := marketplace/translations/vi/LC_MESSAGES/messages.po
 
-.PHONY: run test setup setup-dev browser translations bench audit clean
+.PHONY: run test setup setup-dev browser translations bench load audit clean
 
 ## run: set everything up and serve http://127.0.0.1:$(PORT) (SQLite under instance/; without
 ## STRIPE_SECRET_KEY, card payments are test payments through a local localstripe)
@@ -67,6 +67,14 @@ bench: setup-dev
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/bulk_order.py
 	$(BIN)/python bench/api.py
+
+## load: Locust users (browsing, search, cart, COD and localstripe card checkouts, API bulk orders)
+## against gunicorn + PostgreSQL with 20,000 generated products, then the checks (no 5xx, no lost or
+## duplicated order, ledger, localstripe, stock) and p50/p95 per request; LOAD_ARGS e.g.
+## "--users 20 --minutes 1". Outside `make test`; figures in docs/load.md.
+LOAD_ARGS ?=
+load: setup-dev
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 ## audit: known vulnerabilities of every pinned package (pip-audit with PyPI's advisory data; needs
 ## network access to PyPI; devtools/audit.py says what it could not audit and why)
