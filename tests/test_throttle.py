@@ -35,10 +35,12 @@ def test_without_redis_the_counts_are_kept_in_the_database(tmp_path, monkeypatch
 
 def test_production_refuses_to_count_in_each_workers_memory(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
-    settings = {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "true")
+    # Every other production check satisfied, so that only the throttle storage is refused.
+    url, key = f"sqlite:///{tmp_path / 'x.sqlite3'}", "k" * 64
     with pytest.raises(RuntimeError, match="THROTTLE_STORAGE=memory"):
-        make_app(settings["SQLALCHEMY_DATABASE_URI"], tmp_path, THROTTLE_STORAGE="memory", SECRET_KEY="x")
-    production = make_app(settings["SQLALCHEMY_DATABASE_URI"], tmp_path, SECRET_KEY="x")
+        make_app(url, tmp_path, THROTTLE_STORAGE="memory", SECRET_KEY=key, ALLOW_SQLITE_IN_PRODUCTION=True)
+    production = make_app(url, tmp_path, SECRET_KEY=key, ALLOW_SQLITE_IN_PRODUCTION=True)
     assert not isinstance(production.extensions["throttle"], throttle.MemoryStore)
 
 
