@@ -42,6 +42,7 @@ from marketplace.portal.models import StockAdjustment
 from marketplace.portal.pictures import decode_picture
 from marketplace.portal.services import ListingError
 from marketplace.producers.models import Producer
+from marketplace.text import UnsafeText, clean_text
 from marketplace.timeutil import VIETNAM, today_in_vietnam, utcnow
 from marketplace.traceability.models import Batch, BatchStockReceipt, OrderLineBatch
 
@@ -622,7 +623,10 @@ def recall_batch(
     page's warning shows at once. Returns the addresses written to."""
     if not can_recall(user, batch):
         raise NotAllowed("Only the producer's owners and administrators may recall a batch.")
-    reason = (reason or "").strip()
+    try:
+        reason = clean_text(reason, multiline=True).strip()
+    except UnsafeText as error:  # PostgreSQL refuses NUL in text; no reason needs control characters
+        raise RecallReasonRequired(str(error.message)) from error
     if not reason or len(reason) > MAX_REASON:
         raise RecallReasonRequired("Say why the batch is recalled (at most 1,000 characters).")
     if batch.is_recalled:

@@ -5,7 +5,7 @@ stays under 120 px for a shopper and a signed-in producer (its menus collapse)."
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from marketplace.extensions import db
 from marketplace.invoicing.models import Invoice
@@ -110,6 +110,8 @@ def test_on_a_phone_no_page_scrolls_sideways_and_no_text_is_cut(browser, live_se
         problems += _check(page, live_server, path, cut=False)
     page.goto(f"{live_server}/products/tra-shan-tuyet")
     page.locator("main form.add-to-cart button[type=submit]").click()
+    # The cached product page asks for a CSRF token before the form goes: wait for the cart.
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
     for path in ("/cart", "/checkout"):
         problems += _check(page, live_server, path, cut=True)
 

@@ -27,6 +27,8 @@ def test_a_consumer_pays_by_vietqr_and_the_statement_upload_marks_the_order_paid
 
     page.goto(f"{live_server}/products/che-tan-cuong-vietqr")
     page.get_by_role("button", name="Thêm vào giỏ").first.click()
+    # The cached product page asks for a CSRF token before the form goes: wait for the cart.
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
     page.goto(f"{live_server}/checkout")
     page.get_by_label("Người nhận").fill("Nguyễn Văn An")
     page.get_by_label("Số điện thoại").fill("0912 345 678")

@@ -187,3 +187,17 @@ def test_a_recall_through_the_portal_tells_the_buyers(web) -> None:
     )
     buyer_page = web.sign_in(member).get("/buyer/batches").get_data(as_text=True)
     assert "L1" in buyer_page and "Recalled" in buyer_page
+
+
+def test_a_reason_with_a_control_character_is_refused_and_the_batch_stays_in_force(web) -> None:
+    # PostgreSQL refuses NUL in text: the reason used to reach the database and answer 500.
+    producer = make_producer()
+    owner = make_producer_member(producer)
+    recorded = batch(make_product(producer, stock=100), "L2")
+    with pytest.raises(services.RecallReasonRequired, match="U\\+0000"):
+        services.recall_batch(recorded, reason="Bao bì\x00 hở", user=owner)
+    response = web.sign_in(owner).post(f"/portal/batches/{recorded.id}/recall", {"reason": "Hở\x00"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(recorded), recorded.id).recalled_at is None
+    assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "batch_recall")) is None
