@@ -1,7 +1,7 @@
 """National scale: a generator of the programme's data and a benchmark of the report pages on it.
 
     .venv/bin/python bench/national.py [--scale 1.0] [--runs 20] [--keep NAME | --database NAME]
-                                       [--build-only] [--no-check]
+                                       [--build-only] [--no-check] [--pages TEXT] [--no-export]
 
 At `--scale 1` it builds, on a new PostgreSQL database (BENCH_DATABASE_URL's server, the local one
 by default; see bench/common.py), 10,000 producers, 20,000 products and about 2,000,000 order
@@ -22,8 +22,9 @@ its own process (every part's figure recomputed from its order and compared with
 the summaries with the ledger; `--no-check` skips it), and, unless `--build-only`, it times
 through the Flask test client each report page (`--runs` requests each, p50 and p95) and the
 full-period streamed ledger CSV export in a fresh process: its time, size and peak resident
-memory (`resource.getrusage`). Targets (issue #13, item 7): p95 under 500 ms per page; the export
-under 200 MB resident.
+memory (`resource.getrusage`). `--pages TEXT` times only the pages whose label holds TEXT (e.g.
+`--pages "producer report"`), `--no-export` skips the export. Targets (issue #13, item 7): p95
+under 500 ms per page; the export under 200 MB resident.
 """
 
 from __future__ import annotations
@@ -466,6 +467,8 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
                 "amount_vnd",
                 "units",
                 "occurred_at",
+                "buyer_organisation_id",
+                "buyer_key",
             ),
         )
         order_id = line_id = entry_id = invoice_id = invoice_line_id = credit_id = 0
@@ -505,6 +508,7 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
                 status, payment_status = "refunded", "refunded"
             refunded = subtotal if payment_status == "refunded" else 0
             chain = rng.randint(1, chains_n) if supermarket else None
+            buyer = f"org:{chain}" if chain else "guest:an@example.vn"  # as ledger.buyer_key_of
             orders.add(
                 order_id,
                 f"OCOP-N{order_id:09d}",
@@ -578,6 +582,8 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
                     price * quantity,
                     quantity,
                     sold_at,
+                    chain,
+                    buyer,
                 )
                 if cancelled:
                     entry_id += 1
@@ -599,6 +605,8 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
                         -price * quantity,
                         -quantity,
                         sold_at + timedelta(days=rng.randint(1, 10)),
+                        chain,
+                        buyer,
                     )
                 elif invoiced and rng.random() < 0.02:
                     credit_id += 1
@@ -624,6 +632,8 @@ def generate(url: str, scale: float, seed: int = 13) -> dict[str, int]:
                         -price * credited,
                         -credited,
                         credited_at,
+                        chain,
+                        buyer,
                     )
             if invoiced:
                 number = f"HD-{producer_id}-{issued_on.year}-{sequence:06d}"
@@ -815,13 +825,16 @@ def forget_kept_figures() -> None:
     programme_charts._bars.cache_clear()
 
 
-def benchmark(app, runs: int, *, cold: bool) -> list[tuple[str, float, float]]:
-    """p50 and p95 (ms) of each report page. `cold`: every cache emptied before each request
-    (the first request after any change to the catalogue, or to the sales behind a chart)."""
+def benchmark(app, runs: int, *, cold: bool, only: str = "") -> list[tuple[str, float, float]]:
+    """p50 and p95 (ms) of each report page whose label contains `only`. `cold`: every cache
+    emptied before each request (the first request after any change to the catalogue, or to the
+    sales behind a chart)."""
     admin, producer = _clients(app)
     results = []
     for client, pages in ((admin, ADMIN_PAGES), (producer, PRODUCER_PAGES)):
         for label, url in pages:
+            if only not in label:
+                continue
             timings = []
             with app.app_context():
                 client.get(url)  # once first, so that the warm figures are warm
@@ -948,6 +961,8 @@ def main() -> None:
     where.add_argument("--database", metavar="NAME", help="reuse the database NAME (built with --keep)")
     parser.add_argument("--build-only", action="store_true", help="build and check; time nothing")
     parser.add_argument("--no-check", action="store_true", help="skip the ledger check")
+    parser.add_argument("--pages", default="", metavar="TEXT", help="time only pages labelled with TEXT")
+    parser.add_argument("--no-export", action="store_true", help="skip the full-period CSV export")
     parser.add_argument("--export-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.export_only:
@@ -990,11 +1005,14 @@ def main() -> None:
             print(ledger_check(url), flush=True)
         if args.build_only:
             return
-        print_timings("page (warm: kept figures and charts)", benchmark(app, args.runs, cold=False))
-        print_timings("page (cold: every cache emptied first)", benchmark(app, args.cold_runs, cold=True))
+        warm = benchmark(app, args.runs, cold=False, only=args.pages)
+        print_timings("page (warm: kept figures and charts)", warm)
+        cold = benchmark(app, args.cold_runs, cold=True, only=args.pages)
+        print_timings("page (cold: every cache emptied first)", cold)
         with app.app_context():
             db.engine.dispose()
-        print(export_benchmark(url))
+        if not args.no_export:
+            print(export_benchmark(url))
         print(f"load average {load_average()}")
 
 

@@ -6,14 +6,15 @@ in either shows as a difference: a card part counts its line totals and units wh
 paid and the part is not cancelled or refunded, and so does a VietQR (bank transfer) part; a
 cash-on-delivery part once its cash was collected; a part on terms its invoice's goods lines less
 its credit notes; anything else nothing.
-Every row must also agree with its part about the producer, the order and the channel.
+Every row must also agree with its part about the producer, the order, the channel and the buyer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from marketplace.extensions import db
 from marketplace.invoicing.models import CreditNote, Invoice, InvoiceLine
@@ -110,6 +111,18 @@ def ledger_by_part() -> dict[int, tuple[int, int]]:
     return held
 
 
+def _buyer_key_of_order() -> ColumnElement[str]:
+    """`ledger.buyer_key_of` in SQL, over the joined order."""
+    return case(
+        (
+            Order.buyer_organisation_id.is_not(None),
+            literal("org:", String).concat(cast(Order.buyer_organisation_id, String)),
+        ),
+        (Order.customer_id.is_not(None), literal("user:", String).concat(cast(Order.customer_id, String))),
+        else_=literal("guest:", String).concat(func.lower(Order.contact_email)),
+    )
+
+
 def _inconsistent_rows() -> list[int]:
     return list(
         db.session.scalars(
@@ -124,6 +137,8 @@ def _inconsistent_rows() -> list[int]:
                     SalesEntry.channel != Order.channel,
                     OrderLine.producer_order_id != SalesEntry.producer_order_id,
                     SalesEntry.product_id != OrderLine.product_id,
+                    SalesEntry.buyer_organisation_id.is_distinct_from(Order.buyer_organisation_id),
+                    SalesEntry.buyer_key != _buyer_key_of_order(),
                 )
             )
             .order_by(SalesEntry.id)

@@ -103,6 +103,16 @@ def _stars_on(product_ids: Iterable[int], day: date) -> dict[int, int]:
     return best
 
 
+def buyer_key_of(order: Order) -> str:
+    """Who bought, as one string per buyer: the supermarket organisation for its orders (whoever
+    of its staff placed them), else the signed-in consumer account, else the guest's e-mail."""
+    if order.buyer_organisation_id is not None:
+        return f"org:{order.buyer_organisation_id}"
+    if order.customer_id is not None:
+        return f"user:{order.customer_id}"
+    return f"guest:{order.contact_email.lower()}"
+
+
 def former_province_of(producer: Producer) -> str | None:
     return producer.former_province_code or sole_former_province_code(producer.province_code)
 
@@ -146,6 +156,8 @@ def _append(
             amount_vnd=figure.amount_vnd,
             units=figure.units,
             occurred_at=at,
+            buyer_organisation_id=order.buyer_organisation_id,
+            buyer_key=buyer_key_of(order),
         )
         for figure in figures
     ]

@@ -67,7 +67,19 @@ class SalesEntry(db.Model):
             name="sign_of_kind",
         ),
         CheckConstraint("star_class IS NULL OR star_class BETWEEN 3 AND 5", name="star_class"),
-        Index("ix_sales_entries_producer_occurred", "producer_id", "occurred_at"),
+        # Covers the producer report: its queries read this index alone (no table, no orders).
+        Index(
+            "ix_sales_entries_producer_report",
+            "producer_id",
+            "occurred_at",
+            "channel",
+            "product_id",
+            "order_id",
+            "buyer_organisation_id",
+            "buyer_key",
+            "amount_vnd",
+            "units",
+        ),
         Index("ix_sales_entries_channel_occurred", "channel", "occurred_at"),
     )
 
@@ -89,6 +101,11 @@ class SalesEntry(db.Model):
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     units: Mapped[int]
     occurred_at: Mapped[datetime]  # UTC
+    # Who bought, copied from the order when the row is written (an order's buyer never changes),
+    # so that figures by buyer read the ledger alone: the supermarket organisation, and a key
+    # per buyer ("org:<id>", "user:<id>" or "guest:<e-mail, lower-cased>"; see ledger.buyer_key_of).
+    buyer_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("buyer_organisations.id"))
+    buyer_key: Mapped[str] = mapped_column(String(270))
 
 
 # submitted: waiting for an administrator; queried: the administrator asked the producer a

@@ -23,7 +23,8 @@ What the figures mean, for the rows a filter selects:
   in February is January's order and not February's (February only loses its money).
 - `buyers`: distinct buyers among those orders. A buyer is the supermarket organisation for
   supermarket orders (whoever of its staff placed them), else the signed-in consumer account,
-  else the guest's contact e-mail (lower-cased).
+  else the guest's contact e-mail (lower-cased); each ledger row carries it (`buyer_key`, copied
+  from the order when the row is written), so no figure joins the orders.
 
 Dimension keys: channel, province, former_province, group (codes as stored on the row, i.e. as
 they were when the row was written); star_class (3-5, None without a certificate in force);
@@ -39,11 +40,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from marketplace.extensions import db
-from marketplace.orders.models import Order
 from marketplace.reports.models import SalesEntry
 from marketplace.timeutil import VIETNAM, add_months
 
@@ -161,18 +161,6 @@ def month_in_vietnam(column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column, "+7 hours")
 
 
-def buyer_key() -> ColumnElement[str]:
-    """Who bought, as one string per buyer (see the module docstring)."""
-    return case(
-        (
-            Order.buyer_organisation_id.is_not(None),
-            literal("org:", String).concat(cast(Order.buyer_organisation_id, String)),
-        ),
-        (Order.customer_id.is_not(None), literal("user:", String).concat(cast(Order.customer_id, String))),
-        else_=literal("guest:", String).concat(func.lower(Order.contact_email)),
-    )
-
-
 def _dimension(name: str) -> ColumnElement[Any]:
     if name == "month":
         return month_in_vietnam(SalesEntry.occurred_at)
@@ -190,7 +178,7 @@ _COLUMNS: dict[str, Any] = {
     "star_class": SalesEntry.star_class,
     "producer": SalesEntry.producer_id,
     "product": SalesEntry.product_id,
-    "buyer_organisation": Order.buyer_organisation_id,
+    "buyer_organisation": SalesEntry.buyer_organisation_id,
 }
 DIMENSIONS: tuple[str, ...] = (*_COLUMNS, "month")
 
@@ -224,14 +212,13 @@ def grouped(sales_filter: SalesFilter, *dimensions: str) -> list[Row]:
     per_order = (
         select(
             *columns,
-            Order.id.label("order_id"),
-            buyer_key().label("buyer"),
+            SalesEntry.order_id.label("order_id"),
+            SalesEntry.buyer_key.label("buyer"),
             func.sum(SalesEntry.amount_vnd).label("amount"),
             func.sum(SalesEntry.units).label("units"),
         )
-        .join(Order, Order.id == SalesEntry.order_id)
         .where(*conditions(sales_filter))
-        .group_by(*columns, Order.id)  # the buyer is the order's: PostgreSQL sees it depends on Order.id
+        .group_by(*columns, SalesEntry.order_id, SalesEntry.buyer_key)  # one buyer per order
         .subquery()
     )
     keys = [per_order.c[f"d{i}"] for i in range(len(dimensions))]

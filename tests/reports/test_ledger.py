@@ -19,7 +19,7 @@ from marketplace.reports import ledger
 from marketplace.reports.check import check_ledger
 from marketplace.reports.models import SalesEntry
 from marketplace.timeutil import utcnow
-from tests.factories import make_certificate, make_producer, make_product
+from tests.factories import make_certificate, make_producer, make_product, make_user
 from tests.orders.helpers import place
 from tests.reports.helpers import all_rows, entries, pay_by_card, ship_and_deliver
 from tests.wholesale import helpers as wholesale
@@ -368,6 +368,55 @@ def test_ledger_check_passes_then_reports_a_tampered_row_with_exit_code_1(app, r
     part = cod.producer_orders[0]
     assert f"{cod.reference} part {part.id}" in result.output
     assert "expected 400000 VND / 2 units, ledger 1 VND / 2 units" in result.output
+
+
+def test_every_row_carries_its_orders_buyer_sales_and_reversals_alike(app, refunds) -> None:
+    # Figures by buyer read the ledger alone: a guest, a signed-in consumer and a supermarket.
+    guest = place([(make_product(stock=5), 1)])
+    ship_and_deliver(guest.producer_orders[0])
+    consumer = make_user("binh@example.vn")
+    signed_in = place([(make_product(stock=5), 1)], method="card", customer_id=consumer.id)
+    pay_by_card(signed_in)
+    orders.cancel_order(signed_in, f"customer {consumer.id}", "changed my mind")
+    user, organisation = wholesale.buyer("purchaser")
+    tea = wholesale.wholesale_product(make_producer(), stock=500)
+    wholesale.fill_draft(organisation, [(tea, 100)], user)
+    terms = wholesale.place(user, organisation, [tea])
+    part = terms.producer_orders[0]
+    orders.accept_producer_order(part, "producer")
+    db.session.commit()
+    ship_and_deliver(part)
+    invoicing.confirm_receipt(
+        part,
+        actor="buyer",
+        user_id=user.id,
+        problems={part.lines[0].id: invoicing.ReceiptProblem(part.lines[0].id, "damaged", 5, "Móp hộp")},
+    )
+    db.session.commit()
+    written = {(r.order_id, r.kind, r.buyer_organisation_id, r.buyer_key) for r in all_rows()}
+    assert written == {
+        (guest.id, "sale", None, "guest:an@example.vn"),
+        (signed_in.id, "sale", None, f"user:{consumer.id}"),
+        (signed_in.id, "refund", None, f"user:{consumer.id}"),
+        (terms.id, "sale", organisation.id, f"org:{organisation.id}"),
+        (terms.id, "credit_note", organisation.id, f"org:{organisation.id}"),
+    }
+    assert _agrees()
+
+
+def test_ledger_check_reports_a_row_whose_buyer_is_not_its_orders(app) -> None:
+    order = place([(make_product(stock=5), 1)])
+    ship_and_deliver(order.producer_orders[0])
+    assert _agrees()
+    db.session.execute(update(SalesEntry).values(buyer_key="guest:someone@else.vn"))
+    db.session.commit()
+    assert check_ledger().inconsistent_rows == [all_rows()[0].id]
+    _, organisation = wholesale.buyer("purchaser")
+    db.session.execute(
+        update(SalesEntry).values(buyer_key="guest:an@example.vn", buyer_organisation_id=organisation.id)
+    )
+    db.session.commit()
+    assert check_ledger().inconsistent_rows == [all_rows()[0].id]
 
 
 def test_ledger_check_reports_a_missing_row_and_a_row_on_the_wrong_producer(app) -> None:
