@@ -58,7 +58,8 @@ class Config:
     # Throttles (marketplace/throttle.py), counted where every worker sees them: in Redis when
     # REDIS_URL is set, else in the database (`throttle_counters`). "memory" counts per process.
     THROTTLE_STORAGE = os.environ.get("THROTTLE_STORAGE") or os.environ.get("REDIS_URL") or "database"
-    THROTTLE_KEY_PREFIX = "ocop"
+    # Several sites (or test runs) on one Redis keep apart by their prefix.
+    THROTTLE_KEY_PREFIX = os.environ.get("THROTTLE_KEY_PREFIX", "ocop")
     THROTTLE_MEMORY_ALLOWED = True
     # Each "N per <window>": at most N in each fixed window. Sign-in counts failures only.
     LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"

@@ -41,6 +41,7 @@ TARGETS = {"sqlite": {"catalogue": 0.30, "product": 0.35}, "postgresql": {"catal
 SCALE_TOLERANCE = 0.20  # at 100,000 products, at most 20 % below the 20,000-product figure
 MEMORY_LIMIT_MB = 300
 CATALOGUE_PATH = "/products?stars=3&page=20"
+EMPTY_CONFIG = Path(__file__).resolve().parent / "gunicorn_plain.conf.py"
 
 
 PORTS: range | None = None  # --ports: where the servers may listen (any free port when None)
@@ -63,6 +64,11 @@ def gunicorn(app: str, env: dict[str, str], cwd: Path, probe: str = "/"):
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            # Not ./gunicorn.conf.py, which gunicorn reads by default from the app's folder: its
+            # access log and worker recycling (a restart every GUNICORN_MAX_REQUESTS, caches
+            # lost) are production's choices, and the hello world would not have them.
+            "--config",
+            str(EMPTY_CONFIG),
             "--workers",
             "2",
             "--bind",

@@ -27,7 +27,7 @@ from marketplace.domain import DomainError
 from marketplace.extensions import db
 from marketplace.reference import CHANNELS, CHANNELS_BY_CODE
 from marketplace.reports import declarations
-from marketplace.reports.queries import Figures, Period, SalesFilter, by, grouped, totals
+from marketplace.reports.queries import Figures, Period, SalesFilter, breakdown, totals
 from marketplace.text import spreadsheet_safe
 from marketplace.timeutil import today_in_vietnam
 
@@ -143,7 +143,10 @@ def _ordered(codes: set[str]) -> list[str]:
 def producer_report(producer_id: int, period: Period) -> ProducerReport:
     """Every figure of the producer's report, in a fixed number of queries."""
     own = SalesFilter(period=period, producer_id=producer_id)
-    cells = {(row.keys[0], row.keys[1]): row.figures for row in grouped(own, "month", "channel")}
+    month_channel, channel_rows, product_rows, buyer_rows, total_rows = breakdown(
+        own, [("month", "channel"), ("channel",), ("product",), ("buyer_organisation",), ()]
+    )
+    cells = {(row.keys[0], row.keys[1]): row.figures for row in month_channel}
     declared_rows = declarations.accepted(period, producer_id=producer_id)
     declared = {(r.month, r.channel): Cell(r.amount_vnd, r.units) for r in declared_rows}
     platform_channels = _ordered({channel for _month, channel in cells})
@@ -165,7 +168,7 @@ def producer_report(producer_id: int, period: Period) -> ProducerReport:
                 Cell(sum(c.revenue_vnd for c in off.values()), sum(c.units for c in off.values())),
             )
         )
-    by_channel = {row.key: row.figures for row in by(own, "channel")}
+    by_channel = {row.key: row.figures for row in channel_rows}
     declared_by_channel = {
         c: Cell(
             sum(r.amount_vnd for r in declared_rows if r.channel == c),
@@ -176,7 +179,7 @@ def producer_report(producer_id: int, period: Period) -> ProducerReport:
     declared_vnd = sum(r.amount_vnd for r in declared_rows)
     declared_modern = sum(r.amount_vnd for r in declared_rows if CHANNELS_BY_CODE[r.channel].modern)
 
-    product_rows = by(own, "product", order="revenue", limit=TOP)
+    product_rows = sorted(product_rows, key=lambda row: -row.figures.revenue_vnd)[:TOP]  # ties: by id
     names = dict(
         db.session.execute(
             select(Product.id, Product.name).where(Product.id.in_([r.key for r in product_rows]))
@@ -184,7 +187,7 @@ def producer_report(producer_id: int, period: Period) -> ProducerReport:
     )
     top_products = [Ranked(names.get(r.key, "?"), r.figures) for r in product_rows]
 
-    buyer_rows = by(own, "buyer_organisation", order="revenue")
+    buyer_rows = sorted(buyer_rows, key=lambda row: -row.figures.revenue_vnd)
     organisation_ids = [r.key for r in buyer_rows if r.key is not None]
     organisations = dict(
         db.session.execute(
@@ -210,7 +213,7 @@ def producer_report(producer_id: int, period: Period) -> ProducerReport:
         platform_channels=platform_channels,
         declared_channels=declared_channels,
         months=months,
-        platform=totals(own),
+        platform=total_rows[0].figures if total_rows else Figures(),
         platform_by_channel=by_channel,
         declared_by_channel=declared_by_channel,
         declared_vnd=declared_vnd,

@@ -14,6 +14,7 @@ from marketplace.reports.queries import (
     Period,
     Row,
     SalesFilter,
+    breakdown,
     by,
     by_month,
     fill_months,
@@ -173,3 +174,30 @@ def test_every_dimension_is_answered_and_an_unknown_one_refused(world) -> None:
         assert sum(r.figures.units for r in rows) == 12
     with pytest.raises(ValueError):
         by(SalesFilter(), "colour")
+
+
+def test_a_breakdown_reads_once_what_each_grouping_gives_alone(world) -> None:
+    groupings = [
+        ("month", "channel"),
+        ("channel",),
+        ("product",),
+        ("buyer_organisation",),
+        ("star_class",),
+        (),
+    ]
+    for sales_filter in (
+        SalesFilter(period=Q1, producer_id=world.a.id),
+        SalesFilter(period=Q1),
+        SalesFilter(),
+    ):
+        together = breakdown(sales_filter, groupings)
+        assert [_table(rows) for rows in together] == [_table(grouped(sales_filter, *g)) for g in groupings]
+    # The figures themselves, for producer A in the first quarter (see the cross table above).
+    month_channel, _channel, _product, _buyer, _stars, whole = breakdown(
+        SalesFilter(period=Q1, producer_id=world.a.id), groupings
+    )
+    assert _table(month_channel)[1] == ("2026-02", "online", 250_000, 4, 2, 1)
+    assert _table(whole) == [(1_020_000, 11, 3, 3)]
+    assert breakdown(SalesFilter(period=Period.year(2020)), [("channel",), ()]) == [[], []]
+    with pytest.raises(ValueError):
+        breakdown(SalesFilter(), [("colour",)])
